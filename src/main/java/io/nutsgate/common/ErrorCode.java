@@ -1,0 +1,41 @@
+package io.nutsgate.common;
+
+import org.springframework.http.HttpStatus;
+
+/** Every error the API can answer with: a stable code for clients and the HTTP status it maps to. */
+public enum ErrorCode {
+    INVALID_BODY(HttpStatus.BAD_REQUEST),
+    INVALID_TYPE(HttpStatus.BAD_REQUEST),
+    INVALID_ADDRESS(HttpStatus.BAD_REQUEST),
+    INVALID_PARAMETER(HttpStatus.BAD_REQUEST),
+    INVALID_AMOUNT(HttpStatus.BAD_REQUEST),
+    INVALID_STRIKES(HttpStatus.BAD_REQUEST),
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
+    NOT_FOUND(HttpStatus.NOT_FOUND),
+    METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED),
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),
+    ORDER_NOT_FOUND(HttpStatus.NOT_FOUND),
+    POSITION_NOT_FOUND(HttpStatus.NOT_FOUND),
+    ORDER_EXPIRED(HttpStatus.CONFLICT),
+    AMOUNT_TOO_SMALL(HttpStatus.UNPROCESSABLE_CONTENT),
+    AMOUNT_EXCEEDS_CAPACITY(HttpStatus.UNPROCESSABLE_CONTENT),
+    UNKNOWN_IMPLEMENTATION(HttpStatus.UNPROCESSABLE_CONTENT),
+    PRODUCT_UNSUPPORTED(HttpStatus.UNPROCESSABLE_CONTENT),
+    REFERRER_NOT_CONFIGURED(HttpStatus.SERVICE_UNAVAILABLE),
+    UNAUTHORIZED(HttpStatus.UNAUTHORIZED),
+    CONFLICT(HttpStatus.CONFLICT),
+    UPSTREAM_UNAVAILABLE(HttpStatus.BAD_GATEWAY),
+    UPSTREAM_BAD_RESPONSE(HttpStatus.BAD_GATEWAY),
+    UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT),
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);
+
+    private final HttpStatus status;
+
+    ErrorCode(HttpStatus status) {
+        this.status = status;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+}
