@@ -28,7 +28,9 @@ public record NutsProperties(
         String redisUrl,
         @Valid @DefaultValue Cache cache,
         @Valid @DefaultValue Upstream upstream,
-        @Valid @DefaultValue RateLimit updateRateLimit) {
+        @Valid @DefaultValue RateLimit updateRateLimit,
+        @Valid @DefaultValue Auth auth,
+        @Valid @DefaultValue Trades trades) {
 
     /** Fresh lifetime per upstream resource, and how long a last good value may still be served when upstream fails. */
     public record Cache(@Valid @DefaultValue Ttl ttl, @NotNull @DefaultValue("10m") Duration maxStale) {}
@@ -44,6 +46,32 @@ public record NutsProperties(
 
     /** Calls of {@code /nuts/update} a client may make per window. */
     public record RateLimit(@DefaultValue("6") int requests, @NotNull @DefaultValue("1m") Duration window) {}
+
+    /**
+     * Sign-In with Ethereum. A blank {@code siweDomain}/{@code siweUri} means {@code localhost:<port>} and
+     * {@code http://localhost:<port>} with the port the server listens on.
+     */
+    public record Auth(
+            @Pattern(regexp = "^([A-Za-z0-9.-]+(:[0-9]{1,5})?)?$", message = "SIWE_DOMAIN must be host or host:port")
+                    String siweDomain,
+            @Pattern(regexp = "^(https?://\\S+)?$", message = "SIWE_URI must be an http(s) URI") String siweUri,
+            @NotNull @DefaultValue("10m") Duration nonceTtl,
+            @NotNull @DefaultValue("24h") Duration sessionTtl,
+            @NotNull @DefaultValue("5m") Duration clockSkew) {}
+
+    /**
+     * The trade history sync: every {@code syncInterval} for the wallets seen within {@code activeWindow}, and
+     * {@code afterUpdateDelay} after {@code POST /nuts/update} (the indexer needs a moment to see the fill).
+     * {@code leaderboardCollateral} is the token whose amounts the leaderboard ranks when none is asked for.
+     */
+    public record Trades(
+            @DefaultValue("true") boolean syncEnabled,
+            @NotNull @DefaultValue("5m") Duration syncInterval,
+            @NotNull @DefaultValue("30d") Duration activeWindow,
+            @NotNull @DefaultValue("15s") Duration afterUpdateDelay,
+            @Pattern(regexp = "^0x[0-9a-fA-F]{40}$", message = "NUTS_LEADERBOARD_COLLATERAL must be a token address")
+                    @DefaultValue("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913")
+                    String leaderboardCollateral) {}
 
     public boolean hasReferrer() {
         return referrerAddress != null && !referrerAddress.isBlank();

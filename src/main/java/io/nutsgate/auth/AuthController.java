@@ -1,0 +1,95 @@
+package io.nutsgate.auth;
+
+import io.nutsgate.chain.Deployments;
+import io.nutsgate.common.ApiResponse;
+import io.nutsgate.config.NutsProperties;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponses;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.time.Clock;
+import java.time.Instant;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/auth")
+@Tag(
+        name = "Sign-In with Ethereum",
+        description = "EIP-4361 sign-in for externally owned accounts on Base (chain 8453). Smart-contract wallets"
+                + " (EIP-1271) are not supported yet.")
+class AuthController {
+
+    private final AuthApi auth;
+    private final NonceStore nonces;
+    private final SessionStore sessions;
+    private final NutsProperties.Auth settings;
+    private final Clock clock;
+
+    AuthController(AuthApi auth, NonceStore nonces, SessionStore sessions, NutsProperties properties, Clock clock) {
+        this.auth = auth;
+        this.nonces = nonces;
+        this.sessions = sessions;
+        this.settings = properties.auth();
+        this.clock = clock;
+    }
+
+    @Schema(description = "A single-use nonce and the values the message must carry")
+    record NonceDto(String nonce, Instant expiresAt, String domain, String uri, long chainId) {}
+
+    @Schema(description = "A session: send the token as Authorization: Bearer <token>")
+    record SessionDto(String token, String address, Instant expiresAt) {}
+
+    @GetMapping("/nonce")
+    @Operation(
+            summary = "Get a sign-in nonce",
+            description = "Single use, expires after 10 minutes (NUTS_SIWE_NONCE_TTL); kept in the database so any"
+                    + " instance can verify it. Put it in the EIP-4361 message's Nonce field.")
+    ApiResponse<NonceDto> nonce() {
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(settings.nonceTtl());
+        String nonce = nonces.issue(now, expiresAt);
+        return ApiResponse.ok(new NonceDto(nonce, expiresAt, auth.domain(), auth.uri(), Deployments.BASE_CHAIN_ID));
+    }
+
+    @PostMapping("/verify")
+    @Operation(
+            summary = "Sign in with an EIP-4361 message and its signature",
+            description = "Checks the domain (SIWE_DOMAIN), URI (SIWE_URI), chain id 8453, the nonce (single use),"
+                    + " Issued At / Expiration Time / Not Before, and recovers the signer with secp256k1. Answers an"
+                    + " opaque session token (stored hashed, expiring after NUTS_SESSION_TTL, default 24 h)."
+                    + " Failures are 401 with SIWE_DOMAIN_MISMATCH, SIWE_URI_MISMATCH, SIWE_CHAIN_MISMATCH,"
+                    + " SIWE_EXPIRED, SIWE_NOT_YET_VALID, SIWE_NONCE_INVALID (replayed, unknown or expired) or"
+                    + " SIWE_SIGNATURE_INVALID; a message that is not EIP-4361 is 400 SIWE_MALFORMED."
+                    + " Smart-contract wallets (EIP-1271) are not supported yet.")
+    @ApiResponses({
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "signed in"),
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "400", description = "SIWE_MALFORMED, INVALID_BODY"),
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "401", description = "a failed SIWE check")
+    })
+    ApiResponse<SessionDto> verify(@Valid @RequestBody SiweRequest request) {
+        String address = auth.verifyProof(request.message(), request.signature());
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(settings.sessionTtl());
+        String token = sessions.create(address, now, expiresAt);
+        return ApiResponse.ok(new SessionDto(token, address, expiresAt));
+    }
+
+    @DeleteMapping("/session")
+    @Operation(summary = "Sign out: end the bearer session", security = @SecurityRequirement(name = SignedIn.SECURITY_SCHEME))
+    ApiResponse<Void> signOut(
+            @Parameter(hidden = true) SignedIn signedIn,
+            @Parameter(hidden = true) @RequestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
+        sessions.delete(SignedInResolver.token(authorization));
+        return ApiResponse.ok(null);
+    }
+}

@@ -1,0 +1,43 @@
+package io.nutsgate.trades;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One fill made with our referrer, seen from one wallet: what the trades table holds. Amounts are integers in the
+ * collateral token's base units; strikes and settlement price have 8 decimals. Payout and P&L are null until the
+ * trade is settled or closed.
+ */
+record Fill(
+        String entryTxHash,
+        String optionAddress,
+        String wallet,
+        Side side,
+        TradeStatus status,
+        String underlying,
+        String product,
+        Boolean isCall,
+        List<BigInteger> strikes,
+        Instant expiry,
+        String collateralToken,
+        String collateralSymbol,
+        int collateralDecimals,
+        BigInteger premium,
+        BigInteger fee,
+        BigInteger contracts,
+        BigInteger collateral,
+        BigInteger settlementPrice,
+        BigInteger payout,
+        BigInteger pnl,
+        String referrer,
+        Instant createdAt,
+        Instant settledAt) {
+
+    /** The idempotency key of a fill: one row per (entry tx hash, option address). */
+    record Key(String entryTxHash, String optionAddress) {}
+
+    Key key() {
+        return new Key(entryTxHash, optionAddress);
+    }
+}

@@ -1,0 +1,365 @@
+package io.nutsgate.trades;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The trades table and the per-wallet totals derived from it. */
+@Repository
+class TradeRepository {
+
+    private static final String TRADE_COLUMNS = "id, entry_tx_hash, option_address, wallet, side, status, underlying,"
+            + " product, is_call, strikes, expiry, collateral_token, collateral_symbol, collateral_decimals, premium,"
+            + " fee, contracts, collateral, settlement_price, payout, pnl, referrer, created_at, settled_at";
+
+    private final JdbcClient jdbc;
+
+    TradeRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Serialises the syncs of one wallet until the transaction ends, across instances. */
+    void lockWallet(String wallet) {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 4))")
+                .param("key", "trades:" + wallet)
+                .query((rs, n) -> 1)
+                .single();
+    }
+
+    /**
+     * Inserts the fill, or updates the row of the same (entry tx hash, option address) when it belongs to the
+     * same wallet and the change moves forward: a final status (SETTLED, CLOSED) is never replaced by OPEN or
+     * EXPIRED from a lagging list. Returns 1 when a row was written.
+     */
+    int upsert(Fill fill, Instant now) {
+        return jdbc.sql("""
+                        INSERT INTO trades (entry_tx_hash, option_address, wallet, side, status, underlying, product,
+                            is_call, strikes, expiry, collateral_token, collateral_symbol, collateral_decimals, premium,
+                            fee, contracts, collateral, settlement_price, payout, pnl, referrer, created_at, settled_at,
+                            updated_at)
+                        VALUES (:txHash, :option, :wallet, :side, :status, :underlying, :product, :isCall,
+                            CAST(:strikes AS numeric[]), :expiry, :collateralToken, :collateralSymbol,
+                            :collateralDecimals, :premium, :fee, :contracts, :collateral, :settlementPrice, :payout,
+                            :pnl, :referrer, :createdAt, :settledAt, :now)
+                        ON CONFLICT (entry_tx_hash, option_address) DO UPDATE SET
+                            status = EXCLUDED.status,
+                            underlying = EXCLUDED.underlying,
+                            product = EXCLUDED.product,
+                            is_call = EXCLUDED.is_call,
+                            settlement_price = EXCLUDED.settlement_price,
+                            payout = EXCLUDED.payout,
+                            pnl = EXCLUDED.pnl,
+                            settled_at = COALESCE(trades.settled_at, EXCLUDED.settled_at),
+                            updated_at = EXCLUDED.updated_at
+                        WHERE trades.wallet = EXCLUDED.wallet
+                          AND (trades.status IN ('OPEN', 'EXPIRED') OR EXCLUDED.status IN ('SETTLED', 'CLOSED'))
+                          AND (trades.status, trades.underlying, trades.product, trades.is_call,
+                               trades.settlement_price, trades.payout, trades.pnl)
+                              IS DISTINCT FROM
+                              (EXCLUDED.status, EXCLUDED.underlying, EXCLUDED.product, EXCLUDED.is_call,
+                               EXCLUDED.settlement_price, EXCLUDED.payout, EXCLUDED.pnl)
+                        """)
+                .param("txHash", fill.entryTxHash())
+                .param("option", fill.optionAddress())
+                .param("wallet", fill.wallet())
+                .param("side", fill.side().name())
+                .param("status", fill.status().name())
+                .param("underlying", fill.underlying())
+                .param("product", fill.product())
+                .param("isCall", fill.isCall())
+                .param("strikes", fill.strikes().stream().map(BigInteger::toString).collect(Collectors.joining(",", "{", "}")))
+                .param("expiry", utc(fill.expiry()))
+                .param("collateralToken", fill.collateralToken())
+                .param("collateralSymbol", fill.collateralSymbol())
+                .param("collateralDecimals", fill.collateralDecimals())
+                .param("premium", numeric(fill.premium()))
+                .param("fee", numeric(fill.fee()))
+                .param("contracts", numeric(fill.contracts()))
+                .param("collateral", numeric(fill.collateral()))
+                .param("settlementPrice", numeric(fill.settlementPrice()))
+                .param("payout", numeric(fill.payout()))
+                .param("pnl", numeric(fill.pnl()))
+                .param("referrer", fill.referrer())
+                .param("createdAt", utc(fill.createdAt()))
+                .param("settledAt", utc(fill.settledAt()))
+                .param("now", utc(now))
+                .update();
+    }
+
+    /** Recomputes the wallet's totals per collateral token from its trades. */
+    void refreshTotals(String wallet, Instant now) {
+        jdbc.sql("""
+                        INSERT INTO trader_totals (wallet, collateral_token, collateral_symbol, collateral_decimals,
+                            trades, open_trades, volume, fees, realised_pnl, updated_at)
+                        SELECT wallet, collateral_token, max(collateral_symbol), max(collateral_decimals), count(*),
+                            count(*) FILTER (WHERE status IN ('OPEN', 'EXPIRED')), sum(premium), sum(fee),
+                            coalesce(sum(pnl) FILTER (WHERE status IN ('SETTLED', 'CLOSED')), 0), :now
+                        FROM trades WHERE wallet = :wallet
+                        GROUP BY wallet, collateral_token
+                        ON CONFLICT (wallet, collateral_token) DO UPDATE SET
+                            collateral_symbol = EXCLUDED.collateral_symbol,
+                            collateral_decimals = EXCLUDED.collateral_decimals,
+                            trades = EXCLUDED.trades,
+                            open_trades = EXCLUDED.open_trades,
+                            volume = EXCLUDED.volume,
+                            fees = EXCLUDED.fees,
+                            realised_pnl = EXCLUDED.realised_pnl,
+                            updated_at = EXCLUDED.updated_at
+                        """)
+                .param("wallet", wallet)
+                .param("now", utc(now))
+                .update();
+    }
+
+    /** Records that {@code address} was active, so the scheduled sync follows it. */
+    void markSeen(String address, Instant now) {
+        jdbc.sql("INSERT INTO wallet_activity (address, last_seen_at) VALUES (:address, :now)"
+                        + " ON CONFLICT (address) DO UPDATE SET last_seen_at ="
+                        + " greatest(wallet_activity.last_seen_at, EXCLUDED.last_seen_at)")
+                .param("address", address)
+                .param("now", utc(now))
+                .update();
+    }
+
+    void markSynced(String address, Instant now) {
+        jdbc.sql("INSERT INTO wallet_activity (address, last_seen_at, last_synced_at) VALUES (:address, :now, :now)"
+                        + " ON CONFLICT (address) DO UPDATE SET last_synced_at = EXCLUDED.last_synced_at")
+                .param("address", address)
+                .param("now", utc(now))
+                .update();
+    }
+
+    /** Wallets seen since {@code since}, the longest unsynced first. */
+    List<String> activeWallets(Instant since, int limit) {
+        return jdbc.sql("SELECT address FROM wallet_activity WHERE last_seen_at >= :since"
+                        + " ORDER BY last_synced_at NULLS FIRST, address LIMIT :limit")
+                .param("since", utc(since))
+                .param("limit", limit)
+                .query(String.class)
+                .list();
+    }
+
+    /** A page of the wallet's trades, newest first, after the {@code after} position when given. */
+    List<StoredTrade> page(String wallet, TradeStatus status, Cursor after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + TRADE_COLUMNS + " FROM trades WHERE wallet = :wallet");
+        if (status != null) {
+            sql.append(" AND status = :status");
+        }
+        if (after != null) {
+            sql.append(" AND (created_at, id) < (:createdAt, :id)");
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+        JdbcClient.StatementSpec statement =
+                jdbc.sql(sql.toString()).param("wallet", wallet).param("limit", limit);
+        if (status != null) {
+            statement = statement.param("status", status.name());
+        }
+        if (after != null) {
+            statement = statement.param("createdAt", utc(after.createdAt())).param("id", after.id());
+        }
+        return statement.query((rs, n) -> trade(rs)).list();
+    }
+
+    List<TotalsRow> totals(String wallet) {
+        return jdbc.sql("SELECT collateral_token, collateral_symbol, collateral_decimals, trades, open_trades, volume,"
+                        + " fees, realised_pnl FROM trader_totals WHERE wallet = :wallet ORDER BY collateral_token")
+                .param("wallet", wallet)
+                .query((rs, n) -> new TotalsRow(
+                        rs.getString("collateral_token"),
+                        rs.getString("collateral_symbol"),
+                        rs.getInt("collateral_decimals"),
+                        rs.getLong("trades"),
+                        rs.getLong("open_trades"),
+                        integer(rs, "volume"),
+                        integer(rs, "fees"),
+                        integer(rs, "realised_pnl")))
+                .list();
+    }
+
+    /** Symbol and decimals of a collateral token as the trades recorded them. */
+    Optional<TradeView.Collateral> collateral(String token) {
+        return jdbc.sql("SELECT collateral_symbol, collateral_decimals FROM trader_totals"
+                        + " WHERE collateral_token = :token ORDER BY volume DESC LIMIT 1")
+                .param("token", token)
+                .query((rs, n) -> new TradeView.Collateral(
+                        token, rs.getString("collateral_symbol"), rs.getInt("collateral_decimals")))
+                .optional();
+    }
+
+    List<RankRow> leaderboardAllTime(String token, LeaderboardMetric metric, int limit) {
+        String column = metric == LeaderboardMetric.VOLUME ? "volume" : "realised_pnl";
+        return jdbc.sql("SELECT r.wallet, r.value, r.trades, u.fid, u.username, u.display_name, u.pfp_url FROM ("
+                        + " SELECT wallet, " + column + " AS value, trades FROM trader_totals"
+                        + " WHERE collateral_token = :token ORDER BY " + column + " DESC, wallet LIMIT :limit) r"
+                        + " LEFT JOIN wallets w ON w.address = r.wallet LEFT JOIN users u ON u.id = w.user_id"
+                        + " ORDER BY r.value DESC, r.wallet")
+                .param("token", token)
+                .param("limit", limit)
+                .query((rs, n) -> rank(rs))
+                .list();
+    }
+
+    List<RankRow> leaderboardWindow(String token, LeaderboardMetric metric, Instant since, int limit) {
+        String ranked = metric == LeaderboardMetric.VOLUME
+                ? "SELECT wallet, sum(premium) AS value, count(*) AS trades FROM trades"
+                        + " WHERE collateral_token = :token AND created_at >= :since GROUP BY wallet"
+                : "SELECT wallet, sum(pnl) AS value, count(*) AS trades FROM trades"
+                        + " WHERE collateral_token = :token AND settled_at >= :since AND pnl IS NOT NULL"
+                        + " GROUP BY wallet";
+        return jdbc.sql("SELECT r.wallet, r.value, r.trades, u.fid, u.username, u.display_name, u.pfp_url FROM ("
+                        + ranked + " ORDER BY value DESC, wallet LIMIT :limit) r"
+                        + " LEFT JOIN wallets w ON w.address = r.wallet LEFT JOIN users u ON u.id = w.user_id"
+                        + " ORDER BY r.value DESC, r.wallet")
+                .param("token", token)
+                .param("since", utc(since))
+                .param("limit", limit)
+                .query((rs, n) -> rank(rs))
+                .list();
+    }
+
+    /** Volume and fees by underlying, product and collateral token for the referrer since {@code since}. */
+    List<ProductRow> referrerByProduct(String referrer, Instant since) {
+        return jdbc.sql("SELECT underlying, product, collateral_token, max(collateral_symbol) AS symbol,"
+                        + " max(collateral_decimals) AS decimals, count(*) AS trades, sum(premium) AS volume,"
+                        + " sum(fee) AS fees FROM trades WHERE referrer = :referrer AND created_at >= :since"
+                        + " GROUP BY underlying, product, collateral_token"
+                        + " ORDER BY underlying NULLS LAST, product NULLS LAST, collateral_token")
+                .param("referrer", referrer)
+                .param("since", utc(since))
+                .query((rs, n) -> new ProductRow(
+                        rs.getString("underlying"),
+                        rs.getString("product"),
+                        new TradeView.Collateral(
+                                rs.getString("collateral_token"), rs.getString("symbol"), rs.getInt("decimals")),
+                        rs.getLong("trades"),
+                        integer(rs, "volume"),
+                        integer(rs, "fees")))
+                .list();
+    }
+
+    long referrerUniqueTraders(String referrer, Instant since) {
+        return jdbc.sql("SELECT count(DISTINCT wallet) FROM trades WHERE referrer = :referrer AND created_at >= :since")
+                .param("referrer", referrer)
+                .param("since", utc(since))
+                .query(Long.class)
+                .single();
+    }
+
+    List<ReferrerSummaryView.DailyTrades> referrerTradesPerDay(String referrer, Instant since) {
+        return jdbc.sql("SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS trades FROM trades"
+                        + " WHERE referrer = :referrer AND created_at >= :since GROUP BY day ORDER BY day")
+                .param("referrer", referrer)
+                .param("since", utc(since))
+                .query((rs, n) ->
+                        new ReferrerSummaryView.DailyTrades(rs.getObject("day", LocalDate.class), rs.getLong("trades")))
+                .list();
+    }
+
+    /** A trade row as stored, with its id for the keyset cursor. */
+    record StoredTrade(long id, Fill fill) {}
+
+    record TotalsRow(
+            String token,
+            String symbol,
+            int decimals,
+            long trades,
+            long openTrades,
+            BigInteger volume,
+            BigInteger fees,
+            BigInteger realisedPnl) {}
+
+    record RankRow(
+            String wallet,
+            BigInteger value,
+            long trades,
+            Long fid,
+            String username,
+            String displayName,
+            String pfpUrl) {}
+
+    record ProductRow(
+            String underlying,
+            String product,
+            TradeView.Collateral collateral,
+            long trades,
+            BigInteger volume,
+            BigInteger fees) {}
+
+    private static RankRow rank(ResultSet rs) throws SQLException {
+        long fid = rs.getLong("fid");
+        Long linkedFid = rs.wasNull() ? null : fid;
+        return new RankRow(
+                rs.getString("wallet"),
+                integer(rs, "value"),
+                rs.getLong("trades"),
+                linkedFid,
+                rs.getString("username"),
+                rs.getString("display_name"),
+                rs.getString("pfp_url"));
+    }
+
+    private static StoredTrade trade(ResultSet rs) throws SQLException {
+        Array strikesArray = rs.getArray("strikes");
+        List<BigInteger> strikes = new ArrayList<>();
+        for (Object strike : (Object[]) strikesArray.getArray()) {
+            strikes.add(((BigDecimal) strike).toBigIntegerExact());
+        }
+        Object isCall = rs.getObject("is_call");
+        return new StoredTrade(
+                rs.getLong("id"),
+                new Fill(
+                        rs.getString("entry_tx_hash"),
+                        rs.getString("option_address"),
+                        rs.getString("wallet"),
+                        Side.valueOf(rs.getString("side")),
+                        TradeStatus.valueOf(rs.getString("status")),
+                        rs.getString("underlying"),
+                        rs.getString("product"),
+                        (Boolean) isCall,
+                        List.copyOf(strikes),
+                        instant(rs, "expiry"),
+                        rs.getString("collateral_token"),
+                        rs.getString("collateral_symbol"),
+                        rs.getInt("collateral_decimals"),
+                        integer(rs, "premium"),
+                        integer(rs, "fee"),
+                        integer(rs, "contracts"),
+                        integer(rs, "collateral"),
+                        integer(rs, "settlement_price"),
+                        integer(rs, "payout"),
+                        integer(rs, "pnl"),
+                        rs.getString("referrer"),
+                        instant(rs, "created_at"),
+                        instant(rs, "settled_at")));
+    }
+
+    private static BigInteger integer(ResultSet rs, String column) throws SQLException {
+        BigDecimal value = rs.getBigDecimal(column);
+        return value == null ? null : value.toBigIntegerExact();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static BigDecimal numeric(BigInteger value) {
+        return value == null ? null : new BigDecimal(value);
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,198 @@
+package io.nutsgate.trades;
+
+import io.nutsgate.auth.WalletSignedInEvent;
+import io.nutsgate.common.ApiException;
+import io.nutsgate.config.NutsProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Copies a wallet's trades made with our referrer from the indexer into the trades table. Both lists are fetched
+ * before anything is written, so a failed upstream call changes nothing; the writes of one wallet run in one
+ * transaction under a per-wallet lock and upsert on (entry tx hash, option address), so syncs racing on one wallet,
+ * on one instance or several, leave exactly one row per trade.
+ *
+ * <p>Runs every {@code nuts.trades.sync-interval} for the wallets seen within {@code active-window}, and
+ * {@code after-update-delay} after a wallet signs in or asks for {@code POST /nuts/update}.
+ */
+@Component
+class TradeSync implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TradeSync.class);
+    private static final int MAX_WALLETS_PER_RUN = 100_000;
+
+    /** What one sync of one wallet did. */
+    record Result(String address, int positions, int kept, int written, int invalid) {}
+
+    private final TradeSource source;
+    private final TradeRepository trades;
+    private final TransactionTemplate transaction;
+    private final NutsProperties properties;
+    private final Clock clock;
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledExecutorService periodic;
+    private volatile ScheduledExecutorService requested;
+
+    TradeSync(
+            TradeSource source,
+            TradeRepository trades,
+            TransactionTemplate transaction,
+            NutsProperties properties,
+            Clock clock) {
+        this.source = source;
+        this.trades = trades;
+        this.transaction = transaction;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /**
+     * Syncs one wallet now. Throws the upstream's {@link ApiException} when the indexer fails, having written
+     * nothing. Without a configured referrer there is nothing to keep and nothing is fetched.
+     */
+    Result sync(String address) {
+        if (!properties.hasReferrer()) {
+            log.debug("ALPHABIT_REFERRER_ADDRESS is not set: no trades to sync for {}", address);
+            return new Result(address, 0, 0, 0, 0);
+        }
+        String referrer = properties.referrerAddress().toLowerCase(Locale.ROOT);
+        List<ObjectNode> positions = new ArrayList<>(source.openPositions(address));
+        positions.addAll(source.history(address));
+        Instant now = clock.instant();
+
+        Map<Fill.Key, Fill> fills = new LinkedHashMap<>();
+        int invalid = 0;
+        for (ObjectNode position : positions) {
+            try {
+                PositionMapper.toFill(position, address, referrer, now)
+                        .ifPresent(fill -> fills.merge(fill.key(), fill, TradeSync::newer));
+            } catch (PositionMapper.InvalidPositionException e) {
+                invalid++;
+                log.warn("skipping an unreadable position of {}: {}", address, e.getMessage());
+            }
+        }
+        Integer written = transaction.execute(status -> {
+            trades.lockWallet(address);
+            int rows = 0;
+            for (Fill fill : fills.values()) {
+                rows += trades.upsert(fill, now);
+            }
+            trades.refreshTotals(address, now);
+            trades.markSynced(address, now);
+            return rows;
+        });
+        Result result = new Result(address, positions.size(), fills.size(), written == null ? 0 : written, invalid);
+        log.debug("synced trades: {}", result);
+        return result;
+    }
+
+    /** The same trade seen in both lists: the one further along wins (history lists it settled or closed). */
+    private static Fill newer(Fill earlier, Fill later) {
+        return later.status().isFinal() || !earlier.status().isFinal() ? later : earlier;
+    }
+
+    /** Syncs every wallet seen within the active window, oldest sync first; failures are logged and skipped. */
+    void syncActive() {
+        Instant since = clock.instant().minus(properties.trades().activeWindow());
+        List<String> wallets = trades.activeWallets(since, MAX_WALLETS_PER_RUN);
+        int failed = 0;
+        for (String wallet : wallets) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            if (!syncQuietly(wallet)) {
+                failed++;
+            }
+        }
+        if (!wallets.isEmpty()) {
+            log.info("scheduled trade sync: {} wallets, {} failed", wallets.size(), failed);
+        }
+    }
+
+    /** Marks the wallet active and syncs it after {@code delay}; requests for a wallet already waiting merge. */
+    void requestSync(String address, Duration delay) {
+        trades.markSeen(address, clock.instant());
+        ScheduledExecutorService executor = requested;
+        if (executor == null || !pending.add(address)) {
+            return;
+        }
+        executor.schedule(
+                () -> {
+                    pending.remove(address);
+                    syncQuietly(address);
+                },
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @EventListener
+    void onSignedIn(WalletSignedInEvent event) {
+        requestSync(event.address(), Duration.ZERO);
+    }
+
+    private boolean syncQuietly(String address) {
+        try {
+            sync(address);
+            return true;
+        } catch (ApiException e) {
+            log.warn("trade sync of {} failed, nothing changed: {}", address, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("trade sync of {} failed, nothing changed", address, e);
+        }
+        return false;
+    }
+
+    @Override
+    public void start() {
+        requested = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("trade-sync-requested")
+                .daemon(true)
+                .factory());
+        periodic = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("trade-sync").daemon(true).factory());
+        NutsProperties.Trades settings = properties.trades();
+        if (settings.syncEnabled()) {
+            long interval = settings.syncInterval().toMillis();
+            periodic.scheduleWithFixedDelay(this::syncActive, interval, interval, TimeUnit.MILLISECONDS);
+            log.info("trade sync every {} for wallets seen within {}", settings.syncInterval(), settings.activeWindow());
+        }
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService a = periodic;
+        ScheduledExecutorService b = requested;
+        periodic = null;
+        requested = null;
+        if (a != null) {
+            a.shutdownNow();
+        }
+        if (b != null) {
+            b.shutdownNow();
+        }
+        pending.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return requested != null;
+    }
+}

@@ -1,0 +1,252 @@
+package io.nutsgate.trades;
+
+import io.nutsgate.common.Addresses;
+import io.nutsgate.common.ApiException;
+import io.nutsgate.common.ApiResponse;
+import io.nutsgate.common.ErrorCode;
+import io.nutsgate.config.NutsProperties;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/nuts")
+@Tag(
+        name = "Trade history",
+        description = "The platform's own record of the trades made with its referrer, synced from the indexer")
+class TradesController {
+
+    static final int DEFAULT_LIMIT = 20;
+    static final int MAX_LIMIT = 100;
+
+    private final TradeRepository trades;
+    private final NutsProperties properties;
+    private final Clock clock;
+
+    TradesController(TradeRepository trades, NutsProperties properties, Clock clock) {
+        this.trades = trades;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @GetMapping("/users/{address}/trades")
+    @Operation(
+            summary = "A wallet's trades, newest first",
+            description = "Keyset pagination: pass the answer's nextCursor as cursor. 400 INVALID_ADDRESS,"
+                    + " INVALID_PARAMETER (status, cursor, limit).")
+    ApiResponse<TradePage> trades(
+            @PathVariable String address,
+            @Parameter(schema = @Schema(allowableValues = {"OPEN", "EXPIRED", "SETTLED", "CLOSED"}))
+                    @RequestParam(required = false)
+                    String status,
+            @RequestParam(required = false) String cursor,
+            @Parameter(description = "1 to 100, default 20") @RequestParam(required = false) Integer limit) {
+        String wallet = Addresses.require(address, "address");
+        TradeStatus wanted = status(status);
+        Cursor after = Cursor.decode(cursor);
+        int size = limit(limit);
+        List<TradeRepository.StoredTrade> rows = trades.page(wallet, wanted, after, size + 1);
+        String next = null;
+        if (rows.size() > size) {
+            rows = rows.subList(0, size);
+            TradeRepository.StoredTrade last = rows.get(size - 1);
+            next = new Cursor(last.fill().createdAt(), last.id()).encode();
+        }
+        return ApiResponse.ok(new TradePage(rows.stream().map(r -> view(r.fill())).toList(), next));
+    }
+
+    @GetMapping("/users/{address}/summary")
+    @Operation(
+            summary = "A wallet's volume, realised P&L, open count and fees paid",
+            description = "Totals per collateral token (amounts in different tokens are never added up). Volume is the"
+                    + " sum of premiums; realised P&L sums SETTLED and CLOSED trades; open counts OPEN and EXPIRED.")
+    ApiResponse<UserSummaryView> summary(@PathVariable String address) {
+        String wallet = Addresses.require(address, "address");
+        List<TradeRepository.TotalsRow> rows = trades.totals(wallet);
+        long total = 0;
+        long open = 0;
+        List<UserSummaryView.CollateralTotals> byCollateral = new ArrayList<>();
+        for (TradeRepository.TotalsRow row : rows) {
+            total += row.trades();
+            open += row.openTrades();
+            byCollateral.add(new UserSummaryView.CollateralTotals(
+                    new TradeView.Collateral(row.token(), row.symbol(), row.decimals()),
+                    row.trades(),
+                    row.openTrades(),
+                    Amount.of(row.volume(), row.decimals()),
+                    Amount.of(row.realisedPnl(), row.decimals()),
+                    Amount.of(row.fees(), row.decimals())));
+        }
+        return ApiResponse.ok(new UserSummaryView(wallet, total, open, byCollateral));
+    }
+
+    @GetMapping("/leaderboard")
+    @Operation(
+            summary = "Wallets ranked by premium volume or realised P&L",
+            description = "In one collateral token (default USDC, NUTS_LEADERBOARD_COLLATERAL). Volume counts trades"
+                    + " entered in the window, P&L trades settled or closed in it. Each entry carries the fid and"
+                    + " username of the wallet's user when it is linked.")
+    ApiResponse<LeaderboardView> leaderboard(
+            @Parameter(schema = @Schema(allowableValues = {"7d", "30d", "all"}, defaultValue = "7d"))
+                    @RequestParam(required = false)
+                    String window,
+            @Parameter(schema = @Schema(allowableValues = {"volume", "pnl"}, defaultValue = "volume"))
+                    @RequestParam(required = false)
+                    String metric,
+            @Parameter(description = "1 to 100, default 20") @RequestParam(required = false) Integer limit,
+            @Parameter(description = "collateral token address") @RequestParam(required = false) String collateral) {
+        TradeWindow span = TradeWindow.parse(window, TradeWindow.DAYS_7);
+        LeaderboardMetric ranked = LeaderboardMetric.parse(metric);
+        int size = limit(limit);
+        String token = collateral == null || collateral.isBlank()
+                ? properties.trades().leaderboardCollateral().toLowerCase(Locale.ROOT)
+                : Addresses.require(collateral, "collateral");
+        TradeView.Collateral info = trades.collateral(token).orElse(new TradeView.Collateral(token, null, 0));
+        List<TradeRepository.RankRow> rows = span == TradeWindow.ALL
+                ? trades.leaderboardAllTime(token, ranked, size)
+                : trades.leaderboardWindow(token, ranked, span.since(clock.instant()), size);
+        List<LeaderboardView.Entry> entries = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            TradeRepository.RankRow row = rows.get(i);
+            entries.add(new LeaderboardView.Entry(
+                    i + 1,
+                    row.wallet(),
+                    row.fid(),
+                    row.username(),
+                    row.displayName(),
+                    row.pfpUrl(),
+                    Amount.of(row.value(), info.decimals()),
+                    row.trades()));
+        }
+        return ApiResponse.ok(new LeaderboardView(span.label(), ranked.label(), info, entries));
+    }
+
+    @GetMapping("/referrer/summary")
+    @Operation(
+            summary = "What the platform's referrer brought",
+            description = "Volume (premiums) and fees by underlying and product, fees per collateral token, unique"
+                    + " traders and trades a day (UTC) over the window (default 30d). 503 REFERRER_NOT_CONFIGURED"
+                    + " without ALPHABIT_REFERRER_ADDRESS.")
+    ApiResponse<ReferrerSummaryView> referrerSummary(
+            @Parameter(schema = @Schema(allowableValues = {"7d", "30d", "all"}, defaultValue = "30d"))
+                    @RequestParam(required = false)
+                    String window) {
+        TradeWindow span = TradeWindow.parse(window, TradeWindow.DAYS_30);
+        if (!properties.hasReferrer()) {
+            throw new ApiException(
+                    ErrorCode.REFERRER_NOT_CONFIGURED, "ALPHABIT_REFERRER_ADDRESS is not set on this service");
+        }
+        String referrer = properties.referrerAddress().toLowerCase(Locale.ROOT);
+        Instant since = span.since(clock.instant());
+        List<TradeRepository.ProductRow> products = trades.referrerByProduct(referrer, since);
+        Map<String, CollateralSum> byToken = new TreeMap<>();
+        long total = 0;
+        List<ReferrerSummaryView.ProductVolume> volumes = new ArrayList<>(products.size());
+        for (TradeRepository.ProductRow row : products) {
+            total += row.trades();
+            int decimals = row.collateral().decimals();
+            volumes.add(new ReferrerSummaryView.ProductVolume(
+                    row.underlying(),
+                    row.product(),
+                    row.collateral(),
+                    row.trades(),
+                    Amount.of(row.volume(), decimals),
+                    Amount.of(row.fees(), decimals)));
+            byToken.computeIfAbsent(row.collateral().token(), t -> new CollateralSum(row.collateral()))
+                    .add(row);
+        }
+        List<ReferrerSummaryView.CollateralFees> fees = byToken.values().stream()
+                .map(sum -> new ReferrerSummaryView.CollateralFees(
+                        sum.collateral,
+                        sum.trades,
+                        Amount.of(sum.volume, sum.collateral.decimals()),
+                        Amount.of(sum.fees, sum.collateral.decimals())))
+                .toList();
+        return ApiResponse.ok(new ReferrerSummaryView(
+                referrer,
+                span.label(),
+                total,
+                trades.referrerUniqueTraders(referrer, since),
+                volumes,
+                fees,
+                trades.referrerTradesPerDay(referrer, since)));
+    }
+
+    private static final class CollateralSum {
+        private final TradeView.Collateral collateral;
+        private long trades;
+        private BigInteger volume = BigInteger.ZERO;
+        private BigInteger fees = BigInteger.ZERO;
+
+        CollateralSum(TradeView.Collateral collateral) {
+            this.collateral = collateral;
+        }
+
+        void add(TradeRepository.ProductRow row) {
+            trades += row.trades();
+            volume = volume.add(row.volume());
+            fees = fees.add(row.fees());
+        }
+    }
+
+    static TradeView view(Fill fill) {
+        int decimals = fill.collateralDecimals();
+        return new TradeView(
+                fill.optionAddress(),
+                fill.entryTxHash(),
+                fill.wallet(),
+                fill.side(),
+                fill.status(),
+                fill.underlying(),
+                fill.product(),
+                fill.isCall(),
+                fill.strikes().stream().map(s -> Amount.of(s, 8)).toList(),
+                fill.expiry(),
+                new TradeView.Collateral(fill.collateralToken(), fill.collateralSymbol(), decimals),
+                Amount.of(fill.premium(), decimals),
+                Amount.of(fill.fee(), decimals),
+                Amount.of(fill.contracts(), decimals),
+                Amount.of(fill.collateral(), decimals),
+                Amount.of(fill.settlementPrice(), 8),
+                Amount.of(fill.payout(), decimals),
+                Amount.of(fill.pnl(), decimals),
+                fill.referrer(),
+                fill.createdAt(),
+                fill.settledAt());
+    }
+
+    private static TradeStatus status(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return TradeStatus.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "status must be OPEN, EXPIRED, SETTLED or CLOSED");
+        }
+    }
+
+    private static int limit(Integer limit) {
+        if (limit == null) {
+            return DEFAULT_LIMIT;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "limit must be between 1 and " + MAX_LIMIT);
+        }
+        return limit;
+    }
+}

@@ -1,0 +1,18 @@
+package io.nutsgate.users;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A user's public profile and the wallets linked to it. */
+public record UserView(
+        long fid,
+        String username,
+        String displayName,
+        String pfpUrl,
+        List<WalletView> wallets,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    /** A linked wallet, lower case, and when it last proved itself with SIWE. */
+    public record WalletView(String address, Instant verifiedAt) {}
+}

@@ -1,0 +1,64 @@
+package io.nutsgate.users;
+
+import io.nutsgate.auth.AuthApi;
+import io.nutsgate.auth.SignedIn;
+import io.nutsgate.auth.SiweRequest;
+import io.nutsgate.common.ApiResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Positive;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/users")
+@Tag(name = "Users", description = "Farcaster profiles and the wallets they sign in with")
+class UsersController {
+
+    private final UserAccounts accounts;
+    private final AuthApi auth;
+
+    UsersController(UserAccounts accounts, AuthApi auth) {
+        this.accounts = accounts;
+        this.auth = auth;
+    }
+
+    @PutMapping("/me")
+    @Operation(
+            summary = "Create or update the signed-in user's Farcaster profile",
+            description = "Links the signed-in wallet to the user. 409 FID_TAKEN when the fid belongs to another"
+                    + " user; 400 INVALID_BODY for a bad field.",
+            security = @SecurityRequirement(name = SignedIn.SECURITY_SCHEME))
+    ApiResponse<UserView> saveProfile(
+            @Parameter(hidden = true) SignedIn signedIn, @Valid @RequestBody ProfileRequest profile) {
+        return ApiResponse.ok(accounts.saveProfile(signedIn.address(), profile));
+    }
+
+    @PostMapping("/me/wallets")
+    @Operation(
+            summary = "Link another wallet to the signed-in user",
+            description = "Body: a second SIWE message and signature made by the wallet to link (nonce from GET"
+                    + " /auth/nonce; the same checks and 401 codes as POST /auth/verify). 409"
+                    + " WALLET_LINKED_TO_OTHER_USER when that wallet belongs to another user, 409 PROFILE_REQUIRED"
+                    + " before PUT /users/me.",
+            security = @SecurityRequirement(name = SignedIn.SECURITY_SCHEME))
+    ApiResponse<UserView> linkWallet(@Parameter(hidden = true) SignedIn signedIn, @Valid @RequestBody SiweRequest proof) {
+        String wallet = auth.verifyProof(proof.message(), proof.signature());
+        return ApiResponse.ok(accounts.linkWallet(signedIn.address(), wallet));
+    }
+
+    @GetMapping("/{fid}")
+    @Operation(summary = "A user's public profile and linked wallets", description = "404 USER_NOT_FOUND")
+    ApiResponse<UserView> profile(@PathVariable @Positive @Max(9_007_199_254_740_991L) long fid) {
+        return ApiResponse.ok(accounts.profile(fid));
+    }
+}

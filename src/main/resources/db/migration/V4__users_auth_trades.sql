@@ -1,0 +1,101 @@
+-- Issue #4: Farcaster users and their wallets, Sign-In with Ethereum, and the trades made with our referrer.
+-- Addresses and hashes are stored in lower case; amounts are integers in the token's base units (numeric, never
+-- floating point). Times are timestamptz in UTC.
+
+CREATE TABLE users (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    fid          bigint      NOT NULL UNIQUE CHECK (fid > 0),
+    username     text,
+    display_name text,
+    pfp_url      text,
+    created_at   timestamptz NOT NULL,
+    updated_at   timestamptz NOT NULL
+);
+
+CREATE TABLE wallets (
+    address     text PRIMARY KEY CHECK (address ~ '^0x[0-9a-f]{40}$'),
+    user_id     bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    verified_at timestamptz NOT NULL
+);
+CREATE INDEX wallets_user_idx ON wallets (user_id);
+
+-- SIWE nonces: single use (deleted when consumed), expiring; any instance can verify them.
+CREATE TABLE siwe_nonces (
+    nonce      text PRIMARY KEY,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL
+);
+CREATE INDEX siwe_nonces_expires_idx ON siwe_nonces (expires_at);
+
+-- Sessions: only the SHA-256 of the bearer token is kept.
+CREATE TABLE sessions (
+    token_hash bytea PRIMARY KEY,
+    address    text        NOT NULL CHECK (address ~ '^0x[0-9a-f]{40}$'),
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL
+);
+CREATE INDEX sessions_expires_idx ON sessions (expires_at);
+
+-- Addresses the trade sync follows: seen when signing in, linking, or asking for /nuts/update.
+CREATE TABLE wallet_activity (
+    address        text PRIMARY KEY CHECK (address ~ '^0x[0-9a-f]{40}$'),
+    last_seen_at   timestamptz NOT NULL,
+    last_synced_at timestamptz
+);
+CREATE INDEX wallet_activity_seen_idx ON wallet_activity (last_seen_at);
+
+CREATE TABLE trades (
+    id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    entry_tx_hash       text          NOT NULL CHECK (entry_tx_hash ~ '^0x[0-9a-f]{64}$'),
+    option_address      text          NOT NULL CHECK (option_address ~ '^0x[0-9a-f]{40}$'),
+    wallet              text          NOT NULL CHECK (wallet ~ '^0x[0-9a-f]{40}$'),
+    side                text          NOT NULL CHECK (side IN ('BUYER', 'SELLER')),
+    status              text          NOT NULL CHECK (status IN ('OPEN', 'SETTLED', 'CLOSED', 'EXPIRED')),
+    underlying          text,
+    product             text,
+    is_call             boolean,
+    strikes             numeric(78, 0)[] NOT NULL,
+    expiry              timestamptz   NOT NULL,
+    collateral_token    text          NOT NULL CHECK (collateral_token ~ '^0x[0-9a-f]{40}$'),
+    collateral_symbol   text,
+    collateral_decimals smallint      NOT NULL CHECK (collateral_decimals BETWEEN 0 AND 36),
+    premium             numeric(78, 0) NOT NULL,
+    fee                 numeric(78, 0) NOT NULL,
+    contracts           numeric(78, 0) NOT NULL,
+    collateral          numeric(78, 0) NOT NULL,
+    settlement_price    numeric(78, 0),
+    payout              numeric(78, 0),
+    pnl                 numeric(78, 0),
+    referrer            text          NOT NULL CHECK (referrer ~ '^0x[0-9a-f]{40}$'),
+    created_at          timestamptz   NOT NULL,
+    settled_at          timestamptz,
+    updated_at          timestamptz   NOT NULL,
+    CONSTRAINT trades_fill_key UNIQUE (entry_tx_hash, option_address)
+);
+-- A user's trades page (keyset on created_at, id), with and without a status filter.
+CREATE INDEX trades_wallet_created_idx ON trades (wallet, created_at DESC, id DESC);
+CREATE INDEX trades_wallet_status_created_idx ON trades (wallet, status, created_at DESC, id DESC);
+-- Windowed leaderboards: index-only scans over the window.
+CREATE INDEX trades_volume_window_idx ON trades (collateral_token, created_at) INCLUDE (wallet, premium);
+CREATE INDEX trades_pnl_window_idx ON trades (collateral_token, settled_at) INCLUDE (wallet, pnl)
+    WHERE pnl IS NOT NULL;
+-- Referrer summary over a window.
+CREATE INDEX trades_referrer_created_idx ON trades (referrer, created_at);
+
+-- Per wallet and collateral token totals, recomputed from trades in the same transaction as every sync of that
+-- wallet: the all-time leaderboard and the user summary read them instead of aggregating trades.
+CREATE TABLE trader_totals (
+    wallet              text           NOT NULL,
+    collateral_token    text           NOT NULL,
+    collateral_symbol   text,
+    collateral_decimals smallint       NOT NULL,
+    trades              bigint         NOT NULL,
+    open_trades         bigint         NOT NULL,
+    volume              numeric(78, 0) NOT NULL,
+    fees                numeric(78, 0) NOT NULL,
+    realised_pnl        numeric(78, 0) NOT NULL,
+    updated_at          timestamptz    NOT NULL,
+    PRIMARY KEY (wallet, collateral_token)
+);
+CREATE INDEX trader_totals_volume_idx ON trader_totals (collateral_token, volume DESC, wallet);
+CREATE INDEX trader_totals_pnl_idx ON trader_totals (collateral_token, realised_pnl DESC, wallet);
