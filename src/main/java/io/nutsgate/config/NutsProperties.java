@@ -60,12 +60,14 @@ public record NutsProperties(
             @NotNull @DefaultValue("5m") Duration clockSkew) {}
 
     /**
-     * The trade history sync: every {@code syncInterval} for the wallets seen within {@code activeWindow}, and
-     * {@code afterUpdateDelay} after {@code POST /nuts/update} (the indexer needs a moment to see the fill).
+     * The trade history sync: every {@code syncInterval} for the wallets seen within {@code activeWindow}
+     * ({@code scheduledSync}), and after a sign-in or, {@code afterUpdateDelay} later, after {@code POST /nuts/update}
+     * (the indexer needs a moment to see the fill) ({@code syncOnEvents}).
      * {@code leaderboardCollateral} is the token whose amounts the leaderboard ranks when none is asked for.
      */
     public record Trades(
-            @DefaultValue("true") boolean syncEnabled,
+            @DefaultValue("true") boolean scheduledSync,
+            @DefaultValue("true") boolean syncOnEvents,
             @NotNull @DefaultValue("5m") Duration syncInterval,
             @NotNull @DefaultValue("30d") Duration activeWindow,
             @NotNull @DefaultValue("15s") Duration afterUpdateDelay,

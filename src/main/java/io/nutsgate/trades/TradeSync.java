@@ -3,6 +3,7 @@ package io.nutsgate.trades;
 import io.nutsgate.auth.WalletSignedInEvent;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.config.NutsProperties;
+import io.nutsgate.positions.PositionsRefreshRequestedEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,7 +132,7 @@ class TradeSync implements SmartLifecycle {
     void requestSync(String address, Duration delay) {
         trades.markSeen(address, clock.instant());
         ScheduledExecutorService executor = requested;
-        if (executor == null || !pending.add(address)) {
+        if (executor == null || !properties.trades().syncOnEvents() || !pending.add(address)) {
             return;
         }
         executor.schedule(
@@ -146,6 +147,11 @@ class TradeSync implements SmartLifecycle {
     @EventListener
     void onSignedIn(WalletSignedInEvent event) {
         requestSync(event.address(), Duration.ZERO);
+    }
+
+    @EventListener
+    void onRefreshRequested(PositionsRefreshRequestedEvent event) {
+        requestSync(event.address().toLowerCase(Locale.ROOT), properties.trades().afterUpdateDelay());
     }
 
     private boolean syncQuietly(String address) {
@@ -169,7 +175,7 @@ class TradeSync implements SmartLifecycle {
         periodic = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("trade-sync").daemon(true).factory());
         NutsProperties.Trades settings = properties.trades();
-        if (settings.syncEnabled()) {
+        if (settings.scheduledSync()) {
             long interval = settings.syncInterval().toMillis();
             periodic.scheduleWithFixedDelay(this::syncActive, interval, interval, TimeUnit.MILLISECONDS);
             log.info("trade sync every {} for wallets seen within {}", settings.syncInterval(), settings.activeWindow());

@@ -64,6 +64,9 @@ public abstract class GatewayTest {
         registry.add("nuts.upstream.timeout", () -> "1s");
         registry.add("nuts.upstream.connect-timeout", () -> "500ms");
         registry.add("nuts.update.retry-delay", () -> "200ms");
+        // The trade sync's own calls to the indexer would change the hit counts these tests assert.
+        registry.add("nuts.trades.scheduled-sync", () -> "false");
+        registry.add("nuts.trades.sync-on-events", () -> "false");
     }
 
     @BeforeEach

@@ -4,15 +4,23 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
+import java.util.UUID;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.MapPropertySource;
 
 /**
  * Every test context gets a database: the machine's PostgreSQL (127.0.0.1:5432, database {@code test}) when
- * it answers, as in CI; otherwise an embedded PostgreSQL in a fresh temporary directory. Registered for all
- * test contexts in {@code META-INF/spring.factories}.
+ * it answers, as in CI; otherwise an embedded PostgreSQL in a fresh temporary directory. On the shared
+ * {@code test} database each context gets a schema of its own (created by Flyway, dropped when the context
+ * closes), so contexts, test classes and builds running side by side never see each other's rows.
+ * Registered for all test contexts in {@code META-INF/spring.factories}.
  */
 public class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -24,9 +32,20 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 && !context.getEnvironment().getProperty("DATABASE_URL", "").isBlank()) {
             return;
         }
-        Map<String, Object> properties = localPostgresReachable()
-                ? Map.of("DATABASE_URL", LOCAL_URL)
-                : Map.of("nuts.database.embedded-dir", temporaryDirectory());
+        Map<String, Object> properties;
+        if (localPostgresReachable()) {
+            String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            properties = Map.of(
+                    "DATABASE_URL", LOCAL_URL + "&currentSchema=" + schema,
+                    "spring.flyway.schemas", schema);
+            context.addApplicationListener(event -> {
+                if (event instanceof ContextClosedEvent) {
+                    dropSchema(schema);
+                }
+            });
+        } else {
+            properties = Map.of("nuts.database.embedded-dir", temporaryDirectory());
+        }
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testDatabase", properties));
     }
 
@@ -36,6 +55,15 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static void dropSchema(String schema) {
+        try (Connection connection = DriverManager.getConnection(LOCAL_URL);
+                Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        } catch (SQLException e) {
+            // The schema is left behind; it holds only test rows.
         }
     }
 
