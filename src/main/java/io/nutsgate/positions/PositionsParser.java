@@ -4,6 +4,7 @@ import io.nutsgate.upstream.UpstreamException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -24,7 +25,12 @@ final class PositionsParser {
     private PositionsParser() {}
 
     static List<ObjectNode> parse(JsonMapper json, byte[] body) {
-        JsonNode root = json.readTree(body);
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JacksonException e) {
+            throw UpstreamException.badResponse("positions are not JSON");
+        }
         JsonNode list = root != null && root.isObject() ? root.get("data") : root;
         if (list == null || !list.isArray()) {
             throw UpstreamException.badResponse("positions are neither an array nor {\"data\":[…]}");
