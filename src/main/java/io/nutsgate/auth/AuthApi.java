@@ -27,8 +27,8 @@ import org.web3j.utils.Numeric;
 @Component
 public class AuthApi {
 
-    static final String EIP_1271_NOTE = "smart-contract wallets (EIP-1271) are not supported yet: sign with an"
-            + " externally owned account";
+    static final String EIP_1271_NOTE =
+            "smart-contract wallets (EIP-1271) are not supported yet: sign with an" + " externally owned account";
 
     private final NutsProperties.Auth settings;
     private final NonceStore nonces;
@@ -98,13 +98,13 @@ public class AuthApi {
                     ErrorCode.SIWE_DOMAIN_MISMATCH,
                     "message is for " + siwe.domain() + ", this service signs in for " + domain());
         }
-        if (siwe.scheme() != null && !uri().toLowerCase(Locale.ROOT).startsWith(siwe.scheme().toLowerCase(Locale.ROOT) + "://")) {
+        if (siwe.scheme() != null
+                && !uri().toLowerCase(Locale.ROOT).startsWith(siwe.scheme().toLowerCase(Locale.ROOT) + "://")) {
             throw new ApiException(
                     ErrorCode.SIWE_DOMAIN_MISMATCH, "message scheme " + siwe.scheme() + " does not match " + uri());
         }
         if (!trimSlash(siwe.uri()).equals(trimSlash(uri()))) {
-            throw new ApiException(
-                    ErrorCode.SIWE_URI_MISMATCH, "message URI is " + siwe.uri() + ", expected " + uri());
+            throw new ApiException(ErrorCode.SIWE_URI_MISMATCH, "message URI is " + siwe.uri() + ", expected " + uri());
         }
         if (siwe.chainId() != Deployments.BASE_CHAIN_ID) {
             throw new ApiException(
@@ -152,7 +152,8 @@ public class AuthApi {
             return "0x" + Keys.getAddress(key).toLowerCase(Locale.ROOT);
         } catch (SignatureException | RuntimeException e) {
             throw new ApiException(
-                    ErrorCode.SIWE_SIGNATURE_INVALID, "no address can be recovered from the signature; " + EIP_1271_NOTE);
+                    ErrorCode.SIWE_SIGNATURE_INVALID,
+                    "no address can be recovered from the signature; " + EIP_1271_NOTE);
         }
     }
 

@@ -73,7 +73,9 @@ class AuthController {
                     + " Smart-contract wallets (EIP-1271) are not supported yet.")
     @ApiResponses({
         @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "signed in"),
-        @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "400", description = "SIWE_MALFORMED, INVALID_BODY"),
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(
+                responseCode = "400",
+                description = "SIWE_MALFORMED, INVALID_BODY"),
         @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "401", description = "a failed SIWE check")
     })
     ApiResponse<SessionDto> verify(@Valid @RequestBody SiweRequest request) {
@@ -85,7 +87,9 @@ class AuthController {
     }
 
     @DeleteMapping("/session")
-    @Operation(summary = "Sign out: end the bearer session", security = @SecurityRequirement(name = SignedIn.SECURITY_SCHEME))
+    @Operation(
+            summary = "Sign out: end the bearer session",
+            security = @SecurityRequirement(name = SignedIn.SECURITY_SCHEME))
     ApiResponse<Void> signOut(
             @Parameter(hidden = true) SignedIn signedIn,
             @Parameter(hidden = true) @RequestHeader(HttpHeaders.AUTHORIZATION) String authorization) {

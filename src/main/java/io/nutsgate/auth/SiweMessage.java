@@ -93,11 +93,9 @@ record SiweMessage(
             throw malformed("Nonce must be 8 to 64 letters and digits");
         }
         Instant issuedAt = time("Issued At", lines.field("Issued At"));
-        Instant expirationTime = lines.hasField("Expiration Time")
-                ? time("Expiration Time", lines.field("Expiration Time"))
-                : null;
-        Instant notBefore =
-                lines.hasField("Not Before") ? time("Not Before", lines.field("Not Before")) : null;
+        Instant expirationTime =
+                lines.hasField("Expiration Time") ? time("Expiration Time", lines.field("Expiration Time")) : null;
+        Instant notBefore = lines.hasField("Not Before") ? time("Not Before", lines.field("Not Before")) : null;
         String requestId = lines.hasField("Request ID") ? lines.field("Request ID") : null;
         List<String> resources = new ArrayList<>();
         if (lines.hasMore() && lines.peek().equals("Resources:")) {

@@ -6,8 +6,7 @@ import java.math.BigInteger;
 
 /** An on-chain integer as the API shows it: the raw base-unit integer and its decimal form, both as strings. */
 @Schema(description = "An amount: raw integer in base units and the same value as a decimal string")
-public record Amount(
-        @Schema(example = "999999982") String raw, @Schema(example = "999.999982") String value) {
+public record Amount(@Schema(example = "999999982") String raw, @Schema(example = "999.999982") String value) {
 
     /** Null for a null {@code raw}. */
     static Amount of(BigInteger raw, int decimals) {

@@ -67,9 +67,8 @@ final class PositionMapper {
         } else {
             return Optional.empty();
         }
-        String option = position.hasNonNull("address")
-                ? address(position, "address")
-                : address(position, "optionAddress");
+        String option =
+                position.hasNonNull("address") ? address(position, "address") : address(position, "optionAddress");
         String txHash = text(position, "entryTxHash");
         if (!TX_HASH.matcher(txHash).matches()) {
             throw invalid("entryTxHash", txHash);
@@ -83,7 +82,8 @@ final class PositionMapper {
         String product = product(position);
 
         JsonNode settlement = position.path("settlement");
-        boolean hasSettlement = settlement.isObject() && !settlement.path("oracleFailure").asBoolean(false);
+        boolean hasSettlement =
+                settlement.isObject() && !settlement.path("oracleFailure").asBoolean(false);
         TradeStatus status = status(position, hasSettlement, expiry, now);
 
         BigInteger settlementPrice = hasSettlement ? optionalAmount(settlement, "settlementPrice") : null;
@@ -138,15 +138,15 @@ final class PositionMapper {
     static TradeStatus status(JsonNode position, boolean hasSettlement, Instant expiry, Instant now) {
         String status = position.path("status").asString("").toLowerCase(Locale.ROOT);
         JsonNode close = position.path("explicitClose");
-        boolean explicitlyClosed = !close.isMissingNode() && !close.isNull() && !(close.isBoolean() && !close.asBoolean());
+        boolean explicitlyClosed =
+                !close.isMissingNode() && !close.isNull() && !(close.isBoolean() && !close.asBoolean());
         if (explicitlyClosed || status.equals("closed")) {
             return TradeStatus.CLOSED;
         }
         if (status.equals("settled") || hasSettlement) {
             return TradeStatus.SETTLED;
         }
-        if ("expired-awaiting-settlement".equals(position.path("optionStatus").asString(""))
-                || !expiry.isAfter(now)) {
+        if ("expired-awaiting-settlement".equals(position.path("optionStatus").asString("")) || !expiry.isAfter(now)) {
             return TradeStatus.EXPIRED;
         }
         return TradeStatus.OPEN;

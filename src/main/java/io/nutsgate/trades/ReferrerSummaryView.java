@@ -14,7 +14,12 @@ public record ReferrerSummaryView(
         List<DailyTrades> tradesPerDay) {
 
     public record ProductVolume(
-            String underlying, String product, TradeView.Collateral collateral, long trades, Amount volume, Amount fees) {}
+            String underlying,
+            String product,
+            TradeView.Collateral collateral,
+            long trades,
+            Amount volume,
+            Amount fees) {}
 
     public record CollateralFees(TradeView.Collateral collateral, long trades, Amount volume, Amount fees) {}
 

@@ -44,7 +44,8 @@ class TradeRepository {
      * EXPIRED from a lagging list. Returns 1 when a row was written.
      */
     int upsert(Fill fill, Instant now) {
-        return jdbc.sql("""
+        return jdbc.sql(
+                        """
                         INSERT INTO trades (entry_tx_hash, option_address, wallet, side, status, underlying, product,
                             is_call, strikes, expiry, collateral_token, collateral_symbol, collateral_decimals, premium,
                             fee, contracts, collateral, settlement_price, payout, pnl, referrer, created_at, settled_at,
@@ -79,7 +80,9 @@ class TradeRepository {
                 .param("underlying", fill.underlying())
                 .param("product", fill.product())
                 .param("isCall", fill.isCall())
-                .param("strikes", fill.strikes().stream().map(BigInteger::toString).collect(Collectors.joining(",", "{", "}")))
+                .param(
+                        "strikes",
+                        fill.strikes().stream().map(BigInteger::toString).collect(Collectors.joining(",", "{", "}")))
                 .param("expiry", utc(fill.expiry()))
                 .param("collateralToken", fill.collateralToken())
                 .param("collateralSymbol", fill.collateralSymbol())
@@ -100,7 +103,8 @@ class TradeRepository {
 
     /** Recomputes the wallet's totals per collateral token from its trades. */
     void refreshTotals(String wallet, Instant now) {
-        jdbc.sql("""
+        jdbc.sql(
+                        """
                         INSERT INTO trader_totals (wallet, collateral_token, collateral_symbol, collateral_decimals,
                             trades, open_trades, volume, fees, realised_pnl, updated_at)
                         SELECT wallet, collateral_token, max(collateral_symbol), max(collateral_decimals), count(*),

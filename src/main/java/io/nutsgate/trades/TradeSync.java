@@ -151,7 +151,8 @@ class TradeSync implements SmartLifecycle {
 
     @EventListener
     void onRefreshRequested(PositionsRefreshRequestedEvent event) {
-        requestSync(event.address().toLowerCase(Locale.ROOT), properties.trades().afterUpdateDelay());
+        requestSync(
+                event.address().toLowerCase(Locale.ROOT), properties.trades().afterUpdateDelay());
     }
 
     private boolean syncQuietly(String address) {
@@ -168,17 +169,16 @@ class TradeSync implements SmartLifecycle {
 
     @Override
     public void start() {
-        requested = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
-                .name("trade-sync-requested")
-                .daemon(true)
-                .factory());
+        requested = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("trade-sync-requested").daemon(true).factory());
         periodic = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("trade-sync").daemon(true).factory());
         NutsProperties.Trades settings = properties.trades();
         if (settings.scheduledSync()) {
             long interval = settings.syncInterval().toMillis();
             periodic.scheduleWithFixedDelay(this::syncActive, interval, interval, TimeUnit.MILLISECONDS);
-            log.info("trade sync every {} for wallets seen within {}", settings.syncInterval(), settings.activeWindow());
+            log.info(
+                    "trade sync every {} for wallets seen within {}", settings.syncInterval(), settings.activeWindow());
         }
     }
 

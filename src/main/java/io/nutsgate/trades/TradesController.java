@@ -66,7 +66,8 @@ class TradesController {
             TradeRepository.StoredTrade last = rows.get(size - 1);
             next = new Cursor(last.fill().createdAt(), last.id()).encode();
         }
-        return ApiResponse.ok(new TradePage(rows.stream().map(r -> view(r.fill())).toList(), next));
+        return ApiResponse.ok(
+                new TradePage(rows.stream().map(r -> view(r.fill())).toList(), next));
     }
 
     @GetMapping("/users/{address}/summary")
@@ -101,10 +102,18 @@ class TradesController {
                     + " entered in the window, P&L trades settled or closed in it. Each entry carries the fid and"
                     + " username of the wallet's user when it is linked.")
     ApiResponse<LeaderboardView> leaderboard(
-            @Parameter(schema = @Schema(allowableValues = {"7d", "30d", "all"}, defaultValue = "7d"))
+            @Parameter(
+                            schema =
+                                    @Schema(
+                                            allowableValues = {"7d", "30d", "all"},
+                                            defaultValue = "7d"))
                     @RequestParam(required = false)
                     String window,
-            @Parameter(schema = @Schema(allowableValues = {"volume", "pnl"}, defaultValue = "volume"))
+            @Parameter(
+                            schema =
+                                    @Schema(
+                                            allowableValues = {"volume", "pnl"},
+                                            defaultValue = "volume"))
                     @RequestParam(required = false)
                     String metric,
             @Parameter(description = "1 to 100, default 20") @RequestParam(required = false) Integer limit,
@@ -142,7 +151,11 @@ class TradesController {
                     + " traders and trades a day (UTC) over the window (default 30d). 503 REFERRER_NOT_CONFIGURED"
                     + " without ALPHABIT_REFERRER_ADDRESS.")
     ApiResponse<ReferrerSummaryView> referrerSummary(
-            @Parameter(schema = @Schema(allowableValues = {"7d", "30d", "all"}, defaultValue = "30d"))
+            @Parameter(
+                            schema =
+                                    @Schema(
+                                            allowableValues = {"7d", "30d", "all"},
+                                            defaultValue = "30d"))
                     @RequestParam(required = false)
                     String window) {
         TradeWindow span = TradeWindow.parse(window, TradeWindow.DAYS_30);

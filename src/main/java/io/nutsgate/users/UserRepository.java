@@ -98,7 +98,8 @@ class UserRepository {
     }
 
     private List<UserView.WalletView> wallets(long userId) {
-        return jdbc.sql("SELECT address, verified_at FROM wallets WHERE user_id = :userId ORDER BY verified_at, address")
+        return jdbc.sql(
+                        "SELECT address, verified_at FROM wallets WHERE user_id = :userId ORDER BY verified_at, address")
                 .param("userId", userId)
                 .query((rs, n) -> new UserView.WalletView(
                         rs.getString("address"),

@@ -51,7 +51,8 @@ class UsersController {
                     + " WALLET_LINKED_TO_OTHER_USER when that wallet belongs to another user, 409 PROFILE_REQUIRED"
                     + " before PUT /users/me.",
             security = @SecurityRequirement(name = SignedIn.SECURITY_SCHEME))
-    ApiResponse<UserView> linkWallet(@Parameter(hidden = true) SignedIn signedIn, @Valid @RequestBody SiweRequest proof) {
+    ApiResponse<UserView> linkWallet(
+            @Parameter(hidden = true) SignedIn signedIn, @Valid @RequestBody SiweRequest proof) {
         String wallet = auth.verifyProof(proof.message(), proof.signature());
         return ApiResponse.ok(accounts.linkWallet(signedIn.address(), wallet));
     }

@@ -102,8 +102,8 @@ class AuthIT extends PersistenceTest {
     @Test
     void shouldRejectAnExpiredMessage() {
         Instant now = clock.instant();
-        String message =
-                message(SIWE_DOMAIN, address(alice), SIWE_URI, 8453, nonce(), now.minusSeconds(120), now.minusSeconds(1));
+        String message = message(
+                SIWE_DOMAIN, address(alice), SIWE_URI, 8453, nonce(), now.minusSeconds(120), now.minusSeconds(1));
 
         HttpResponse<String> response = post("/auth/verify", proof(message, sign(message, alice)));
 

@@ -16,7 +16,8 @@ import org.web3j.utils.Numeric;
 
 class SiweMessageTests {
 
-    static final String FULL = """
+    static final String FULL =
+            """
             https://app.example wants you to sign in with your Ethereum account:
             0x5A0b54D5dc17e0AadC383d2db43B0a0D3E029c4c
 
@@ -83,8 +84,8 @@ class SiweMessageTests {
         };
         for (String message : bad) {
             assertThatThrownBy(() -> SiweMessage.parse(message))
-                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code())
-                            .isEqualTo(ErrorCode.SIWE_MALFORMED));
+                    .isInstanceOfSatisfying(
+                            ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SIWE_MALFORMED));
         }
     }
 
@@ -106,7 +107,7 @@ class SiweMessageTests {
         bytes[64] = 5;
         String badV = Numeric.toHexString(bytes);
         assertThatThrownBy(() -> AuthApi.recoverSigner(FULL, badV))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code())
-                        .isEqualTo(ErrorCode.SIWE_SIGNATURE_INVALID));
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SIWE_SIGNATURE_INVALID));
     }
 }

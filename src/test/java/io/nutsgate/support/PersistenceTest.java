@@ -93,7 +93,8 @@ public abstract class PersistenceTest {
 
     /** A deterministic externally owned account. */
     protected static ECKeyPair key(long seed) {
-        return ECKeyPair.create(BigInteger.valueOf(seed).multiply(BigInteger.valueOf(1_000_003)).add(BigInteger.TEN.pow(30)));
+        return ECKeyPair.create(
+                BigInteger.valueOf(seed).multiply(BigInteger.valueOf(1_000_003)).add(BigInteger.TEN.pow(30)));
     }
 
     protected static String address(ECKeyPair key) {
@@ -106,11 +107,24 @@ public abstract class PersistenceTest {
 
     /** An EIP-4361 message as wallets build it (checksummed address, statement, issued now, expiring in 5 min). */
     protected String message(ECKeyPair key, String nonce) {
-        return message(SIWE_DOMAIN, address(key), SIWE_URI, 8453, nonce, clock.instant(), clock.instant().plusSeconds(300));
+        return message(
+                SIWE_DOMAIN,
+                address(key),
+                SIWE_URI,
+                8453,
+                nonce,
+                clock.instant(),
+                clock.instant().plusSeconds(300));
     }
 
     protected static String message(
-            String domain, String address, String uri, long chainId, String nonce, Instant issuedAt, Instant expiresAt) {
+            String domain,
+            String address,
+            String uri,
+            long chainId,
+            String nonce,
+            Instant issuedAt,
+            Instant expiresAt) {
         return domain + " wants you to sign in with your Ethereum account:\n"
                 + Keys.toChecksumAddress(address) + "\n\n"
                 + "Sign in to Alphabit\n\n"
@@ -132,7 +146,10 @@ public abstract class PersistenceTest {
     }
 
     protected static String proof(String message, String signature) {
-        return json.createObjectNode().put("message", message).put("signature", signature).toString();
+        return json.createObjectNode()
+                .put("message", message)
+                .put("signature", signature)
+                .toString();
     }
 
     /** Signs in with {@code key} and returns the {@code Authorization} header value. */

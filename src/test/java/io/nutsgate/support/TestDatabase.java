@@ -20,6 +20,7 @@ import org.springframework.core.env.MapPropertySource;
  * it answers, as in CI; otherwise an embedded PostgreSQL in a fresh temporary directory. On the shared
  * {@code test} database each context gets a schema of its own (created by Flyway, dropped when the context
  * closes), so contexts, test classes and builds running side by side never see each other's rows.
+ * {@code -Dnuts.test.database=embedded} runs on the embedded PostgreSQL even when the machine's answers.
  * Registered for all test contexts in {@code META-INF/spring.factories}.
  */
 public class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -33,11 +34,11 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
             return;
         }
         Map<String, Object> properties;
-        if (localPostgresReachable()) {
+        boolean forceEmbedded = "embedded".equals(System.getProperty("nuts.test.database"));
+        if (!forceEmbedded && localPostgresReachable()) {
             String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-            properties = Map.of(
-                    "DATABASE_URL", LOCAL_URL + "&currentSchema=" + schema,
-                    "spring.flyway.schemas", schema);
+            properties =
+                    Map.of("DATABASE_URL", LOCAL_URL + "&currentSchema=" + schema, "spring.flyway.schemas", schema);
             context.addApplicationListener(event -> {
                 if (event instanceof ContextClosedEvent) {
                     dropSchema(schema);

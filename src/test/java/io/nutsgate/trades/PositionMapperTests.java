@@ -36,7 +36,8 @@ class PositionMapperTests {
     void shouldKeepOnlyFillsMadeWithOurReferrer() {
         List<Fill> fills = new ArrayList<>();
         for (String name : List.of("positions.json", "history.json")) {
-            fixture(name).forEach(p -> PositionMapper.toFill(p, USER, REFERRER, NOW).ifPresent(fills::add));
+            fixture(name)
+                    .forEach(p -> PositionMapper.toFill(p, USER, REFERRER, NOW).ifPresent(fills::add));
         }
 
         assertThat(fills).hasSize(6);

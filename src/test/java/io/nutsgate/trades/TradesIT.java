@@ -60,9 +60,15 @@ class TradesIT extends PersistenceTest {
 
     @Test
     void shouldTurnAnOpenTradeSettledWithPayoutAndPnl() {
-        ObjectNode putSpread = (ObjectNode) json.readTree(FixtureUpstream.fixture("history.json")).get("data").get(0);
+        ObjectNode putSpread = (ObjectNode) json.readTree(FixtureUpstream.fixture("history.json"))
+                .get("data")
+                .get(0);
         ObjectNode stillOpen = putSpread.deepCopy();
-        stillOpen.put("status", "open").put("optionStatus", "active").putNull("settlement").putNull("closeTimestamp");
+        stillOpen
+                .put("status", "open")
+                .put("optionStatus", "active")
+                .putNull("settlement")
+                .putNull("closeTimestamp");
         upstream.body(POSITIONS, "{\"data\":[" + stillOpen + "]}");
         upstream.body(HISTORY, "{\"data\":[]}");
         clock.set(java.time.Instant.ofEpochSecond(1779400000L)); // before its expiry
@@ -75,7 +81,8 @@ class TradesIT extends PersistenceTest {
         sync.sync(USER);
 
         assertThat(status(option)).isEqualTo("SETTLED");
-        JsonNode trade = tradesOf(USER, "status=SETTLED&limit=100").get("trades").get(2); // the oldest
+        JsonNode trade =
+                tradesOf(USER, "status=SETTLED&limit=100").get("trades").get(2); // the oldest
         assertThat(trade.get("optionAddress").asString()).isEqualTo(option);
         assertThat(trade.get("payout").get("value").asString()).isEqualTo("896.21");
         assertThat(trade.get("payout").get("raw").asString()).isEqualTo("896210000");
@@ -87,7 +94,9 @@ class TradesIT extends PersistenceTest {
     @Test
     void shouldNeverTurnASettledTradeBackToOpenFromALaggingList() {
         sync.sync(USER);
-        ObjectNode putSpread = (ObjectNode) json.readTree(FixtureUpstream.fixture("history.json")).get("data").get(0);
+        ObjectNode putSpread = (ObjectNode) json.readTree(FixtureUpstream.fixture("history.json"))
+                .get("data")
+                .get(0);
         putSpread.put("status", "open").putNull("settlement");
         upstream.body(POSITIONS, "{\"data\":[" + putSpread + "]}");
         upstream.body(HISTORY, "{\"data\":[]}");
@@ -155,7 +164,8 @@ class TradesIT extends PersistenceTest {
 
     @Test
     void shouldSyncRightAfterAnUpdateRequestForThatAddress() {
-        HttpResponse<String> update = post("/nuts/update", "{\"address\":\"" + USER.toUpperCase().replace("0X", "0x") + "\"}");
+        HttpResponse<String> update =
+                post("/nuts/update", "{\"address\":\"" + USER.toUpperCase().replace("0X", "0x") + "\"}");
 
         assertThat(update.statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> rows() == 6);
@@ -188,7 +198,8 @@ class TradesIT extends PersistenceTest {
         sync.sync(USER);
 
         JsonNode first = tradesOf(USER, "limit=4");
-        JsonNode second = tradesOf(USER, "limit=4&cursor=" + first.get("nextCursor").asString());
+        JsonNode second =
+                tradesOf(USER, "limit=4&cursor=" + first.get("nextCursor").asString());
 
         List<String> created = new ArrayList<>();
         first.get("trades").forEach(t -> created.add(t.get("createdAt").asString()));
@@ -243,7 +254,10 @@ class TradesIT extends PersistenceTest {
         assertThat(usdc.get("openCount").asLong()).isEqualTo(3);
         JsonNode weth = collateral(summary.get("byCollateral"), WETH);
         assertThat(weth.get("realisedPnl").get("value").asString()).isEqualTo("0.021022727272727272");
-        assertThat(body(get("/nuts/users/0x" + "3".repeat(40) + "/summary")).get("data").get("trades").asLong())
+        assertThat(body(get("/nuts/users/0x" + "3".repeat(40) + "/summary"))
+                        .get("data")
+                        .get("trades")
+                        .asLong())
                 .isZero();
     }
 
@@ -257,7 +271,8 @@ class TradesIT extends PersistenceTest {
                 .update();
         sync.sync(USER);
 
-        JsonNode allVolume = body(get("/nuts/leaderboard?window=all&metric=volume")).get("data");
+        JsonNode allVolume =
+                body(get("/nuts/leaderboard?window=all&metric=volume")).get("data");
         JsonNode weekVolume = body(get("/nuts/leaderboard?window=7d")).get("data");
         JsonNode monthPnl = body(get("/nuts/leaderboard?window=30d&metric=pnl")).get("data");
         JsonNode weekPnl = body(get("/nuts/leaderboard?window=7d&metric=pnl")).get("data");
@@ -272,10 +287,13 @@ class TradesIT extends PersistenceTest {
         // The three open fills were entered within the last 7 days.
         assertThat(weekVolume.get("entries").get(0).get("value").get("raw").asString())
                 .isEqualTo(String.valueOf(999999982L + 1999999803L + 499999986L));
-        assertThat(monthPnl.get("entries").get(0).get("value").get("value").asString()).isEqualTo("579.595");
+        assertThat(monthPnl.get("entries").get(0).get("value").get("value").asString())
+                .isEqualTo("579.595");
         // Only the BTC call spread (USDC) settled within the last 7 days.
-        assertThat(weekPnl.get("entries").get(0).get("value").get("value").asString()).isEqualTo("-30.64");
-        JsonNode wethBoard = body(get("/nuts/leaderboard?window=all&metric=pnl&collateral=" + WETH)).get("data");
+        assertThat(weekPnl.get("entries").get(0).get("value").get("value").asString())
+                .isEqualTo("-30.64");
+        JsonNode wethBoard = body(get("/nuts/leaderboard?window=all&metric=pnl&collateral=" + WETH))
+                .get("data");
         assertThat(wethBoard.get("entries").get(0).get("value").get("value").asString())
                 .isEqualTo("0.021022727272727272");
     }

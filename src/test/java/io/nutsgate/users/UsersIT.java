@@ -45,8 +45,10 @@ class UsersIT extends PersistenceTest {
         HttpResponse<String> updated = put("/users/me", profile(3621, "alice-2"), "Authorization", auth);
 
         assertThat(updated.statusCode()).isEqualTo(200);
-        assertThat(body(get("/users/3621")).get("data").get("username").asString()).isEqualTo("alice-2");
-        assertThat(jdbc.sql("SELECT count(*) FROM users").query(Long.class).single()).isEqualTo(1);
+        assertThat(body(get("/users/3621")).get("data").get("username").asString())
+                .isEqualTo("alice-2");
+        assertThat(jdbc.sql("SELECT count(*) FROM users").query(Long.class).single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -87,7 +89,8 @@ class UsersIT extends PersistenceTest {
 
         assertThat(taken.statusCode()).isEqualTo(409);
         assertThat(errorCode(taken)).isEqualTo("FID_TAKEN");
-        assertThat(body(get("/users/3621")).get("data").get("username").asString()).isEqualTo("alice");
+        assertThat(body(get("/users/3621")).get("data").get("username").asString())
+                .isEqualTo("alice");
     }
 
     @Test
@@ -124,15 +127,19 @@ class UsersIT extends PersistenceTest {
         responses.add(put("/users/me", "{\"fid\":0,\"username\":\"alice\"}", "Authorization", auth));
         responses.add(put("/users/me", "{\"fid\":\"abc\",\"username\":\"alice\"}", "Authorization", auth));
         responses.add(put("/users/me", "{\"fid\":1,\"username\":\"<script>\"}", "Authorization", auth));
-        responses.add(put("/users/me", "{\"fid\":1,\"username\":\"a\",\"pfpUrl\":\"javascript:alert(1)\"}",
-                "Authorization", auth));
+        responses.add(put(
+                "/users/me",
+                "{\"fid\":1,\"username\":\"a\",\"pfpUrl\":\"javascript:alert(1)\"}",
+                "Authorization",
+                auth));
         responses.add(put("/users/me", "[1,2]", "Authorization", auth));
 
         assertThat(responses).allSatisfy(r -> {
             assertThat(r.statusCode()).isEqualTo(400);
             assertThat(errorCode(r)).isEqualTo("INVALID_BODY");
         });
-        assertThat(jdbc.sql("SELECT count(*) FROM users").query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM users").query(Long.class).single())
+                .isZero();
     }
 
     @Test
