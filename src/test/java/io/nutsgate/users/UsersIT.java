@@ -154,6 +154,28 @@ class UsersIT extends PersistenceTest {
         assertThat(negative.statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void shouldDocumentSignInUsersAndTradesInOpenApi() {
+        JsonNode docs = body(get("/v3/api-docs"));
+
+        JsonNode paths = docs.get("paths");
+        for (String path : List.of(
+                "/auth/nonce",
+                "/auth/verify",
+                "/users/me",
+                "/users/me/wallets",
+                "/users/{fid}",
+                "/nuts/users/{address}/trades",
+                "/nuts/users/{address}/summary",
+                "/nuts/leaderboard",
+                "/nuts/referrer/summary")) {
+            assertThat(paths.has(path)).as(path).isTrue();
+        }
+        assertThat(docs.get("components").get("securitySchemes").has("siweSession")).isTrue();
+        assertThat(paths.get("/users/me").get("put").get("security").toString()).contains("siweSession");
+        assertThat(paths.get("/auth/verify").get("post").get("description").asString()).contains("EIP-1271");
+    }
+
     private static List<String> addresses(JsonNode user) {
         List<String> addresses = new ArrayList<>();
         user.get("wallets").forEach(w -> addresses.add(w.get("address").asString()));
