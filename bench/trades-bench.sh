@@ -51,7 +51,7 @@ done
 echo "== loading $TRADES trades for $USERS users"
 start=$(date +%s)
 PGOPTIONS="-c search_path=$SCHEMA" psql -q -v ON_ERROR_STOP=1 -v trades="$TRADES" -v users="$USERS" \
-  -v referrer="$REFERRER" -f bench/trades-load.sql
+  -v referrer="$REFERRER" -f bench/trades-load.sql >/dev/null
 echo "loaded in $(( $(date +%s) - start )) s:" \
   "$(PGOPTIONS="-c search_path=$SCHEMA" psql -qAt -c "SELECT count(*) || ' trades, ' || count(DISTINCT wallet) || ' wallets, ' || pg_size_pretty(pg_total_relation_size('trades')) FROM trades")"
 
@@ -92,8 +92,8 @@ echo "== SQL (pgbench, 1 client, $REQUESTS transactions each after 200 warm-up)"
 printf "%-30s %8s %8s %8s %8s\n" "query (ms)" "n" "p50" "p99" "max"
 for q in leaderboard_all leaderboard_7d leaderboard_30d_pnl trades_page trades_page2; do
   rm -f "$RESULTS"/pgbench_"$q"*
-  PGOPTIONS="-c search_path=$SCHEMA" pgbench -n -q -c 1 -t 200 -f "$RESULTS/q_$q.sql" >/dev/null 2>&1
-  PGOPTIONS="-c search_path=$SCHEMA" pgbench -n -q -c 1 -t "$REQUESTS" -f "$RESULTS/q_$q.sql" -l \
+  PGOPTIONS="-c search_path=$SCHEMA" pgbench -n -c 1 -t 200 -f "$RESULTS/q_$q.sql" >/dev/null 2>&1
+  PGOPTIONS="-c search_path=$SCHEMA" pgbench -n -c 1 -t "$REQUESTS" -f "$RESULTS/q_$q.sql" -l \
     --log-prefix="$RESULTS/pgbench_$q" >/dev/null 2>&1
   printf "%-30s %s\n" "$q" "$(percentiles "$RESULTS"/pgbench_"$q".*)"
 done
