@@ -75,9 +75,9 @@ CREATE TABLE trades (
 -- A user's trades page (keyset on created_at, id), with and without a status filter.
 CREATE INDEX trades_wallet_created_idx ON trades (wallet, created_at DESC, id DESC);
 CREATE INDEX trades_wallet_status_created_idx ON trades (wallet, status, created_at DESC, id DESC);
--- Windowed leaderboards: index-only scans over the window.
-CREATE INDEX trades_volume_window_idx ON trades (collateral_token, created_at) INCLUDE (wallet, premium);
-CREATE INDEX trades_pnl_window_idx ON trades (collateral_token, settled_at) INCLUDE (wallet, pnl)
+-- The last 30 days of entries and settlements, read by the refresh of trader_window_totals (index-only scans).
+CREATE INDEX trades_created_window_idx ON trades (created_at) INCLUDE (collateral_token, wallet, premium);
+CREATE INDEX trades_settled_window_idx ON trades (settled_at) INCLUDE (collateral_token, wallet, pnl)
     WHERE pnl IS NOT NULL;
 -- Referrer summary over a window.
 CREATE INDEX trades_referrer_created_idx ON trades (referrer, created_at);
@@ -99,3 +99,28 @@ CREATE TABLE trader_totals (
 );
 CREATE INDEX trader_totals_volume_idx ON trader_totals (collateral_token, volume DESC, wallet);
 CREATE INDEX trader_totals_pnl_idx ON trader_totals (collateral_token, realised_pnl DESC, wallet);
+
+-- Rolling 7 and 30 day totals per wallet and collateral token, recomputed from trades every
+-- nuts.trades.leaderboard-refresh (one statement, one transaction): the windowed leaderboards read the top N with an
+-- index scan instead of aggregating tens of thousands of trades per request. Volume counts trades entered in the
+-- window, P&L trades settled or closed in it.
+CREATE TABLE trader_window_totals (
+    window_days      smallint       NOT NULL CHECK (window_days IN (7, 30)),
+    collateral_token text           NOT NULL,
+    wallet           text           NOT NULL,
+    volume           numeric(78, 0) NOT NULL,
+    volume_trades    bigint         NOT NULL,
+    realised_pnl     numeric(78, 0) NOT NULL,
+    pnl_trades       bigint         NOT NULL,
+    PRIMARY KEY (window_days, collateral_token, wallet)
+);
+CREATE INDEX trader_window_volume_idx ON trader_window_totals (window_days, collateral_token, volume DESC, wallet)
+    WHERE volume_trades > 0;
+CREATE INDEX trader_window_pnl_idx ON trader_window_totals (window_days, collateral_token, realised_pnl DESC, wallet)
+    WHERE pnl_trades > 0;
+
+-- When trader_window_totals was last computed, and for which "now".
+CREATE TABLE trader_window_state (
+    id          boolean PRIMARY KEY DEFAULT true CHECK (id),
+    computed_at timestamptz NOT NULL
+);

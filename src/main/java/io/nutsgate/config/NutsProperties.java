@@ -18,11 +18,15 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(prefix = "nuts")
 public record NutsProperties(
         @DefaultValue("*") String corsOrigin,
-        @Pattern(regexp = "^(0x[0-9a-fA-F]{40})?$", message = "ALPHABIT_REFERRER_ADDRESS must be a 0x-prefixed 20-byte hex address")
+        @Pattern(
+                        regexp = "^(0x[0-9a-fA-F]{40})?$",
+                        message = "ALPHABIT_REFERRER_ADDRESS must be a 0x-prefixed 20-byte hex address")
                 String referrerAddress,
         @NotNull @DefaultValue("https://round-snowflake-9c31.devops-118.workers.dev/") URI ordersUrl,
         @NotNull @DefaultValue("https://indexer.thetanuts.finance/api/v1/book") URI indexerUrl,
-        @Pattern(regexp = "^0x[0-9a-fA-F]{40}$", message = "THETANUTS_OPTIONBOOK_ADDRESS must be a 0x-prefixed 20-byte hex address")
+        @Pattern(
+                        regexp = "^0x[0-9a-fA-F]{40}$",
+                        message = "THETANUTS_OPTIONBOOK_ADDRESS must be a 0x-prefixed 20-byte hex address")
                 @DefaultValue("0x1bDff855d6811728acaDC00989e79143a2bdfDed")
                 String optionBookAddress,
         String redisUrl,
@@ -63,7 +67,8 @@ public record NutsProperties(
      * The trade history sync: every {@code syncInterval} for the wallets seen within {@code activeWindow}
      * ({@code scheduledSync}), and after a sign-in or, {@code afterUpdateDelay} later, after {@code POST /nuts/update}
      * (the indexer needs a moment to see the fill) ({@code syncOnEvents}).
-     * {@code leaderboardCollateral} is the token whose amounts the leaderboard ranks when none is asked for.
+     * {@code leaderboardCollateral} is the token whose amounts the leaderboard ranks when none is asked for; the 7 and
+     * 30 day leaderboards are recomputed every {@code leaderboardRefresh}.
      */
     public record Trades(
             @DefaultValue("true") boolean scheduledSync,
@@ -71,6 +76,7 @@ public record NutsProperties(
             @NotNull @DefaultValue("5m") Duration syncInterval,
             @NotNull @DefaultValue("30d") Duration activeWindow,
             @NotNull @DefaultValue("15s") Duration afterUpdateDelay,
+            @NotNull @DefaultValue("1m") Duration leaderboardRefresh,
             @Pattern(regexp = "^0x[0-9a-fA-F]{40}$", message = "NUTS_LEADERBOARD_COLLATERAL must be a token address")
                     @DefaultValue("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913")
                     String leaderboardCollateral) {}

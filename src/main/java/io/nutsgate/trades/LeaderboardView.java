@@ -1,10 +1,17 @@
 package io.nutsgate.trades;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
 import java.util.List;
 
 /** Wallets ranked by premium volume or realised P&L in one collateral token over a window. */
-public record LeaderboardView(String window, String metric, TradeView.Collateral collateral, List<Entry> entries) {
+public record LeaderboardView(
+        String window,
+        String metric,
+        TradeView.Collateral collateral,
+        @Schema(description = "the time the ranking was computed for (7d and 30d are recomputed every minute)")
+                Instant asOf,
+        List<Entry> entries) {
 
     public record Entry(
             int rank,

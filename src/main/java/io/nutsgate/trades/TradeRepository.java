@@ -215,22 +215,74 @@ class TradeRepository {
                 .list();
     }
 
-    List<RankRow> leaderboardWindow(String token, LeaderboardMetric metric, Instant since, int limit) {
+    /** The top wallets of a rolling window from {@code trader_window_totals} (see {@link #refreshWindows}). */
+    List<RankRow> leaderboardWindow(String token, LeaderboardMetric metric, int days, int limit) {
         String ranked = metric == LeaderboardMetric.VOLUME
-                ? "SELECT wallet, sum(premium) AS value, count(*) AS trades FROM trades"
-                        + " WHERE collateral_token = :token AND created_at >= :since GROUP BY wallet"
-                : "SELECT wallet, sum(pnl) AS value, count(*) AS trades FROM trades"
-                        + " WHERE collateral_token = :token AND settled_at >= :since AND pnl IS NOT NULL"
-                        + " GROUP BY wallet";
+                ? "SELECT wallet, volume AS value, volume_trades AS trades FROM trader_window_totals"
+                        + " WHERE window_days = :days AND collateral_token = :token AND volume_trades > 0"
+                        + " ORDER BY volume DESC, wallet LIMIT :limit"
+                : "SELECT wallet, realised_pnl AS value, pnl_trades AS trades FROM trader_window_totals"
+                        + " WHERE window_days = :days AND collateral_token = :token AND pnl_trades > 0"
+                        + " ORDER BY realised_pnl DESC, wallet LIMIT :limit";
         return jdbc.sql("SELECT r.wallet, r.value, r.trades, u.fid, u.username, u.display_name, u.pfp_url FROM ("
-                        + ranked + " ORDER BY value DESC, wallet LIMIT :limit) r"
+                        + ranked + ") r"
                         + " LEFT JOIN wallets w ON w.address = r.wallet LEFT JOIN users u ON u.id = w.user_id"
                         + " ORDER BY r.value DESC, r.wallet")
+                .param("days", days)
                 .param("token", token)
-                .param("since", utc(since))
                 .param("limit", limit)
                 .query((rs, n) -> rank(rs))
                 .list();
+    }
+
+    /**
+     * Recomputes the 7 and 30 day totals of every wallet as of {@code now}, replacing the previous ones in the same
+     * transaction (readers see either set, never a mix). Returns false, doing nothing, while another instance is
+     * refreshing. Call inside a transaction.
+     */
+    boolean refreshWindows(Instant now) {
+        boolean locked = jdbc.sql("SELECT pg_try_advisory_xact_lock(hashtextextended('trader_window_totals', 4))")
+                .query(Boolean.class)
+                .single();
+        if (!locked) {
+            return false;
+        }
+        jdbc.sql("DELETE FROM trader_window_totals").update();
+        jdbc.sql(
+                        """
+                        INSERT INTO trader_window_totals (window_days, collateral_token, wallet, volume, volume_trades,
+                            realised_pnl, pnl_trades)
+                        SELECT d.days, x.collateral_token, x.wallet,
+                            coalesce(sum(x.premium) FILTER (WHERE x.kind = 'v'), 0),
+                            count(*) FILTER (WHERE x.kind = 'v'),
+                            coalesce(sum(x.pnl) FILTER (WHERE x.kind = 'p'), 0),
+                            count(*) FILTER (WHERE x.kind = 'p')
+                        FROM (
+                            SELECT 'v' AS kind, collateral_token, wallet, premium, NULL::numeric AS pnl, created_at AS at
+                            FROM trades WHERE created_at >= :since30
+                            UNION ALL
+                            SELECT 'p', collateral_token, wallet, NULL, pnl, settled_at
+                            FROM trades WHERE settled_at >= :since30 AND pnl IS NOT NULL
+                        ) x
+                        JOIN (VALUES (7, CAST(:since7 AS timestamptz)), (30, CAST(:since30 AS timestamptz))) d (days, since)
+                            ON x.at >= d.since
+                        GROUP BY d.days, x.collateral_token, x.wallet
+                        """)
+                .param("since7", utc(now.minus(java.time.Duration.ofDays(7))))
+                .param("since30", utc(now.minus(java.time.Duration.ofDays(30))))
+                .update();
+        jdbc.sql("INSERT INTO trader_window_state (id, computed_at) VALUES (true, :now)"
+                        + " ON CONFLICT (id) DO UPDATE SET computed_at = EXCLUDED.computed_at")
+                .param("now", utc(now))
+                .update();
+        return true;
+    }
+
+    /** When the window totals were last computed; empty before the first refresh. */
+    Optional<Instant> windowsComputedAt() {
+        return jdbc.sql("SELECT computed_at FROM trader_window_state")
+                .query((rs, n) -> instant(rs, "computed_at"))
+                .optional();
     }
 
     /** Volume and fees by underlying, product and collateral token for the referrer since {@code since}. */

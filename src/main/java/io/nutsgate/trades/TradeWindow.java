@@ -24,6 +24,11 @@ enum TradeWindow {
         return label;
     }
 
+    /** The window's length in days; 0 for {@code all}. */
+    int days() {
+        return length == null ? 0 : (int) length.toDays();
+    }
+
     /** The window's start; the epoch for {@code all}. */
     Instant since(Instant now) {
         return length == null ? Instant.EPOCH : now.minus(length);

@@ -34,11 +34,13 @@ class TradesController {
     static final int MAX_LIMIT = 100;
 
     private final TradeRepository trades;
+    private final LeaderboardWindows windows;
     private final NutsProperties properties;
     private final Clock clock;
 
-    TradesController(TradeRepository trades, NutsProperties properties, Clock clock) {
+    TradesController(TradeRepository trades, LeaderboardWindows windows, NutsProperties properties, Clock clock) {
         this.trades = trades;
+        this.windows = windows;
         this.properties = properties;
         this.clock = clock;
     }
@@ -100,7 +102,8 @@ class TradesController {
             summary = "Wallets ranked by premium volume or realised P&L",
             description = "In one collateral token (default USDC, NUTS_LEADERBOARD_COLLATERAL). Volume counts trades"
                     + " entered in the window, P&L trades settled or closed in it. Each entry carries the fid and"
-                    + " username of the wallet's user when it is linked.")
+                    + " username of the wallet's user when it is linked. all is live; 7d and 30d are recomputed"
+                    + " every minute (NUTS_LEADERBOARD_REFRESH) and say when in asOf.")
     ApiResponse<LeaderboardView> leaderboard(
             @Parameter(
                             schema =
@@ -125,9 +128,15 @@ class TradesController {
                 ? properties.trades().leaderboardCollateral().toLowerCase(Locale.ROOT)
                 : Addresses.require(collateral, "collateral");
         TradeView.Collateral info = trades.collateral(token).orElse(new TradeView.Collateral(token, null, 0));
-        List<TradeRepository.RankRow> rows = span == TradeWindow.ALL
-                ? trades.leaderboardAllTime(token, ranked, size)
-                : trades.leaderboardWindow(token, ranked, span.since(clock.instant()), size);
+        Instant asOf;
+        List<TradeRepository.RankRow> rows;
+        if (span == TradeWindow.ALL) {
+            asOf = clock.instant();
+            rows = trades.leaderboardAllTime(token, ranked, size);
+        } else {
+            asOf = windows.asOf();
+            rows = trades.leaderboardWindow(token, ranked, span.days(), size);
+        }
         List<LeaderboardView.Entry> entries = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             TradeRepository.RankRow row = rows.get(i);
@@ -141,7 +150,7 @@ class TradesController {
                     Amount.of(row.value(), info.decimals()),
                     row.trades()));
         }
-        return ApiResponse.ok(new LeaderboardView(span.label(), ranked.label(), info, entries));
+        return ApiResponse.ok(new LeaderboardView(span.label(), ranked.label(), info, asOf, entries));
     }
 
     @GetMapping("/referrer/summary")

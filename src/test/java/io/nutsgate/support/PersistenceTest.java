@@ -78,14 +78,15 @@ public abstract class PersistenceTest {
         registry.add("nuts.trades.sync-on-events", () -> "true");
         registry.add("nuts.trades.after-update-delay", () -> "0s");
         registry.add("nuts.update-rate-limit.requests", () -> "1000");
+        registry.add("nuts.trades.leaderboard-refresh", () -> "1h");
     }
 
     @BeforeEach
     void emptyTables() {
         upstream.reset();
         clock.set(MutableClock.FIXTURE_NOW);
-        jdbc.sql("TRUNCATE users, wallets, sessions, siwe_nonces, wallet_activity, trades, trader_totals"
-                        + " RESTART IDENTITY CASCADE")
+        jdbc.sql("TRUNCATE users, wallets, sessions, siwe_nonces, wallet_activity, trades, trader_totals,"
+                        + " trader_window_totals, trader_window_state RESTART IDENTITY CASCADE")
                 .update();
     }
 

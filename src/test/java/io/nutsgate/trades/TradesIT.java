@@ -30,6 +30,9 @@ class TradesIT extends PersistenceTest {
     @Autowired
     TradeSync sync;
 
+    @Autowired
+    LeaderboardWindows windows;
+
     private long rows() {
         return jdbc.sql("SELECT count(*) FROM trades").query(Long.class).single();
     }
@@ -270,6 +273,7 @@ class TradesIT extends PersistenceTest {
                 .param("a", USER)
                 .update();
         sync.sync(USER);
+        windows.refresh();
 
         JsonNode allVolume =
                 body(get("/nuts/leaderboard?window=all&metric=volume")).get("data");
@@ -296,6 +300,21 @@ class TradesIT extends PersistenceTest {
                 .get("data");
         assertThat(wethBoard.get("entries").get(0).get("value").get("value").asString())
                 .isEqualTo("0.021022727272727272");
+    }
+
+    @Test
+    void shouldServeTheWindowedLeaderboardsAsOfTheirLastRefresh() {
+        windows.refresh();
+        sync.sync(USER);
+
+        JsonNode before = body(get("/nuts/leaderboard?window=30d")).get("data");
+        clock.advance(Duration.ofMinutes(1));
+        windows.refresh();
+        JsonNode after = body(get("/nuts/leaderboard?window=30d")).get("data");
+
+        assertThat(before.get("entries")).isEmpty();
+        assertThat(after.get("entries")).hasSize(1);
+        assertThat(after.get("asOf").asString()).isEqualTo("2026-06-03T10:01:00Z");
     }
 
     @Test

@@ -171,9 +171,11 @@ class UsersIT extends PersistenceTest {
                 "/nuts/referrer/summary")) {
             assertThat(paths.has(path)).as(path).isTrue();
         }
-        assertThat(docs.get("components").get("securitySchemes").has("siweSession")).isTrue();
+        assertThat(docs.get("components").get("securitySchemes").has("siweSession"))
+                .isTrue();
         assertThat(paths.get("/users/me").get("put").get("security").toString()).contains("siweSession");
-        assertThat(paths.get("/auth/verify").get("post").get("description").asString()).contains("EIP-1271");
+        assertThat(paths.get("/auth/verify").get("post").get("description").asString())
+                .contains("EIP-1271");
     }
 
     private static List<String> addresses(JsonNode user) {
