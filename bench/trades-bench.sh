@@ -33,7 +33,8 @@ JAR=$(ls target/nutsgate-*.jar | grep -v plain | head -1)
 echo "== starting it on port $PORT against schema $SCHEMA (Flyway creates the tables)"
 DATABASE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?user=$PGUSER&currentSchema=$SCHEMA" \
 SPRING_FLYWAY_SCHEMAS=$SCHEMA PORT=$PORT ALPHABIT_REFERRER_ADDRESS=$REFERRER \
-NUTS_TRADES_SCHEDULED_SYNC=false NUTS_TRADES_SYNC_ON_EVENTS=false \
+NUTS_TRADES_SCHEDULED_SYNC=false NUTS_TRADES_SYNC_ON_EVENTS=false NUTS_LEADERBOARD_REFRESH=15s \
+LOGGING_LEVEL_IO_NUTSGATE_TRADES=DEBUG \
   java -Xmx1g -jar "$JAR" >"$RESULTS/app.log" 2>&1 &
 APP=$!
 cleanup() {
@@ -55,16 +56,25 @@ PGOPTIONS="-c search_path=$SCHEMA" psql -q -v ON_ERROR_STOP=1 -v trades="$TRADES
 echo "loaded in $(( $(date +%s) - start )) s:" \
   "$(PGOPTIONS="-c search_path=$SCHEMA" psql -qAt -c "SELECT count(*) || ' trades, ' || count(DISTINCT wallet) || ' wallets, ' || pg_size_pretty(pg_total_relation_size('trades')) FROM trades")"
 
+echo "== waiting for the service to recompute the 7/30 day leaderboard totals (every 15 s here, 1 min by default)"
+loaded_at=$(psql -qAt -c "SELECT now()")
+for _ in $(seq 1 120); do
+  done_at=$(PGOPTIONS="-c search_path=$SCHEMA" psql -qAt -c "SELECT count(*) FROM trader_window_state WHERE computed_at > '$loaded_at'")
+  [ "$done_at" = 1 ] && break
+  sleep 1
+done
+grep -o 'leaderboard windows refreshed in [0-9]* ms' "$RESULTS/app.log" | tail -3 | sed "s/^/   /" || true
+
 # The SQL exactly as TradeRepository sends it (with literals for its parameters).
 LEADERBOARD_JOIN="LEFT JOIN wallets w ON w.address = r.wallet LEFT JOIN users u ON u.id = w.user_id ORDER BY r.value DESC, r.wallet"
 cat >"$RESULTS/q_leaderboard_all.sql" <<SQL
 SELECT r.wallet, r.value, r.trades, u.fid, u.username, u.display_name, u.pfp_url FROM ( SELECT wallet, volume AS value, trades FROM trader_totals WHERE collateral_token = '$USDC' ORDER BY volume DESC, wallet LIMIT 20) r $LEADERBOARD_JOIN;
 SQL
 cat >"$RESULTS/q_leaderboard_7d.sql" <<SQL
-SELECT r.wallet, r.value, r.trades, u.fid, u.username, u.display_name, u.pfp_url FROM (SELECT wallet, sum(premium) AS value, count(*) AS trades FROM trades WHERE collateral_token = '$USDC' AND created_at >= now() - interval '7 days' GROUP BY wallet ORDER BY value DESC, wallet LIMIT 20) r $LEADERBOARD_JOIN;
+SELECT r.wallet, r.value, r.trades, u.fid, u.username, u.display_name, u.pfp_url FROM (SELECT wallet, volume AS value, volume_trades AS trades FROM trader_window_totals WHERE window_days = 7 AND collateral_token = '$USDC' AND volume_trades > 0 ORDER BY volume DESC, wallet LIMIT 20) r $LEADERBOARD_JOIN;
 SQL
 cat >"$RESULTS/q_leaderboard_30d_pnl.sql" <<SQL
-SELECT r.wallet, r.value, r.trades, u.fid, u.username, u.display_name, u.pfp_url FROM (SELECT wallet, sum(pnl) AS value, count(*) AS trades FROM trades WHERE collateral_token = '$USDC' AND settled_at >= now() - interval '30 days' AND pnl IS NOT NULL GROUP BY wallet ORDER BY value DESC, wallet LIMIT 20) r $LEADERBOARD_JOIN;
+SELECT r.wallet, r.value, r.trades, u.fid, u.username, u.display_name, u.pfp_url FROM (SELECT wallet, realised_pnl AS value, pnl_trades AS trades FROM trader_window_totals WHERE window_days = 30 AND collateral_token = '$USDC' AND pnl_trades > 0 ORDER BY realised_pnl DESC, wallet LIMIT 20) r $LEADERBOARD_JOIN;
 SQL
 COLUMNS="id, entry_tx_hash, option_address, wallet, side, status, underlying, product, is_call, strikes, expiry, collateral_token, collateral_symbol, collateral_decimals, premium, fee, contracts, collateral, settlement_price, payout, pnl, referrer, created_at, settled_at"
 cat >"$RESULTS/q_trades_page.sql" <<SQL
@@ -79,7 +89,7 @@ SQL
 echo "== query plans ($RESULTS/explain.txt)"
 : >"$RESULTS/explain.txt"
 for q in leaderboard_all leaderboard_7d leaderboard_30d_pnl trades_page; do
-  sql=$(sed -e 's/:w/4242/' -e '/^\\set/d' "$RESULTS/q_$q.sql")
+  sql=$(sed -e "s/:w/$((USERS / 2))/" -e '/^\\set/d' "$RESULTS/q_$q.sql")
   { echo "-- $q"; PGOPTIONS="-c search_path=$SCHEMA" psql -qAt -c "EXPLAIN (ANALYZE, BUFFERS) $sql"; echo; } >>"$RESULTS/explain.txt"
 done
 grep -E '^-- |Index|Execution Time' "$RESULTS/explain.txt" | sed 's/^/   /' | head -40
