@@ -1,0 +1,25 @@
+package io.nutsgate.orders;
+
+import io.nutsgate.chain.Product;
+import java.util.Locale;
+
+/** The query filters of {@code GET /nuts/orders}; null means "any". */
+record OrderFilter(String underlying, Product product, Boolean isCall, Long minExpiry, Long maxExpiry, String collateral) {
+
+    boolean accepts(LiveOrder o) {
+        return (underlying == null || underlying.equalsIgnoreCase(o.underlying()))
+                && (product == null || product == o.product())
+                && (isCall == null || isCall == o.isCall())
+                && (minExpiry == null || o.expiry() >= minExpiry)
+                && (maxExpiry == null || o.expiry() <= maxExpiry)
+                && (collateral == null
+                        || collateral.equalsIgnoreCase(o.collateral().symbol())
+                        || collateral.equalsIgnoreCase(o.collateral().address()));
+    }
+
+    String cacheKey() {
+        return String.join("|", String.valueOf(underlying).toUpperCase(Locale.ROOT), String.valueOf(product),
+                String.valueOf(isCall), String.valueOf(minExpiry), String.valueOf(maxExpiry),
+                String.valueOf(collateral).toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,156 @@
+package io.nutsgate.orders;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.chain.Deployment;
+import io.nutsgate.chain.Deployments;
+import io.nutsgate.chain.Platform;
+import io.nutsgate.chain.Product;
+import io.nutsgate.common.JsonFields;
+import io.nutsgate.upstream.UpstreamException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.web3j.crypto.Hash;
+import org.web3j.utils.Numeric;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns the feed's body into {@link OrdersFeed}. A body without an orders array is a bad response; a single
+ * malformed or non-allowlisted order is dropped and counted in {@code nuts.orders.rejected} by reason.
+ */
+class OrdersFeedParser {
+
+    private static final int SIGNATURE_HEX_LENGTH = 2 + 130;
+
+    private final JsonMapper json;
+    private final Platform platform;
+    private final MeterRegistry meters;
+
+    OrdersFeedParser(JsonMapper json, Platform platform, MeterRegistry meters) {
+        this.json = json;
+        this.platform = platform;
+        this.meters = meters;
+    }
+
+    OrdersFeed parse(byte[] body) {
+        JsonNode root = json.readTree(body);
+        if (root == null || !root.isObject()) {
+            throw UpstreamException.badResponse("orders feed is not a JSON object");
+        }
+        JsonNode data = root.path("data").isObject() ? root.get("data") : root; // legacy: top-level orders
+        JsonNode orders = data.get("orders");
+        if (orders == null || !orders.isArray()) {
+            throw UpstreamException.badResponse("orders feed has no orders array");
+        }
+        JsonNode marketData = data.path("market_data");
+        Map<String, BigInteger> spots = spotPrices(marketData);
+        List<LiveOrder> accepted = new ArrayList<>();
+        for (JsonNode signed : orders) {
+            try {
+                accepted.add(order(signed, spots));
+            } catch (Rejected r) {
+                Counter.builder("nuts.orders.rejected")
+                        .description("Feed orders left out, by reason")
+                        .tag("reason", r.reason)
+                        .register(meters)
+                        .increment();
+            }
+        }
+        String timestamp = JsonFields.text(data.get("timestamp")).orElse(null);
+        Long lastUpdated = JsonFields.seconds(root.path("metadata").get("last_updated")).orElse(null);
+        return new OrdersFeed(accepted, marketData.isObject() ? marketData : null, spots, timestamp, lastUpdated);
+    }
+
+    private LiveOrder order(JsonNode signed, Map<String, BigInteger> spots) {
+        JsonNode o = signed.path("order");
+        if (!o.isObject()) {
+            throw new Rejected("malformed");
+        }
+        String signature = JsonFields.hex(signed.get("signature"))
+                .filter(s -> s.length() == SIGNATURE_HEX_LENGTH)
+                .orElseThrow(() -> new Rejected("malformed"));
+        Optional<String> book = JsonFields.address(signed.get("optionBookAddress"));
+        if (signed.hasNonNull("optionBookAddress") && book.isEmpty()) {
+            throw new Rejected("malformed");
+        }
+        Deployment deployment = book.map(b -> platform.deployment().isOptionBook(b)
+                        ? Optional.of(platform.deployment())
+                        : Deployments.byOptionBook(b))
+                .orElse(Optional.of(platform.deployment()))
+                .orElseThrow(() -> new Rejected("option_book"));
+        long chainId = JsonFields.seconds(signed.get("chainId")).orElse(deployment.chainId());
+        if (chainId != deployment.chainId()) {
+            throw new Rejected("chain");
+        }
+
+        String maker = required(JsonFields.address(o.get("maker")));
+        long quoteExpiry = required(JsonFields.seconds(o.get("orderExpiryTimestamp")));
+        String collateralAddress = required(JsonFields.address(o.get("collateral")));
+        boolean isCall = required(JsonFields.bool(o.get("isCall")));
+        String feedAddress = required(JsonFields.address(o.get("priceFeed")));
+        String implementation = required(JsonFields.address(o.get("implementation")));
+        boolean isLong = required(JsonFields.bool(o.get("isLong")));
+        BigInteger maxCollateral = required(JsonFields.unsigned(o.get("maxCollateralUsable")));
+        long expiry = required(JsonFields.seconds(o.get("expiry")));
+        BigInteger price = required(JsonFields.unsigned(o.get("price")));
+        String extra = o.hasNonNull("extraOptionData") ? required(JsonFields.hex(o.get("extraOptionData"))) : "0x";
+        JsonNode strikeNodes = o.get("strikes");
+        if (strikeNodes == null || !strikeNodes.isArray() || strikeNodes.isEmpty()) {
+            throw new Rejected("malformed");
+        }
+        List<BigInteger> strikes = new ArrayList<>();
+        for (JsonNode s : strikeNodes) {
+            strikes.add(required(JsonFields.unsigned(s)));
+        }
+
+        Product product = deployment.product(implementation).orElseThrow(() -> new Rejected("implementation"));
+        Deployment.PriceFeed feed = deployment.priceFeed(feedAddress).orElseThrow(() -> new Rejected("price_feed"));
+        Deployment.Token collateral = deployment.token(collateralAddress).orElseThrow(() -> new Rejected("collateral"));
+        if (strikes.size() != product.strikeCount()) {
+            throw new Rejected("strikes");
+        }
+        String id = Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(signature)));
+        String nonce = JsonFields.unsigned(signed.get("nonce")).map(BigInteger::toString).orElse(null);
+        JsonNode greeks = signed.path("greeks").isObject() ? signed.get("greeks") : null;
+        return new LiveOrder(id, deployment, deployment.optionBook(), chainId, nonce, product, feed.underlying(),
+                collateral, maker.toLowerCase(Locale.ROOT), quoteExpiry, isCall, feedAddress, implementation, isLong,
+                maxCollateral, strikes, expiry, price, extra, signature, spots.get(feed.underlying()), greeks, o);
+    }
+
+    /** Spot prices as 8-decimal integers (floored), from the feed's plain-USD floats. */
+    private static Map<String, BigInteger> spotPrices(JsonNode marketData) {
+        Map<String, BigInteger> spots = new HashMap<>();
+        if (marketData != null && marketData.isObject()) {
+            for (Map.Entry<String, JsonNode> e : marketData.properties()) {
+                JsonNode v = e.getValue();
+                if (v.isNumber() && v.decimalValue().signum() > 0) {
+                    BigDecimal usd = v.decimalValue();
+                    spots.put(e.getKey().toUpperCase(Locale.ROOT),
+                            usd.movePointRight(8).setScale(0, RoundingMode.FLOOR).toBigIntegerExact());
+                }
+            }
+        }
+        return spots;
+    }
+
+    private static <T> T required(Optional<T> value) {
+        return value.orElseThrow(() -> new Rejected("malformed"));
+    }
+
+    private static final class Rejected extends RuntimeException {
+        final String reason;
+
+        Rejected(String reason) {
+            super(reason, null, false, false);
+            this.reason = reason;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.nutsgate.positions;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.nutsgate.chain.Platform;
+import io.nutsgate.common.Addresses;
+import io.nutsgate.common.ApiException;
+import io.nutsgate.common.ErrorCode;
+import io.nutsgate.common.JsonHttp;
+import io.nutsgate.common.RenderCache;
+import io.nutsgate.upstream.CachedUpstream.Fetched;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+@RestController
+@RequestMapping("/nuts")
+@Tag(name = "positions", description = "A user's positions and history from the indexer")
+class PositionsController {
+
+    @Schema(description = "Which of the user's positions to return")
+    record PositionsRequest(
+            @Schema(description = "The user's wallet", example = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c", requiredMode = Schema.RequiredMode.REQUIRED)
+                    String address,
+            @Schema(description = "open, history or all", example = "all", defaultValue = "all") String type,
+            @Schema(description = "Keep only positions made with the platform's referrer", defaultValue = "true")
+                    Boolean filterByReferrer) {}
+
+    @Schema(description = "The user's positions; lists not asked for are absent")
+    record PositionsView(
+            String address,
+            String type,
+            @Schema(description = "The referrer filtered on, or null when not filtered") String referrer,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "Open positions, every indexer field kept, amounts as strings")
+                    List<JsonNode> positions,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "Settled and closed positions")
+                    List<JsonNode> history) {}
+
+    @Schema(name = "PositionsResponse")
+    record PositionsEnvelope(boolean success, PositionsView data, Boolean stale, Long ageSeconds) {}
+
+    private final PositionsApi positions;
+    private final Platform platform;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final RenderCache rendered = new RenderCache(10_000, Duration.ofMinutes(10));
+
+    PositionsController(PositionsApi positions, Platform platform, JsonMapper json, Clock clock) {
+        this.positions = positions;
+        this.platform = platform;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @PostMapping(value = "/positions", consumes = "application/json", produces = "application/json")
+    @Operation(summary = "A user's open positions and/or history",
+            description = "Filtered case-insensitively on the platform's referrer unless filterByReferrer is false "
+                    + "(or no referrer is configured). Accepts both indexer generations.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples = @ExampleObject(
+                    value = "{\"address\":\"0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c\",\"type\":\"all\"}"))))
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PositionsEnvelope.class)))
+    @ApiResponse(responseCode = "400", description = "INVALID_BODY, INVALID_ADDRESS or INVALID_TYPE")
+    @ApiResponse(responseCode = "502", description = "UPSTREAM_UNAVAILABLE or UPSTREAM_BAD_RESPONSE")
+    @ApiResponse(responseCode = "504", description = "UPSTREAM_TIMEOUT")
+    ResponseEntity<byte[]> positions(@RequestBody PositionsRequest body, HttpServletRequest request) {
+        String address = Addresses.require(body.address(), "address");
+        String type = body.type() == null ? "all" : body.type().toLowerCase(Locale.ROOT);
+        if (!type.equals("open") && !type.equals("history") && !type.equals("all")) {
+            throw new ApiException(ErrorCode.INVALID_TYPE, "type must be open, history or all");
+        }
+        Optional<String> referrer = Boolean.FALSE.equals(body.filterByReferrer()) ? Optional.empty() : platform.referrer();
+
+        Fetched<List<ObjectNode>> open = type.equals("history") ? null : positions.fetchCached(address, PositionKind.OPEN);
+        Fetched<List<ObjectNode>> history = type.equals("open") ? null : positions.fetchCached(address, PositionKind.HISTORY);
+        boolean stale = (open != null && open.stale()) || (history != null && history.stale());
+        long age = Math.max(open == null ? 0 : open.ageSeconds(clock), history == null ? 0 : history.ageSeconds(clock));
+        // The version changes whenever either list is refetched; fetch times are millisecond stamps.
+        long version = 31 * (open == null ? 0 : open.fetchedAtMillis()) + (history == null ? 0 : history.fetchedAtMillis());
+        String key = address + "|" + type + "|" + referrer.orElse("-");
+        return JsonHttp.respond(rendered.get(key, version, stale, age, () -> json.writeValueAsBytes(new PositionsView(
+                address, type, referrer.orElse(null), filter(open, referrer), filter(history, referrer)))), request);
+    }
+
+    private static List<JsonNode> filter(Fetched<List<ObjectNode>> fetched, Optional<String> referrer) {
+        if (fetched == null) {
+            return null;
+        }
+        return fetched.value().stream()
+                .filter(p -> referrer.isEmpty() || Addresses.same(referrer.get(), p.path("referrer").asString("")))
+                .map(p -> (JsonNode) p)
+                .toList();
+    }
+}

@@ -1,0 +1,207 @@
+package io.nutsgate.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.FixtureUpstream.Fault;
+import io.nutsgate.support.GatewayTest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.web3j.crypto.Hash;
+import tools.jackson.databind.JsonNode;
+
+class OrdersIT extends GatewayTest {
+
+    @Test
+    void shouldServeNormalisedOrdersWithTheSignedOrderUntouched() {
+        HttpResponse<String> response = get("/nuts/orders");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
+        JsonNode data = body(response).get("data");
+        assertThat(data.get("count").asInt()).isEqualTo(3);
+        assertThat(data.get("marketData").get("ETH").decimalValue()).isEqualByComparingTo("2450.37");
+
+        JsonNode feedOrder = json.readTree(FixtureUpstream.fixture("orders.json")).get("data").get("orders").get(0);
+        JsonNode spread = data.get("orders").get(0);
+        assertThat(spread.get("id").asString())
+                .isEqualTo(Hash.sha3(feedOrder.get("signature").asString()));
+        assertThat(spread.get("underlying").asString()).isEqualTo("ETH");
+        assertThat(spread.get("product").asString()).isEqualTo("CALL_SPREAD");
+        assertThat(spread.get("makerSide").asString()).isEqualTo("SELL");
+        assertThat(spread.get("takerSide").asString()).isEqualTo("BUY");
+        assertThat(spread.get("strikes").get(0).asString()).isEqualTo("250000000000");
+        assertThat(spread.get("strikesDecimal").get(1).asString()).isEqualTo("2700");
+        assertThat(spread.get("price").asString()).isEqualTo("4215000000");
+        assertThat(spread.get("priceDecimal").asString()).isEqualTo("42.15");
+        assertThat(spread.get("collateral").get("symbol").asString()).isEqualTo("USDC");
+        assertThat(spread.get("capacity").get("maxCollateralUsableDecimal").asString()).isEqualTo("20000");
+        assertThat(spread.get("expiry").asLong()).isEqualTo(1781251200L);
+        assertThat(spread.get("greeks").get("iv").decimalValue()).isEqualByComparingTo("0.6215");
+        assertThat(spread.get("order")).isEqualTo(feedOrder.get("order"));
+        assertThat(spread.get("signature").asString()).isEqualTo(feedOrder.get("signature").asString());
+        assertThat(data.get("orders").get(1).get("strikesDecimal").toString()).isEqualTo("[\"92000\",\"95000\",\"98000\"]");
+    }
+
+    @Test
+    void shouldFilterOrdersByUnderlyingProductFlavourExpiryAndCollateral() {
+        assertThat(products("/nuts/orders?underlying=eth")).containsExactly("CALL_SPREAD", "IRON_CONDOR");
+        assertThat(products("/nuts/orders?underlying=BTC&product=put_fly")).containsExactly("PUT_FLY");
+        assertThat(products("/nuts/orders?isCall=true")).containsExactly("CALL_SPREAD");
+        assertThat(products("/nuts/orders?maxExpiry=1780646400")).containsExactly("PUT_FLY");
+        assertThat(products("/nuts/orders?minExpiry=1781000000&collateral=USDC")).hasSize(2);
+        assertThat(products("/nuts/orders?collateral=WETH")).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveOutOrdersWhoseQuoteHasExpired() {
+        assertThat(products("/nuts/orders")).hasSize(3);
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(products("/nuts/orders")).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveOutOrdersOutsideTheAllowlistAndCountThem() {
+        String feed = FixtureUpstream.fixture("orders.json")
+                .replace("0x4fd2C6D271cC6FF3EbD2027da9815a0608d03aa3", "0x000000000000000000000000000000000000dEaD");
+        upstream.body("/feed/", feed);
+
+        assertThat(products("/nuts/orders")).containsExactly("CALL_SPREAD", "IRON_CONDOR");
+        String metrics = get("/actuator/prometheus").body();
+        assertThat(metrics).containsPattern("nuts_orders_rejected_total\\{[^}]*reason=\"implementation\"[^}]*} [1-9]");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"product=STRADDLE", "isCall=maybe", "minExpiry=-5", "underlying=E", "collateral=0x12"})
+    void shouldRejectInvalidFiltersWithACode(String query) {
+        HttpResponse<String> response = get("/nuts/orders?" + query);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(body(response).get("error").get("code").asString()).isEqualTo("INVALID_PARAMETER");
+    }
+
+    @Test
+    void shouldServeCachedOrdersWithoutAskingUpstreamAgain() {
+        get("/nuts/orders");
+        get("/nuts/orders?underlying=ETH");
+        get("/nuts/orders");
+        assertThat(upstream.hits("/feed/")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAnswerNotModifiedForAMatchingEtag() {
+        HttpResponse<String> first = get("/nuts/orders");
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+
+        HttpResponse<String> second = get("/nuts/orders", "If-None-Match", etag);
+
+        assertThat(second.statusCode()).isEqualTo(304);
+        assertThat(second.body()).isEmpty();
+    }
+
+    @Test
+    void shouldGzipWhenTheClientAcceptsIt() throws IOException {
+        HttpResponse<byte[]> response = sendBytes(HttpRequest.newBuilder(uri("/nuts/orders"))
+                .header("Accept-Encoding", "gzip")
+                .build());
+
+        assertThat(response.headers().firstValue("Content-Encoding")).contains("gzip");
+        String text = new String(new GZIPInputStream(new ByteArrayInputStream(response.body())).readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertThat(json.readTree(text).get("data").get("count").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldServeStaleOrdersMarkedWithTheirAgeWhenUpstreamFails() {
+        get("/nuts/orders");
+        clock.advance(Duration.ofSeconds(31));
+        upstream.fault("/feed", Fault.HTTP_500);
+
+        HttpResponse<String> response = get("/nuts/orders");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = body(response);
+        assertThat(body.get("stale").asBoolean()).isTrue();
+        assertThat(body.get("ageSeconds").asLong()).isEqualTo(31);
+        assertThat(body.get("data").get("count").asInt()).isEqualTo(3);
+        assertThat(upstream.hits("/feed/")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldStopServingStaleOrdersOlderThanMaxStale() {
+        get("/nuts/orders");
+        clock.advance(Duration.ofMinutes(11));
+        upstream.fault("/feed", Fault.HTTP_500);
+
+        HttpResponse<String> response = get("/nuts/orders");
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(body(response).get("error").get("code").asString()).isEqualTo("UPSTREAM_UNAVAILABLE");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "HTTP_500, 502, UPSTREAM_UNAVAILABLE",
+        "HTML, 502, UPSTREAM_BAD_RESPONSE",
+        "TRUNCATED, 502, UPSTREAM_BAD_RESPONSE",
+        "RESET, 502, UPSTREAM_UNAVAILABLE",
+        "SLOW, 504, UPSTREAM_TIMEOUT"
+    })
+    void shouldAnswerACodedErrorWhenUpstreamFailsWithNothingCached(Fault fault, int status, String code) {
+        upstream.fault("/feed", fault);
+
+        long start = System.nanoTime();
+        HttpResponse<String> response = get("/nuts/orders");
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(body(response).get("success").asBoolean()).isFalse();
+        assertThat(body(response).get("error").get("code").asString()).isEqualTo(code);
+        assertThat(elapsedMillis).as("bounded by the 1 s upstream timeout").isLessThan(2_000);
+    }
+
+    @Test
+    void shouldMakeOneUpstreamRequestForConcurrentMisses() throws Exception {
+        upstream.delay(Duration.ofMillis(200));
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            calls.add(() -> get("/nuts/orders").statusCode());
+        }
+        List<Integer> statuses = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Future<Integer> f : pool.invokeAll(calls)) {
+                statuses.add(f.get());
+            }
+        }
+        assertThat(statuses).containsOnly(200);
+        assertThat(upstream.hits("/feed/")).isEqualTo(1);
+    }
+
+    private List<String> products(String path) {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> products = new ArrayList<>();
+        body(response).get("data").get("orders").forEach(o -> products.add(o.get("product").asString()));
+        return products;
+    }
+
+    private HttpResponse<byte[]> sendBytes(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
