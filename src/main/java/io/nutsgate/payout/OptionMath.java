@@ -43,6 +43,9 @@ public final class OptionMath {
     /** 1e8: the scale of strikes, prices and the protocol's {@code PRICE_DECIMALS}. */
     public static final BigInteger PRICE_SCALE = BigInteger.TEN.pow(8);
 
+    /** The most points {@link #payoffCurve} draws. */
+    public static final int MAX_CURVE_POINTS = 1000;
+
     private static final BigInteger TWO = BigInteger.TWO;
     private static final BigInteger FEE_RATE_NUMERATOR = BigInteger.valueOf(6); // 0.06 % = 6 / 10000
     private static final BigInteger BPS = BigInteger.valueOf(10_000);
@@ -224,6 +227,39 @@ public final class OptionMath {
             default -> quoteBreakevens(position.product(), k, n, premium, roots);
         }
         return List.copyOf(roots);
+    }
+
+    /**
+     * The buyer's payout and profit at evenly spaced settlement prices from {@code from} to {@code to} (both
+     * included), with every kink in that range added as an exact point so the chart's corners are exact. At
+     * most {@code max(points, kinks in range + 2)} points: the grid gives up one slot per kink it adds.
+     */
+    public static List<CurvePoint> payoffCurve(
+            Position position, BigInteger premium, BigInteger from, BigInteger to, int points) {
+        validatePayoff(position);
+        requireNonNegative(premium, "premium");
+        requireNonNegative(from, "from");
+        if (to == null || to.compareTo(from) <= 0) {
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "to must be above from");
+        }
+        if (points < 2 || points > MAX_CURVE_POINTS) {
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "points must be between 2 and " + MAX_CURVE_POINTS);
+        }
+        List<BigInteger> kinks = kinks(position.product(), position.strikes()).stream()
+                .filter(k -> k.compareTo(from) >= 0 && k.compareTo(to) <= 0)
+                .toList();
+        int grid = Math.max(2, points - kinks.size());
+        TreeSet<BigInteger> prices = new TreeSet<>(kinks);
+        BigInteger span = to.subtract(from), steps = BigInteger.valueOf(grid - 1);
+        for (int i = 0; i < grid; i++) {
+            prices.add(from.add(floorDiv(span.multiply(BigInteger.valueOf(i)), steps)));
+        }
+        List<CurvePoint> curve = new ArrayList<>(prices.size());
+        for (BigInteger s : prices) {
+            BigInteger payout = payoutUnchecked(position.product(), position.strikes(), position.contracts(), s);
+            curve.add(new CurvePoint(s, payout, payout.subtract(premium)));
+        }
+        return curve;
     }
 
     // ---------------------------------------------------------------------------------------------
