@@ -50,10 +50,11 @@ record FillPlanView(
                     String spender,
             Amount amount) {}
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "Transaction")
     record Tx(
             @Schema(example = "approve") String kind,
-            String from,
+            @Schema(description = "the taker, when given") String from,
             @Schema(example = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913") String to,
             @Schema(example = "0x095ea7b3…") String data,
             @Schema(example = "0") String value) {}
