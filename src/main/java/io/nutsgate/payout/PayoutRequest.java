@@ -24,7 +24,10 @@ import tools.jackson.databind.JsonNode;
                 "numContracts":"2.5","settlementPrice":"2650"}""")
 record PayoutRequest(
         @Valid RawOrder order,
-        @Schema(description = "id of a live order (keccak-256 of its signature)", example = "0x5d6c…") @Size(max = 66)
+        @Schema(
+                        description = "id of a live order (keccak-256 of its signature)",
+                        example = "0x50d526cb192ab964d80b15ede576beb96f4ebe6cd3abd5e1507c0ae33234bf22")
+                @Size(max = 66)
                 String orderId,
         @Schema(
                         description = "option contract of a filled position",
