@@ -24,10 +24,20 @@ class CachedUpstreamTests {
     private final FixtureUpstream upstream = new FixtureUpstream();
     private final MutableClock clock = new MutableClock();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final NutsProperties properties = new NutsProperties("*", null, URI.create(upstream.ordersUrl()),
-            URI.create(upstream.indexerUrl()), "0x1bDff855d6811728acaDC00989e79143a2bdfDed", null,
-            new NutsProperties.Cache(new NutsProperties.Ttl(Duration.ofSeconds(30), Duration.ofSeconds(60),
-                    Duration.ofSeconds(300), Duration.ofSeconds(300)), Duration.ofMinutes(10)),
+    private final NutsProperties properties = new NutsProperties(
+            "*",
+            null,
+            URI.create(upstream.ordersUrl()),
+            URI.create(upstream.indexerUrl()),
+            "0x1bDff855d6811728acaDC00989e79143a2bdfDed",
+            null,
+            new NutsProperties.Cache(
+                    new NutsProperties.Ttl(
+                            Duration.ofSeconds(30),
+                            Duration.ofSeconds(60),
+                            Duration.ofSeconds(300),
+                            Duration.ofSeconds(300)),
+                    Duration.ofMinutes(10)),
             new NutsProperties.Upstream(Duration.ofMillis(500), Duration.ofMillis(500)),
             new NutsProperties.RateLimit(6, Duration.ofMinutes(1)));
     private final UpstreamHealth health = new UpstreamHealth(clock);
@@ -56,8 +66,8 @@ class CachedUpstreamTests {
     @Test
     void shouldNotStoreABodyThatDoesNotParse() {
         upstream.fault("/book/stats", FixtureUpstream.Fault.HTML);
-        CachedUpstream.Resource<String> stats = new CachedUpstream.Resource<>("stats", "stats",
-                URI.create(upstream.indexerUrl() + "/stats"), Duration.ofSeconds(30), body -> {
+        CachedUpstream.Resource<String> stats = new CachedUpstream.Resource<>(
+                "stats", "stats", URI.create(upstream.indexerUrl() + "/stats"), Duration.ofSeconds(30), body -> {
                     String text = new String(body, StandardCharsets.UTF_8);
                     if (!text.startsWith("{")) throw UpstreamException.badResponse("not an object");
                     return text;
@@ -68,7 +78,9 @@ class CachedUpstreamTests {
         upstream.reset();
         assertThat(cache.get(stats).value()).contains("totalOptionsTracked");
         assertThat(cache.get(stats).stale()).isFalse();
-        assertThat(upstream.hits("/book/stats")).as("the bad body was not cached").isEqualTo(1);
+        assertThat(upstream.hits("/book/stats"))
+                .as("the bad body was not cached")
+                .isEqualTo(1);
     }
 
     @Test
@@ -97,10 +109,17 @@ class CachedUpstreamTests {
         upstream.fault("/book/stats", FixtureUpstream.Fault.HTTP_500);
         assertThat(cache.get(stats).stale()).isTrue();
 
-        assertThat(meters.counter("nuts.cache.requests", "resource", "stats", "result", "hit").count()).isEqualTo(1);
-        assertThat(meters.counter("nuts.cache.requests", "resource", "stats", "result", "miss").count()).isEqualTo(2);
-        assertThat(meters.counter("nuts.cache.requests", "resource", "stats", "result", "stale").count()).isEqualTo(1);
-        assertThat(meters.find("nuts.upstream.latency").tag("endpoint", "stats").timers()).isNotEmpty();
+        assertThat(meters.counter("nuts.cache.requests", "resource", "stats", "result", "hit")
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.counter("nuts.cache.requests", "resource", "stats", "result", "miss")
+                        .count())
+                .isEqualTo(2);
+        assertThat(meters.counter("nuts.cache.requests", "resource", "stats", "result", "stale")
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.find("nuts.upstream.latency").tag("endpoint", "stats").timers())
+                .isNotEmpty();
     }
 
     private void attempt(CachedUpstream.Resource<String> resource) {
@@ -113,7 +132,7 @@ class CachedUpstreamTests {
     }
 
     private static CachedUpstream.Resource<String> resource(URI uri) {
-        return new CachedUpstream.Resource<>("key:" + uri, "stats", uri, Duration.ofSeconds(30),
-                body -> new String(body, StandardCharsets.UTF_8));
+        return new CachedUpstream.Resource<>(
+                "key:" + uri, "stats", uri, Duration.ofSeconds(30), body -> new String(body, StandardCharsets.UTF_8));
     }
 }

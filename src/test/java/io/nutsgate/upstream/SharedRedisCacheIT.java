@@ -32,7 +32,10 @@ class SharedRedisCacheIT {
         assumeTrue(redisReachable(), "Redis on 127.0.0.1:6379 is needed (CI starts it)");
         first = start();
         second = start();
-        first.getBean(RedisConnectionFactory.class).getConnection().serverCommands().flushDb();
+        first.getBean(RedisConnectionFactory.class)
+                .getConnection()
+                .serverCommands()
+                .flushDb();
     }
 
     @AfterAll
@@ -64,9 +67,11 @@ class SharedRedisCacheIT {
 
     private static HttpResponse<String> get(ConfigurableApplicationContext app, String path) throws Exception {
         int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-        return HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static boolean redisReachable() {
