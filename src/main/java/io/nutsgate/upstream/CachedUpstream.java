@@ -51,6 +51,7 @@ public class CachedUpstream {
     private final Duration waitLimit;
     private final MeterRegistry meters;
     private final ConcurrentHashMap<String, CompletableFuture<Fetched<?>>> inflight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final Cache<String, Parsed> parsed = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterAccess(Duration.ofMinutes(30))
@@ -188,12 +189,12 @@ public class CachedUpstream {
     }
 
     private void count(Resource<?> resource, String result) {
-        Counter.builder("nuts.cache.requests")
+        counters.computeIfAbsent(resource.endpoint() + "|" + result, k -> Counter.builder("nuts.cache.requests")
                 .description(
                         "Reads of cached upstream resources by result: hit, miss, stale (served after an upstream failure)")
                 .tag("resource", resource.endpoint())
                 .tag("result", result)
-                .register(meters)
+                .register(meters))
                 .increment();
     }
 }
