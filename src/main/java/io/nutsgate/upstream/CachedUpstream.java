@@ -190,11 +190,11 @@ public class CachedUpstream {
 
     private void count(Resource<?> resource, String result) {
         counters.computeIfAbsent(resource.endpoint() + "|" + result, k -> Counter.builder("nuts.cache.requests")
-                .description(
-                        "Reads of cached upstream resources by result: hit, miss, stale (served after an upstream failure)")
-                .tag("resource", resource.endpoint())
-                .tag("result", result)
-                .register(meters))
+                        .description(
+                                "Reads of cached upstream resources by result: hit, miss, stale (served after an upstream failure)")
+                        .tag("resource", resource.endpoint())
+                        .tag("result", result)
+                        .register(meters))
                 .increment();
     }
 }
