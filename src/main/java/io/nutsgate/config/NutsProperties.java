@@ -18,11 +18,15 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(prefix = "nuts")
 public record NutsProperties(
         @DefaultValue("*") String corsOrigin,
-        @Pattern(regexp = "^(0x[0-9a-fA-F]{40})?$", message = "ALPHABIT_REFERRER_ADDRESS must be a 0x-prefixed 20-byte hex address")
+        @Pattern(
+                        regexp = "^(0x[0-9a-fA-F]{40})?$",
+                        message = "ALPHABIT_REFERRER_ADDRESS must be a 0x-prefixed 20-byte hex address")
                 String referrerAddress,
         @NotNull @DefaultValue("https://round-snowflake-9c31.devops-118.workers.dev/") URI ordersUrl,
         @NotNull @DefaultValue("https://indexer.thetanuts.finance/api/v1/book") URI indexerUrl,
-        @Pattern(regexp = "^0x[0-9a-fA-F]{40}$", message = "THETANUTS_OPTIONBOOK_ADDRESS must be a 0x-prefixed 20-byte hex address")
+        @Pattern(
+                        regexp = "^0x[0-9a-fA-F]{40}$",
+                        message = "THETANUTS_OPTIONBOOK_ADDRESS must be a 0x-prefixed 20-byte hex address")
                 @DefaultValue("0x1bDff855d6811728acaDC00989e79143a2bdfDed")
                 String optionBookAddress,
         String redisUrl,

@@ -65,7 +65,8 @@ class OrdersFeedParser {
             }
         }
         String timestamp = JsonFields.text(data.get("timestamp")).orElse(null);
-        Long lastUpdated = JsonFields.seconds(root.path("metadata").get("last_updated")).orElse(null);
+        Long lastUpdated =
+                JsonFields.seconds(root.path("metadata").get("last_updated")).orElse(null);
         return new OrdersFeed(accepted, marketData.isObject() ? marketData : null, spots, timestamp, lastUpdated);
     }
 
@@ -118,11 +119,34 @@ class OrdersFeedParser {
             throw new Rejected("strikes");
         }
         String id = Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(signature)));
-        String nonce = JsonFields.unsigned(signed.get("nonce")).map(BigInteger::toString).orElse(null);
+        String nonce = JsonFields.unsigned(signed.get("nonce"))
+                .map(BigInteger::toString)
+                .orElse(null);
         JsonNode greeks = signed.path("greeks").isObject() ? signed.get("greeks") : null;
-        return new LiveOrder(id, deployment, deployment.optionBook(), chainId, nonce, product, feed.underlying(),
-                collateral, maker.toLowerCase(Locale.ROOT), quoteExpiry, isCall, feedAddress, implementation, isLong,
-                maxCollateral, strikes, expiry, price, extra, signature, spots.get(feed.underlying()), greeks, o);
+        return new LiveOrder(
+                id,
+                deployment,
+                deployment.optionBook(),
+                chainId,
+                nonce,
+                product,
+                feed.underlying(),
+                collateral,
+                maker.toLowerCase(Locale.ROOT),
+                quoteExpiry,
+                isCall,
+                feedAddress,
+                implementation,
+                isLong,
+                maxCollateral,
+                strikes,
+                expiry,
+                price,
+                extra,
+                signature,
+                spots.get(feed.underlying()),
+                greeks,
+                o);
     }
 
     /** Spot prices as 8-decimal integers (floored), from the feed's plain-USD floats. */
@@ -133,8 +157,11 @@ class OrdersFeedParser {
                 JsonNode v = e.getValue();
                 if (v.isNumber() && v.decimalValue().signum() > 0) {
                     BigDecimal usd = v.decimalValue();
-                    spots.put(e.getKey().toUpperCase(Locale.ROOT),
-                            usd.movePointRight(8).setScale(0, RoundingMode.FLOOR).toBigIntegerExact());
+                    spots.put(
+                            e.getKey().toUpperCase(Locale.ROOT),
+                            usd.movePointRight(8)
+                                    .setScale(0, RoundingMode.FLOOR)
+                                    .toBigIntegerExact());
                 }
             }
         }
