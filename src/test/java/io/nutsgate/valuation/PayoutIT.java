@@ -1,4 +1,4 @@
-package io.nutsgate.payout;
+package io.nutsgate.valuation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

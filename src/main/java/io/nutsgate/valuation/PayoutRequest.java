@@ -1,4 +1,4 @@
-package io.nutsgate.payout;
+package io.nutsgate.valuation;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;

@@ -1,6 +1,7 @@
-package io.nutsgate.payout;
+package io.nutsgate.valuation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.nutsgate.payout.Amount;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 

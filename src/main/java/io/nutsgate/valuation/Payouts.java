@@ -1,4 +1,4 @@
-package io.nutsgate.payout;
+package io.nutsgate.valuation;
 
 import io.nutsgate.chain.Deployment;
 import io.nutsgate.chain.Deployments;
@@ -10,6 +10,12 @@ import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.JsonFields;
 import io.nutsgate.orders.LiveOrder;
 import io.nutsgate.orders.OrderBook;
+import io.nutsgate.payout.Amount;
+import io.nutsgate.payout.CurvePoint;
+import io.nutsgate.payout.OptionMath;
+import io.nutsgate.payout.Position;
+import io.nutsgate.payout.Settlement;
+import io.nutsgate.payout.Side;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

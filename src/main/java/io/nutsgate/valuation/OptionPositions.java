@@ -1,4 +1,4 @@
-package io.nutsgate.payout;
+package io.nutsgate.valuation;
 
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package io.nutsgate.payout;
+package io.nutsgate.valuation;
 
 import io.nutsgate.common.ApiResponse;
 import io.swagger.v3.oas.annotations.Operation;
