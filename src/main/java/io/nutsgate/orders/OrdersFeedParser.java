@@ -6,7 +6,9 @@ import io.nutsgate.chain.Deployment;
 import io.nutsgate.chain.Deployments;
 import io.nutsgate.chain.Platform;
 import io.nutsgate.chain.Product;
+import io.nutsgate.common.ApiException;
 import io.nutsgate.common.JsonFields;
+import io.nutsgate.payout.OptionMath;
 import io.nutsgate.upstream.UpstreamException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -117,6 +119,16 @@ class OrdersFeedParser {
         Deployment.Token collateral = deployment.token(collateralAddress).orElseThrow(() -> new Rejected("collateral"));
         if (strikes.size() != product.strikeCount()) {
             throw new Rejected("strikes");
+        }
+        if (product != Product.RANGER) {
+            try {
+                OptionMath.validateStrikes(product, strikes); // equidistant flies, equal condor wings, …
+            } catch (ApiException e) {
+                throw new Rejected("strikes");
+            }
+        }
+        if (price.signum() == 0) {
+            throw new Rejected("price");
         }
         String id = Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(signature)));
         String nonce = JsonFields.unsigned(signed.get("nonce"))

@@ -91,6 +91,17 @@ class OrdersIT extends GatewayTest {
         assertThat(metrics).containsPattern("nuts_orders_rejected_total\\{[^}]*reason=\"implementation\"[^}]*} [1-9]");
     }
 
+    @Test
+    void shouldLeaveOutOrdersWithImpossibleStrikes() {
+        // an asymmetric butterfly cannot exist on chain
+        upstream.body(
+                "/feed/", FixtureUpstream.fixture("orders.json").replace("\"9800000000000\"", "\"9900000000000\""));
+
+        assertThat(products("/nuts/orders")).containsExactly("CALL_SPREAD", "IRON_CONDOR");
+        assertThat(get("/actuator/prometheus").body())
+                .containsPattern("nuts_orders_rejected_total\\{[^}]*reason=\"strikes\"[^}]*} [1-9]");
+    }
+
     @ParameterizedTest
     @CsvSource({"product=STRADDLE", "isCall=maybe", "minExpiry=-5", "underlying=E", "collateral=0x12"})
     void shouldRejectInvalidFiltersWithACode(String query) {
