@@ -29,13 +29,18 @@ class ChainConfigController {
             List<Deployment.Token> tokens,
             List<Deployment.PriceFeed> priceFeeds,
             List<ImplementationView> implementations,
-            @Schema(description = "Other known books whose options may still be open") List<DeploymentView> otherDeployments,
-            @Schema(description = "JSON ABIs: optionBook (fillOrder, OrderFilled, getValidNumContracts, fees, claimFees) and "
-                    + "erc20 (approve, allowance, balanceOf, decimals)") Abi abis) {}
+            @Schema(description = "Other known books whose options may still be open")
+                    List<DeploymentView> otherDeployments,
+            @Schema(
+                            description =
+                                    "JSON ABIs: optionBook (fillOrder, OrderFilled, getValidNumContracts, fees, claimFees) and "
+                                            + "erc20 (approve, allowance, balanceOf, decimals)")
+                    Abi abis) {}
 
     record DeploymentView(String name, String optionBook, String factory, long deploymentBlock) {}
 
-    record ImplementationView(String product, String address, String structure, int strikeCount, boolean baseCollateral) {}
+    record ImplementationView(
+            String product, String address, String structure, int strikeCount, boolean baseCollateral) {}
 
     record Abi(JsonNode optionBook, JsonNode erc20) {}
 
@@ -54,10 +59,17 @@ class ChainConfigController {
                 active.tokens(),
                 active.priceFeeds(),
                 active.implementations().stream()
-                        .map(i -> new ImplementationView(i.product().name(), i.address(), i.product().structure().name(),
-                                i.product().strikeCount(), i.product().baseCollateral()))
+                        .map(i -> new ImplementationView(
+                                i.product().name(),
+                                i.address(),
+                                i.product().structure().name(),
+                                i.product().strikeCount(),
+                                i.product().baseCollateral()))
                         .toList(),
-                Deployments.ALL.stream().filter(d -> !d.isOptionBook(active.optionBook())).map(ChainConfigController::view).toList(),
+                Deployments.ALL.stream()
+                        .filter(d -> !d.isOptionBook(active.optionBook()))
+                        .map(ChainConfigController::view)
+                        .toList(),
                 new Abi(Abis.load(json, "OptionBook"), Abis.load(json, "ERC20")));
         // Configuration is fixed for the life of the process: render it once.
         this.rendered = RenderedJson.of(json.writeValueAsBytes(config), false, 0);

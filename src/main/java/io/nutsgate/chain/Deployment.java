@@ -47,7 +47,8 @@ public record Deployment(
     }
 
     public Optional<Product> product(String implementation) {
-        return Optional.ofNullable(index(implementations, Implementation::address).get(lower(implementation)))
+        return Optional.ofNullable(
+                        index(implementations, Implementation::address).get(lower(implementation)))
                 .map(Implementation::product);
     }
 

@@ -20,18 +20,32 @@ class PlatformConfiguration {
             // A book we have no registry for (a newer release, a test chain): keep the newest known
             // tokens, feeds and implementations but send fills to the configured book.
             Deployment newest = Deployments.R12;
-            log.warn("THETANUTS_OPTIONBOOK_ADDRESS {} is not a known deployment; using the {} registry for it", book,
+            log.warn(
+                    "THETANUTS_OPTIONBOOK_ADDRESS {} is not a known deployment; using the {} registry for it",
+                    book,
                     newest.name());
-            return new Deployment("custom", newest.chainId(), book, newest.factory(), 0, newest.tokens(),
-                    newest.priceFeeds(), newest.implementations());
+            return new Deployment(
+                    "custom",
+                    newest.chainId(),
+                    book,
+                    newest.factory(),
+                    0,
+                    newest.tokens(),
+                    newest.priceFeeds(),
+                    newest.implementations());
         });
         Optional<String> referrer = properties.hasReferrer()
                 ? Optional.of(properties.referrerAddress().toLowerCase(Locale.ROOT))
                 : Optional.empty();
         if (referrer.isEmpty()) {
-            log.warn("ALPHABIT_REFERRER_ADDRESS is not set: positions are not filtered by referrer and fill plans are refused");
+            log.warn(
+                    "ALPHABIT_REFERRER_ADDRESS is not set: positions are not filtered by referrer and fill plans are refused");
         }
-        log.info("serving OptionBook {} ({}) on chain {}", deployment.optionBook(), deployment.name(), deployment.chainId());
+        log.info(
+                "serving OptionBook {} ({}) on chain {}",
+                deployment.optionBook(),
+                deployment.name(),
+                deployment.chainId());
         return new Platform(deployment, referrer);
     }
 }

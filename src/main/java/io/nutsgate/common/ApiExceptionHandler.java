@@ -79,7 +79,8 @@ class ApiExceptionHandler {
         }
         return ResponseEntity.status(ErrorCode.METHOD_NOT_ALLOWED.status())
                 .headers(headers)
-                .body(ApiResponse.error(ErrorCode.METHOD_NOT_ALLOWED, "method " + e.getMethod() + " is not allowed here"));
+                .body(ApiResponse.error(
+                        ErrorCode.METHOD_NOT_ALLOWED, "method " + e.getMethod() + " is not allowed here"));
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)

@@ -16,7 +16,10 @@ public final class RenderCache {
     private final Cache<String, Entry> cache;
 
     public RenderCache(int maxEntries, Duration lifetime) {
-        this.cache = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(lifetime).build();
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .expireAfterWrite(lifetime)
+                .build();
     }
 
     public RenderedJson get(String key, long version, boolean stale, long ageSeconds, Supplier<byte[]> data) {

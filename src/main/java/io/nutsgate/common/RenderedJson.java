@@ -29,11 +29,14 @@ public record RenderedJson(byte[] body, byte[] gzipped, String etag) {
         return new RenderedJson(body, body.length >= GZIP_THRESHOLD ? gzip(body) : null, etag(body));
     }
 
-
     private static String etag(byte[] body) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
-            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27) + "\"";
+            return "\""
+                    + Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(digest)
+                            .substring(0, 27) + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import org.springframework.core.Ordered;
@@ -25,9 +26,7 @@ class RequestIdFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String incoming = request.getHeader(HEADER);
-        String id = incoming != null && SANE.matcher(incoming).matches()
-                ? incoming
-                : UUID.randomUUID().toString();
+        String id = incoming != null && SANE.matcher(incoming).matches() ? incoming : newId();
         response.setHeader(HEADER, id);
         MDC.put("requestId", id);
         try {
@@ -35,5 +34,11 @@ class RequestIdFilter extends OncePerRequestFilter {
         } finally {
             MDC.remove("requestId");
         }
+    }
+
+    /** A random UUID-shaped id; not a secret, so it need not come from the (contended) SecureRandom. */
+    private static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID(random.nextLong(), random.nextLong()).toString();
     }
 }

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -91,7 +90,8 @@ class DatabaseConfiguration {
             }
             URI uri = URI.create(value);
             if (!"postgres".equals(uri.getScheme()) && !"postgresql".equals(uri.getScheme())) {
-                throw new IllegalArgumentException("DATABASE_URL must be postgres://user:pass@host:port/db or jdbc:postgresql:…");
+                throw new IllegalArgumentException(
+                        "DATABASE_URL must be postgres://user:pass@host:port/db or jdbc:postgresql:…");
             }
             String user = null;
             String password = null;
@@ -102,7 +102,8 @@ class DatabaseConfiguration {
             }
             int port = uri.getPort() > 0 ? uri.getPort() : 5432;
             String query = uri.getQuery() == null ? "" : "?" + uri.getQuery();
-            return new JdbcUrl("jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getPath() + query, user, password);
+            return new JdbcUrl(
+                    "jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getPath() + query, user, password);
         }
 
         String redacted() {

@@ -35,17 +35,32 @@ public class OrderBook {
     private final Resource<OrdersFeed> resource;
     private final JsonMapper json;
     private final Clock clock;
-    private final Cache<String, Rendered> rendered =
-            Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(Duration.ofMinutes(5)).build();
+    private final Cache<String, Rendered> rendered = Caffeine.newBuilder()
+            .maximumSize(1_000)
+            .expireAfterWrite(Duration.ofMinutes(5))
+            .build();
 
-    OrderBook(CachedUpstream upstream, NutsProperties properties, JsonMapper json, Platform platform,
-            MeterRegistry meters, Clock clock) {
+    OrderBook(
+            CachedUpstream upstream,
+            NutsProperties properties,
+            JsonMapper json,
+            Platform platform,
+            MeterRegistry meters,
+            Clock clock) {
         this.upstream = upstream;
         this.json = json;
         this.clock = clock;
         OrdersFeedParser parser = new OrdersFeedParser(
-                json.rebuild().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build(), platform, meters);
-        this.resource = new Resource<>(CACHE_KEY, "orders", properties.ordersUrl(), properties.cache().ttl().orders(),
+                json.rebuild()
+                        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                        .build(),
+                platform,
+                meters);
+        this.resource = new Resource<>(
+                CACHE_KEY,
+                "orders",
+                properties.ordersUrl(),
+                properties.cache().ttl().orders(),
                 parser::parse);
     }
 
@@ -56,7 +71,9 @@ public class OrderBook {
 
     /** The order with this id if it is still in the feed, expired quote or not. */
     public Optional<LiveOrder> find(String id) {
-        return feed().value().orders().stream().filter(o -> o.id().equalsIgnoreCase(id)).findFirst();
+        return feed().value().orders().stream()
+                .filter(o -> o.id().equalsIgnoreCase(id))
+                .findFirst();
     }
 
     RenderedJson render(OrderFilter filter) {
@@ -64,7 +81,9 @@ public class OrderBook {
         long now = clock.instant().getEpochSecond();
         String key = filter.cacheKey();
         Rendered hit = rendered.getIfPresent(key);
-        if (!feed.stale() && hit != null && hit.fetchedAtMillis() == feed.fetchedAtMillis()
+        if (!feed.stale()
+                && hit != null
+                && hit.fetchedAtMillis() == feed.fetchedAtMillis()
                 && now < hit.validUntilSeconds()) {
             return hit.json();
         }
@@ -72,8 +91,12 @@ public class OrderBook {
                 .filter(o -> o.quoteValidAt(now, 0))
                 .filter(filter::accepts)
                 .toList();
-        OrdersView view = new OrdersView(live.stream().map(OrderBook::view).toList(), live.size(),
-                feed.value().marketData(), feed.value().timestamp(), feed.value().lastUpdated(),
+        OrdersView view = new OrdersView(
+                live.stream().map(OrderBook::view).toList(),
+                live.size(),
+                feed.value().marketData(),
+                feed.value().timestamp(),
+                feed.value().lastUpdated(),
                 feed.fetchedAtMillis());
         RenderedJson result = RenderedJson.of(json.writeValueAsBytes(view), feed.stale(), feed.ageSeconds(clock));
         if (!feed.stale()) {

@@ -4,7 +4,8 @@ import io.nutsgate.chain.Product;
 import java.util.Locale;
 
 /** The query filters of {@code GET /nuts/orders}; null means "any". */
-record OrderFilter(String underlying, Product product, Boolean isCall, Long minExpiry, Long maxExpiry, String collateral) {
+record OrderFilter(
+        String underlying, Product product, Boolean isCall, Long minExpiry, Long maxExpiry, String collateral) {
 
     boolean accepts(LiveOrder o) {
         return (underlying == null || underlying.equalsIgnoreCase(o.underlying()))
@@ -18,8 +19,13 @@ record OrderFilter(String underlying, Product product, Boolean isCall, Long minE
     }
 
     String cacheKey() {
-        return String.join("|", String.valueOf(underlying).toUpperCase(Locale.ROOT), String.valueOf(product),
-                String.valueOf(isCall), String.valueOf(minExpiry), String.valueOf(maxExpiry),
+        return String.join(
+                "|",
+                String.valueOf(underlying).toUpperCase(Locale.ROOT),
+                String.valueOf(product),
+                String.valueOf(isCall),
+                String.valueOf(minExpiry),
+                String.valueOf(maxExpiry),
                 String.valueOf(collateral).toLowerCase(Locale.ROOT));
     }
 }

@@ -39,7 +39,9 @@ record OrderView(
     record CapacityView(
             @Schema(example = "20000000000") String maxCollateralUsable,
             @Schema(example = "20000") String maxCollateralUsableDecimal,
-            @Schema(description = "Contracts (collateral-decimal units) the budget covers; null when unknown", example = "100000000")
+            @Schema(
+                            description = "Contracts (collateral-decimal units) the budget covers; null when unknown",
+                            example = "100000000")
                     String maxContracts,
             @Schema(example = "100") String maxContractsDecimal) {}
 }

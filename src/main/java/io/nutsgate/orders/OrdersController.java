@@ -45,7 +45,8 @@ class OrdersController {
             @Parameter(example = "true") @RequestParam(required = false) String isCall,
             @Parameter(description = "unix seconds") @RequestParam(required = false) String minExpiry,
             @Parameter(description = "unix seconds") @RequestParam(required = false) String maxExpiry,
-            @Parameter(description = "symbol or address", example = "USDC") @RequestParam(required = false) String collateral,
+            @Parameter(description = "symbol or address", example = "USDC") @RequestParam(required = false)
+                    String collateral,
             HttpServletRequest request) {
         OrderFilter filter = new OrderFilter(
                 symbol(underlying, "underlying"),

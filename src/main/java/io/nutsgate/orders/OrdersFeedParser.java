@@ -6,7 +6,9 @@ import io.nutsgate.chain.Deployment;
 import io.nutsgate.chain.Deployments;
 import io.nutsgate.chain.Platform;
 import io.nutsgate.chain.Product;
+import io.nutsgate.common.ApiException;
 import io.nutsgate.common.JsonFields;
+import io.nutsgate.payout.OptionMath;
 import io.nutsgate.upstream.UpstreamException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -65,7 +67,8 @@ class OrdersFeedParser {
             }
         }
         String timestamp = JsonFields.text(data.get("timestamp")).orElse(null);
-        Long lastUpdated = JsonFields.seconds(root.path("metadata").get("last_updated")).orElse(null);
+        Long lastUpdated =
+                JsonFields.seconds(root.path("metadata").get("last_updated")).orElse(null);
         return new OrdersFeed(accepted, marketData.isObject() ? marketData : null, spots, timestamp, lastUpdated);
     }
 
@@ -117,12 +120,45 @@ class OrdersFeedParser {
         if (strikes.size() != product.strikeCount()) {
             throw new Rejected("strikes");
         }
+        if (product != Product.RANGER) {
+            try {
+                OptionMath.validateStrikes(product, strikes); // equidistant flies, equal condor wings, …
+            } catch (ApiException e) {
+                throw new Rejected("strikes");
+            }
+        }
+        if (price.signum() == 0) {
+            throw new Rejected("price");
+        }
         String id = Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(signature)));
-        String nonce = JsonFields.unsigned(signed.get("nonce")).map(BigInteger::toString).orElse(null);
+        String nonce = JsonFields.unsigned(signed.get("nonce"))
+                .map(BigInteger::toString)
+                .orElse(null);
         JsonNode greeks = signed.path("greeks").isObject() ? signed.get("greeks") : null;
-        return new LiveOrder(id, deployment, deployment.optionBook(), chainId, nonce, product, feed.underlying(),
-                collateral, maker.toLowerCase(Locale.ROOT), quoteExpiry, isCall, feedAddress, implementation, isLong,
-                maxCollateral, strikes, expiry, price, extra, signature, spots.get(feed.underlying()), greeks, o);
+        return new LiveOrder(
+                id,
+                deployment,
+                deployment.optionBook(),
+                chainId,
+                nonce,
+                product,
+                feed.underlying(),
+                collateral,
+                maker.toLowerCase(Locale.ROOT),
+                quoteExpiry,
+                isCall,
+                feedAddress,
+                implementation,
+                isLong,
+                maxCollateral,
+                strikes,
+                expiry,
+                price,
+                extra,
+                signature,
+                spots.get(feed.underlying()),
+                greeks,
+                o);
     }
 
     /** Spot prices as 8-decimal integers (floored), from the feed's plain-USD floats. */
@@ -133,8 +169,11 @@ class OrdersFeedParser {
                 JsonNode v = e.getValue();
                 if (v.isNumber() && v.decimalValue().signum() > 0) {
                     BigDecimal usd = v.decimalValue();
-                    spots.put(e.getKey().toUpperCase(Locale.ROOT),
-                            usd.movePointRight(8).setScale(0, RoundingMode.FLOOR).toBigIntegerExact());
+                    spots.put(
+                            e.getKey().toUpperCase(Locale.ROOT),
+                            usd.movePointRight(8)
+                                    .setScale(0, RoundingMode.FLOOR)
+                                    .toBigIntegerExact());
                 }
             }
         }

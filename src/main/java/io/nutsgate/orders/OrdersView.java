@@ -8,7 +8,9 @@ import tools.jackson.databind.JsonNode;
 record OrdersView(
         List<OrderView> orders,
         int count,
-        @Schema(description = "Spot prices in USD as the feed gives them", example = "{\"BTC\":97210.55,\"ETH\":2450.37}")
+        @Schema(
+                        description = "Spot prices in USD as the feed gives them",
+                        example = "{\"BTC\":97210.55,\"ETH\":2450.37}")
                 JsonNode marketData,
         @Schema(description = "The feed's build time, as it gives it") String timestamp,
         @Schema(description = "The feed's metadata.last_updated (epoch ms)") Long lastUpdated,

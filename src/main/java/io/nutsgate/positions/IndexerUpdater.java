@@ -31,10 +31,13 @@ class IndexerUpdater {
     private final Duration retryDelay;
     private final int maxRetries;
     private final AtomicBoolean retrying = new AtomicBoolean();
-    private final ScheduledExecutorService scheduler =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("indexer-update-retry").factory());
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("indexer-update-retry").factory());
 
-    IndexerUpdater(UpstreamClient client, IndexerUrls urls, JsonMapper json,
+    IndexerUpdater(
+            UpstreamClient client,
+            IndexerUrls urls,
+            JsonMapper json,
             @Value("${nuts.update.retry-delay:10s}") Duration retryDelay,
             @Value("${nuts.update.max-retries:3}") int maxRetries) {
         this.client = client;

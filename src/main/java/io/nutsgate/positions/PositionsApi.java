@@ -23,7 +23,12 @@ public class PositionsApi {
     private final JsonMapper json;
     private final NutsProperties.Ttl ttl;
 
-    PositionsApi(CachedUpstream cached, UpstreamClient client, IndexerUrls urls, JsonMapper json, NutsProperties properties) {
+    PositionsApi(
+            CachedUpstream cached,
+            UpstreamClient client,
+            IndexerUrls urls,
+            JsonMapper json,
+            NutsProperties properties) {
         this.cached = cached;
         this.client = client;
         this.urls = urls;
@@ -42,7 +47,11 @@ public class PositionsApi {
     /** The same list through the cache (stale on upstream failure, see {@link CachedUpstream}). */
     Fetched<List<ObjectNode>> fetchCached(String address, PositionKind kind) {
         Duration lifetime = kind == PositionKind.OPEN ? ttl.positions() : ttl.history();
-        return cached.get(new Resource<>(cacheKey(address, kind), kind.endpoint(), uri(address, kind), lifetime,
+        return cached.get(new Resource<>(
+                cacheKey(address, kind),
+                kind.endpoint(),
+                uri(address, kind),
+                lifetime,
                 body -> PositionsParser.parse(json, body)));
     }
 

@@ -36,7 +36,10 @@ class PositionsController {
 
     @Schema(description = "Which of the user's positions to return")
     record PositionsRequest(
-            @Schema(description = "The user's wallet", example = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c", requiredMode = Schema.RequiredMode.REQUIRED)
+            @Schema(
+                            description = "The user's wallet",
+                            example = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c",
+                            requiredMode = Schema.RequiredMode.REQUIRED)
                     String address,
             @Schema(description = "open, history or all", example = "all", defaultValue = "all") String type,
             @Schema(description = "Keep only positions made with the platform's referrer", defaultValue = "true")
@@ -47,7 +50,8 @@ class PositionsController {
             String address,
             String type,
             @Schema(description = "The referrer filtered on, or null when not filtered") String referrer,
-            @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "Open positions, every indexer field kept, amounts as strings")
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+                    @Schema(description = "Open positions, every indexer field kept, amounts as strings")
                     List<JsonNode> positions,
             @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "Settled and closed positions")
                     List<JsonNode> history) {}
@@ -69,11 +73,18 @@ class PositionsController {
     }
 
     @PostMapping(value = "/positions", consumes = "application/json", produces = "application/json")
-    @Operation(summary = "A user's open positions and/or history",
+    @Operation(
+            summary = "A user's open positions and/or history",
             description = "Filtered case-insensitively on the platform's referrer unless filterByReferrer is false "
                     + "(or no referrer is configured). Accepts both indexer generations.",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples = @ExampleObject(
-                    value = "{\"address\":\"0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c\",\"type\":\"all\"}"))))
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            examples =
+                                                    @ExampleObject(
+                                                            value =
+                                                                    "{\"address\":\"0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c\",\"type\":\"all\"}"))))
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PositionsEnvelope.class)))
     @ApiResponse(responseCode = "400", description = "INVALID_BODY, INVALID_ADDRESS or INVALID_TYPE")
     @ApiResponse(responseCode = "502", description = "UPSTREAM_UNAVAILABLE or UPSTREAM_BAD_RESPONSE")
@@ -84,17 +95,32 @@ class PositionsController {
         if (!type.equals("open") && !type.equals("history") && !type.equals("all")) {
             throw new ApiException(ErrorCode.INVALID_TYPE, "type must be open, history or all");
         }
-        Optional<String> referrer = Boolean.FALSE.equals(body.filterByReferrer()) ? Optional.empty() : platform.referrer();
+        Optional<String> referrer =
+                Boolean.FALSE.equals(body.filterByReferrer()) ? Optional.empty() : platform.referrer();
 
-        Fetched<List<ObjectNode>> open = type.equals("history") ? null : positions.fetchCached(address, PositionKind.OPEN);
-        Fetched<List<ObjectNode>> history = type.equals("open") ? null : positions.fetchCached(address, PositionKind.HISTORY);
+        Fetched<List<ObjectNode>> open =
+                type.equals("history") ? null : positions.fetchCached(address, PositionKind.OPEN);
+        Fetched<List<ObjectNode>> history =
+                type.equals("open") ? null : positions.fetchCached(address, PositionKind.HISTORY);
         boolean stale = (open != null && open.stale()) || (history != null && history.stale());
         long age = Math.max(open == null ? 0 : open.ageSeconds(clock), history == null ? 0 : history.ageSeconds(clock));
         // The version changes whenever either list is refetched; fetch times are millisecond stamps.
-        long version = 31 * (open == null ? 0 : open.fetchedAtMillis()) + (history == null ? 0 : history.fetchedAtMillis());
+        long version =
+                31 * (open == null ? 0 : open.fetchedAtMillis()) + (history == null ? 0 : history.fetchedAtMillis());
         String key = address + "|" + type + "|" + referrer.orElse("-");
-        return JsonHttp.respond(rendered.get(key, version, stale, age, () -> json.writeValueAsBytes(new PositionsView(
-                address, type, referrer.orElse(null), filter(open, referrer), filter(history, referrer)))), request);
+        return JsonHttp.respond(
+                rendered.get(
+                        key,
+                        version,
+                        stale,
+                        age,
+                        () -> json.writeValueAsBytes(new PositionsView(
+                                address,
+                                type,
+                                referrer.orElse(null),
+                                filter(open, referrer),
+                                filter(history, referrer)))),
+                request);
     }
 
     private static List<JsonNode> filter(Fetched<List<ObjectNode>> fetched, Optional<String> referrer) {
@@ -102,7 +128,8 @@ class PositionsController {
             return null;
         }
         return fetched.value().stream()
-                .filter(p -> referrer.isEmpty() || Addresses.same(referrer.get(), p.path("referrer").asString("")))
+                .filter(p -> referrer.isEmpty()
+                        || Addresses.same(referrer.get(), p.path("referrer").asString("")))
                 .map(p -> (JsonNode) p)
                 .toList();
     }

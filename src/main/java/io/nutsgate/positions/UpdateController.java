@@ -28,7 +28,8 @@ class UpdateController {
 
     @Schema(description = "The indexer's answer")
     record UpdateView(
-            @Schema(description = "success, or skipped when a sync was already running", example = "success") String status,
+            @Schema(description = "success, or skipped when a sync was already running", example = "success")
+                    String status,
             @Schema(description = "A background retry of a skipped sync is pending") boolean retryScheduled,
             @Schema(description = "The address whose cached positions were dropped, if any") String address) {}
 
@@ -37,7 +38,10 @@ class UpdateController {
     private final UpdateRateLimiter limiter;
     private final ApplicationEventPublisher events;
 
-    UpdateController(IndexerUpdater updater, PositionsApi positions, UpdateRateLimiter limiter,
+    UpdateController(
+            IndexerUpdater updater,
+            PositionsApi positions,
+            UpdateRateLimiter limiter,
             ApplicationEventPublisher events) {
         this.updater = updater;
         this.positions = positions;
@@ -46,7 +50,8 @@ class UpdateController {
     }
 
     @PostMapping(value = "/update", produces = "application/json")
-    @Operation(summary = "Ask the indexer to sync after a trade",
+    @Operation(
+            summary = "Ask the indexer to sync after a trade",
             description = "Drops the cached positions and history of address. On {\"status\":\"skipped\"} the sync is "
                     + "retried in the background after ~10 s (bounded). Limited per client; past it 429 RATE_LIMITED.")
     ResponseEntity<ApiResponse<UpdateView>> update(

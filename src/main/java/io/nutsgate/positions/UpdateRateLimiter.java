@@ -25,7 +25,10 @@ class UpdateRateLimiter {
         this.limit = properties.updateRateLimit().requests();
         this.window = properties.updateRateLimit().window();
         this.clock = clock;
-        this.clients = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(window.multipliedBy(2)).build();
+        this.clients = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterAccess(window.multipliedBy(2))
+                .build();
     }
 
     /** Seconds to wait before the next allowed call, or 0 if this call is allowed (and counted). */

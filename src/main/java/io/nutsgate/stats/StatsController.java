@@ -34,8 +34,10 @@ class StatsController {
     @Schema(name = "StatsResponse", description = "The indexer's stats object, fields kept as it gives them")
     record StatsEnvelope(
             boolean success,
-            @Schema(example = "{\"totalOptionsTracked\":10342,\"openPositions\":412,\"settledPositions\":9801,"
-                    + "\"closedPositions\":117,\"uniqueUsers\":1386,\"lastProcessedBlock\":46845718}") Object data,
+            @Schema(
+                            example = "{\"totalOptionsTracked\":10342,\"openPositions\":412,\"settledPositions\":9801,"
+                                    + "\"closedPositions\":117,\"uniqueUsers\":1386,\"lastProcessedBlock\":46845718}")
+                    Object data,
             Boolean stale,
             Long ageSeconds) {}
 
@@ -47,7 +49,12 @@ class StatsController {
     private final Duration ttl;
     private final RenderCache rendered = new RenderCache(16, Duration.ofMinutes(30));
 
-    StatsController(CachedUpstream upstream, IndexerUrls urls, Platform platform, JsonMapper json, Clock clock,
+    StatsController(
+            CachedUpstream upstream,
+            IndexerUrls urls,
+            Platform platform,
+            JsonMapper json,
+            Clock clock,
             NutsProperties properties) {
         this.upstream = upstream;
         this.urls = urls;
@@ -70,16 +77,28 @@ class StatsController {
     @ApiResponse(responseCode = "503", description = "REFERRER_NOT_CONFIGURED")
     ResponseEntity<byte[]> referrerStats(HttpServletRequest request) {
         String referrer = platform.referrer()
-                .orElseThrow(() -> new ApiException(ErrorCode.REFERRER_NOT_CONFIGURED,
-                        "ALPHABIT_REFERRER_ADDRESS is not configured"));
-        return serve(new Resource<>("referrer-state:" + referrer, "referrer-state", urls.referrerState(referrer), ttl,
-                this::referrerState), request);
+                .orElseThrow(() -> new ApiException(
+                        ErrorCode.REFERRER_NOT_CONFIGURED, "ALPHABIT_REFERRER_ADDRESS is not configured"));
+        return serve(
+                new Resource<>(
+                        "referrer-state:" + referrer,
+                        "referrer-state",
+                        urls.referrerState(referrer),
+                        ttl,
+                        this::referrerState),
+                request);
     }
 
     private ResponseEntity<byte[]> serve(Resource<JsonNode> resource, HttpServletRequest request) {
         Fetched<JsonNode> fetched = upstream.get(resource);
-        return JsonHttp.respond(rendered.get(resource.key(), fetched.fetchedAtMillis(), fetched.stale(),
-                fetched.ageSeconds(clock), () -> json.writeValueAsBytes(fetched.value())), request);
+        return JsonHttp.respond(
+                rendered.get(
+                        resource.key(),
+                        fetched.fetchedAtMillis(),
+                        fetched.stale(),
+                        fetched.ageSeconds(clock),
+                        () -> json.writeValueAsBytes(fetched.value())),
+                request);
     }
 
     private JsonNode object(byte[] body) {

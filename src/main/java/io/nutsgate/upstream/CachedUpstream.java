@@ -51,8 +51,11 @@ public class CachedUpstream {
     private final Duration waitLimit;
     private final MeterRegistry meters;
     private final ConcurrentHashMap<String, CompletableFuture<Fetched<?>>> inflight = new ConcurrentHashMap<>();
-    private final Cache<String, Parsed> parsed =
-            Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(30)).build();
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Cache<String, Parsed> parsed = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofMinutes(30))
+            .build();
 
     CachedUpstream(
             UpstreamClient client,
@@ -118,7 +121,10 @@ public class CachedUpstream {
             health.failed(resource.endpoint(), e);
             if (stored.isPresent() && isServable(stored.get(), resource)) {
                 count(resource, "stale");
-                log.warn("{} failed ({}); serving the body fetched {} s ago", resource.endpoint(), e.getMessage(),
+                log.warn(
+                        "{} failed ({}); serving the body fetched {} s ago",
+                        resource.endpoint(),
+                        e.getMessage(),
                         (clock.millis() - stored.get().fetchedAtMillis()) / 1000);
                 return decode(resource, stored.get(), true);
             }
@@ -139,7 +145,8 @@ public class CachedUpstream {
             throw new UpstreamException(ErrorCode.UPSTREAM_TIMEOUT, resource.endpoint() + " did not answer in time");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UpstreamException(ErrorCode.UPSTREAM_UNAVAILABLE, "interrupted while waiting for " + resource.endpoint());
+            throw new UpstreamException(
+                    ErrorCode.UPSTREAM_UNAVAILABLE, "interrupted while waiting for " + resource.endpoint());
         }
     }
 
@@ -166,7 +173,9 @@ public class CachedUpstream {
             throw e;
         } catch (RuntimeException e) {
             throw new UpstreamException(
-                    ErrorCode.UPSTREAM_BAD_RESPONSE, resource.endpoint() + " answered a body that is not the expected JSON", e);
+                    ErrorCode.UPSTREAM_BAD_RESPONSE,
+                    resource.endpoint() + " answered a body that is not the expected JSON",
+                    e);
         }
     }
 
@@ -175,15 +184,17 @@ public class CachedUpstream {
     }
 
     private boolean isServable(StoredBody stored, Resource<?> resource) {
-        return clock.millis() - stored.fetchedAtMillis() < resource.ttl().plus(maxStale).toMillis();
+        return clock.millis() - stored.fetchedAtMillis()
+                < resource.ttl().plus(maxStale).toMillis();
     }
 
     private void count(Resource<?> resource, String result) {
-        Counter.builder("nuts.cache.requests")
-                .description("Reads of cached upstream resources by result: hit, miss, stale (served after an upstream failure)")
-                .tag("resource", resource.endpoint())
-                .tag("result", result)
-                .register(meters)
+        counters.computeIfAbsent(resource.endpoint() + "|" + result, k -> Counter.builder("nuts.cache.requests")
+                        .description(
+                                "Reads of cached upstream resources by result: hit, miss, stale (served after an upstream failure)")
+                        .tag("resource", resource.endpoint())
+                        .tag("result", result)
+                        .register(meters))
                 .increment();
     }
 }

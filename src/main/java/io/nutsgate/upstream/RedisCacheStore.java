@@ -68,5 +68,4 @@ class RedisCacheStore implements CacheStore {
             log.warn("Redis delete of {} failed: {}", key, e.toString());
         }
     }
-
 }

@@ -77,7 +77,8 @@ public class UpstreamClient {
         } catch (TimeoutException e) {
             call.cancel(true);
             outcome = "timeout";
-            throw new UpstreamException(ErrorCode.UPSTREAM_TIMEOUT, endpoint + " did not answer within " + timeout.toMillis() + " ms");
+            throw new UpstreamException(
+                    ErrorCode.UPSTREAM_TIMEOUT, endpoint + " did not answer within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();
@@ -92,7 +93,8 @@ public class UpstreamClient {
             String reason = cause instanceof IOException && cause.getMessage() != null
                     ? cause.getClass().getSimpleName() + ": " + cause.getMessage()
                     : String.valueOf(cause);
-            throw new UpstreamException(ErrorCode.UPSTREAM_UNAVAILABLE, endpoint + " unreachable (" + reason + ")", cause);
+            throw new UpstreamException(
+                    ErrorCode.UPSTREAM_UNAVAILABLE, endpoint + " unreachable (" + reason + ")", cause);
         } finally {
             Timer.builder("nuts.upstream.latency")
                     .description("Latency of calls to the Thetanuts hosts")

@@ -28,16 +28,20 @@ class UpstreamHealth implements HealthIndicator {
     }
 
     void succeeded(String endpoint) {
-        states.compute(endpoint, (k, s) -> new State(
-                0, clock.instant(), s == null ? null : s.lastFailure(), s == null ? null : s.lastError()));
+        states.compute(
+                endpoint,
+                (k, s) -> new State(
+                        0, clock.instant(), s == null ? null : s.lastFailure(), s == null ? null : s.lastError()));
     }
 
     void failed(String endpoint, Exception error) {
-        states.compute(endpoint, (k, s) -> new State(
-                s == null ? 1 : s.consecutiveFailures() + 1,
-                s == null ? null : s.lastSuccess(),
-                clock.instant(),
-                error.getMessage()));
+        states.compute(
+                endpoint,
+                (k, s) -> new State(
+                        s == null ? 1 : s.consecutiveFailures() + 1,
+                        s == null ? null : s.lastSuccess(),
+                        clock.instant(),
+                        error.getMessage()));
     }
 
     @Override

@@ -22,7 +22,8 @@ class AbisTests {
             }
         }
         // REFERENCE §2.2–§2.4 and hashes.txt
-        assertThat(ids).containsEntry("fillOrder", "0xa4761ec1")
+        assertThat(ids)
+                .containsEntry("fillOrder", "0xa4761ec1")
                 .containsEntry("OrderFilled", "0x0fee4799857c39adce81e92cca3ceec36011917cd675b91dad36d2be13e1fd2d")
                 .containsEntry("getValidNumContracts", "0x2e25445b")
                 .containsEntry("fees", "0x9b9ac2cb")
@@ -36,7 +37,8 @@ class AbisTests {
     @Test
     void shouldSpellTheOrderTupleCanonically() {
         JsonNode fillOrder = Abis.load(json, "OptionBook").get(0);
-        assertThat(Abis.canonicalSignature(fillOrder)).isEqualTo(
-                "fillOrder((address,uint256,address,bool,address,address,bool,uint256,uint256[],uint256,uint256,uint256,bytes),bytes,address)");
+        assertThat(Abis.canonicalSignature(fillOrder))
+                .isEqualTo(
+                        "fillOrder((address,uint256,address,bool,address,address,bool,uint256,uint256[],uint256,uint256,uint256,bytes),bytes,address)");
     }
 }

@@ -13,7 +13,8 @@ class ConfigIT extends GatewayTest {
         JsonNode data = body(get("/nuts/config")).get("data");
 
         assertThat(data.get("chainId").asLong()).isEqualTo(8453);
-        assertThat(data.get("deployment").get("optionBook").asString()).isEqualTo("0x1bDff855d6811728acaDC00989e79143a2bdfDed");
+        assertThat(data.get("deployment").get("optionBook").asString())
+                .isEqualTo("0x1bDff855d6811728acaDC00989e79143a2bdfDed");
         assertThat(data.get("deployment").get("deploymentBlock").asLong()).isEqualTo(45601440);
         assertThat(data.get("referrer").asString()).isEqualTo(REFERRER);
         assertThat(data.get("tokens").toString()).contains("\"symbol\":\"USDC\"", "\"decimals\":6");

@@ -5,22 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nutsgate.support.GatewayTest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class BadInputIT extends GatewayTest {
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "{\"address\": |INVALID_BODY",
-        "[1,2,3]|INVALID_BODY",
-        "{\"address\":\"0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c\",\"filterByReferrer\":{\"a\":1}}|INVALID_BODY",
-        "{\"address\":\"0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c\",\"type\":\"closed\"}|INVALID_TYPE",
-        "{\"address\":\"0x5a0b\"}|INVALID_ADDRESS",
-        "{\"address\":42}|INVALID_ADDRESS",
-        "{}|INVALID_ADDRESS"
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"address\": |INVALID_BODY",
+                "[1,2,3]|INVALID_BODY",
+                "{\"address\":\"0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c\",\"filterByReferrer\":{\"a\":1}}|INVALID_BODY",
+                "{\"address\":\"0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c\",\"type\":\"closed\"}|INVALID_TYPE",
+                "{\"address\":\"0x5a0b\"}|INVALID_ADDRESS",
+                "{\"address\":42}|INVALID_ADDRESS",
+                "{}|INVALID_ADDRESS"
+            })
     void shouldRejectBadPositionsBodiesWithACode(String body, String code) {
         HttpResponse<String> response = post("/nuts/positions", body);
         assertThat(response.statusCode()).isEqualTo(400);
@@ -57,9 +59,8 @@ class BadInputIT extends GatewayTest {
 
     @Test
     void shouldAnswerMethodNotAllowedForAWrongMethod() {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/nuts/orders"))
-                .DELETE()
-                .build());
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(uri("/nuts/orders")).DELETE().build());
         assertThat(response.statusCode()).isEqualTo(405);
         assertThat(body(response).get("error").get("code").asString()).isEqualTo("METHOD_NOT_ALLOWED");
     }

@@ -35,7 +35,10 @@ class OrdersIT extends GatewayTest {
         assertThat(data.get("count").asInt()).isEqualTo(3);
         assertThat(data.get("marketData").get("ETH").decimalValue()).isEqualByComparingTo("2450.37");
 
-        JsonNode feedOrder = json.readTree(FixtureUpstream.fixture("orders.json")).get("data").get("orders").get(0);
+        JsonNode feedOrder = json.readTree(FixtureUpstream.fixture("orders.json"))
+                .get("data")
+                .get("orders")
+                .get(0);
         JsonNode spread = data.get("orders").get(0);
         assertThat(spread.get("id").asString())
                 .isEqualTo(Hash.sha3(feedOrder.get("signature").asString()));
@@ -48,12 +51,15 @@ class OrdersIT extends GatewayTest {
         assertThat(spread.get("price").asString()).isEqualTo("4215000000");
         assertThat(spread.get("priceDecimal").asString()).isEqualTo("42.15");
         assertThat(spread.get("collateral").get("symbol").asString()).isEqualTo("USDC");
-        assertThat(spread.get("capacity").get("maxCollateralUsableDecimal").asString()).isEqualTo("20000");
+        assertThat(spread.get("capacity").get("maxCollateralUsableDecimal").asString())
+                .isEqualTo("20000");
         assertThat(spread.get("expiry").asLong()).isEqualTo(1781251200L);
         assertThat(spread.get("greeks").get("iv").decimalValue()).isEqualByComparingTo("0.6215");
         assertThat(spread.get("order")).isEqualTo(feedOrder.get("order"));
-        assertThat(spread.get("signature").asString()).isEqualTo(feedOrder.get("signature").asString());
-        assertThat(data.get("orders").get(1).get("strikesDecimal").toString()).isEqualTo("[\"92000\",\"95000\",\"98000\"]");
+        assertThat(spread.get("signature").asString())
+                .isEqualTo(feedOrder.get("signature").asString());
+        assertThat(data.get("orders").get(1).get("strikesDecimal").toString())
+                .isEqualTo("[\"92000\",\"95000\",\"98000\"]");
     }
 
     @Test
@@ -62,7 +68,8 @@ class OrdersIT extends GatewayTest {
         assertThat(products("/nuts/orders?underlying=BTC&product=put_fly")).containsExactly("PUT_FLY");
         assertThat(products("/nuts/orders?isCall=true")).containsExactly("CALL_SPREAD");
         assertThat(products("/nuts/orders?maxExpiry=1780646400")).containsExactly("PUT_FLY");
-        assertThat(products("/nuts/orders?minExpiry=1781000000&collateral=USDC")).hasSize(2);
+        assertThat(products("/nuts/orders?minExpiry=1781000000&collateral=USDC"))
+                .hasSize(2);
         assertThat(products("/nuts/orders?collateral=WETH")).isEmpty();
     }
 
@@ -82,6 +89,17 @@ class OrdersIT extends GatewayTest {
         assertThat(products("/nuts/orders")).containsExactly("CALL_SPREAD", "IRON_CONDOR");
         String metrics = get("/actuator/prometheus").body();
         assertThat(metrics).containsPattern("nuts_orders_rejected_total\\{[^}]*reason=\"implementation\"[^}]*} [1-9]");
+    }
+
+    @Test
+    void shouldLeaveOutOrdersWithImpossibleStrikes() {
+        // an asymmetric butterfly cannot exist on chain
+        upstream.body(
+                "/feed/", FixtureUpstream.fixture("orders.json").replace("\"9800000000000\"", "\"9900000000000\""));
+
+        assertThat(products("/nuts/orders")).containsExactly("CALL_SPREAD", "IRON_CONDOR");
+        assertThat(get("/actuator/prometheus").body())
+                .containsPattern("nuts_orders_rejected_total\\{[^}]*reason=\"strikes\"[^}]*} [1-9]");
     }
 
     @ParameterizedTest
@@ -118,8 +136,8 @@ class OrdersIT extends GatewayTest {
                 .build());
 
         assertThat(response.headers().firstValue("Content-Encoding")).contains("gzip");
-        String text = new String(new GZIPInputStream(new ByteArrayInputStream(response.body())).readAllBytes(),
-                StandardCharsets.UTF_8);
+        String text = new String(
+                new GZIPInputStream(new ByteArrayInputStream(response.body())).readAllBytes(), StandardCharsets.UTF_8);
         assertThat(json.readTree(text).get("data").get("count").asInt()).isEqualTo(3);
     }
 
@@ -193,7 +211,10 @@ class OrdersIT extends GatewayTest {
         HttpResponse<String> response = get(path);
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> products = new ArrayList<>();
-        body(response).get("data").get("orders").forEach(o -> products.add(o.get("product").asString()));
+        body(response)
+                .get("data")
+                .get("orders")
+                .forEach(o -> products.add(o.get("product").asString()));
         return products;
     }
 

@@ -23,7 +23,10 @@ class PositionsIT extends GatewayTest {
     void shouldReturnOnlyOurReferrersPositionsFromEitherHostGeneration(boolean legacy) {
         upstream.legacy(legacy);
 
-        JsonNode data = body(post("/nuts/positions", "{\"address\":\"" + USER.toUpperCase().replace("0X", "0x") + "\",\"type\":\"all\"}")).get("data");
+        JsonNode data = body(post(
+                        "/nuts/positions",
+                        "{\"address\":\"" + USER.toUpperCase().replace("0X", "0x") + "\",\"type\":\"all\"}"))
+                .get("data");
 
         assertThat(data.get("address").asString()).isEqualTo(USER);
         assertThat(data.get("referrer").asString()).isEqualTo(REFERRER);
@@ -37,7 +40,10 @@ class PositionsIT extends GatewayTest {
 
     @Test
     void shouldKeepOtherPlatformsPositionsWhenNotFilteringByReferrer() {
-        JsonNode data = body(post("/nuts/positions", "{\"address\":\"" + USER + "\",\"type\":\"open\",\"filterByReferrer\":false}")).get("data");
+        JsonNode data = body(post(
+                        "/nuts/positions",
+                        "{\"address\":\"" + USER + "\",\"type\":\"open\",\"filterByReferrer\":false}"))
+                .get("data");
 
         assertThat(referrers(data.get("positions"))).contains(REFERRER, OTHER_REFERRER);
         assertThat(data.has("history")).isFalse();
@@ -47,17 +53,23 @@ class PositionsIT extends GatewayTest {
 
     @Test
     void shouldKeepEveryFieldAndTurnNumericAmountsIntoStrings() {
-        upstream.body(HISTORY, "{\"data\":[{\"address\":\"0xd2fc61500f0566b5eb2c640f905d45ab6817f6ec\",\"referrer\":\""
-                + REFERRER + "\",\"entryPremium\":285975000,\"strikes\":[230000000000],\"futureField\":{\"x\":1},"
-                + "\"settlement\":{\"payoutBuyer\":896210000,\"collateralReturnedSeller\":null}}]}");
+        upstream.body(
+                HISTORY,
+                "{\"data\":[{\"address\":\"0xd2fc61500f0566b5eb2c640f905d45ab6817f6ec\",\"referrer\":\""
+                        + REFERRER
+                        + "\",\"entryPremium\":285975000,\"strikes\":[230000000000],\"futureField\":{\"x\":1},"
+                        + "\"settlement\":{\"payoutBuyer\":896210000,\"collateralReturnedSeller\":null}}]}");
 
         JsonNode history = body(post("/nuts/positions", "{\"address\":\"" + USER + "\",\"type\":\"history\"}"))
-                .get("data").get("history").get(0);
+                .get("data")
+                .get("history")
+                .get(0);
 
         assertThat(history.get("entryPremium").asString()).isEqualTo("285975000");
         assertThat(history.get("strikes").get(0).asString()).isEqualTo("230000000000");
         assertThat(history.get("settlement").get("payoutBuyer").asString()).isEqualTo("896210000");
-        assertThat(history.get("settlement").get("collateralReturnedSeller").isNull()).isTrue();
+        assertThat(history.get("settlement").get("collateralReturnedSeller").isNull())
+                .isTrue();
         assertThat(history.get("futureField").get("x").asInt()).isEqualTo(1);
     }
 

@@ -61,7 +61,8 @@ class UpdateIT extends GatewayTest {
         assertThat(elapsedMillis).isLessThan(150);
         // Retries every 200 ms in this test, at most 3 of them, then it gives up.
         await().atMost(Duration.ofSeconds(5)).until(() -> upstream.hits("/book/update") == 4);
-        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(600))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> upstream.hits("/book/update") == 4);
     }
 

@@ -117,7 +117,12 @@ public final class FixtureUpstream implements AutoCloseable {
             switch (fault) {
                 case HTTP_500 -> send(exchange, 500, "application/json", "{\"error\":\"internal\"}");
                 case HTML -> send(exchange, 200, "text/html", "<html><body>Bad gateway</body></html>");
-                case TRUNCATED -> send(exchange, 200, "application/json", body(path).substring(0, body(path).length() / 2));
+                case TRUNCATED ->
+                    send(
+                            exchange,
+                            200,
+                            "application/json",
+                            body(path).substring(0, body(path).length() / 2));
                 case SLOW -> {
                     sleep(slowDelay);
                     send(exchange, 200, "application/json", body(path));

@@ -74,8 +74,9 @@ public abstract class GatewayTest {
         upstream.reset();
         // Each test starts a few ms later than the last, still before the fixtures' quotes expire.
         clock.set(MutableClock.FIXTURE_NOW.plusMillis(10 * tick.incrementAndGet()));
-        for (String key : new String[] {"orders:feed", "stats", "referrer-state:" + REFERRER,
-                "positions:" + USER, "history:" + USER}) {
+        for (String key : new String[] {
+            "orders:feed", "stats", "referrer-state:" + REFERRER, "positions:" + USER, "history:" + USER
+        }) {
             cache.evict(key);
         }
     }

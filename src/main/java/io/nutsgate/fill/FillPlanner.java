@@ -1,0 +1,141 @@
+package io.nutsgate.fill;
+
+import io.nutsgate.chain.Platform;
+import io.nutsgate.common.Addresses;
+import io.nutsgate.common.ApiException;
+import io.nutsgate.common.Decimals;
+import io.nutsgate.common.ErrorCode;
+import io.nutsgate.orders.LiveOrder;
+import io.nutsgate.orders.OrderBook;
+import io.nutsgate.payout.Amount;
+import io.nutsgate.payout.OptionMath;
+import io.nutsgate.payout.Position;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sizes a fill of a live order and builds the transactions for it (REFERENCE §3.2–§3.4). Refuses quotes that
+ * expire within {@value #QUOTE_MARGIN_SECONDS} s: the user still has to sign and the transaction to be mined.
+ */
+@Component
+class FillPlanner {
+
+    static final long QUOTE_MARGIN_SECONDS = 60;
+    private static final Pattern ORDER_ID = Pattern.compile("^0x[0-9a-fA-F]{64}$");
+
+    private final OrderBook orders;
+    private final Platform platform;
+    private final Clock clock;
+
+    FillPlanner(OrderBook orders, Platform platform, Clock clock) {
+        this.orders = orders;
+        this.platform = platform;
+        this.clock = clock;
+    }
+
+    FillPlanView plan(String id, FillPlanRequest request) {
+        String referrer = platform.referrer()
+                .orElseThrow(() -> new ApiException(
+                        ErrorCode.REFERRER_NOT_CONFIGURED,
+                        "this service has no referrer address (ALPHABIT_REFERRER_ADDRESS); fills are not offered"));
+        if ((request.usdcAmount() == null) == (request.numContracts() == null)) {
+            throw new ApiException(ErrorCode.INVALID_BODY, "give exactly one of usdcAmount or numContracts");
+        }
+        String taker = request.taker() == null ? null : Addresses.require(request.taker(), "taker");
+        if (id == null || !ORDER_ID.matcher(id).matches()) {
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "an order id is 0x and 64 hex digits");
+        }
+        LiveOrder order =
+                orders.find(id).orElseThrow(() -> new ApiException(ErrorCode.ORDER_NOT_FOUND, "no live order " + id));
+        if (order.product() == null
+                || !order.deployment()
+                        .product(order.implementation())
+                        .map(order.product()::equals)
+                        .orElse(false)) {
+            throw new ApiException(
+                    ErrorCode.UNKNOWN_IMPLEMENTATION,
+                    "implementation " + order.implementation() + " is not a known product");
+        }
+        requireFillable(order);
+
+        int decimals = order.collateral().decimals();
+        boolean takerBuys = !order.isLong();
+        BigInteger capacity = OptionMath.maxContracts(
+                order.product(), order.strikes(), order.isLong(), order.price(), order.maxCollateralUsable());
+        BigInteger contracts;
+        boolean capped = false;
+        if (request.usdcAmount() != null) {
+            BigInteger budget = Decimals.parse(request.usdcAmount(), decimals, "usdcAmount");
+            BigInteger wanted = takerBuys
+                    ? OptionMath.contractsForPremium(budget, order.price())
+                    // a selling taker's budget pays collateral: size it like a maker-short budget
+                    : OptionMath.maxContracts(order.product(), order.strikes(), false, order.price(), budget);
+            capped = wanted.compareTo(capacity) > 0;
+            contracts = wanted.min(capacity);
+        } else {
+            contracts = Decimals.parse(request.numContracts(), decimals, "numContracts");
+            if (contracts.compareTo(capacity) > 0) {
+                throw new ApiException(
+                        ErrorCode.AMOUNT_EXCEEDS_CAPACITY,
+                        "numContracts " + request.numContracts() + " exceeds the order's capacity of "
+                                + Decimals.format(capacity, decimals));
+            }
+        }
+        if (contracts.signum() == 0) {
+            throw new ApiException(ErrorCode.AMOUNT_TOO_SMALL, "the amount buys no contract at this order's price");
+        }
+
+        BigInteger premium = OptionMath.premium(order.price(), contracts);
+        BigInteger collateral =
+                OptionMath.collateral(new Position(order.product(), order.strikes(), contracts, decimals));
+        BigInteger fee = order.product().baseCollateral() || order.spotPrice() != null
+                ? OptionMath.protocolFee(order.product(), contracts, premium, order.spotPrice())
+                : null;
+        BigInteger allowance = takerBuys ? premium : collateral;
+        String token = order.collateral().address();
+        String book = order.optionBook();
+
+        List<FillPlanView.Tx> transactions = List.of(
+                new FillPlanView.Tx("approve", taker, token, FillCalldata.approve(book, allowance), "0"),
+                new FillPlanView.Tx("fillOrder", taker, book, FillCalldata.fillOrder(order, contracts, referrer), "0"));
+        return new FillPlanView(
+                order.id(),
+                order.product().name(),
+                order.product().name(),
+                order.underlying(),
+                takerBuys ? "BUY" : "SELL",
+                new FillPlanView.Token(order.collateral().symbol(), token, decimals),
+                Amount.of(contracts, decimals),
+                Amount.of(capacity, decimals),
+                capped,
+                Amount.of(order.price(), 8),
+                Amount.of(premium, decimals),
+                Amount.of(collateral, decimals),
+                fee == null ? null : Amount.of(fee, decimals),
+                referrer,
+                null,
+                new FillPlanView.Approval(token, book, Amount.of(allowance, decimals)),
+                transactions,
+                order.orderExpiryTimestamp(),
+                order.expiry());
+    }
+
+    private void requireFillable(LiveOrder order) {
+        long now = clock.instant().getEpochSecond();
+        if (order.orderExpiryTimestamp() <= now) {
+            throw new ApiException(ErrorCode.ORDER_EXPIRED, "the quote expired at " + order.orderExpiryTimestamp());
+        }
+        if (order.orderExpiryTimestamp() <= now + QUOTE_MARGIN_SECONDS) {
+            throw new ApiException(
+                    ErrorCode.ORDER_EXPIRED,
+                    "the quote expires in " + (order.orderExpiryTimestamp() - now)
+                            + " s, too soon to sign and mine a fill");
+        }
+        if (order.expiry() <= now) {
+            throw new ApiException(ErrorCode.ORDER_EXPIRED, "the option expired at " + order.expiry());
+        }
+    }
+}

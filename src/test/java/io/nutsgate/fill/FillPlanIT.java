@@ -1,0 +1,88 @@
+package io.nutsgate.fill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nutsgate.support.GatewayTest;
+import java.math.BigInteger;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Hash;
+import tools.jackson.databind.JsonNode;
+
+/** POST /nuts/orders/{id}/fill-plan over the fixture feed, with the referrer configured. */
+class FillPlanIT extends GatewayTest {
+
+    private static String orderId(int index) {
+        return Hash.sha3(FixtureOrders.signed(index).get("signature").asString());
+    }
+
+    private HttpResponse<String> plan(int index, String body) {
+        return post("/nuts/orders/" + orderId(index) + "/fill-plan", body);
+    }
+
+    @Test
+    void shouldPlanAFillWithReadyToSignTransactions() {
+        clock.set(FillPlannerTests.FILLABLE);
+
+        HttpResponse<String> response = plan(0, "{\"usdcAmount\":\"1000\",\"taker\":\"" + USER + "\"}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode data = body(response).get("data");
+        assertThat(data.get("orderId").asString()).isEqualTo(orderId(0));
+        assertThat(data.get("numContracts").get("value").asString()).isEqualTo("23.724792");
+        assertThat(data.get("premium").get("raw").asString()).isEqualTo("999999982");
+        assertThat(data.get("estimatedFee").get("value").asString()).isEqualTo("34.880711");
+        assertThat(data.get("referrer").asString()).isEqualTo(REFERRER);
+        assertThat(data.has("estimatedReferrerFee")).isFalse();
+        assertThat(data.get("approval").get("spender").asString())
+                .isEqualTo("0x1bDff855d6811728acaDC00989e79143a2bdfDed");
+        assertThat(data.get("approval").get("amount").get("raw").asString()).isEqualTo("999999982");
+        JsonNode approve = data.get("transactions").get(0);
+        JsonNode fill = data.get("transactions").get(1);
+        assertThat(approve.get("kind").asString()).isEqualTo("approve");
+        assertThat(approve.get("from").asString()).isEqualTo(USER);
+        assertThat(approve.get("to").asString()).isEqualToIgnoringCase("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913");
+        assertThat(approve.get("data").asString()).startsWith("0x095ea7b3");
+        assertThat(approve.get("value").asString()).isEqualTo("0");
+        assertThat(fill.get("from").asString()).isEqualTo(USER);
+        assertThat(fill.get("kind").asString()).isEqualTo("fillOrder");
+        assertThat(fill.get("to").asString()).isEqualToIgnoringCase("0x1bDff855d6811728acaDC00989e79143a2bdfDed");
+        assertThat(fill.get("value").asString()).isEqualTo("0");
+        FillCalldataTests.assertMatchesFeedOrder(
+                FillCalldataTests.decodeFill(fill.get("data").asString()),
+                FixtureOrders.signed(0),
+                new BigInteger("23724792"),
+                REFERRER);
+    }
+
+    @Test
+    void shouldRefuseAQuoteWithLessThanAMinuteLeft() {
+        // the fixtures' "now": 55 s left on every quote
+        HttpResponse<String> response = plan(0, "{\"usdcAmount\":\"1000\"}");
+
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(body(response).get("error").get("code").asString()).isEqualTo("ORDER_EXPIRED");
+    }
+
+    @Test
+    void shouldAnswerCodedErrorsForBadFills() {
+        clock.set(FillPlannerTests.FILLABLE);
+
+        assertCode(
+                post("/nuts/orders/0x" + "ab".repeat(32) + "/fill-plan", "{\"usdcAmount\":\"1\"}"),
+                404,
+                "ORDER_NOT_FOUND");
+        assertCode(plan(2, "{\"numContracts\":\"151\"}"), 422, "AMOUNT_EXCEEDS_CAPACITY");
+        assertCode(plan(0, "{\"usdcAmount\":\"0.000042\"}"), 422, "AMOUNT_TOO_SMALL");
+        assertCode(plan(0, "{\"usdcAmount\":\"0.0000001\"}"), 400, "INVALID_AMOUNT");
+        assertCode(plan(0, "{}"), 400, "INVALID_BODY");
+        HttpResponse<String> anonymous = plan(0, "{\"numContracts\":\"1\"}");
+        assertThat(body(anonymous).get("data").get("transactions").get(0).has("from"))
+                .isFalse();
+    }
+
+    private static void assertCode(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(body(response).get("error").get("code").asString()).isEqualTo(code);
+    }
+}
