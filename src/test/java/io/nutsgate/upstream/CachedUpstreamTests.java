@@ -39,7 +39,9 @@ class CachedUpstreamTests {
                             Duration.ofSeconds(300)),
                     Duration.ofMinutes(10)),
             new NutsProperties.Upstream(Duration.ofMillis(500), Duration.ofMillis(500)),
-            new NutsProperties.RateLimit(6, Duration.ofMinutes(1)));
+            new NutsProperties.RateLimit(6, Duration.ofMinutes(1)),
+            null, // auth: not used by the cache
+            null); // trades: not used by the cache
     private final UpstreamHealth health = new UpstreamHealth(clock);
     private final CachedUpstream cache = new CachedUpstream(
             new UpstreamClient(properties, meters), new CaffeineCacheStore(), health, clock, properties, meters);
