@@ -1,0 +1,106 @@
+package io.nutsgate.trades;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.after;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import io.nutsgate.config.NutsProperties;
+import io.nutsgate.positions.PositionsRefreshRequestedEvent;
+import io.nutsgate.support.MutableClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The sync's triggers, without a database: schedule, update events, and the switches that turn them off. */
+class TradeSyncTests {
+
+    static final String WALLET = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c";
+
+    private final TradeSource source = mock(TradeSource.class);
+    private final TradeRepository trades = mock(TradeRepository.class);
+    private final TransactionTemplate transaction = mock(TransactionTemplate.class);
+    private TradeSync sync;
+
+    private TradeSync start(Map<String, String> settings) {
+        NutsProperties properties =
+                new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("nuts", NutsProperties.class);
+        sync = new TradeSync(source, trades, transaction, properties, new MutableClock());
+        sync.start();
+        return sync;
+    }
+
+    @AfterEach
+    void stop() {
+        if (sync != null) {
+            sync.stop();
+        }
+    }
+
+    @Test
+    void shouldSyncTheActiveWalletsOnSchedule() {
+        when(trades.activeWallets(any(), anyInt())).thenReturn(List.of(WALLET));
+        start(Map.of(
+                "nuts.referrer-address", "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d",
+                "nuts.trades.sync-interval", "50ms"));
+
+        verify(source, timeout(2000).atLeast(2)).openPositions(WALLET);
+        verify(trades, timeout(2000).atLeast(2))
+                .activeWallets(eq(MutableClock.FIXTURE_NOW.minus(Duration.ofDays(30))), anyInt());
+    }
+
+    @Test
+    void shouldNotScheduleWhenTheScheduledSyncIsOff() {
+        start(Map.of("nuts.trades.sync-interval", "50ms", "nuts.trades.scheduled-sync", "false"));
+
+        verify(trades, after(300).never()).activeWallets(any(), anyInt());
+    }
+
+    @Test
+    void shouldSyncAnAddressAfterAnUpdateRequestOnceEvenIfAskedTwice() {
+        start(Map.of(
+                "nuts.referrer-address", "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d",
+                "nuts.trades.after-update-delay", "200ms",
+                "nuts.trades.scheduled-sync", "false"));
+
+        sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
+        sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
+
+        verify(trades, times(2)).markSeen(eq(WALLET), any());
+        verify(source, after(100).never()).openPositions(WALLET);
+        verify(source, timeout(2000).times(1)).openPositions(WALLET);
+        verify(source, after(300).times(1)).history(WALLET);
+    }
+
+    @Test
+    void shouldOnlyMarkTheWalletSeenWhenEventSyncIsOff() {
+        start(Map.of("nuts.trades.sync-on-events", "false", "nuts.trades.after-update-delay", "0s"));
+
+        sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
+
+        verify(trades).markSeen(eq(WALLET), any());
+        verify(source, after(300).never()).openPositions(any());
+    }
+
+    @Test
+    void shouldFetchNothingWithoutAReferrer() {
+        start(Map.of("nuts.trades.scheduled-sync", "false"));
+
+        TradeSync.Result result = sync.sync(WALLET);
+
+        assertThat(result.kept()).isZero();
+        verify(source, never()).openPositions(any());
+    }
+}
