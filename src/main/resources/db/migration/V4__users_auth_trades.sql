@@ -79,8 +79,8 @@ CREATE INDEX trades_wallet_status_created_idx ON trades (wallet, status, created
 CREATE INDEX trades_created_window_idx ON trades (created_at) INCLUDE (collateral_token, wallet, premium);
 CREATE INDEX trades_settled_window_idx ON trades (settled_at) INCLUDE (collateral_token, wallet, pnl)
     WHERE pnl IS NOT NULL;
--- Referrer summary over a window.
-CREATE INDEX trades_referrer_created_idx ON trades (referrer, created_at);
+-- Rows changed since the last refresh of the derived tables below.
+CREATE INDEX trades_updated_idx ON trades (updated_at);
 
 -- Per wallet and collateral token totals, recomputed from trades in the same transaction as every sync of that
 -- wallet: the all-time leaderboard and the user summary read them instead of aggregating trades.
@@ -119,7 +119,23 @@ CREATE INDEX trader_window_volume_idx ON trader_window_totals (window_days, coll
 CREATE INDEX trader_window_pnl_idx ON trader_window_totals (window_days, collateral_token, realised_pnl DESC, wallet)
     WHERE pnl_trades > 0;
 
--- When trader_window_totals was last computed, and for which "now".
+-- Trades, volume and fees per UTC day of entry, underlying, product and collateral token: the referrer summary reads
+-- these few thousand rows instead of the trades. Recomputed with trader_window_totals, for the days whose trades
+-- changed since the previous refresh (all days on the first one).
+CREATE TABLE referrer_daily (
+    day                 date           NOT NULL,
+    underlying          text,
+    product             text,
+    collateral_token    text           NOT NULL,
+    collateral_symbol   text,
+    collateral_decimals smallint       NOT NULL,
+    trades              bigint         NOT NULL,
+    volume              numeric(78, 0) NOT NULL,
+    fees                numeric(78, 0) NOT NULL
+);
+CREATE INDEX referrer_daily_day_idx ON referrer_daily (day);
+
+-- When the derived tables were last computed ("now" of that refresh).
 CREATE TABLE trader_window_state (
     id          boolean PRIMARY KEY DEFAULT true CHECK (id),
     computed_at timestamptz NOT NULL

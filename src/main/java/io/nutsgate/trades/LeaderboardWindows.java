@@ -14,9 +14,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Keeps {@code trader_window_totals} (rolling 7 and 30 day totals per wallet) fresh: recomputed at start-up and every
- * {@code nuts.trades.leaderboard-refresh}, by one instance at a time. The windowed leaderboards are therefore at most
- * that old; the all-time one is live.
+ * Keeps the derived tables fresh: {@code trader_window_totals} (rolling 7 and 30 day totals per wallet) and
+ * {@code referrer_daily} (trades, volume and fees per day and product). Recomputed at start-up and every
+ * {@code nuts.trades.leaderboard-refresh}, by one instance at a time, in one repeatable-read transaction. The windowed
+ * leaderboards and the referrer summary are therefore at most that old; the all-time leaderboard is live.
  */
 @Component
 class LeaderboardWindows implements SmartLifecycle {

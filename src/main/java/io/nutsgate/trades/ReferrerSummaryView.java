@@ -1,5 +1,6 @@
 package io.nutsgate.trades;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -7,6 +8,7 @@ import java.util.List;
 public record ReferrerSummaryView(
         String referrer,
         String window,
+        Instant asOf,
         long trades,
         long uniqueTraders,
         List<ProductVolume> byUnderlyingAndProduct,

@@ -24,6 +24,9 @@ class TradeRepository {
             + " product, is_call, strikes, expiry, collateral_token, collateral_symbol, collateral_decimals, premium,"
             + " fee, contracts, collateral, settlement_price, payout, pnl, referrer, created_at, settled_at";
 
+    /** How far before the previous refresh a sync may have stamped rows it committed after that refresh. */
+    private static final java.time.Duration DAILY_MARGIN = java.time.Duration.ofMinutes(5);
+
     private final JdbcClient jdbc;
 
     TradeRepository(JdbcClient jdbc) {
@@ -271,6 +274,7 @@ class TradeRepository {
                 .param("since7", utc(now.minus(java.time.Duration.ofDays(7))))
                 .param("since30", utc(now.minus(java.time.Duration.ofDays(30))))
                 .update();
+        refreshDaily(windowsComputedAt().map(previous -> previous.minus(DAILY_MARGIN)));
         jdbc.sql("INSERT INTO trader_window_state (id, computed_at) VALUES (true, :now)"
                         + " ON CONFLICT (id) DO UPDATE SET computed_at = EXCLUDED.computed_at")
                 .param("now", utc(now))
@@ -285,15 +289,46 @@ class TradeRepository {
                 .optional();
     }
 
-    /** Volume and fees by underlying, product and collateral token for the referrer since {@code since}. */
-    List<ProductRow> referrerByProduct(String referrer, Instant since) {
+    /**
+     * Recomputes {@code referrer_daily} for every UTC day with a trade changed since {@code changedSince}, or for all
+     * days when empty. Run in the refresh transaction (repeatable read: one snapshot for every statement).
+     */
+    private void refreshDaily(Optional<Instant> changedSince) {
+        String aggregate = "INSERT INTO referrer_daily (day, underlying, product, collateral_token, collateral_symbol,"
+                + " collateral_decimals, trades, volume, fees)"
+                + " SELECT (created_at AT TIME ZONE 'UTC')::date, underlying, product, collateral_token,"
+                + " max(collateral_symbol), max(collateral_decimals), count(*), sum(premium), sum(fee) FROM trades";
+        String group = " GROUP BY 1, underlying, product, collateral_token";
+        if (changedSince.isEmpty()) {
+            jdbc.sql("DELETE FROM referrer_daily").update();
+            jdbc.sql(aggregate + group).update();
+            return;
+        }
+        List<LocalDate> days = jdbc.sql("SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date AS day FROM trades"
+                        + " WHERE updated_at >= :since ORDER BY day")
+                .param("since", utc(changedSince.get()))
+                .query((rs, n) -> rs.getObject("day", LocalDate.class))
+                .list();
+        for (LocalDate day : days) {
+            OffsetDateTime start = day.atStartOfDay().atOffset(ZoneOffset.UTC);
+            jdbc.sql("DELETE FROM referrer_daily WHERE day = :day")
+                    .param("day", day)
+                    .update();
+            jdbc.sql(aggregate + " WHERE created_at >= :start AND created_at < :end" + group)
+                    .param("start", start)
+                    .param("end", start.plusDays(1))
+                    .update();
+        }
+    }
+
+    /** Volume and fees by underlying, product and collateral token over the days from {@code firstDay} on. */
+    List<ProductRow> dailyByProduct(LocalDate firstDay) {
         return jdbc.sql("SELECT underlying, product, collateral_token, max(collateral_symbol) AS symbol,"
-                        + " max(collateral_decimals) AS decimals, count(*) AS trades, sum(premium) AS volume,"
-                        + " sum(fee) AS fees FROM trades WHERE referrer = :referrer AND created_at >= :since"
+                        + " max(collateral_decimals) AS decimals, sum(trades) AS trades, sum(volume) AS volume,"
+                        + " sum(fees) AS fees FROM referrer_daily WHERE day >= :firstDay"
                         + " GROUP BY underlying, product, collateral_token"
                         + " ORDER BY underlying NULLS LAST, product NULLS LAST, collateral_token")
-                .param("referrer", referrer)
-                .param("since", utc(since))
+                .param("firstDay", firstDay)
                 .query((rs, n) -> new ProductRow(
                         rs.getString("underlying"),
                         rs.getString("product"),
@@ -305,22 +340,24 @@ class TradeRepository {
                 .list();
     }
 
-    long referrerUniqueTraders(String referrer, Instant since) {
-        return jdbc.sql("SELECT count(DISTINCT wallet) FROM trades WHERE referrer = :referrer AND created_at >= :since")
-                .param("referrer", referrer)
-                .param("since", utc(since))
-                .query(Long.class)
-                .single();
-    }
-
-    List<ReferrerSummaryView.DailyTrades> referrerTradesPerDay(String referrer, Instant since) {
-        return jdbc.sql("SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS trades FROM trades"
-                        + " WHERE referrer = :referrer AND created_at >= :since GROUP BY day ORDER BY day")
-                .param("referrer", referrer)
-                .param("since", utc(since))
+    List<ReferrerSummaryView.DailyTrades> dailyTrades(LocalDate firstDay) {
+        return jdbc.sql("SELECT day, sum(trades) AS trades FROM referrer_daily WHERE day >= :firstDay"
+                        + " GROUP BY day ORDER BY day")
+                .param("firstDay", firstDay)
                 .query((rs, n) ->
                         new ReferrerSummaryView.DailyTrades(rs.getObject("day", LocalDate.class), rs.getLong("trades")))
                 .list();
+    }
+
+    /** Wallets that entered a trade within the window ({@code days} 7 or 30), or ever ({@code days} 0). */
+    long uniqueTraders(int days) {
+        return (days == 0
+                        ? jdbc.sql("SELECT count(DISTINCT wallet) FROM trader_totals")
+                        : jdbc.sql("SELECT count(DISTINCT wallet) FROM trader_window_totals"
+                                        + " WHERE window_days = :days AND volume_trades > 0")
+                                .param("days", days))
+                .query(Long.class)
+                .single();
     }
 
     /** A trade row as stored, with its id for the keyset cursor. */

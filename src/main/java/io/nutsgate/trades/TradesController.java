@@ -12,6 +12,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -156,9 +158,11 @@ class TradesController {
     @GetMapping("/referrer/summary")
     @Operation(
             summary = "What the platform's referrer brought",
-            description = "Volume (premiums) and fees by underlying and product, fees per collateral token, unique"
-                    + " traders and trades a day (UTC) over the window (default 30d). 503 REFERRER_NOT_CONFIGURED"
-                    + " without ALPHABIT_REFERRER_ADDRESS.")
+            description = "Over the trades recorded (all made with the platform's referrer): volume (premiums) and"
+                    + " fees by underlying and product, fees per collateral token, unique traders and trades a day,"
+                    + " over the last 7 or 30 UTC days (today included; default 30d) or all. Recomputed every minute"
+                    + " (NUTS_LEADERBOARD_REFRESH); asOf says when. 503 REFERRER_NOT_CONFIGURED without"
+                    + " ALPHABIT_REFERRER_ADDRESS.")
     ApiResponse<ReferrerSummaryView> referrerSummary(
             @Parameter(
                             schema =
@@ -173,8 +177,11 @@ class TradesController {
                     ErrorCode.REFERRER_NOT_CONFIGURED, "ALPHABIT_REFERRER_ADDRESS is not set on this service");
         }
         String referrer = properties.referrerAddress().toLowerCase(Locale.ROOT);
-        Instant since = span.since(clock.instant());
-        List<TradeRepository.ProductRow> products = trades.referrerByProduct(referrer, since);
+        Instant asOf = windows.asOf();
+        LocalDate firstDay = span == TradeWindow.ALL
+                ? LocalDate.EPOCH
+                : LocalDate.ofInstant(asOf, ZoneOffset.UTC).minusDays(span.days() - 1L);
+        List<TradeRepository.ProductRow> products = trades.dailyByProduct(firstDay);
         Map<String, CollateralSum> byToken = new TreeMap<>();
         long total = 0;
         List<ReferrerSummaryView.ProductVolume> volumes = new ArrayList<>(products.size());
@@ -201,11 +208,12 @@ class TradesController {
         return ApiResponse.ok(new ReferrerSummaryView(
                 referrer,
                 span.label(),
+                asOf,
                 total,
-                trades.referrerUniqueTraders(referrer, since),
+                trades.uniqueTraders(span.days()),
                 volumes,
                 fees,
-                trades.referrerTradesPerDay(referrer, since)));
+                trades.dailyTrades(firstDay)));
     }
 
     private static final class CollateralSum {

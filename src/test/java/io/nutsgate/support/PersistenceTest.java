@@ -86,7 +86,7 @@ public abstract class PersistenceTest {
         upstream.reset();
         clock.set(MutableClock.FIXTURE_NOW);
         jdbc.sql("TRUNCATE users, wallets, sessions, siwe_nonces, wallet_activity, trades, trader_totals,"
-                        + " trader_window_totals, trader_window_state RESTART IDENTITY CASCADE")
+                        + " trader_window_totals, trader_window_state, referrer_daily RESTART IDENTITY CASCADE")
                 .update();
     }
 

@@ -319,7 +319,9 @@ class TradesIT extends PersistenceTest {
 
     @Test
     void shouldSummariseTheReferrer() {
+        windows.refresh(); // a first refresh over no trades, so the next one only recomputes the days that changed
         sync.sync(USER);
+        windows.refresh();
 
         JsonNode summary = body(get("/nuts/referrer/summary")).get("data");
         JsonNode week = body(get("/nuts/referrer/summary?window=7d")).get("data");
@@ -337,6 +339,11 @@ class TradesIT extends PersistenceTest {
         assertThat(perDay).isEqualTo(6);
         assertThat(week.get("trades").asLong()).isEqualTo(3);
         assertThat(week.get("tradesPerDay").get(0).get("date").asString()).isEqualTo("2026-06-03");
+        assertThat(week.get("uniqueTraders").asLong()).isEqualTo(1);
+        JsonNode ethCallSpread = summary.get("byUnderlyingAndProduct").get(2); // after BTC CALL_SPREAD, BTC PUT_FLY
+        assertThat(ethCallSpread.get("underlying").asString()).isEqualTo("ETH");
+        assertThat(ethCallSpread.get("product").asString()).isEqualTo("CALL_SPREAD");
+        assertThat(ethCallSpread.get("volume").get("value").asString()).isEqualTo("999.999982");
     }
 
     private JsonNode tradesOf(String wallet, String query) {
