@@ -43,7 +43,9 @@ public class TradesBench {
                         "/nuts/users/" + wallet.apply(1 + random.nextInt(users)) + "/trades?limit=20"),
                 new Scenario("user trades SETTLED page 1", () ->
                         "/nuts/users/" + wallet.apply(1 + random.nextInt(users)) + "/trades?status=SETTLED&limit=20"),
-                new Scenario("user summary", () -> "/nuts/users/" + wallet.apply(1 + random.nextInt(users)) + "/summary"));
+                new Scenario("user summary", () -> "/nuts/users/" + wallet.apply(1 + random.nextInt(users)) + "/summary"),
+                new Scenario("referrer summary 30d", () -> "/nuts/referrer/summary?window=30d"),
+                new Scenario("referrer summary all", () -> "/nuts/referrer/summary?window=all"));
 
         System.out.printf("%-30s %8s %8s %8s %8s %8s%n", "scenario (ms)", "n", "p50", "p90", "p99", "max");
         for (Scenario scenario : scenarios) {
