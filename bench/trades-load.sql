@@ -63,7 +63,7 @@ SELECT '0x' || lpad(to_hex(n), 64, '0'),
             ELSE premium - fee - payout END,
        :'referrer', created_at,
        CASE WHEN payout IS NOT NULL THEN expiry + interval '1 hour' END,
-       now()
+       now() - interval '1 day'
 FROM priced;
 
 -- The sync keeps these per wallet; here they are computed once for all wallets.
@@ -73,6 +73,9 @@ SELECT wallet, collateral_token, max(collateral_symbol), max(collateral_decimals
        count(*) FILTER (WHERE status IN ('OPEN', 'EXPIRED')), sum(premium), sum(fee),
        coalesce(sum(pnl) FILTER (WHERE status IN ('SETTLED', 'CLOSED')), 0), now()
 FROM trades GROUP BY wallet, collateral_token;
+
+-- A bulk load is a backfill: forget the last refresh, so the service's next one rebuilds the derived tables whole.
+DELETE FROM trader_window_state;
 
 VACUUM ANALYZE users;
 VACUUM ANALYZE wallets;
