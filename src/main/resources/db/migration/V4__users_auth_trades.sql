@@ -135,8 +135,12 @@ CREATE TABLE referrer_daily (
 );
 CREATE INDEX referrer_daily_day_idx ON referrer_daily (day);
 
--- When the derived tables were last computed ("now" of that refresh).
+-- When the derived tables were last computed ("now" of that refresh), and the distinct wallets that entered a trade
+-- in the last 7 and 30 days and ever, as of then.
 CREATE TABLE trader_window_state (
     id          boolean PRIMARY KEY DEFAULT true CHECK (id),
-    computed_at timestamptz NOT NULL
+    computed_at timestamptz NOT NULL,
+    traders_7d  bigint      NOT NULL,
+    traders_30d bigint      NOT NULL,
+    traders_all bigint      NOT NULL
 );

@@ -278,8 +278,19 @@ class TradeRepository {
                 .param("since30", utc(now.minus(java.time.Duration.ofDays(30))))
                 .update();
         refreshDaily(windowsComputedAt().map(previous -> previous.minus(DAILY_MARGIN)));
-        jdbc.sql("INSERT INTO trader_window_state (id, computed_at) VALUES (true, :now)"
-                        + " ON CONFLICT (id) DO UPDATE SET computed_at = EXCLUDED.computed_at")
+        jdbc.sql(
+                        """
+                        INSERT INTO trader_window_state (id, computed_at, traders_7d, traders_30d, traders_all)
+                        SELECT true, :now,
+                            (SELECT count(DISTINCT wallet) FROM trader_window_totals
+                             WHERE window_days = 7 AND volume_trades > 0),
+                            (SELECT count(DISTINCT wallet) FROM trader_window_totals
+                             WHERE window_days = 30 AND volume_trades > 0),
+                            (SELECT count(DISTINCT wallet) FROM trader_totals)
+                        ON CONFLICT (id) DO UPDATE SET computed_at = EXCLUDED.computed_at,
+                            traders_7d = EXCLUDED.traders_7d, traders_30d = EXCLUDED.traders_30d,
+                            traders_all = EXCLUDED.traders_all
+                        """)
                 .param("now", utc(now))
                 .update();
         return true;
@@ -356,15 +367,16 @@ class TradeRepository {
                 .list();
     }
 
-    /** Wallets that entered a trade within the window ({@code days} 7 or 30), or ever ({@code days} 0). */
+    /**
+     * Wallets that entered a trade within the window ({@code days} 7 or 30), or ever ({@code days} 0), as of the last
+     * refresh.
+     */
     long uniqueTraders(int days) {
-        return (days == 0
-                        ? jdbc.sql("SELECT count(DISTINCT wallet) FROM trader_totals")
-                        : jdbc.sql("SELECT count(DISTINCT wallet) FROM trader_window_totals"
-                                        + " WHERE window_days = :days AND volume_trades > 0")
-                                .param("days", days))
+        String column = days == 7 ? "traders_7d" : days == 30 ? "traders_30d" : "traders_all";
+        return jdbc.sql("SELECT " + column + " FROM trader_window_state")
                 .query(Long.class)
-                .single();
+                .optional()
+                .orElse(0L);
     }
 
     /** A trade row as stored, with its id for the keyset cursor. */
