@@ -78,10 +78,14 @@ class IndexerOptionPositions implements OptionPositions {
     }
 
     private static Product product(JsonNode name) {
-        String text = JsonFields.text(name)
+        return productNamed(JsonFields.text(name)
                 .orElseThrow(() -> new ApiException(
                         ErrorCode.UNKNOWN_IMPLEMENTATION,
-                        "the indexer does not name this position's product (older host); cannot compute its payout"));
+                        "the indexer does not name this position's product (older host); cannot compute its payout")));
+    }
+
+    /** The product of an indexer {@code implementationName}, old names included. */
+    static Product productNamed(String text) {
         String key = text.toUpperCase(Locale.ROOT);
         // renamed keys (REFERENCE §5.4): *_FLYS became *_FLY, RANGE became RANGER
         key = switch (key) {

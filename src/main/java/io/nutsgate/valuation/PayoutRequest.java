@@ -10,11 +10,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What to value: exactly one of {@code order} (the feed's raw order object, as the frontend holds it),
- * {@code orderId} (a live order) or {@code optionAddress} (a filled position, with its {@code owner}).
+ * {@code orderId} (a live order) or {@code optionAddress} (a filled position: from our trade records, or from the indexer when {@code owner} is given).
  * Amounts are human decimal strings: contracts in units of the collateral token, the price in USD.
  */
 @Schema(
-        description = "Exactly one of order, orderId or optionAddress (with owner)",
+        description =
+                "Exactly one of order, orderId or optionAddress (owner optional: without it the option must have been filled through this platform)",
         example =
                 """
                 {"order":{"implementation":"0xfaeD63f7040E65b79cF0Ae29706fDc423eE249A9",\

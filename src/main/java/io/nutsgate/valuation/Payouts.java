@@ -36,8 +36,10 @@ class Payouts {
 
     private final OrderBook orders;
     private final OptionPositions positions;
+    private final RecordedOptionPositions recorded;
 
-    Payouts(OrderBook orders, OptionPositions positions) {
+    Payouts(OrderBook orders, OptionPositions positions, RecordedOptionPositions recorded) {
+        this.recorded = recorded;
         this.orders = orders;
         this.positions = positions;
     }
@@ -234,14 +236,21 @@ class Payouts {
 
     private Subject fromPosition(String optionAddress, String owner, String numContracts) {
         String option = Addresses.require(optionAddress, "optionAddress");
+        HeldPosition held;
         if (owner == null) {
-            throw new ApiException(ErrorCode.INVALID_BODY, "owner is required with optionAddress");
+            // Without an owner only our own records can answer: the indexer is queried per user.
+            held = recorded.find(option)
+                    .orElseThrow(() -> new ApiException(
+                            ErrorCode.POSITION_NOT_FOUND,
+                            "no fill of " + option
+                                    + " was made through this platform; pass its owner to ask the indexer"));
+        } else {
+            String holder = Addresses.require(owner, "owner");
+            held = positions
+                    .find(option, holder)
+                    .orElseThrow(() -> new ApiException(
+                            ErrorCode.POSITION_NOT_FOUND, "no position " + option + " held by " + holder));
         }
-        String holder = Addresses.require(owner, "owner");
-        HeldPosition held = positions
-                .find(option, holder)
-                .orElseThrow(() ->
-                        new ApiException(ErrorCode.POSITION_NOT_FOUND, "no position " + option + " held by " + holder));
         int decimals = held.collateral().decimals();
         BigInteger contracts = held.contracts();
         BigInteger premium = held.premium();

@@ -62,6 +62,25 @@ class TradesIT extends PersistenceTest {
     }
 
     @Test
+    void shouldValueARecordedOptionByItsAddressAlone() {
+        sync.sync(USER);
+
+        HttpResponse<String> response = post(
+                "/nuts/payout",
+                "{\"optionAddress\":\"0xf7cd8539121aececfa63c6ca40dcc6da770ae954\",\"settlementPrice\":\"2700\"}");
+        HttpResponse<String> unknown = post("/nuts/payout", "{\"optionAddress\":\"0x" + "cd".repeat(20) + "\"}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode data = body(response).get("data");
+        assertThat(data.get("product").asString()).isEqualTo("CALL_SPREAD");
+        assertThat(data.get("numContracts").get("raw").asString()).isEqualTo("23724792");
+        assertThat(data.get("atSettlement").get("payout").get("value").asString())
+                .isEqualTo("4744.9584");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(body(unknown).get("error").get("code").asString()).isEqualTo("POSITION_NOT_FOUND");
+    }
+
+    @Test
     void shouldTurnAnOpenTradeSettledWithPayoutAndPnl() {
         ObjectNode putSpread = (ObjectNode) json.readTree(FixtureUpstream.fixture("history.json"))
                 .get("data")
