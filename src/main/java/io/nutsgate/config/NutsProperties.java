@@ -1,6 +1,8 @@
 package io.nutsgate.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
@@ -34,7 +36,19 @@ public record NutsProperties(
         @Valid @DefaultValue Upstream upstream,
         @Valid @DefaultValue RateLimit updateRateLimit,
         @Valid @DefaultValue Auth auth,
-        @Valid @DefaultValue Trades trades) {
+        @Valid @DefaultValue Trades trades,
+        @Valid @DefaultValue Fill fill) {
+
+    /**
+     * Fill plans: quotes expiring within {@code quoteMargin} are refused (the user still has to sign and the
+     * transaction to be mined); {@code referrerFeeSplitBps} is our referrer's share of the protocol fee as
+     * whitelisted on chain ({@code referrerFeeSplitBps(referrer)}), unset when not known.
+     */
+    public record Fill(
+            @NotNull @DefaultValue("60s") Duration quoteMargin,
+            @Min(value = 0, message = "ALPHABIT_REFERRER_FEE_SPLIT_BPS must be 0 to 10000")
+                    @Max(value = 10000, message = "ALPHABIT_REFERRER_FEE_SPLIT_BPS must be 0 to 10000")
+                    Integer referrerFeeSplitBps) {}
 
     /** Fresh lifetime per upstream resource, and how long a last good value may still be served when upstream fails. */
     public record Cache(@Valid @DefaultValue Ttl ttl, @NotNull @DefaultValue("10m") Duration maxStale) {}

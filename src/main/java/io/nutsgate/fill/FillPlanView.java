@@ -32,8 +32,8 @@ record FillPlanView(
         @Schema(example = "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d") String referrer,
         @Schema(
                         description =
-                                "the referrer's share of the fee; absent while its split (referrerFeeSplitBps) is "
-                                        + "not known to this service")
+                                "the referrer's share of the fee at ALPHABIT_REFERRER_FEE_SPLIT_BPS; absent when that "
+                                        + "split is not configured")
                 Amount estimatedReferrerFee,
         Approval approval,
         @Schema(description = "sign and send in this order: approve, then fillOrder") List<Tx> transactions,

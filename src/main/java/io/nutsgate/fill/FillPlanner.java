@@ -5,6 +5,7 @@ import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.Decimals;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.config.NutsProperties;
 import io.nutsgate.orders.LiveOrder;
 import io.nutsgate.orders.OrderBook;
 import io.nutsgate.payout.Amount;
@@ -18,22 +19,26 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sizes a fill of a live order and builds the transactions for it (REFERENCE §3.2–§3.4). Refuses quotes that
- * expire within {@value #QUOTE_MARGIN_SECONDS} s: the user still has to sign and the transaction to be mined.
+ * expire within the configured margin (60 s by default): the user still has to sign and the transaction to be
+ * mined.
  */
 @Component
 class FillPlanner {
 
-    static final long QUOTE_MARGIN_SECONDS = 60;
     private static final Pattern ORDER_ID = Pattern.compile("^0x[0-9a-fA-F]{64}$");
 
     private final OrderBook orders;
     private final Platform platform;
     private final Clock clock;
+    private final long quoteMarginSeconds;
+    private final Integer referrerFeeSplitBps;
 
-    FillPlanner(OrderBook orders, Platform platform, Clock clock) {
+    FillPlanner(OrderBook orders, Platform platform, Clock clock, NutsProperties properties) {
         this.orders = orders;
         this.platform = platform;
         this.clock = clock;
+        this.quoteMarginSeconds = properties.fill().quoteMargin().toSeconds();
+        this.referrerFeeSplitBps = properties.fill().referrerFeeSplitBps();
     }
 
     FillPlanView plan(String id, FillPlanRequest request) {
@@ -94,6 +99,8 @@ class FillPlanner {
         BigInteger fee = order.product().baseCollateral() || order.spotPrice() != null
                 ? OptionMath.protocolFee(order.product(), contracts, premium, order.spotPrice())
                 : null;
+        BigInteger referrerFee =
+                fee == null || referrerFeeSplitBps == null ? null : OptionMath.referrerShare(fee, referrerFeeSplitBps);
         BigInteger allowance = takerBuys ? premium : collateral;
         String token = order.collateral().address();
         String book = order.optionBook();
@@ -116,7 +123,7 @@ class FillPlanner {
                 Amount.of(collateral, decimals),
                 fee == null ? null : Amount.of(fee, decimals),
                 referrer,
-                null,
+                referrerFee == null ? null : Amount.of(referrerFee, decimals),
                 new FillPlanView.Approval(token, book, Amount.of(allowance, decimals)),
                 transactions,
                 order.orderExpiryTimestamp(),
@@ -128,7 +135,7 @@ class FillPlanner {
         if (order.orderExpiryTimestamp() <= now) {
             throw new ApiException(ErrorCode.ORDER_EXPIRED, "the quote expired at " + order.orderExpiryTimestamp());
         }
-        if (order.orderExpiryTimestamp() <= now + QUOTE_MARGIN_SECONDS) {
+        if (order.orderExpiryTimestamp() <= now + quoteMarginSeconds) {
             throw new ApiException(
                     ErrorCode.ORDER_EXPIRED,
                     "the quote expires in " + (order.orderExpiryTimestamp() - now)

@@ -14,11 +14,13 @@ import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.orders.LiveOrder;
 import io.nutsgate.orders.OrderBook;
+import io.nutsgate.support.TestProperties;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,11 @@ class FillPlannerTests {
     private final List<LiveOrder> fixtures = FixtureOrders.all();
 
     private FillPlanner planner(Instant now, Optional<String> referrer) {
-        return new FillPlanner(book, new Platform(Deployments.R12, referrer), Clock.fixed(now, ZoneOffset.UTC));
+        return new FillPlanner(
+                book,
+                new Platform(Deployments.R12, referrer),
+                Clock.fixed(now, ZoneOffset.UTC),
+                TestProperties.with(Map.of("fill.referrer-fee-split-bps", "5000")));
     }
 
     private FillPlanner planner() {
@@ -76,7 +82,8 @@ class FillPlannerTests {
         assertThat(plan.capped()).isFalse();
         assertThat(plan.takerSide()).isEqualTo("BUY");
         assertThat(plan.referrer()).isEqualTo(REFERRER);
-        assertThat(plan.estimatedReferrerFee()).isNull();
+        // with a 50 % split the referrer accrues 17.440355 USDC (REFERENCE §3.5)
+        assertThat(plan.estimatedReferrerFee().value()).isEqualTo("17.440355");
         assertThat(plan.approval().token()).isEqualTo(spread.collateral().address());
         assertThat(plan.approval().spender()).isEqualTo("0x1bDff855d6811728acaDC00989e79143a2bdfDed");
         assertThat(plan.approval().amount().raw()).isEqualTo("999999982");

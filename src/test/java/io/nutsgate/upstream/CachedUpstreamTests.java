@@ -9,11 +9,13 @@ import io.nutsgate.common.ErrorCode;
 import io.nutsgate.config.NutsProperties;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.MutableClock;
+import io.nutsgate.support.TestProperties;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
@@ -24,24 +26,15 @@ class CachedUpstreamTests {
     private final FixtureUpstream upstream = new FixtureUpstream();
     private final MutableClock clock = new MutableClock();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final NutsProperties properties = new NutsProperties(
-            "*",
-            null,
-            URI.create(upstream.ordersUrl()),
-            URI.create(upstream.indexerUrl()),
-            "0x1bDff855d6811728acaDC00989e79143a2bdfDed",
-            null,
-            new NutsProperties.Cache(
-                    new NutsProperties.Ttl(
-                            Duration.ofSeconds(30),
-                            Duration.ofSeconds(60),
-                            Duration.ofSeconds(300),
-                            Duration.ofSeconds(300)),
-                    Duration.ofMinutes(10)),
-            new NutsProperties.Upstream(Duration.ofMillis(500), Duration.ofMillis(500)),
-            new NutsProperties.RateLimit(6, Duration.ofMinutes(1)),
-            null, // auth: not used by the cache
-            null); // trades: not used by the cache
+    private final NutsProperties properties = TestProperties.with(Map.of(
+            "orders-url",
+            upstream.ordersUrl(),
+            "indexer-url",
+            upstream.indexerUrl(),
+            "upstream.connect-timeout",
+            "500ms",
+            "upstream.timeout",
+            "500ms"));
     private final UpstreamHealth health = new UpstreamHealth(clock);
     private final CachedUpstream cache = new CachedUpstream(
             new UpstreamClient(properties, meters), new CaffeineCacheStore(), health, clock, properties, meters);
