@@ -2,6 +2,7 @@ package io.nutsgate.auth;
 
 import io.nutsgate.chain.Deployments;
 import io.nutsgate.common.ApiResponse;
+import io.nutsgate.common.ClientRateLimiter;
 import io.nutsgate.config.NutsProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -9,8 +10,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponses;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -34,8 +37,11 @@ class AuthController {
     private final SessionStore sessions;
     private final NutsProperties.Auth settings;
     private final Clock clock;
+    /** Each nonce is a database row until it expires: a client may not mint them without bound. */
+    private final ClientRateLimiter nonceLimiter;
 
     AuthController(AuthApi auth, NonceStore nonces, SessionStore sessions, NutsProperties properties, Clock clock) {
+        this.nonceLimiter = new ClientRateLimiter(properties.auth().noncesPerMinute(), Duration.ofMinutes(1), clock);
         this.auth = auth;
         this.nonces = nonces;
         this.sessions = sessions;
@@ -53,8 +59,10 @@ class AuthController {
     @Operation(
             summary = "Get a sign-in nonce",
             description = "Single use, expires after 10 minutes (NUTS_SIWE_NONCE_TTL); kept in the database so any"
-                    + " instance can verify it. Put it in the EIP-4361 message's Nonce field.")
-    ApiResponse<NonceDto> nonce() {
+                    + " instance can verify it. Put it in the EIP-4361 message's Nonce field. 30 a minute per"
+                    + " client (NUTS_SIWE_NONCES_PER_MINUTE), then 429 RATE_LIMITED.")
+    ApiResponse<NonceDto> nonce(HttpServletRequest request) {
+        nonceLimiter.acquire(request.getRemoteAddr());
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.nonceTtl());
         String nonce = nonces.issue(now, expiresAt);

@@ -26,6 +26,11 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiResponse<Void>> api(ApiException e) {
+        if (e instanceof ClientRateLimiter.RateLimitedException limited) {
+            return ResponseEntity.status(e.code().status())
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()))
+                    .body(ApiResponse.error(e.code(), e.getMessage()));
+        }
         return respond(e.code(), e.getMessage());
     }
 

@@ -75,7 +75,8 @@ public record NutsProperties(
             @Pattern(regexp = "^(https?://\\S+)?$", message = "SIWE_URI must be an http(s) URI") String siweUri,
             @NotNull @DefaultValue("10m") Duration nonceTtl,
             @NotNull @DefaultValue("24h") Duration sessionTtl,
-            @NotNull @DefaultValue("5m") Duration clockSkew) {}
+            @NotNull @DefaultValue("5m") Duration clockSkew,
+            @DefaultValue("30") @Min(1) int noncesPerMinute) {}
 
     /**
      * The trade history sync: every {@code syncInterval} for the wallets seen within {@code activeWindow}

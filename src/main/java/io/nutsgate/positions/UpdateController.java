@@ -1,13 +1,14 @@
 package io.nutsgate.positions;
 
 import io.nutsgate.common.Addresses;
-import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
-import io.nutsgate.common.ErrorCode;
+import io.nutsgate.common.ClientRateLimiter;
+import io.nutsgate.config.NutsProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -35,17 +36,21 @@ class UpdateController {
 
     private final IndexerUpdater updater;
     private final PositionsApi positions;
-    private final UpdateRateLimiter limiter;
+    private final ClientRateLimiter limiter;
     private final ApplicationEventPublisher events;
 
     UpdateController(
             IndexerUpdater updater,
             PositionsApi positions,
-            UpdateRateLimiter limiter,
+            NutsProperties properties,
+            Clock clock,
             ApplicationEventPublisher events) {
         this.updater = updater;
         this.positions = positions;
-        this.limiter = limiter;
+        this.limiter = new ClientRateLimiter(
+                properties.updateRateLimit().requests(),
+                properties.updateRateLimit().window(),
+                clock);
         this.events = events;
     }
 
@@ -72,10 +77,7 @@ class UpdateController {
 
     private ApiResponse<UpdateView> trigger(String rawAddress, HttpServletRequest request) {
         String address = rawAddress == null ? null : Addresses.require(rawAddress, "address");
-        long wait = limiter.acquire(request.getRemoteAddr());
-        if (wait > 0) {
-            throw new RateLimited(wait);
-        }
+        limiter.acquire(request.getRemoteAddr());
         if (address != null) {
             positions.evict(address);
         }
@@ -84,22 +86,5 @@ class UpdateController {
             events.publishEvent(new PositionsRefreshRequestedEvent(address));
         }
         return ApiResponse.ok(new UpdateView(result.status(), result.retryScheduled(), address));
-    }
-
-    /** 429 with the seconds to wait, sent as Retry-After by the handler below. */
-    static final class RateLimited extends ApiException {
-        final long retryAfterSeconds;
-
-        RateLimited(long retryAfterSeconds) {
-            super(ErrorCode.RATE_LIMITED, "too many update requests; retry in " + retryAfterSeconds + " s");
-            this.retryAfterSeconds = retryAfterSeconds;
-        }
-    }
-
-    @org.springframework.web.bind.annotation.ExceptionHandler(RateLimited.class)
-    ResponseEntity<ApiResponse<Void>> rateLimited(RateLimited e) {
-        return ResponseEntity.status(ErrorCode.RATE_LIMITED.status())
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds))
-                .body(ApiResponse.error(e.code(), e.getMessage()));
     }
 }

@@ -77,6 +77,8 @@ public abstract class PersistenceTest {
         registry.add("nuts.trades.scheduled-sync", () -> "false");
         registry.add("nuts.trades.sync-on-events", () -> "true");
         registry.add("nuts.trades.after-update-delay", () -> "0s");
+        // the tests sign in many times within one minute of the pinned clock
+        registry.add("nuts.auth.nonces-per-minute", () -> "100000");
         registry.add("nuts.update-rate-limit.requests", () -> "1000");
         registry.add("nuts.trades.leaderboard-refresh", () -> "1h");
     }
