@@ -1,7 +1,7 @@
 package io.nutsgate.fill;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.nutsgate.payout.Amount;
+import io.nutsgate.common.Amount;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 

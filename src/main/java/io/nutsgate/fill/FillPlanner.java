@@ -2,13 +2,13 @@ package io.nutsgate.fill;
 
 import io.nutsgate.chain.Platform;
 import io.nutsgate.common.Addresses;
+import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.Decimals;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.config.NutsProperties;
 import io.nutsgate.orders.LiveOrder;
 import io.nutsgate.orders.OrderBook;
-import io.nutsgate.payout.Amount;
 import io.nutsgate.payout.OptionMath;
 import io.nutsgate.payout.Position;
 import java.math.BigInteger;

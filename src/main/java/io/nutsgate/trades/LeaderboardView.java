@@ -1,5 +1,6 @@
 package io.nutsgate.trades;
 
+import io.nutsgate.common.Amount;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.nutsgate.trades;
 
+import io.nutsgate.common.Amount;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;

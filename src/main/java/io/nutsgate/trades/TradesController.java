@@ -1,6 +1,7 @@
 package io.nutsgate.trades;
 
 import io.nutsgate.common.Addresses;
+import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
