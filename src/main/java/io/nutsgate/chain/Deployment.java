@@ -1,5 +1,6 @@
 package io.nutsgate.chain;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +22,11 @@ public record Deployment(
         List<PriceFeed> priceFeeds,
         List<Implementation> implementations) {
 
-    public record Token(String symbol, String address, int decimals) {}
+    @Schema(description = "An ERC-20 token")
+    public record Token(
+            @Schema(example = "USDC") String symbol,
+            @Schema(example = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913") String address,
+            @Schema(example = "6") int decimals) {}
 
     /** A Chainlink feed (8 decimals) and the underlying it prices. */
     public record PriceFeed(String underlying, String address) {}

@@ -1,6 +1,7 @@
 package io.nutsgate.fill;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.nutsgate.chain.Deployment;
 import io.nutsgate.common.Amount;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -15,7 +16,7 @@ record FillPlanView(
         @Schema(example = "ETH") String underlying,
         @Schema(description = "BUY: the taker pays the premium; SELL: the taker posts collateral", example = "BUY")
                 String takerSide,
-        Token collateralToken,
+        Deployment.Token collateralToken,
         Amount numContracts,
         @Schema(description = "contracts the order's remaining signed budget allows (before other fills)")
                 Amount maxContracts,
@@ -39,9 +40,6 @@ record FillPlanView(
         @Schema(description = "sign and send in this order: approve, then fillOrder") List<Tx> transactions,
         @Schema(description = "unix seconds after which the quote cannot be filled") long quoteExpiresAt,
         @Schema(description = "option expiry, unix seconds") long expiry) {
-
-    @Schema(name = "FillToken")
-    record Token(String symbol, String address, int decimals) {}
 
     @Schema(name = "Approval", description = "ERC-20 allowance the OptionBook needs from the taker")
     record Approval(

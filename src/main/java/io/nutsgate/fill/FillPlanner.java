@@ -114,7 +114,7 @@ class FillPlanner {
                 order.product().name(),
                 order.underlying(),
                 takerBuys ? "BUY" : "SELL",
-                new FillPlanView.Token(order.collateral().symbol(), token, decimals),
+                order.collateral(),
                 Amount.of(contracts, decimals),
                 Amount.of(capacity, decimals),
                 capped,

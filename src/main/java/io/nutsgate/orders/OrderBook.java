@@ -124,7 +124,7 @@ public class OrderBook {
                 o.strikes().stream().map(s -> Decimals.format(s, 8)).toList(),
                 o.price().toString(),
                 Decimals.format(o.price(), 8),
-                new OrderView.TokenView(o.collateral().symbol(), o.collateral().address(), decimals),
+                o.collateral(),
                 o.expiry(),
                 o.orderExpiryTimestamp(),
                 new OrderView.CapacityView(

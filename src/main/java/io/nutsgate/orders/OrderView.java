@@ -1,5 +1,6 @@
 package io.nutsgate.orders;
 
+import io.nutsgate.chain.Deployment;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -20,7 +21,7 @@ record OrderView(
         @Schema(example = "[\"2500\",\"2700\"]") List<String> strikesDecimal,
         @Schema(description = "Premium per contract in collateral units × 1e8", example = "4215000000") String price,
         @Schema(description = "Premium per contract in collateral token units", example = "42.15") String priceDecimal,
-        TokenView collateral,
+        Deployment.Token collateral,
         @Schema(description = "Option expiry, unix seconds", example = "1781251200") long expiry,
         @Schema(description = "When the signed quote stops being fillable, unix seconds", example = "1780480855")
                 long orderExpiryTimestamp,
@@ -32,8 +33,6 @@ record OrderView(
         @Schema(description = "The feed's order object, untouched: pass it to fillOrder with numContracts set")
                 JsonNode order,
         String signature) {
-
-    record TokenView(String symbol, String address, int decimals) {}
 
     @Schema(description = "What the maker's signed budget still allows (not net of fills already made on chain)")
     record CapacityView(

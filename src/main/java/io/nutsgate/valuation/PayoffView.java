@@ -1,6 +1,7 @@
 package io.nutsgate.valuation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.nutsgate.chain.Deployment;
 import io.nutsgate.common.Amount;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -13,7 +14,7 @@ record PayoffView(
         @Schema(example = "CALL_SPREAD") String product,
         @Schema(example = "CALL_SPREAD") String optionType,
         @Schema(example = "ETH") String underlying,
-        PayoutView.TokenView collateralToken,
+        Deployment.Token collateralToken,
         Amount numContracts,
         @Schema(description = "true when the amount bought more than the order's capacity and was cut to it")
                 boolean capped,

@@ -1,6 +1,7 @@
 package io.nutsgate.valuation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.nutsgate.chain.Deployment;
 import io.nutsgate.common.Amount;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -16,7 +17,7 @@ record PayoutView(
         @Schema(description = "label of the structure", example = "CALL_SPREAD") String optionType,
         @Schema(example = "SPREAD") String structure,
         @Schema(example = "ETH") String underlying,
-        TokenView collateralToken,
+        Deployment.Token collateralToken,
         List<Amount> strikes,
         Amount numContracts,
         @Schema(description = "premium per contract in the collateral token") Amount price,
@@ -27,12 +28,6 @@ record PayoutView(
         @Schema(description = "settlement prices (USD) where the buyer's profit is zero, floored to 8 decimals")
                 List<Amount> breakevens,
         AtSettlement atSettlement) {
-
-    @Schema(name = "Token")
-    public record TokenView(
-            @Schema(example = "USDC") String symbol,
-            @Schema(example = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913") String address,
-            @Schema(example = "6") int decimals) {}
 
     @Schema(name = "SideAmounts")
     record SideAmounts(Amount buyer, Amount seller) {}

@@ -139,7 +139,7 @@ class Payouts {
                 position.product().name(),
                 optionType(position.product()),
                 order.underlying(),
-                token(order.collateral()),
+                order.collateral(),
                 Amount.of(contracts, decimals),
                 capped,
                 Amount.of(subject.premium(), decimals),
@@ -302,7 +302,7 @@ class Payouts {
                 optionType(position.product()),
                 position.product().structure().name(),
                 subject.underlying(),
-                token(subject.collateral()),
+                subject.collateral(),
                 position.strikes().stream().map(Amount::usd).toList(),
                 Amount.of(position.contracts(), decimals),
                 subject.price() == null ? null : Amount.of(subject.price(), 8),
@@ -320,10 +320,6 @@ class Payouts {
         return new PayoutView.SideAmounts(
                 Amount.of(OptionMath.maxLoss(position, Side.BUYER, premium), decimals),
                 Amount.of(OptionMath.maxLoss(position, Side.SELLER, premium), decimals));
-    }
-
-    static PayoutView.TokenView token(Deployment.Token token) {
-        return new PayoutView.TokenView(token.symbol(), token.address(), token.decimals());
     }
 
     /** The label clients show; the product key itself (CALL_SPREAD, IRON_CONDOR, …). */
