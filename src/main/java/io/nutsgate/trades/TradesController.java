@@ -1,5 +1,6 @@
 package io.nutsgate.trades;
 
+import io.nutsgate.chain.Platform;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
@@ -37,11 +38,18 @@ class TradesController {
     static final int MAX_LIMIT = 100;
 
     private final TradeRepository trades;
+    private final Platform platform;
     private final LeaderboardWindows windows;
     private final NutsProperties properties;
     private final Clock clock;
 
-    TradesController(TradeRepository trades, LeaderboardWindows windows, NutsProperties properties, Clock clock) {
+    TradesController(
+            TradeRepository trades,
+            LeaderboardWindows windows,
+            NutsProperties properties,
+            Platform platform,
+            Clock clock) {
+        this.platform = platform;
         this.trades = trades;
         this.windows = windows;
         this.properties = properties;
@@ -130,7 +138,12 @@ class TradesController {
         String token = collateral == null || collateral.isBlank()
                 ? properties.trades().leaderboardCollateral().toLowerCase(Locale.ROOT)
                 : Addresses.require(collateral, "collateral");
-        TradeView.Collateral info = trades.collateral(token).orElse(new TradeView.Collateral(token, null, 0));
+        // Before any trade in this token, the deployment's registry still knows its symbol and decimals.
+        TradeView.Collateral info = trades.collateral(token)
+                .or(() -> platform.deployment()
+                        .token(token)
+                        .map(t -> new TradeView.Collateral(token, t.symbol(), t.decimals())))
+                .orElse(new TradeView.Collateral(token, null, 0));
         Instant asOf;
         List<TradeRepository.RankRow> rows;
         if (span == TradeWindow.ALL) {

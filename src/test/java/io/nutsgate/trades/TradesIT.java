@@ -284,6 +284,15 @@ class TradesIT extends PersistenceTest {
     }
 
     @Test
+    void shouldNameTheLeaderboardTokenBeforeAnyTrade() {
+        JsonNode data = body(get("/nuts/leaderboard?window=all&metric=pnl")).get("data");
+
+        assertThat(data.get("entries")).isEmpty();
+        assertThat(data.get("collateral").get("symbol").asString()).isEqualTo("USDC");
+        assertThat(data.get("collateral").get("decimals").asInt()).isEqualTo(6);
+    }
+
+    @Test
     void shouldRankWalletsWithTheirFarcasterProfile() {
         var alice = key(21);
         String auth = signIn(alice);
