@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  */
 public final class RenderCache {
 
-    private record Entry(long version, RenderedJson json) {}
+    private record Entry(Object version, RenderedJson json) {}
 
     private final Cache<String, Entry> cache;
 
@@ -22,10 +22,11 @@ public final class RenderCache {
                 .build();
     }
 
-    public RenderedJson get(String key, long version, boolean stale, long ageSeconds, Supplier<byte[]> data) {
+    /** {@code version} identifies the data behind the answer (compared with {@code equals}). */
+    public RenderedJson get(String key, Object version, boolean stale, long ageSeconds, Supplier<byte[]> data) {
         if (!stale) {
             Entry hit = cache.getIfPresent(key);
-            if (hit != null && hit.version() == version) {
+            if (hit != null && hit.version().equals(version)) {
                 return hit.json();
             }
         }

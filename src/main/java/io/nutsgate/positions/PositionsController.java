@@ -104,9 +104,9 @@ class PositionsController {
                 type.equals("open") ? null : positions.fetchCached(address, PositionKind.HISTORY);
         boolean stale = (open != null && open.stale()) || (history != null && history.stale());
         long age = Math.max(open == null ? 0 : open.ageSeconds(clock), history == null ? 0 : history.ageSeconds(clock));
-        // The version changes whenever either list is refetched; fetch times are millisecond stamps.
-        long version =
-                31 * (open == null ? 0 : open.fetchedAtMillis()) + (history == null ? 0 : history.fetchedAtMillis());
+        // The version changes whenever either list is refetched.
+        List<Long> version =
+                List.of(open == null ? 0L : open.fetchedAtMillis(), history == null ? 0L : history.fetchedAtMillis());
         String key = address + "|" + type + "|" + referrer.orElse("-");
         return JsonHttp.respond(
                 rendered.get(
