@@ -29,7 +29,7 @@ class FillPlanController {
                     + "numContracts, refused above it); premium = floor(price × contracts / 1e8). Returns the "
                     + "allowance the order's OptionBook needs and two transactions to sign in order: ERC-20 approve, "
                     + "then fillOrder with the signed order untouched, numContracts set and this platform's referrer. "
-                    + "Quotes expiring within 60 s are refused.")
+                    + "Quotes expiring within NUTS_FILL_QUOTE_MARGIN (60 s by default) are refused.")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "the plan")
     @io.swagger.v3.oas.annotations.responses.ApiResponse(
             responseCode = "400",
