@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -44,9 +45,20 @@ public abstract class PersistenceTest extends ServiceTest {
     void emptyTables() {
         upstream.reset();
         clock.set(MutableClock.FIXTURE_NOW);
-        jdbc.sql("TRUNCATE users, wallets, sessions, siwe_nonces, wallet_activity, trades, trader_totals,"
-                        + " trader_window_totals, trader_window_state, referrer_daily RESTART IDENTITY CASCADE")
-                .update();
+        // The leaderboard refresh (it runs once as the context starts) or a sync a previous test triggered may
+        // read these tables right now; TRUNCATE then can deadlock with it, and PostgreSQL picks one to abort.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbc.sql("TRUNCATE users, wallets, sessions, siwe_nonces, wallet_activity, trades, trader_totals,"
+                                + " trader_window_totals, trader_window_state, referrer_daily RESTART IDENTITY CASCADE")
+                        .update();
+                return;
+            } catch (PessimisticLockingFailureException deadlock) {
+                if (attempt == 5) {
+                    throw deadlock;
+                }
+            }
+        }
     }
 
     // ---- Sign-In with Ethereum ----
