@@ -67,9 +67,8 @@ class FillPlanner {
         requireFillable(order);
 
         int decimals = order.collateral().decimals();
-        boolean takerBuys = !order.isLong();
-        BigInteger capacity = OptionMath.maxContracts(
-                order.product(), order.strikes(), order.isLong(), order.price(), order.maxCollateralUsable());
+        boolean takerBuys = order.takerBuys();
+        BigInteger capacity = order.maxContracts();
         BigInteger contracts;
         boolean capped = false;
         if (request.usdcAmount() != null) {

@@ -2,6 +2,7 @@ package io.nutsgate.orders;
 
 import io.nutsgate.chain.Deployment;
 import io.nutsgate.chain.Product;
+import io.nutsgate.payout.OptionMath;
 import java.math.BigInteger;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -37,6 +38,14 @@ public record LiveOrder(
 
     public LiveOrder {
         strikes = List.copyOf(strikes);
+    }
+
+    /**
+     * Contracts (collateral base units) the maker's signed budget covers (REFERENCE §3.3), not net of fills
+     * already made on chain. {@code PRODUCT_UNSUPPORTED} for RANGER, whose collateral is not known.
+     */
+    public BigInteger maxContracts() {
+        return OptionMath.maxContracts(product, strikes, isLong, price, maxCollateralUsable);
     }
 
     /** The maker sells (isLong false), so the taker buys and pays the premium. */

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.chain.Platform;
+import io.nutsgate.chain.Product;
 import io.nutsgate.common.Decimals;
 import io.nutsgate.common.RenderedJson;
 import io.nutsgate.config.NutsProperties;
@@ -27,7 +28,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class OrderBook {
 
     static final String CACHE_KEY = "orders:feed";
-    private static final BigInteger PRICE_SCALE = BigInteger.TEN.pow(8);
 
     private record Rendered(RenderedJson json, long fetchedAtMillis, long validUntilSeconds) {}
 
@@ -111,15 +111,16 @@ public class OrderBook {
 
     static OrderView view(LiveOrder o) {
         int decimals = o.collateral().decimals();
-        Optional<BigInteger> maxContracts = Capacity.maxContracts(o);
+        Optional<BigInteger> maxContracts =
+                o.product() == Product.RANGER ? Optional.empty() : Optional.of(o.maxContracts());
         return new OrderView(
                 o.id(),
                 o.underlying(),
                 o.product().name(),
                 o.product().structure().name(),
                 o.isCall(),
-                o.isLong() ? "BUY" : "SELL",
-                o.isLong() ? "SELL" : "BUY",
+                o.takerBuys() ? "SELL" : "BUY",
+                o.takerBuys() ? "BUY" : "SELL",
                 o.strikes().stream().map(BigInteger::toString).toList(),
                 o.strikes().stream().map(s -> Decimals.format(s, 8)).toList(),
                 o.price().toString(),

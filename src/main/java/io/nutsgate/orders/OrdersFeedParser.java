@@ -84,11 +84,10 @@ class OrdersFeedParser {
         if (signed.hasNonNull("optionBookAddress") && book.isEmpty()) {
             throw new Rejected("malformed");
         }
-        Deployment deployment = book.map(b -> platform.deployment().isOptionBook(b)
-                        ? Optional.of(platform.deployment())
-                        : Deployments.byOptionBook(b))
-                .orElse(Optional.of(platform.deployment()))
-                .orElseThrow(() -> new Rejected("option_book"));
+        // No book named: the order is for the active one.
+        Deployment deployment = book.isEmpty() || platform.deployment().isOptionBook(book.get())
+                ? platform.deployment()
+                : Deployments.byOptionBook(book.get()).orElseThrow(() -> new Rejected("option_book"));
         long chainId = JsonFields.seconds(signed.get("chainId")).orElse(deployment.chainId());
         if (chainId != deployment.chainId()) {
             throw new Rejected("chain");

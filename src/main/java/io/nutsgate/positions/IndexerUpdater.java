@@ -50,12 +50,12 @@ class IndexerUpdater {
     /** The indexer's status ({@code success} or {@code skipped}); schedules the retries of a skip. */
     Result update() {
         String status = call();
-        boolean scheduled = false;
-        if (status.equals("skipped") && retrying.compareAndSet(false, true)) {
-            scheduled = true;
+        boolean skipped = status.equals("skipped");
+        if (skipped && retrying.compareAndSet(false, true)) {
             schedule(1);
         }
-        return new Result(status, scheduled || (status.equals("skipped") && retrying.get()));
+        // A skip started a retry chain, or joined the one already pending.
+        return new Result(status, skipped && retrying.get());
     }
 
     record Result(String status, boolean retryScheduled) {}

@@ -93,7 +93,7 @@ class Payouts {
         }
         LiveOrder order = liveOrder(id);
         int decimals = order.collateral().decimals();
-        BigInteger capacity = capacity(order);
+        BigInteger capacity = order.maxContracts();
         BigInteger contracts;
         boolean capped = false;
         if (usdcAmount != null) {
@@ -160,12 +160,6 @@ class Payouts {
             throw new ApiException(ErrorCode.INVALID_PARAMETER, "an order id is 0x and 64 hex digits");
         }
         return orders.find(id).orElseThrow(() -> new ApiException(ErrorCode.ORDER_NOT_FOUND, "no live order " + id));
-    }
-
-    /** Contracts the order's signed budget allows (REFERENCE §3.3). */
-    static BigInteger capacity(LiveOrder order) {
-        return OptionMath.maxContracts(
-                order.product(), order.strikes(), order.isLong(), order.price(), order.maxCollateralUsable());
     }
 
     private static Subject fromLiveOrder(LiveOrder order, BigInteger contracts, boolean capped) {
