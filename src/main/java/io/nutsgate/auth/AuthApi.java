@@ -1,9 +1,9 @@
 package io.nutsgate.auth;
 
-import io.nutsgate.chain.Deployments;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
-import io.nutsgate.config.NutsProperties;
+import io.nutsgate.protocol.Deployments;
+import io.nutsgate.system.NutsProperties;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SignatureException;

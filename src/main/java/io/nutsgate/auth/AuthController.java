@@ -1,9 +1,9 @@
 package io.nutsgate.auth;
 
-import io.nutsgate.chain.Deployments;
 import io.nutsgate.common.ApiResponse;
-import io.nutsgate.common.ClientRateLimiter;
-import io.nutsgate.config.NutsProperties;
+import io.nutsgate.protocol.Deployments;
+import io.nutsgate.system.ClientRateLimiter;
+import io.nutsgate.system.NutsProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;

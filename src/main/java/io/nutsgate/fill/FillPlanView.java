@@ -1,8 +1,8 @@
 package io.nutsgate.fill;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.nutsgate.chain.Deployment;
 import io.nutsgate.common.Amount;
+import io.nutsgate.protocol.Deployment;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 

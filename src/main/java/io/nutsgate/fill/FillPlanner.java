@@ -1,16 +1,16 @@
 package io.nutsgate.fill;
 
-import io.nutsgate.chain.Platform;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.Decimals;
 import io.nutsgate.common.ErrorCode;
-import io.nutsgate.config.NutsProperties;
+import io.nutsgate.optionmath.OptionMath;
+import io.nutsgate.optionmath.Position;
 import io.nutsgate.orders.LiveOrder;
 import io.nutsgate.orders.OrderBook;
-import io.nutsgate.payout.OptionMath;
-import io.nutsgate.payout.Position;
+import io.nutsgate.protocol.Platform;
+import io.nutsgate.system.NutsProperties;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.List;

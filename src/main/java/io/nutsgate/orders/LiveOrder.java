@@ -1,8 +1,8 @@
 package io.nutsgate.orders;
 
-import io.nutsgate.chain.Deployment;
-import io.nutsgate.chain.Product;
-import io.nutsgate.payout.OptionMath;
+import io.nutsgate.optionmath.OptionMath;
+import io.nutsgate.protocol.Deployment;
+import io.nutsgate.protocol.Product;
 import java.math.BigInteger;
 import java.util.List;
 import tools.jackson.databind.JsonNode;

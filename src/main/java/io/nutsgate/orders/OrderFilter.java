@@ -1,6 +1,6 @@
 package io.nutsgate.orders;
 
-import io.nutsgate.chain.Product;
+import io.nutsgate.protocol.Product;
 import java.util.Locale;
 
 /** The query filters of {@code GET /nuts/orders}; null means "any". */

@@ -1,6 +1,6 @@
 package io.nutsgate.orders;
 
-import io.nutsgate.chain.Deployment;
+import io.nutsgate.protocol.Deployment;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import tools.jackson.databind.JsonNode;

@@ -1,9 +1,9 @@
 package io.nutsgate.orders;
 
-import io.nutsgate.chain.Product;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.JsonHttp;
+import io.nutsgate.protocol.Product;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;

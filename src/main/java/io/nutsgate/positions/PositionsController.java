@@ -1,13 +1,15 @@
 package io.nutsgate.positions;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.nutsgate.chain.Platform;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.JsonHttp;
 import io.nutsgate.common.RenderCache;
-import io.nutsgate.upstream.CachedUpstream.Fetched;
+import io.nutsgate.protocol.Platform;
+import io.nutsgate.thetanuts.CachedUpstream.Fetched;
+import io.nutsgate.thetanuts.PositionKind;
+import io.nutsgate.thetanuts.PositionsApi;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;

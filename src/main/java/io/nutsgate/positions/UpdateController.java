@@ -2,8 +2,10 @@ package io.nutsgate.positions;
 
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiResponse;
-import io.nutsgate.common.ClientRateLimiter;
-import io.nutsgate.config.NutsProperties;
+import io.nutsgate.system.ClientRateLimiter;
+import io.nutsgate.system.NutsProperties;
+import io.nutsgate.thetanuts.IndexerUpdater;
+import io.nutsgate.thetanuts.PositionsApi;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,16 +1,16 @@
 package io.nutsgate.stats;
 
-import io.nutsgate.chain.Platform;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.JsonHttp;
 import io.nutsgate.common.RenderCache;
-import io.nutsgate.config.NutsProperties;
-import io.nutsgate.upstream.CachedUpstream;
-import io.nutsgate.upstream.CachedUpstream.Fetched;
-import io.nutsgate.upstream.CachedUpstream.Resource;
-import io.nutsgate.upstream.IndexerUrls;
-import io.nutsgate.upstream.UpstreamException;
+import io.nutsgate.protocol.Platform;
+import io.nutsgate.system.NutsProperties;
+import io.nutsgate.thetanuts.CachedUpstream;
+import io.nutsgate.thetanuts.CachedUpstream.Fetched;
+import io.nutsgate.thetanuts.CachedUpstream.Resource;
+import io.nutsgate.thetanuts.IndexerUrls;
+import io.nutsgate.thetanuts.UpstreamException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;

@@ -1,6 +1,6 @@
 package io.nutsgate.trades;
 
-import io.nutsgate.chain.Product;
+import io.nutsgate.protocol.Product;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.nutsgate.trades;
 
-import io.nutsgate.positions.PositionKind;
-import io.nutsgate.positions.PositionsApi;
+import io.nutsgate.thetanuts.PositionKind;
+import io.nutsgate.thetanuts.PositionsApi;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;

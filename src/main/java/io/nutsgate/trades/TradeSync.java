@@ -2,8 +2,8 @@ package io.nutsgate.trades;
 
 import io.nutsgate.auth.WalletSignedInEvent;
 import io.nutsgate.common.ApiException;
-import io.nutsgate.config.NutsProperties;
 import io.nutsgate.positions.PositionsRefreshRequestedEvent;
+import io.nutsgate.system.NutsProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package io.nutsgate.bench;
 
-import io.nutsgate.chain.Product;
-import io.nutsgate.payout.CurvePoint;
-import io.nutsgate.payout.OptionMath;
-import io.nutsgate.payout.Position;
+import io.nutsgate.optionmath.CurvePoint;
+import io.nutsgate.optionmath.OptionMath;
+import io.nutsgate.optionmath.Position;
+import io.nutsgate.protocol.Product;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

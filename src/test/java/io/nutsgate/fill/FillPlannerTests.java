@@ -7,13 +7,13 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import io.nutsgate.chain.Deployments;
-import io.nutsgate.chain.Platform;
-import io.nutsgate.chain.Product;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.orders.LiveOrder;
 import io.nutsgate.orders.OrderBook;
+import io.nutsgate.protocol.Deployments;
+import io.nutsgate.protocol.Platform;
+import io.nutsgate.protocol.Product;
 import io.nutsgate.support.TestProperties;
 import java.math.BigInteger;
 import java.time.Clock;

@@ -1,8 +1,8 @@
 package io.nutsgate.fill;
 
-import io.nutsgate.chain.Deployment;
-import io.nutsgate.chain.Deployments;
 import io.nutsgate.orders.LiveOrder;
+import io.nutsgate.protocol.Deployment;
+import io.nutsgate.protocol.Deployments;
 import io.nutsgate.support.FixtureUpstream;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,7 +1,7 @@
 package io.nutsgate.fill;
 
-import io.nutsgate.chain.Product;
 import io.nutsgate.orders.LiveOrder;
+import io.nutsgate.protocol.Product;
 import java.math.BigInteger;
 import java.util.List;
 

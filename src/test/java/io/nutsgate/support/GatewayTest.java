@@ -1,6 +1,6 @@
 package io.nutsgate.support;
 
-import io.nutsgate.upstream.CachedUpstream;
+import io.nutsgate.thetanuts.CachedUpstream;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -12,9 +12,9 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import io.nutsgate.config.NutsProperties;
 import io.nutsgate.positions.PositionsRefreshRequestedEvent;
 import io.nutsgate.support.MutableClock;
+import io.nutsgate.system.NutsProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

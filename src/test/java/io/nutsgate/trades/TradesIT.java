@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.nutsgate.common.ApiException;
+import io.nutsgate.leaderboard.LeaderboardWindows;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.FixtureUpstream.Fault;
 import io.nutsgate.support.PersistenceTest;

@@ -1,6 +1,0 @@
-package io.nutsgate.chain;
-
-import java.util.Optional;
-
-/** What this instance serves: the active OptionBook deployment and the platform's referrer (if configured). */
-public record Platform(Deployment deployment, Optional<String> referrer) {}

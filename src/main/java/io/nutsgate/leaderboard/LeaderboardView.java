@@ -1,0 +1,28 @@
+package io.nutsgate.leaderboard;
+
+import io.nutsgate.common.Amount;
+import io.nutsgate.trades.TradeView;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
+import java.util.List;
+
+/** Wallets ranked by premium volume or realised P&L in one collateral token over a window. */
+public record LeaderboardView(
+        String window,
+        String metric,
+        TradeView.Collateral collateral,
+        @Schema(description = "the time the ranking was computed for (7d and 30d are recomputed every minute)")
+                Instant asOf,
+        List<Entry> entries) {
+
+    public record Entry(
+            int rank,
+            String address,
+            @Schema(description = "Farcaster id of the wallet's user; null for a wallet not linked to a profile")
+                    Long fid,
+            String username,
+            String displayName,
+            String pfpUrl,
+            @Schema(description = "the metric: premium volume, or realised P&L") Amount value,
+            long trades) {}
+}

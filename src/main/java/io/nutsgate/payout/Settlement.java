@@ -1,9 +1,0 @@
-package io.nutsgate.payout;
-
-import java.math.BigInteger;
-
-/**
- * How a position's collateral is split at settlement, in collateral base units: {@code buyerPayout +
- * sellerReturn == collateral} always.
- */
-public record Settlement(BigInteger collateral, BigInteger buyerPayout, BigInteger sellerReturn) {}

@@ -1,7 +1,0 @@
-package io.nutsgate.payout;
-
-/** Which side of an option a party holds: the buyer (long, pays the premium) or the seller (short, posts collateral). */
-public enum Side {
-    BUYER,
-    SELLER
-}

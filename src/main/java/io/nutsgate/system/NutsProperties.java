@@ -1,0 +1,106 @@
+package io.nutsgate.system;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every setting of the service, bound in {@code application.yml} from the environment names the deployment
+ * already uses ({@code ALPHABIT_REFERRER_ADDRESS}, {@code THETANUTS_INDEXER_URL}, …). Invalid values stop
+ * the start-up with the property named.
+ */
+@Validated
+@ConfigurationProperties(prefix = "nuts")
+public record NutsProperties(
+        @DefaultValue("*") String corsOrigin,
+        @Pattern(
+                        regexp = "^(0x[0-9a-fA-F]{40})?$",
+                        message = "ALPHABIT_REFERRER_ADDRESS must be a 0x-prefixed 20-byte hex address")
+                String referrerAddress,
+        @NotNull @DefaultValue("https://round-snowflake-9c31.devops-118.workers.dev/") URI ordersUrl,
+        @NotNull @DefaultValue("https://indexer.thetanuts.finance/api/v1/book") URI indexerUrl,
+        @Pattern(
+                        regexp = "^0x[0-9a-fA-F]{40}$",
+                        message = "THETANUTS_OPTIONBOOK_ADDRESS must be a 0x-prefixed 20-byte hex address")
+                @DefaultValue("0x1bDff855d6811728acaDC00989e79143a2bdfDed")
+                String optionBookAddress,
+        String redisUrl,
+        @Valid @DefaultValue Cache cache,
+        @Valid @DefaultValue Upstream upstream,
+        @Valid @DefaultValue RateLimit updateRateLimit,
+        @Valid @DefaultValue Auth auth,
+        @Valid @DefaultValue Trades trades,
+        @Valid @DefaultValue Fill fill) {
+
+    /**
+     * Fill plans: quotes expiring within {@code quoteMargin} are refused (the user still has to sign and the
+     * transaction to be mined); {@code referrerFeeSplitBps} is our referrer's share of the protocol fee as
+     * whitelisted on chain ({@code referrerFeeSplitBps(referrer)}), unset when not known.
+     */
+    public record Fill(
+            @NotNull @DefaultValue("60s") Duration quoteMargin,
+            @Min(value = 0, message = "ALPHABIT_REFERRER_FEE_SPLIT_BPS must be 0 to 10000")
+                    @Max(value = 10000, message = "ALPHABIT_REFERRER_FEE_SPLIT_BPS must be 0 to 10000")
+                    Integer referrerFeeSplitBps) {}
+
+    /** Fresh lifetime per upstream resource, and how long a last good value may still be served when upstream fails. */
+    public record Cache(@Valid @DefaultValue Ttl ttl, @NotNull @DefaultValue("10m") Duration maxStale) {}
+
+    public record Ttl(
+            @NotNull @DefaultValue("30s") Duration orders,
+            @NotNull @DefaultValue("60s") Duration positions,
+            @NotNull @DefaultValue("300s") Duration history,
+            @NotNull @DefaultValue("300s") Duration stats) {}
+
+    public record Upstream(
+            @NotNull @DefaultValue("2s") Duration connectTimeout, @NotNull @DefaultValue("5s") Duration timeout) {}
+
+    /** Calls of {@code /nuts/update} a client may make per window. */
+    public record RateLimit(@DefaultValue("6") int requests, @NotNull @DefaultValue("1m") Duration window) {}
+
+    /**
+     * Sign-In with Ethereum. A blank {@code siweDomain}/{@code siweUri} means {@code localhost:<port>} and
+     * {@code http://localhost:<port>} with the port the server listens on.
+     */
+    public record Auth(
+            @Pattern(regexp = "^([A-Za-z0-9.-]+(:[0-9]{1,5})?)?$", message = "SIWE_DOMAIN must be host or host:port")
+                    String siweDomain,
+            @Pattern(regexp = "^(https?://\\S+)?$", message = "SIWE_URI must be an http(s) URI") String siweUri,
+            @NotNull @DefaultValue("10m") Duration nonceTtl,
+            @NotNull @DefaultValue("24h") Duration sessionTtl,
+            @NotNull @DefaultValue("5m") Duration clockSkew,
+            @DefaultValue("30") @Min(1) int noncesPerMinute) {}
+
+    /**
+     * The trade history sync: every {@code syncInterval} for the wallets seen within {@code activeWindow}
+     * ({@code scheduledSync}), and after a sign-in or, {@code afterUpdateDelay} later, after {@code POST /nuts/update}
+     * (the indexer needs a moment to see the fill) ({@code syncOnEvents}).
+     * {@code leaderboardCollateral} is the token whose amounts the leaderboard ranks when none is asked for; the 7 and
+     * 30 day leaderboards are recomputed every {@code leaderboardRefresh}.
+     */
+    public record Trades(
+            @DefaultValue("true") boolean scheduledSync,
+            @DefaultValue("true") boolean syncOnEvents,
+            @NotNull @DefaultValue("5m") Duration syncInterval,
+            @NotNull @DefaultValue("30d") Duration activeWindow,
+            @NotNull @DefaultValue("15s") Duration afterUpdateDelay,
+            @NotNull @DefaultValue("1m") Duration leaderboardRefresh,
+            @Pattern(regexp = "^0x[0-9a-fA-F]{40}$", message = "NUTS_LEADERBOARD_COLLATERAL must be a token address")
+                    @DefaultValue("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913")
+                    String leaderboardCollateral) {}
+
+    public boolean hasReferrer() {
+        return referrerAddress != null && !referrerAddress.isBlank();
+    }
+
+    public boolean hasRedis() {
+        return redisUrl != null && !redisUrl.isBlank();
+    }
+}

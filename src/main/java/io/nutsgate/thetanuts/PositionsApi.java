@@ -1,0 +1,69 @@
+package io.nutsgate.thetanuts;
+
+import io.nutsgate.system.NutsProperties;
+import io.nutsgate.thetanuts.CachedUpstream.Fetched;
+import io.nutsgate.thetanuts.CachedUpstream.Resource;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** A user's positions and history from the book indexer: cached for the gateway, or fresh for syncs. */
+@Service
+public class PositionsApi {
+
+    private final CachedUpstream cached;
+    private final UpstreamClient client;
+    private final IndexerUrls urls;
+    private final JsonMapper json;
+    private final NutsProperties.Ttl ttl;
+
+    PositionsApi(
+            CachedUpstream cached,
+            UpstreamClient client,
+            IndexerUrls urls,
+            JsonMapper json,
+            NutsProperties properties) {
+        this.cached = cached;
+        this.client = client;
+        this.urls = urls;
+        this.json = json;
+        this.ttl = properties.cache().ttl();
+    }
+
+    /**
+     * An uncached read of one list, every field kept and not filtered by referrer. Throws
+     * {@link io.nutsgate.thetanuts.UpstreamException} on any upstream failure. {@code address} lower case.
+     */
+    public List<ObjectNode> fetchFresh(String address, PositionKind kind) {
+        return PositionsParser.parse(json, client.get(kind.endpoint(), uri(address, kind)));
+    }
+
+    /** The same list through the cache (stale on upstream failure, see {@link CachedUpstream}). */
+    public Fetched<List<ObjectNode>> fetchCached(String address, PositionKind kind) {
+        Duration lifetime = kind == PositionKind.OPEN ? ttl.positions() : ttl.history();
+        return cached.get(new Resource<>(
+                cacheKey(address, kind),
+                kind.endpoint(),
+                uri(address, kind),
+                lifetime,
+                body -> PositionsParser.parse(json, body)));
+    }
+
+    /** Drops the cached lists of {@code address}, so its next read goes to the indexer. */
+    public void evict(String address) {
+        for (PositionKind kind : PositionKind.values()) {
+            cached.evict(cacheKey(address, kind));
+        }
+    }
+
+    private URI uri(String address, PositionKind kind) {
+        return kind == PositionKind.OPEN ? urls.userPositions(address) : urls.userHistory(address);
+    }
+
+    private static String cacheKey(String address, PositionKind kind) {
+        return kind.endpoint() + ":" + address;
+    }
+}
