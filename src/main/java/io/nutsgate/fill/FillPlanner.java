@@ -53,8 +53,8 @@ class FillPlanner {
         if (id == null || !ORDER_ID.matcher(id).matches()) {
             throw new ApiException(ErrorCode.INVALID_PARAMETER, "id must be an order id: 0x and 64 hex digits");
         }
-        LiveOrder order =
-                orders.find(id).orElseThrow(() -> new ApiException(ErrorCode.ORDER_NOT_FOUND, "id " + id + " is not a live order"));
+        LiveOrder order = orders.find(id)
+                .orElseThrow(() -> new ApiException(ErrorCode.ORDER_NOT_FOUND, "id " + id + " is not a live order"));
         if (order.product() == null
                 || !order.deployment()
                         .product(order.implementation())
@@ -135,7 +135,10 @@ class FillPlanner {
     private void requireFillable(LiveOrder order) {
         long now = clock.instant().getEpochSecond();
         if (order.orderExpiryTimestamp() <= now) {
-            throw new ApiException(ErrorCode.ORDER_EXPIRED, "the quote of order " + order.id() + " expired at orderExpiryTimestamp " + order.orderExpiryTimestamp());
+            throw new ApiException(
+                    ErrorCode.ORDER_EXPIRED,
+                    "the quote of order " + order.id() + " expired at orderExpiryTimestamp "
+                            + order.orderExpiryTimestamp());
         }
         if (order.orderExpiryTimestamp() <= now + quoteMarginSeconds) {
             throw new ApiException(
@@ -144,7 +147,9 @@ class FillPlanner {
                             + " s, too soon to sign and mine a fill");
         }
         if (order.expiry() <= now) {
-            throw new ApiException(ErrorCode.ORDER_EXPIRED, "the option of order " + order.id() + " expired at expiry " + order.expiry());
+            throw new ApiException(
+                    ErrorCode.ORDER_EXPIRED,
+                    "the option of order " + order.id() + " expired at expiry " + order.expiry());
         }
     }
 }

@@ -1,13 +1,12 @@
 package io.nutsgate.leaderboard;
 
-import io.nutsgate.common.Addresses;
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.system.NutsProperties;
-import io.nutsgate.protocol.Deployment;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -207,7 +206,8 @@ class LeaderboardController {
             return DEFAULT_LIMIT;
         }
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "limit must be between 1 and " + MAX_LIMIT + "; got " + limit);
+            throw new ApiException(
+                    ErrorCode.INVALID_PARAMETER, "limit must be between 1 and " + MAX_LIMIT + "; got " + limit);
         }
         return limit;
     }

@@ -12,8 +12,10 @@ public record LeaderboardView(
         String window,
         String metric,
         Deployment.Token collateral,
-        @Schema(description = "the time the ranking was computed for, unix seconds (7d and 30d are recomputed every"
-                        + " minute)")
+        @Schema(
+                        description =
+                                "the time the ranking was computed for, unix seconds (7d and 30d are recomputed every"
+                                        + " minute)")
                 Instant asOf,
         List<Entry> entries) {
 

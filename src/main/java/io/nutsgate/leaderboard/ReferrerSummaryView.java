@@ -20,20 +20,14 @@ public record ReferrerSummaryView(
         List<DailyTrades> tradesPerDay) {
 
     public record ProductVolume(
-            String underlying,
-            String product,
-            Deployment.Token collateral,
-            long trades,
-            Amount volume,
-            Amount fees) {}
+            String underlying, String product, Deployment.Token collateral, long trades, Amount volume, Amount fees) {}
 
     public record CollateralFees(Deployment.Token collateral, long trades, Amount volume, Amount fees) {}
 
     /** Trades entered on one UTC day. */
     public record DailyTrades(
             @Schema(description = "the UTC day", example = "2026-06-03") LocalDate date,
-            @Schema(description = "the day's start (00:00 UTC), unix seconds", example = "1780444800")
-                    Instant startsAt,
+            @Schema(description = "the day's start (00:00 UTC), unix seconds", example = "1780444800") Instant startsAt,
             long trades) {
 
         DailyTrades(LocalDate date, long trades) {

@@ -13,7 +13,8 @@ record OrderFilter(
                 && (isCall == null || isCall == o.isCall())
                 && (minExpiry == null || o.expiry() >= minExpiry)
                 && (maxExpiry == null || o.expiry() <= maxExpiry)
-                && (collateral == null || collateral.equalsIgnoreCase(o.collateral().address()));
+                && (collateral == null
+                        || collateral.equalsIgnoreCase(o.collateral().address()));
     }
 
     String cacheKey() {

@@ -48,7 +48,10 @@ class OrdersController {
             @Parameter(example = "true") @RequestParam(required = false) String isCall,
             @Parameter(description = "unix seconds") @RequestParam(required = false) String minExpiry,
             @Parameter(description = "unix seconds") @RequestParam(required = false) String maxExpiry,
-            @Parameter(description = "collateral token: a symbol (USDC, usdc, WETH, …) or an address, any case", example = "USDC") @RequestParam(required = false)
+            @Parameter(
+                            description = "collateral token: a symbol (USDC, usdc, WETH, …) or an address, any case",
+                            example = "USDC")
+                    @RequestParam(required = false)
                     String collateral,
             HttpServletRequest request) {
         OrderFilter filter = new OrderFilter(

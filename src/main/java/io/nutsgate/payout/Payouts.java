@@ -68,7 +68,7 @@ class Payouts {
         if (request.order() != null) {
             subject = fromRawOrder(request.order(), request.numContracts());
         } else if (request.orderId() != null) {
-            LiveOrder order = liveOrder(request.orderId());
+            LiveOrder order = liveOrder(request.orderId(), "orderId");
             BigInteger contracts = request.numContracts() == null
                     ? BigInteger.TEN.pow(order.collateral().decimals())
                     : Decimals.parse(request.numContracts(), order.collateral().decimals(), "numContracts");
@@ -91,7 +91,7 @@ class Payouts {
         if (usdcAmount != null && numContracts != null) {
             throw new ApiException(ErrorCode.INVALID_PARAMETER, "give usdcAmount or numContracts, not both");
         }
-        LiveOrder order = liveOrder(id);
+        LiveOrder order = liveOrder(id, "id");
         int decimals = order.collateral().decimals();
         BigInteger capacity = order.maxContracts();
         BigInteger contracts;
@@ -150,11 +150,14 @@ class Payouts {
 
     // ---------------------------------------------------------------------------------------------- resolving
 
-    private LiveOrder liveOrder(String id) {
+    /** The live order {@code id}; errors name {@code field} (the path's {@code id}, the body's {@code orderId}). */
+    private LiveOrder liveOrder(String id, String field) {
         if (id == null || !ORDER_ID.matcher(id).matches()) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "id must be an order id: 0x and 64 hex digits");
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, field + " must be an order id: 0x and 64 hex digits");
         }
-        return orders.find(id).orElseThrow(() -> new ApiException(ErrorCode.ORDER_NOT_FOUND, "id " + id + " is not a live order"));
+        return orders.find(id)
+                .orElseThrow(
+                        () -> new ApiException(ErrorCode.ORDER_NOT_FOUND, field + " " + id + " is not a live order"));
     }
 
     private static Subject fromLiveOrder(LiveOrder order, BigInteger contracts, boolean capped) {
@@ -191,7 +194,8 @@ class Payouts {
                 .flatMap(Optional::stream)
                 .findFirst()
                 .orElseThrow(() -> new ApiException(
-                        ErrorCode.INVALID_PARAMETER, "order.collateral " + collateralAddress + " is not a known token"));
+                        ErrorCode.INVALID_PARAMETER,
+                        "order.collateral " + collateralAddress + " is not a known token"));
         String underlying = raw.priceFeed() == null
                 ? null
                 : Deployments.ALL.stream()
@@ -238,7 +242,8 @@ class Payouts {
             held = positions
                     .find(option, holder)
                     .orElseThrow(() -> new ApiException(
-                            ErrorCode.POSITION_NOT_FOUND, "optionAddress: no position " + option + " held by owner " + holder));
+                            ErrorCode.POSITION_NOT_FOUND,
+                            "optionAddress: no position " + option + " held by owner " + holder));
         }
         int decimals = held.collateral().decimals();
         BigInteger contracts = held.contracts();

@@ -122,7 +122,9 @@ class TradesController {
         try {
             return TradeStatus.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "status must be OPEN, EXPIRED, SETTLED or CLOSED (any case); got " + value);
+            throw new ApiException(
+                    ErrorCode.INVALID_PARAMETER,
+                    "status must be OPEN, EXPIRED, SETTLED or CLOSED (any case); got " + value);
         }
     }
 

@@ -27,7 +27,8 @@ class AuthIT extends PersistenceTest {
         assertThat(verified.statusCode()).isEqualTo(200);
         String token = body(verified).get("data").get("token").asString();
         assertThat(token).startsWith("ngs_");
-        assertThat(body(verified).get("data").get("address").asString()).isEqualTo(address(alice));
+        io.nutsgate.support.Eip55.assertChecksummed(
+                body(verified).get("data").get("address").asString(), address(alice));
         // Only the hash is stored.
         assertThat(jdbc.sql("SELECT count(*) FROM sessions WHERE encode(token_hash, 'escape') = :t")
                         .param("t", token)
