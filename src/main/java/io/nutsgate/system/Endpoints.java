@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.server.PathContainer;
-import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -20,7 +20,6 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * The endpoints this service answers, for 404 messages: the list, and the one closest to a path that matched
  * none (a trailing slash, another case, a typo).
  */
-@Component
 class Endpoints {
 
     /** One path pattern and the methods it answers. */
@@ -31,10 +30,11 @@ class Endpoints {
         }
     }
 
-    private final RequestMappingHandlerMapping mappings;
+    private final ObjectProvider<RequestMappingHandlerMapping> mappings;
     private volatile List<Endpoint> endpoints;
 
-    Endpoints(@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings) {
+    /** The MVC mappings are read on the first 404, once every controller is registered. */
+    Endpoints(@Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> mappings) {
         this.mappings = mappings;
     }
 
@@ -43,7 +43,8 @@ class Endpoints {
         List<Endpoint> known = endpoints;
         if (known == null) {
             Map<String, TreeSet<String>> byPattern = new TreeMap<>();
-            for (RequestMappingInfo info : mappings.getHandlerMethods().keySet()) {
+            for (RequestMappingInfo info :
+                    mappings.getObject().getHandlerMethods().keySet()) {
                 if (info.getPathPatternsCondition() == null) {
                     continue;
                 }
