@@ -75,6 +75,9 @@ final class StrictProfileReader extends AbstractHttpMessageConverter<ProfileRequ
         try {
             body = strict.readTree(input.getBody());
         } catch (JacksonException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io; // the body could not be read (e.g. over the size limit): not a JSON problem
+            }
             throw refused(e, input);
         }
         if (body == null || body.isMissingNode()) {

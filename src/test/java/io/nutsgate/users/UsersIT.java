@@ -3,7 +3,10 @@ package io.nutsgate.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nutsgate.support.PersistenceTest;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -269,6 +272,23 @@ class UsersIT extends PersistenceTest {
         }
         assertThat(jdbc.sql("SELECT count(*) FROM users").query(Long.class).single())
                 .isZero();
+    }
+
+    @Test
+    void shouldRefuseAnOversizedChunkedProfileBodyAsTooLarge() {
+        String auth = signIn(alice);
+        String huge = "{\"fid\":1,\"username\":\"alice\",\"displayName\":\"" + "a".repeat(70_000) + "\"}";
+
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/users/me"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", auth)
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8))))
+                .build());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(errorCode(response)).isEqualTo("INVALID_BODY");
+        assertThat(body(response).get("error").get("message").asString()).contains("64 KB");
     }
 
     @Test
