@@ -23,8 +23,7 @@ import org.web3j.utils.Numeric;
 /**
  * Checks Sign-In with Ethereum proofs (EIP-4361): domain, URI, chain 8453, issued/expiry/not-before times, the
  * secp256k1 signature recovered with web3j (low-s only, EIP-2), and finally the single-use nonce, used up only
- * when everything else succeeded. Only externally owned accounts are
- * supported: a smart-contract wallet (EIP-1271) signature does not recover to the wallet's address and is refused
+ * when everything else succeeded. Only externally owned accounts are supported: a smart-contract wallet (EIP-1271) signature does not recover to the wallet's address and is refused
  * with {@code SIWE_SIGNATURE_INVALID}.
  */
 @Component

@@ -50,8 +50,9 @@ class NonceStore {
     }
 
     /**
-     * Uses the nonce up (in the caller's transaction, if any): true exactly once for a nonce that was issued and has not expired, however many
-     * instances try at the same moment (the row is deleted; the database serialises the deletes).
+     * Uses the nonce up, in the caller's transaction if there is one: true exactly once for a nonce that was issued
+     * and has not expired, however many instances try at the same moment (the row is deleted; the database
+     * serialises the deletes).
      */
     boolean consume(String nonce, Instant now) {
         return jdbc.sql("DELETE FROM siwe_nonces WHERE nonce = :nonce AND expires_at > :now")

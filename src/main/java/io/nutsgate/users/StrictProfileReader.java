@@ -13,6 +13,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
@@ -124,7 +125,13 @@ final class StrictProfileReader extends AbstractHttpMessageConverter<ProfileRequ
     static String message(JacksonException e) {
         String field = field(e);
         if (field == null) {
-            return "request body is not valid JSON: " + e.getOriginalMessage();
+            if (e.getOriginalMessage().startsWith("Trailing token")) {
+                return "request body is not valid JSON: there is more after the profile object";
+            }
+            return e.getLocation() != null && e.getLocation().getLineNr() > 0
+                    ? "request body is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")"
+                    : "request body is not valid JSON";
         }
         if (e instanceof UnrecognizedPropertyException) {
             return field + ": unknown field; a profile has fid, username, displayName and pfpUrl";
@@ -135,12 +142,18 @@ final class StrictProfileReader extends AbstractHttpMessageConverter<ProfileRequ
         return field + ": " + EXPECTED.getOrDefault(field, "has an invalid value");
     }
 
+    /**
+     * The field a binding error is about, or the field a duplicate key or an out-of-range number was read at; null
+     * for a syntax error (the parser's last field name would only mislead there).
+     */
     private static String field(JacksonException e) {
         for (JacksonException.Reference reference : e.getPath()) {
             if (reference.getPropertyName() != null) {
                 return reference.getPropertyName();
             }
         }
-        return e.processor() instanceof JsonParser parser ? parser.currentName() : null;
+        boolean atAField =
+                e instanceof InputCoercionException || e.getOriginalMessage().startsWith("Duplicate Object property");
+        return atAField && e.processor() instanceof JsonParser parser ? parser.currentName() : null;
     }
 }

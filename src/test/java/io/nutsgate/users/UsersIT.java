@@ -248,6 +248,13 @@ class UsersIT extends PersistenceTest {
         assertRefused(auth, "{\"fid\":null,\"username\":\"alice\"}", "fid");
         assertRefused(auth, "{\"fid\":1,\"username\":\"alice\",\"displayName\":null}", "displayName");
         assertRefused(auth, "{\"fid\":1,\"username\":\"alice\",\"pfpUrl\":null}", "pfpUrl");
+        // Not JSON at all: no field to blame, and none is made up.
+        for (String broken : List.of("{\"fid\":1,\"username\":\"alice\"", "{\"fid\":1,\"username\":\"alice\"} {}")) {
+            HttpResponse<String> response = put("/users/me", broken, "Authorization", auth);
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(body(response).get("error").get("message").asString())
+                    .startsWith("request body is not valid JSON");
+        }
         assertThat(jdbc.sql("SELECT count(*) FROM users").query(Long.class).single())
                 .isZero();
     }
