@@ -258,6 +258,7 @@ class ApiConventionsIT extends PersistenceTest {
         answers.put(
                 "PUT /users/me", ok(put("/users/me", "{\"fid\":77,\"username\":\"alice\"}", "Authorization", auth)));
         answers.put("GET /users/77", ok(get("/users/77")));
+        answers.put("GET /users/me", ok(get("/users/me", "Authorization", auth)));
         answers.put("GET /nuts/config", ok(get("/nuts/config")));
         answers.put(
                 "POST /nuts/positions",
