@@ -29,9 +29,9 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-        if (context.getEnvironment().containsProperty("DATABASE_URL")
-                && !context.getEnvironment().getProperty("DATABASE_URL", "").isBlank()) {
-            return;
+        if (!context.getEnvironment().getProperty("DATABASE_URL", "").isBlank()
+                || context.getEnvironment().containsProperty("NUTS_DATABASE_DIR")) {
+            return; // the test (or a child process it started) chose its database itself
         }
         Map<String, Object> properties;
         boolean forceEmbedded = "embedded".equals(System.getProperty("nuts.test.database"));
