@@ -180,14 +180,11 @@ class OrdersIT extends GatewayTest {
     void shouldAnswerACodedErrorWhenUpstreamFailsWithNothingCached(Fault fault, int status, String code) {
         upstream.fault("/feed", fault);
 
-        long start = System.nanoTime();
         HttpResponse<String> response = get("/nuts/orders");
-        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(body(response).get("success").asBoolean()).isFalse();
         assertThat(body(response).get("error").get("code").asString()).isEqualTo(code);
-        assertThat(elapsedMillis).as("bounded by the 1 s upstream timeout").isLessThan(2_000);
     }
 
     @Test

@@ -171,8 +171,19 @@ class PayoutIT extends GatewayTest {
                                         "0x9980ec85bc6fE07340adb36c76FA093bb6D4FcBc")),
                 422,
                 "PRODUCT_UNSUPPORTED");
+        // two equal strikes: no spread, in either order
         assertError(
-                post("/nuts/payout", rawOrderRequest(0, "1", null).replace("250000000000", "280000000000")),
+                post("/nuts/payout", rawOrderRequest(0, "1", null).replace("250000000000", "270000000000")),
+                400,
+                "INVALID_STRIKES");
+        // a strike above 2^256 − 1 cannot be a uint256
+        assertError(
+                post(
+                        "/nuts/payout",
+                        rawOrderRequest(0, "1", null)
+                                .replace(
+                                        "250000000000",
+                                        "115792089237316195423570985008687907853269984665640564039457584007913129639936")),
                 400,
                 "INVALID_STRIKES");
         assertError(
