@@ -18,9 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.coyote.AbstractProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.context.ServletContextAware;
@@ -35,6 +38,20 @@ import org.springframework.web.cors.CorsConfiguration;
 class SocketIoConfiguration {
 
     static final String PATH = "/socket.io/";
+
+    /** Tomcat accepts 8,192 connections by default: room for every socket plus REST traffic. */
+    static final int HTTP_HEADROOM = 2_048;
+
+    @Bean
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> socketCapacity(NutsProperties properties) {
+        int connections = properties.push().maxConnections() + HTTP_HEADROOM;
+        return factory -> factory.addConnectorCustomizers(connector -> {
+            if (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol
+                    && protocol.getMaxConnections() < connections) {
+                protocol.setMaxConnections(connections);
+            }
+        });
+    }
 
     @Bean
     ConnectionGate connectionGate(NutsProperties properties, MeterRegistry meters) {
