@@ -50,7 +50,7 @@ public record NutsProperties(
      */
     public record Push(
             @DefaultValue("true") boolean enabled,
-            @Min(value = 1, message = "NUTS_PUSH_MAX_CONNECTIONS must be at least 1") @DefaultValue("20000")
+            @Min(value = 1, message = "NUTS_PUSH_MAX_CONNECTIONS must be at least 1") @DefaultValue("10000")
                     int maxConnections,
             @Min(value = 1, message = "NUTS_PUSH_MAX_SUBSCRIPTIONS must be 1 to 1000")
                     @Max(value = 1000, message = "NUTS_PUSH_MAX_SUBSCRIPTIONS must be 1 to 1000")
