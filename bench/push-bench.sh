@@ -67,6 +67,8 @@ read -r HEAP1 RSS1 <<<"$(heap_and_rss "$B")"
 echo "== B with $CLIENTS subscribed sockets: heap ${HEAP1} MB, RSS ${RSS1} MB;" \
   "per connection: heap $(( (HEAP1 - HEAP0) * 1024 / CLIENTS )) KB, RSS $(( (RSS1 - RSS0) * 1024 / CLIENTS )) KB"
 
+jcmd "$B" GC.class_histogram | head -30 >"$RESULTS/push-histogram.txt" # what the connections hold
+
 publish_rooms() { # one PUBLISH per room, all stamped with the time the batch starts
   python3 - "$ROOMS" <<'PY' | redis-cli -p "$REDIS_PORT" --pipe >/dev/null
 import json, sys, time
