@@ -4,7 +4,6 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const solc = require('solc');
 
 const CONTRACTS = path.join(__dirname, 'contracts');
 const BUILD = path.join(__dirname, 'build');
@@ -24,13 +23,14 @@ function findImport(importPath) {
 
 /** @returns {Record<string, {abi: object[], bytecode: string}>} artifacts by contract name */
 function compile() {
+  const solc = require('solc'); // loaded only here: its compiler is large
   const sources = {};
   for (const file of fs.readdirSync(CONTRACTS).filter((f) => f.endsWith('.sol')).sort()) {
     sources[`contracts/${file}`] = { content: fs.readFileSync(path.join(CONTRACTS, file), 'utf8') };
   }
   const key = crypto
     .createHash('sha256')
-    .update(solc.version())
+    .update(require('solc/package.json').version)
     .update(JSON.stringify(SETTINGS))
     .update(JSON.stringify(sources))
     .digest('hex')
