@@ -37,7 +37,9 @@ public record NutsProperties(
         @Valid @DefaultValue RateLimit updateRateLimit,
         @Valid @DefaultValue Auth auth,
         @Valid @DefaultValue Trades trades,
-        @Valid @DefaultValue Fill fill) {
+        @Valid @DefaultValue Fill fill,
+        @Valid @DefaultValue Redis redis,
+        @Valid @DefaultValue Database database) {
 
     /**
      * Fill plans: quotes expiring within {@code quoteMargin} are refused (the user still has to sign and the
@@ -59,8 +61,28 @@ public record NutsProperties(
             @NotNull @DefaultValue("300s") Duration history,
             @NotNull @DefaultValue("300s") Duration stats) {}
 
+    /** Timeouts of every call to the Thetanuts hosts, and the breaker that stops calling a failing endpoint. */
     public record Upstream(
-            @NotNull @DefaultValue("2s") Duration connectTimeout, @NotNull @DefaultValue("5s") Duration timeout) {}
+            @NotNull @DefaultValue("2s") Duration connectTimeout,
+            @NotNull @DefaultValue("5s") Duration timeout,
+            @Valid @DefaultValue Breaker breaker) {}
+
+    /**
+     * A circuit breaker (Resilience4j): over the last {@code window} calls, once at least {@code minimumCalls} were
+     * made, a failure rate of {@code failureRatePercent} or more opens it; while open no call is made, and after
+     * {@code openFor} one trial call decides whether it closes again.
+     */
+    public record Breaker(
+            @Min(1) @DefaultValue("10") int window,
+            @Min(1) @DefaultValue("5") int minimumCalls,
+            @Min(1) @Max(100) @DefaultValue("50") int failureRatePercent,
+            @NotNull @DefaultValue("5s") Duration openFor) {}
+
+    /** Redis (with {@code REDIS_URL}): the timeout of each command, and the breaker that skips it while it is down. */
+    public record Redis(@NotNull @DefaultValue("250ms") Duration timeout, @Valid @DefaultValue Breaker breaker) {}
+
+    /** How long a request waits for a database connection before answering 503 {@code DATABASE_UNAVAILABLE}. */
+    public record Database(@NotNull @DefaultValue("500ms") Duration connectionTimeout) {}
 
     /** Calls of {@code /nuts/update} a client may make per window. */
     public record RateLimit(@DefaultValue("6") int requests, @NotNull @DefaultValue("1m") Duration window) {}
