@@ -28,10 +28,14 @@ class DatabaseConfiguration {
     HikariDataSource dataSource(
             @Value("${DATABASE_URL:}") String databaseUrl,
             @Value("${nuts.database.embedded-dir:./data/postgres}") String embeddedDir,
-            @Value("${nuts.database.pool-size:10}") int poolSize) {
+            @Value("${nuts.database.pool-size:10}") int poolSize,
+            NutsProperties properties) {
         HikariConfig config = new HikariConfig();
         config.setMaximumPoolSize(poolSize);
-        config.setConnectionTimeout(5_000);
+        // With PostgreSQL down a request gets 503 DATABASE_UNAVAILABLE after this wait, not a 500 after 30 s.
+        long connectionTimeout = properties.database().connectionTimeout().toMillis();
+        config.setConnectionTimeout(connectionTimeout);
+        config.setValidationTimeout(Math.min(connectionTimeout, config.getValidationTimeout()));
         config.setPoolName("nutsgate");
         if (databaseUrl.isBlank()) {
             EmbeddedPostgres postgres = startEmbedded(Path.of(embeddedDir));

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -82,7 +83,11 @@ public record NutsProperties(
     public record Redis(@NotNull @DefaultValue("250ms") Duration timeout, @Valid @DefaultValue Breaker breaker) {}
 
     /** How long a request waits for a database connection before answering 503 {@code DATABASE_UNAVAILABLE}. */
-    public record Database(@NotNull @DefaultValue("500ms") Duration connectionTimeout) {}
+    public record Database(
+            @NotNull
+                    @DurationMin(millis = 250, message = "NUTS_DATABASE_CONNECTION_TIMEOUT must be at least 250ms")
+                    @DefaultValue("500ms")
+                    Duration connectionTimeout) {}
 
     /** Calls of {@code /nuts/update} a client may make per window. */
     public record RateLimit(@DefaultValue("6") int requests, @NotNull @DefaultValue("1m") Duration window) {}
