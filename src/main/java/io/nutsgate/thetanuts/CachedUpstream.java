@@ -176,7 +176,13 @@ public class CachedUpstream {
             return; // one refresh at a time per key
         }
         try {
-            refresher.execute(() -> lead(resource, mine));
+            refresher.execute(() -> {
+                try {
+                    lead(resource, mine);
+                } catch (UpstreamException e) {
+                    // logged where it failed; the stale copy stays served
+                }
+            });
         } catch (RuntimeException e) { // shutting down
             inflight.remove(resource.key(), mine);
             mine.completeExceptionally(e);

@@ -3,6 +3,7 @@ package io.nutsgate.positions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nutsgate.support.FixtureUpstream.Fault;
 import io.nutsgate.support.GatewayTest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class UpdateIT extends GatewayTest {
     Events events;
 
     @Test
-    void shouldTriggerTheIndexerAndDropTheCachedPositionsOfTheAddress() {
+    void shouldTriggerTheIndexerAndRefreshTheCachedPositionsOfTheAddress() {
         fresh();
         String positions = "{\"address\":\"" + USER + "\",\"type\":\"open\"}";
         post("/nuts/positions", positions);
@@ -45,6 +46,24 @@ class UpdateIT extends GatewayTest {
         assertThat(upstream.hits("/book/update")).isEqualTo(1);
         assertThat(upstream.hits("/book/user/" + USER + "/positions")).isEqualTo(2);
         assertThat(events.received).contains(new PositionsRefreshRequestedEvent(USER));
+    }
+
+    @Test
+    void shouldKeepTheLastGoodPositionsWhenTheIndexerFailsToAnswerThem() {
+        fresh();
+        String positions = "{\"address\":\"" + USER + "\",\"type\":\"open\"}";
+        HttpResponse<String> good = post("/nuts/positions", positions);
+        upstream.fault("/book/user", Fault.HTTP_500);
+
+        HttpResponse<String> update = post("/nuts/update", "{\"address\":\"" + USER + "\"}");
+        HttpResponse<String> after = post("/nuts/positions", positions);
+
+        assertThat(update.statusCode()).isEqualTo(200);
+        assertThat(upstream.hits("/book/user/" + USER + "/positions"))
+                .as("the update asked again")
+                .isEqualTo(2);
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(after.body()).isEqualTo(good.body());
     }
 
     @Test
