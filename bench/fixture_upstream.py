@@ -35,6 +35,7 @@ class Handler(BaseHTTPRequestHandler):
     lock = threading.Lock()
     delay = 0.0
     orders = b""
+    healed = threading.Event()
 
     def log_message(self, *args):
         pass
@@ -55,8 +56,15 @@ class Handler(BaseHTTPRequestHandler):
             with Handler.lock:
                 Handler.hits.clear()
             return self._send(200, b"{}")
+        if path == "/__hang":
+            Handler.healed.clear()
+            return self._send(200, b"{}")
+        if path == "/__heal":
+            Handler.healed.set()
+            return self._send(200, b"{}")
         with Handler.lock:
             Handler.hits[path] = Handler.hits.get(path, 0) + 1
+        Handler.healed.wait()
         if Handler.delay:
             time.sleep(Handler.delay)
         if path in ("/feed", "/feed/"):
@@ -82,6 +90,7 @@ def main():
     args = parser.parse_args()
     Handler.delay = args.delay_ms / 1000
     Handler.orders = live_orders()
+    Handler.healed.set()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.request_queue_size = 1024
