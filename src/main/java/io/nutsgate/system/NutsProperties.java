@@ -40,7 +40,8 @@ public record NutsProperties(
         @Valid @DefaultValue Trades trades,
         @Valid @DefaultValue Fill fill,
         @Valid @DefaultValue Redis redis,
-        @Valid @DefaultValue Database database) {
+        @Valid @DefaultValue Database database,
+        @Valid @DefaultValue Update update) {
 
     /**
      * Fill plans: quotes expiring within {@code quoteMargin} are refused (the user still has to sign and the
@@ -88,6 +89,10 @@ public record NutsProperties(
                     @DurationMin(millis = 250, message = "NUTS_DATABASE_CONNECTION_TIMEOUT must be at least 250ms")
                     @DefaultValue("500ms")
                     Duration connectionTimeout) {}
+
+    /** A {@code skipped} indexer update is asked again after {@code retryDelay}, at most {@code maxRetries} times. */
+    public record Update(
+            @NotNull @DefaultValue("10s") Duration retryDelay, @Min(0) @DefaultValue("3") int maxRetries) {}
 
     /** Calls of {@code /nuts/update} a client may make per window. */
     public record RateLimit(@DefaultValue("6") int requests, @NotNull @DefaultValue("1m") Duration window) {}

@@ -14,6 +14,8 @@ import jakarta.annotation.PreDestroy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,7 +69,7 @@ public class CachedUpstream {
     private final Duration waitLimit;
     private final MeterRegistry meters;
     private final ConcurrentHashMap<String, CompletableFuture<Fetched<?>>> inflight = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
     private final Cache<String, Held> local = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfter(Expiry.<String, Held>writing((key, held) -> Duration.ofNanos(held.retainNanos())))
@@ -294,14 +296,26 @@ public class CachedUpstream {
         return now - held.fetchedAtMillis() < resource.ttl().plus(maxStale).toMillis();
     }
 
+    /** Counts a read; the counters are made once per endpoint, not looked up by a string built per request. */
     private void count(Resource<?> resource, String result) {
-        counters.computeIfAbsent(resource.endpoint() + "|" + result, k -> Counter.builder("nuts.cache.requests")
-                        .description("Reads of cached upstream resources by result: hit, miss, stale (served past its"
-                                + " lifetime while a refresh runs or upstream fails)")
-                        .tag("resource", resource.endpoint())
-                        .tag("result", result)
-                        .register(meters))
+        counters.computeIfAbsent(resource.endpoint(), this::countersOf)
+                .get(result)
                 .increment();
+    }
+
+    private Map<String, Counter> countersOf(String endpoint) {
+        Map<String, Counter> byResult = new HashMap<>();
+        for (String result : new String[] {"hit", "miss", "stale"}) {
+            byResult.put(
+                    result,
+                    Counter.builder("nuts.cache.requests")
+                            .description("Reads of cached upstream resources by result: hit, miss, stale (served past"
+                                    + " its lifetime while a refresh runs or upstream fails)")
+                            .tag("resource", endpoint)
+                            .tag("result", result)
+                            .register(meters));
+        }
+        return Map.copyOf(byResult);
     }
 
     @PreDestroy
