@@ -1,11 +1,13 @@
 package io.nutsgate.system;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -33,15 +35,63 @@ public record NutsProperties(
                 @DefaultValue("0x1bDff855d6811728acaDC00989e79143a2bdfDed")
                 String optionBookAddress,
         String redisUrl,
+        @NotNull @DefaultValue("nutsgate:") String redisKeyPrefix,
         @Valid @DefaultValue Cache cache,
         @Valid @DefaultValue Upstream upstream,
         @Valid @DefaultValue RateLimit updateRateLimit,
         @Valid @DefaultValue Auth auth,
         @Valid @DefaultValue Trades trades,
         @Valid @DefaultValue Fill fill,
-        @Valid @DefaultValue Redis redis,
         @Valid @DefaultValue Database database,
-        @Valid @DefaultValue Update update) {
+        @Valid @DefaultValue Update update,
+        @Valid @DefaultValue Redis redis) {
+
+    /** The feeds are fetched over HTTP(S) only; anything else cannot work and stops the start-up. */
+    @AssertTrue(message = "THETANUTS_ORDERS_URL must be an http:// or https:// URL with a host")
+    public boolean isOrdersUrlHttp() {
+        return isHttp(ordersUrl);
+    }
+
+    @AssertTrue(message = "THETANUTS_INDEXER_URL must be an http:// or https:// URL with a host")
+    public boolean isIndexerUrlHttp() {
+        return isHttp(indexerUrl);
+    }
+
+    private static boolean isHttp(URI uri) {
+        return uri == null
+                || (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                        && uri.getHost() != null);
+    }
+
+    /**
+     * {@code POST /nuts/update}: when the indexer answers {@code skipped} it is asked again {@code retryDelay} later,
+     * {@code maxRetries} times at most.
+     */
+    public record Update(
+            @NotNull @DefaultValue("10s") Duration retryDelay, @DefaultValue("3") @Min(0) int maxRetries) {}
+
+    /**
+     * {@code url} is {@code DATABASE_URL} (an external PostgreSQL; parsed by the database configuration, which never
+     * repeats it); blank, the embedded PostgreSQL keeps its data in {@code embeddedDir}. A request waits at most
+     * {@code connectionTimeout} for a connection before answering 503 {@code DATABASE_UNAVAILABLE}.
+     */
+    public record Database(
+            String url,
+            @NotNull @DefaultValue("./data/postgres") Path embeddedDir,
+            @NotNull
+                    @DurationMin(millis = 250, message = "NUTS_DATABASE_CONNECTION_TIMEOUT must be at least 250ms")
+                    @DefaultValue("500ms")
+                    Duration connectionTimeout) {
+        public boolean external() {
+            return url != null && !url.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + (external() ? "(set)" : "(unset)") + ", embeddedDir=" + embeddedDir
+                    + ", connectionTimeout=" + connectionTimeout + "]";
+        }
+    }
 
     /**
      * Fill plans: quotes expiring within {@code quoteMargin} are refused (the user still has to sign and the
@@ -82,17 +132,6 @@ public record NutsProperties(
 
     /** Redis (with {@code REDIS_URL}): the timeout of each command, and the breaker that skips it while it is down. */
     public record Redis(@NotNull @DefaultValue("250ms") Duration timeout, @Valid @DefaultValue Breaker breaker) {}
-
-    /** How long a request waits for a database connection before answering 503 {@code DATABASE_UNAVAILABLE}. */
-    public record Database(
-            @NotNull
-                    @DurationMin(millis = 250, message = "NUTS_DATABASE_CONNECTION_TIMEOUT must be at least 250ms")
-                    @DefaultValue("500ms")
-                    Duration connectionTimeout) {}
-
-    /** A {@code skipped} indexer update is asked again after {@code retryDelay}, at most {@code maxRetries} times. */
-    public record Update(
-            @NotNull @DefaultValue("10s") Duration retryDelay, @Min(0) @DefaultValue("3") int maxRetries) {}
 
     /** Calls of {@code /nuts/update} a client may make per window. */
     public record RateLimit(@DefaultValue("6") int requests, @NotNull @DefaultValue("1m") Duration window) {}

@@ -30,7 +30,7 @@ class CacheStoreConfiguration {
     CacheStore cacheStore(NutsProperties properties, ObjectProvider<RedisConnectionFactory> redis, Breakers breakers) {
         if (properties.hasRedis()) {
             log.info("caching upstream bodies in Redis (shared between instances) behind an in-process copy");
-            return new RedisCacheStore(redis.getObject(), breakers.redis());
+            return new RedisCacheStore(redis.getObject(), properties.redisKeyPrefix(), breakers.redis());
         }
         log.info("REDIS_URL unset: caching upstream bodies in process");
         return new CaffeineCacheStore();

@@ -20,12 +20,13 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 class RedisCacheStore implements CacheStore {
 
     private static final Logger log = LoggerFactory.getLogger(RedisCacheStore.class);
-    static final String PREFIX = "nutsgate:upstream:";
-
     private final RedisTemplate<String, byte[]> redis;
     private final CircuitBreaker breaker;
+    private final String prefix;
 
-    RedisCacheStore(RedisConnectionFactory connections, CircuitBreaker breaker) {
+    /** Keys are {@code <keyPrefix>upstream:<key>} ({@code NUTS_REDIS_KEY_PREFIX}, {@code nutsgate:}). */
+    RedisCacheStore(RedisConnectionFactory connections, String keyPrefix, CircuitBreaker breaker) {
+        this.prefix = keyPrefix + "upstream:";
         RedisTemplate<String, byte[]> template = new RedisTemplate<>();
         template.setConnectionFactory(connections);
         template.setKeySerializer(RedisSerializer.string());
@@ -37,7 +38,7 @@ class RedisCacheStore implements CacheStore {
 
     @Override
     public Optional<StoredBody> get(String key) {
-        byte[] raw = call("read", key, () -> redis.opsForValue().get(PREFIX + key));
+        byte[] raw = call("read", key, () -> redis.opsForValue().get(prefix + key));
         if (raw == null || raw.length < Long.BYTES) {
             return Optional.empty();
         }
@@ -55,14 +56,14 @@ class RedisCacheStore implements CacheStore {
                 .put(value.body())
                 .array();
         call("write", key, () -> {
-            redis.opsForValue().set(PREFIX + key, raw, retain);
+            redis.opsForValue().set(prefix + key, raw, retain);
             return null;
         });
     }
 
     @Override
     public void evict(String key) {
-        call("delete", key, () -> redis.delete(PREFIX + key));
+        call("delete", key, () -> redis.delete(prefix + key));
     }
 
     /** Runs one command through the breaker; a failure, or an open breaker, gives null. */

@@ -76,7 +76,9 @@ class UpdateIT extends GatewayTest {
 
         assertThat(body(response).get("data").get("status").asString()).isEqualTo("skipped");
         assertThat(body(response).get("data").get("retryScheduled").asBoolean()).isTrue();
-        assertThat(callsWhenAnswered).as("answered without waiting for the retries").isLessThan(4);
+        assertThat(callsWhenAnswered)
+                .as("answered without waiting for the retries")
+                .isLessThan(4);
         // Retries every 200 ms in this test, at most 3 of them, then it gives up.
         await().atMost(Duration.ofSeconds(5)).until(() -> upstream.hits("/book/update") == 4);
         await().during(Duration.ofMillis(600))

@@ -97,7 +97,7 @@ class RedisOutageIT extends GatewayTest {
     private static boolean redisHas(String key) {
         RedisClient client = RedisClient.create("redis://127.0.0.1:" + REDIS_PORT);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            return connection.sync().exists(RedisCacheStore.PREFIX + key) == 1;
+            return connection.sync().exists("nutsgate:upstream:" + key) == 1;
         } catch (RuntimeException e) {
             return false;
         } finally {
