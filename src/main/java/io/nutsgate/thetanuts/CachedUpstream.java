@@ -230,7 +230,7 @@ public class CachedUpstream {
                     resource.endpoint() + " keeps failing; not called again for a few seconds (circuit open)");
         } catch (UpstreamException e) {
             health.failed(resource.endpoint(), e);
-            log.warn("{} failed: {}", resource.endpoint(), e.getMessage());
+            log.debug("{} failed: {}", resource.endpoint(), e.getMessage()); // UpstreamClient logs it, rate-limited
             throw e;
         }
         T value;
@@ -238,7 +238,7 @@ public class CachedUpstream {
             value = parse(resource, body);
         } catch (UpstreamException e) {
             health.failed(resource.endpoint(), e);
-            log.warn("{} failed: {}", resource.endpoint(), e.getMessage());
+            log.debug("{} failed: {}", resource.endpoint(), e.getMessage()); // UpstreamClient logs it, rate-limited
             throw e;
         }
         long now = clock.millis();
