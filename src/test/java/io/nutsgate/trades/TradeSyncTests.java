@@ -42,7 +42,7 @@ class TradeSyncTests {
             call.<Runnable>getArgument(1).run();
             return true;
         });
-        sync = new TradeSync(source, trades, runLock, transaction, properties, new MutableClock());
+        sync = new TradeSync(source, trades, runLock, transaction, properties, new MutableClock(), event -> {});
         sync.start();
         return sync;
     }
