@@ -69,6 +69,7 @@ public class CachedUpstream {
     private final Duration waitLimit;
     private final MeterRegistry meters;
     private final ConcurrentHashMap<String, CompletableFuture<Fetched<?>>> inflight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> evictedAt = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
     private final Cache<String, Held> local = Caffeine.newBuilder()
             .maximumSize(10_000)
@@ -130,8 +131,13 @@ public class CachedUpstream {
         return local.getIfPresent(key) != null || store.get(key).isPresent();
     }
 
-    /** Drops a stored value from both levels, so the next read goes upstream with nothing to fall back on. */
+    /**
+     * Drops a stored value from both levels, so the next read goes upstream with nothing to fall back on; a fetch
+     * already under way for the key is not stored when it ends (it started before the eviction).
+     */
     public void evict(String key) {
+        evictedAt.put(key, System.nanoTime());
+        inflight.remove(key);
         store.evict(key);
         local.invalidate(key);
     }
@@ -221,6 +227,7 @@ public class CachedUpstream {
 
     private <T> Fetched<T> fetchAndStore(Resource<T> resource) {
         CircuitBreaker breaker = breakers.upstream(resource.endpoint());
+        long started = System.nanoTime();
         byte[] body;
         try {
             body = breaker.executeSupplier(() -> client.get(resource.endpoint(), resource.uri()));
@@ -242,6 +249,10 @@ public class CachedUpstream {
             throw e;
         }
         long now = clock.millis();
+        Long evicted = evictedAt.get(resource.key());
+        if (evicted != null && evicted - started > 0) {
+            return new Fetched<>(value, now, false); // evicted meanwhile: answer, but keep nothing
+        }
         store.put(resource.key(), new StoredBody(body, now), resource.ttl().plus(maxStale));
         hold(resource, value, now);
         health.succeeded(resource.endpoint());
