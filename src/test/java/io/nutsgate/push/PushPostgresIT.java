@@ -8,6 +8,7 @@ import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.SocketIoTestClient;
 import io.nutsgate.support.TestDatabase;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +24,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -117,13 +121,60 @@ class PushPostgresIT {
         }
     }
 
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void shouldKeepPushingLocallyAndAnsweringWhenTheDatabaseIsLost(CapturedOutput output) throws Exception {
+        String wallet = "0x00000000000000000000000000000000000000d4";
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("unix_socket_directories", "")
+                .start();
+        ConfigurableApplicationContext c = null;
+        try {
+            c = start("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres?user=postgres", "public");
+            try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(c))) {
+                client.awaitConnected();
+                assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, wallet)
+                                .path("ok")
+                                .asBoolean())
+                        .isTrue();
+                postgres.close(); // stops the server: pool, NOTIFY and the listening connection all fail
+
+                PushBus bus = c.getBean(PushBus.class);
+                for (int i = 0; i < 3; i++) {
+                    bus.publish(new PushMessage(PushMessage.positionsRoom(wallet), "trade:new", "{\"seq\":" + i + "}"));
+                }
+
+                assertThat(client.awaitEvents(PushMessage.TRADE_NEW, 3, WAIT))
+                        .extracting(t -> t.path("seq").asInt())
+                        .containsExactly(0, 1, 2);
+                HttpResponse<String> config = get(c, "/nuts/config");
+                assertThat(config.statusCode()).isEqualTo(200);
+                ConfigurableApplicationContext app = c;
+                await().atMost(WAIT).until(() -> busFailures(app) >= 3);
+            }
+            assertThat(output.getAll().lines().filter(l -> l.contains("push fan-out (NOTIFY) failed")))
+                    .hasSize(1);
+            assertThat(output.getAll().lines().filter(l -> l.contains("push fan-out (LISTEN) failed")))
+                    .hasSizeLessThanOrEqualTo(1);
+        } finally {
+            if (c != null) c.close();
+            postgres.close();
+        }
+    }
+
     // ---- helpers ----
 
     private static ConfigurableApplicationContext start() {
+        return start(TestDatabase.LOCAL_URL + "&currentSchema=" + schema, schema);
+    }
+
+    private static ConfigurableApplicationContext start(String databaseUrl, String schema) {
         return new SpringApplicationBuilder(NutsgateApplication.class)
                 .run(
                         "--server.port=0",
-                        "--DATABASE_URL=" + TestDatabase.LOCAL_URL + "&currentSchema=" + schema,
+                        "--DATABASE_URL=" + databaseUrl,
+                        "--spring.datasource.hikari.maximum-pool-size=3",
                         "--spring.flyway.schemas=" + schema,
                         "--nuts.orders-url=" + upstream.ordersUrl(),
                         "--nuts.indexer-url=" + upstream.indexerUrl(),
@@ -148,6 +199,25 @@ class PushPostgresIT {
     private static String base(ConfigurableApplicationContext app) {
         return "http://127.0.0.1:"
                 + ((WebServerApplicationContext) app).getWebServer().getPort();
+    }
+
+    private static double busFailures(ConfigurableApplicationContext app) throws Exception {
+        return get(app, "/actuator/prometheus")
+                .body()
+                .lines()
+                .filter(l -> l.startsWith("nuts_push_bus_failures_total "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
+                .findFirst()
+                .orElse(0);
+    }
+
+    private static HttpResponse<String> get(ConfigurableApplicationContext app, String path)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base(app) + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(ConfigurableApplicationContext app, String path, String body)
