@@ -6,7 +6,7 @@
 // and prints one JSON line per thing that happened:
 //   {"type":"connect","id":…,"transport":"polling"|"websocket"}  {"type":"upgrade","transport":"websocket"}
 //   {"type":"event","event":…,"args":[…]}  {"type":"ack","ref":…,"args":[…]}  {"type":"ackTimeout","ref":…}
-//   {"type":"connect_error","message":…}  {"type":"disconnect","reason":…}
+//   {"type":"connect_error","message":…,"description":…}  (description: e.g. the refused handshake's HTTP status)  {"type":"disconnect","reason":…}
 const { io } = require('socket.io-client');
 const readline = require('readline');
 
@@ -22,7 +22,10 @@ socket.on('connect', () => {
   print({ type: 'connect', id: socket.id, transport: socket.io.engine.transport.name });
   socket.io.engine.on('upgrade', (t) => print({ type: 'upgrade', transport: t.name }));
 });
-socket.on('connect_error', (e) => print({ type: 'connect_error', message: e.message }));
+socket.on('connect_error', (e) => {
+  const d = e.description;
+  print({ type: 'connect_error', message: e.message, description: String((d && d.message) || d || '') });
+});
 socket.on('disconnect', (reason) => print({ type: 'disconnect', reason }));
 socket.onAny((event, ...args) => print({ type: 'event', event, args }));
 

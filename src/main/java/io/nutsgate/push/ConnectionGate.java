@@ -49,6 +49,10 @@ final class ConnectionGate {
         socket.on("close", args -> open.decrementAndGet());
     }
 
+    int max() {
+        return max;
+    }
+
     int open() {
         return open.get();
     }
