@@ -1,5 +1,5 @@
 // A Socket.IO client for the tests: the official socket.io-client, used as a frontend would use it.
-//   node client.js <baseUrl> [websocket] [token]
+//   node client.js <baseUrl> [default|websocket|polling] [token]
 // Reads one JSON command per line on stdin:
 //   {"emit": "<event>", "args": [...], "ack": "<ref>"}      ack optional; "bigString": n replaces args by one n-char string
 //   {"close": true}
@@ -13,6 +13,7 @@ const readline = require('readline');
 const [url, transport, token] = process.argv.slice(2);
 const options = { reconnection: false };
 if (transport === 'websocket') options.transports = ['websocket'];
+if (transport === 'polling') options.transports = ['polling'];
 if (token) options.auth = { token };
 const socket = io(url, options);
 

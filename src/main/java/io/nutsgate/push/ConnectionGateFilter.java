@@ -2,6 +2,7 @@ package io.nutsgate.push;
 
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.system.JsonErrors;
+import io.socket.engineio.server.utils.ParseQS;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,7 +29,7 @@ final class ConnectionGateFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getParameter("sid") == null && !gate.admit(java.util.Map.of(), java.util.Map.of())) {
+        if (!hasSession(request) && !gate.admit(java.util.Map.of(), java.util.Map.of())) {
             response.setHeader("Retry-After", "5");
             JsonErrors.write(
                     response,
@@ -37,5 +38,11 @@ final class ConnectionGateFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /** From the query string only: reading parameters could consume a form body. */
+    private static boolean hasSession(HttpServletRequest request) {
+        String query = request.getQueryString();
+        return query != null && ParseQS.decode(query).containsKey("sid");
     }
 }
