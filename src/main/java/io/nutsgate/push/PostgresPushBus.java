@@ -230,8 +230,8 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
                 if (!running) {
                     return;
                 }
-                metrics.busFailure();
                 if (listenFailing.compareAndSet(false, true)) {
+                    metrics.busFailure(); // once per outage, not per retry
                     log.warn(
                             "PostgreSQL push fan-out (LISTEN) failed, pushes from other instances are missed until it"
                                     + " recovers (retrying every {} ms): {}",
