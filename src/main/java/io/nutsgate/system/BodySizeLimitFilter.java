@@ -16,7 +16,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses request bodies over 64 KB, whether announced by Content-Length or streamed chunked, so a client
- * cannot make the service buffer an unbounded body.
+ * cannot make the service buffer an unbounded body. Socket.IO's long-polling requests ({@code /socket.io/}) are
+ * bounded by the push side instead, by {@code NUTS_PUSH_MAX_MESSAGE} as over WebSocket.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -28,6 +29,11 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
         BodyTooLargeException() {
             super("request body exceeds " + MAX_BODY_BYTES / 1024 + " KB");
         }
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return request.getRequestURI().startsWith(request.getContextPath() + "/socket.io/");
     }
 
     @Override
