@@ -47,7 +47,11 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                     "spring.flyway.schemas",
                     schema,
                     "spring.datasource.hikari.minimum-idle",
-                    "1");
+                    "1",
+                    "spring.datasource.hikari.maximum-pool-size",
+                    "5",
+                    "spring.datasource.hikari.idle-timeout",
+                    "10000");
             context.addApplicationListener(event -> {
                 if (event instanceof ContextClosedEvent) {
                     dropSchema(schema);
