@@ -4,10 +4,13 @@ import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
 import jakarta.validation.ConstraintViolationException;
+import java.net.SocketTimeoutException;
 import java.util.stream.Collectors;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
@@ -31,6 +34,7 @@ class ApiExceptionHandler {
     ResponseEntity<ApiResponse<Void>> api(ApiException e) {
         if (e instanceof ClientRateLimiter.RateLimitedException limited) {
             return ResponseEntity.status(e.code().status())
+                    .contentType(MediaType.APPLICATION_JSON)
                     .header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()))
                     .body(ApiResponse.error(e.code(), e.getMessage()));
         }
@@ -42,6 +46,16 @@ class ApiExceptionHandler {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BodySizeLimitFilter.BodyTooLargeException tooLarge) {
                 return respond(ErrorCode.INVALID_BODY, tooLarge.getMessage());
+            }
+            if (t instanceof BodySizeLimitFilter.BodyTimeoutException timeout) {
+                RateLimitedLog.REJECTED.info("timeout", "a request body trickled in past the body timeout");
+                return respond(ErrorCode.REQUEST_TIMEOUT, timeout.getMessage());
+            }
+            if (t instanceof SocketTimeoutException) {
+                RateLimitedLog.REJECTED.info("timeout", "a request body stalled past the read timeout");
+                return respond(
+                        ErrorCode.REQUEST_TIMEOUT,
+                        "the request body stalled (NUTS_HTTP_READ_TIMEOUT); send the whole body at once");
             }
             if (t instanceof ApiException api) {
                 return respond(api.code(), api.getMessage());
@@ -87,18 +101,26 @@ class ApiExceptionHandler {
         }
         return ResponseEntity.status(ErrorCode.METHOD_NOT_ALLOWED.status())
                 .headers(headers)
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(ApiResponse.error(
                         ErrorCode.METHOD_NOT_ALLOWED, "method " + e.getMethod() + " is not allowed here"));
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<ApiResponse<Void>> mediaType(HttpMediaTypeNotSupportedException e) {
-        return respond(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+        return respond(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type: send the body as application/json");
     }
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     ResponseEntity<ApiResponse<Void>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
-        return respond(ErrorCode.INVALID_PARAMETER, "this endpoint answers application/json only");
+        return respond(ErrorCode.NOT_ACCEPTABLE, "Accept: this endpoint answers application/json only");
+    }
+
+    /** Tomcat's own query parsing (e.g. more parameters than it allows); bad escapes are refused earlier. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ApiResponse<Void>> invalidQuery(InvalidParameterException e) {
+        RateLimitedLog.REJECTED.info("query", "refused a query string Tomcat could not parse");
+        return respond(ErrorCode.INVALID_PARAMETER, "query string: too many or malformed parameters");
     }
 
     @ExceptionHandler(Exception.class)
@@ -107,7 +129,10 @@ class ApiExceptionHandler {
         return respond(ErrorCode.INTERNAL_ERROR, "internal error; quote the X-Request-Id when reporting it");
     }
 
+    /** Always JSON: an error answer is the envelope whatever the request's {@code Accept} asked for. */
     static ResponseEntity<ApiResponse<Void>> respond(ErrorCode code, String message) {
-        return ResponseEntity.status(code.status()).body(ApiResponse.error(code, message));
+        return ResponseEntity.status(code.status())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(ApiResponse.error(code, message));
     }
 }
