@@ -69,7 +69,7 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
         @Override
         public ServletInputStream getInputStream() throws IOException {
             if (limited == null) {
-                limited = new LimitedStream(super.getInputStream(), timeout);
+                limited = new LimitedStream(super.getInputStream(), timeout, (HttpServletRequest) getRequest());
             }
             return limited;
         }
@@ -78,12 +78,14 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
     private static final class LimitedStream extends ServletInputStream {
         private final ServletInputStream in;
         private final Duration timeout;
+        private final HttpServletRequest request;
         private long read;
         private long startedNanos;
 
-        LimitedStream(ServletInputStream in, Duration timeout) {
+        LimitedStream(ServletInputStream in, Duration timeout, HttpServletRequest request) {
             this.in = in;
             this.timeout = timeout;
+            this.request = request;
         }
 
         @Override
@@ -118,6 +120,7 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
                 throw new BodyTooLargeException();
             }
             if (System.nanoTime() - startedNanos > timeout.toNanos()) {
+                AbandonedBodyValve.abandon(request);
                 throw new BodyTimeoutException(timeout);
             }
         }

@@ -20,6 +20,7 @@ import org.springframework.core.Ordered;
 class ServerConfiguration {
 
     static final int MAX_SWALLOW_BYTES = BodySizeLimitFilter.MAX_BODY_BYTES;
+    static final int ACCEPT_QUEUE = 1024;
 
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> hostileClientLimits(NutsProperties properties) {
@@ -39,9 +40,12 @@ class ServerConfiguration {
                     protocol.setKeepAliveTimeout((int) http.keepAliveTimeout().toMillis());
                     protocol.setMaxConnections(http.maxConnections());
                     protocol.setMaxSwallowSize(MAX_SWALLOW_BYTES);
+                    // A burst of new connections waits in the kernel's queue instead of being dropped and retried.
+                    protocol.setAcceptCount(ACCEPT_QUEUE);
                 }
             });
             factory.addContextCustomizers(context -> {
+                context.getPipeline().addValve(new AbandonedBodyValve());
                 if (context.getParent() instanceof StandardHost host) {
                     for (Valve valve : host.getPipeline().getValves()) {
                         if (valve instanceof ErrorReportValve) {
