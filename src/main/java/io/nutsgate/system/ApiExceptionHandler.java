@@ -32,7 +32,7 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiResponse<Void>> api(ApiException e) {
-        if (e instanceof ClientRateLimiter.RateLimitedException limited) {
+        if (e instanceof RateLimiter.RateLimitedException limited) {
             return ResponseEntity.status(e.code().status())
                     .contentType(MediaType.APPLICATION_JSON)
                     .header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()))
