@@ -31,8 +31,10 @@ import tools.jackson.databind.node.ObjectNode;
  * transaction under a per-wallet lock and upsert on (entry tx hash, option address), so syncs racing on one wallet,
  * on one instance or several, leave exactly one row per trade.
  *
- * <p>Runs every {@code nuts.trades.sync-interval} for the wallets seen within {@code active-window}, and
- * {@code after-update-delay} after a wallet signs in or asks for {@code POST /nuts/update}.
+ * <p>Runs every {@code nuts.trades.sync-interval} for the wallets followed within {@code active-window}, and
+ * {@code after-update-delay} after a wallet signs in or asks for {@code POST /nuts/update}. Only signed-in wallets
+ * and wallets found with trades through our referrer are followed: anyone can post any address to
+ * {@code /nuts/update}, and that must not make us poll the indexer for it for 30 days.
  */
 @Component
 class TradeSync implements SmartLifecycle {
@@ -97,6 +99,9 @@ class TradeSync implements SmartLifecycle {
                 rows += trades.upsert(fill, now);
             }
             trades.refreshTotals(address, now);
+            if (!fills.isEmpty()) {
+                trades.markSeen(address, now); // it trades through us: follow it
+            }
             trades.markSynced(address, now);
             return rows;
         });
@@ -128,9 +133,14 @@ class TradeSync implements SmartLifecycle {
         }
     }
 
-    /** Marks the wallet active and syncs it after {@code delay}; requests for a wallet already waiting merge. */
-    void requestSync(String address, Duration delay) {
-        trades.markSeen(address, clock.instant());
+    /**
+     * Syncs the wallet after {@code delay}, and with {@code follow} marks it active for the scheduled sync;
+     * requests for a wallet already waiting merge.
+     */
+    void requestSync(String address, Duration delay, boolean follow) {
+        if (follow) {
+            trades.markSeen(address, clock.instant());
+        }
         ScheduledExecutorService executor = requested;
         if (executor == null || !properties.trades().syncOnEvents() || !pending.add(address)) {
             return;
@@ -146,13 +156,14 @@ class TradeSync implements SmartLifecycle {
 
     @EventListener
     void onSignedIn(WalletSignedInEvent event) {
-        requestSync(event.address(), Duration.ZERO);
+        requestSync(event.address(), Duration.ZERO, true);
     }
 
     @EventListener
     void onRefreshRequested(PositionsRefreshRequestedEvent event) {
+        // Followed only if this sync finds trades through our referrer (see sync).
         requestSync(
-                event.address().toLowerCase(Locale.ROOT), properties.trades().afterUpdateDelay());
+                event.address().toLowerCase(Locale.ROOT), properties.trades().afterUpdateDelay(), false);
     }
 
     private boolean syncQuietly(String address) {

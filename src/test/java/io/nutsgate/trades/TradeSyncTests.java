@@ -8,7 +8,6 @@ import static org.mockito.Mockito.after;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
-import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -78,20 +77,19 @@ class TradeSyncTests {
         sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
         sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
 
-        verify(trades, times(2)).markSeen(eq(WALLET), any());
         verify(source, after(100).never()).openPositions(WALLET);
         verify(source, timeout(2000).times(1)).openPositions(WALLET);
         verify(source, after(300).times(1)).history(WALLET);
     }
 
     @Test
-    void shouldOnlyMarkTheWalletSeenWhenEventSyncIsOff() {
+    void shouldNeitherSyncNorFollowAnUpdatedWalletWhenEventSyncIsOff() {
         start(Map.of("nuts.trades.sync-on-events", "false", "nuts.trades.after-update-delay", "0s"));
 
         sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
 
-        verify(trades).markSeen(eq(WALLET), any());
         verify(source, after(300).never()).openPositions(any());
+        verify(trades, never()).markSeen(any(), any());
     }
 
     @Test
