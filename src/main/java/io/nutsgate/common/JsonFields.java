@@ -11,21 +11,28 @@ import tools.jackson.databind.JsonNode;
  */
 public final class JsonFields {
 
-    private static final Pattern UNSIGNED = Pattern.compile("^\\d{1,78}$");
+    private static final Pattern INTEGER = Pattern.compile("^-?\\d{1,80}$");
     private static final Pattern HEX = Pattern.compile("^0x([0-9a-fA-F]{2})*$");
 
     private JsonFields() {}
 
-    /** A non-negative integer given as a JSON integer or a decimal-digit string (at most 78 digits: uint256). */
+    /** A uint256: a non-negative integer up to 2^256−1 given as a JSON integer or a decimal-digit string. */
     public static Optional<BigInteger> unsigned(JsonNode node) {
+        return integer(node).filter(v -> v.signum() >= 0 && v.bitLength() <= 256);
+    }
+
+    /**
+     * Any integer, negative or beyond uint256 included, given as a JSON integer or a decimal-digit string (at most
+     * 80 digits); empty for anything else. Lets a caller tell a value out of range from one that is not a number.
+     */
+    public static Optional<BigInteger> integer(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return Optional.empty();
         }
         if (node.isIntegralNumber()) {
-            BigInteger value = node.bigIntegerValue();
-            return value.signum() >= 0 ? Optional.of(value) : Optional.empty();
+            return Optional.of(node.bigIntegerValue());
         }
-        if (node.isString() && UNSIGNED.matcher(node.asString()).matches()) {
+        if (node.isString() && INTEGER.matcher(node.asString()).matches()) {
             return Optional.of(new BigInteger(node.asString()));
         }
         return Optional.empty();

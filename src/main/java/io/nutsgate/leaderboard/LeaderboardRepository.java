@@ -149,8 +149,11 @@ class LeaderboardRepository {
         String aggregate = "INSERT INTO referrer_daily (day, underlying, product, collateral_token, collateral_symbol,"
                 + " collateral_decimals, trades, volume, fees)"
                 + " SELECT (created_at AT TIME ZONE 'UTC')::date, underlying, product, collateral_token,"
-                + " max(collateral_symbol), max(collateral_decimals), count(*), sum(premium), sum(fee) FROM trades";
-        String group = " GROUP BY 1, underlying, product, collateral_token";
+                + " max(collateral_symbol), max(collateral_decimals), count(*), sum(premium), sum(fee) FROM trades t";
+        // One row per fill: when its buyer and seller are both followed wallets a fill has two trades rows.
+        String group = " AND (side = 'BUYER' OR NOT EXISTS (SELECT 1 FROM trades b WHERE b.entry_tx_hash ="
+                + " t.entry_tx_hash AND b.option_address = t.option_address AND b.side = 'BUYER'))"
+                + " GROUP BY 1, underlying, product, collateral_token";
         List<LocalDate> days = changedSince
                 .map(since -> jdbc.sql("SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date AS day FROM trades"
                                 + " WHERE updated_at >= :since ORDER BY day")
@@ -161,7 +164,7 @@ class LeaderboardRepository {
         if (days == null || days.size() > MAX_DAYS_ONE_BY_ONE) {
             // First refresh, or a backfill: one pass over all trades is cheaper than many day by day.
             jdbc.sql("DELETE FROM referrer_daily").update();
-            jdbc.sql(aggregate + group).update();
+            jdbc.sql(aggregate + " WHERE true" + group).update();
             return;
         }
         for (LocalDate day : days) {

@@ -21,6 +21,12 @@ import java.util.TreeSet;
  * exactly and floored once. Inverse products (INVERSE_CALL, INVERSE_CALL_SPREAD) are collateralised and paid
  * in the underlying: {@code g(S) × N / S}.
  *
+ * <h2>Strike order</h2>
+ *
+ * Spreads, flies and condors are accepted ascending or descending (put structures come descending in real feeds
+ * and positions, REFERENCE §4.1a) and give the same numbers either way: the formulas read a sorted copy
+ * ({@link #ascending}). IRON_CONDOR is positional ({@code [putLower, putUpper, callLower, callUpper]}).
+ *
  * <h2>What is refused</h2>
  *
  * <ul>
@@ -58,11 +64,23 @@ public final class OptionMath {
     // strike shapes
 
     /**
-     * Checks a strike vector against the product's shape: count, positive, strictly increasing, equidistant
+     * Checks a strike vector against the product's shape: count, positive, strictly monotonic, equidistant
      * butterflies, equal condor wings, non-overlapping iron condor ({@code K1<K2 ≤ K3<K4}; asymmetric wings
-     * allowed). Throws {@code INVALID_STRIKES}; RANGER throws {@code PRODUCT_UNSUPPORTED}.
+     * allowed). Spreads, flies and condors may come ascending or descending (real feeds quote put structures
+     * descending, REFERENCE §4.1a); IRON_CONDOR is positional and must be ascending. Throws {@code
+     * INVALID_STRIKES}; RANGER throws {@code PRODUCT_UNSUPPORTED}.
      */
     public static void validateStrikes(Product product, List<BigInteger> strikes) {
+        ascending(product, strikes);
+    }
+
+    /**
+     * The strikes as the formulas read them, after {@link #validateStrikes}: spreads, flies and condors sorted
+     * ascending (a sorted copy: the caller's list, which may be part of a signed order, is never touched),
+     * vanillas and iron condors as given. Every method of this class reads strikes through here, so {@code [a, b]}
+     * and {@code [b, a]} give the same numbers.
+     */
+    public static List<BigInteger> ascending(Product product, List<BigInteger> strikes) {
         refuseRanger(product);
         if (strikes == null || strikes.size() != product.strikeCount()) {
             throw invalidStrikes(product + " takes " + product.strikeCount() + " strike(s), got "
@@ -81,26 +99,30 @@ public final class OptionMath {
             if (k2.compareTo(k3) > 0) {
                 throw invalidStrikes("iron condor spreads overlap: putUpper must be ≤ callLower");
             }
-            return;
+            return List.copyOf(strikes);
         }
-        for (int i = 1; i < strikes.size(); i++) {
-            if (strikes.get(i - 1).compareTo(strikes.get(i)) >= 0) {
-                throw invalidStrikes("strikes must be strictly increasing");
+        List<BigInteger> k = strikes.size() > 1 && strikes.get(0).compareTo(strikes.get(1)) > 0
+                ? List.copyOf(strikes).reversed()
+                : List.copyOf(strikes);
+        for (int i = 1; i < k.size(); i++) {
+            if (k.get(i - 1).compareTo(k.get(i)) >= 0) {
+                throw invalidStrikes("strikes must be strictly increasing or strictly decreasing");
             }
         }
         switch (product.structure()) {
             case BUTTERFLY -> {
-                if (!width(strikes, 0).equals(width(strikes, 1))) {
+                if (!width(k, 0).equals(width(k, 1))) {
                     throw invalidStrikes("butterfly strikes must be equidistant");
                 }
             }
             case CONDOR -> {
-                if (!width(strikes, 0).equals(width(strikes, 2))) {
+                if (!width(k, 0).equals(width(k, 2))) {
                     throw invalidStrikes("condor wings must be equal: K2−K1 must equal K4−K3");
                 }
             }
             default -> {}
         }
+        return k;
     }
 
     /**
@@ -108,10 +130,10 @@ public final class OptionMath {
      * its cap starts). A chart that contains these points draws every kink exactly.
      */
     public static List<BigInteger> kinks(Product product, List<BigInteger> strikes) {
-        validateStrikes(product, strikes);
-        TreeSet<BigInteger> points = new TreeSet<>(strikes);
+        List<BigInteger> k = ascending(product, strikes);
+        TreeSet<BigInteger> points = new TreeSet<>(k);
         if (product == Product.LINEAR_CALL) {
-            points.add(strikes.get(0).multiply(TWO));
+            points.add(k.get(0).multiply(TWO));
         }
         return List.copyOf(points);
     }
@@ -124,15 +146,14 @@ public final class OptionMath {
      * products, {@code N} for INVERSE_CALL and PHYSICAL_CALL, {@code N × (K2−K1) / K2} for INVERSE_CALL_SPREAD.
      */
     public static BigInteger collateral(Position position) {
-        validate(position);
-        return collateral(position.product(), position.strikes(), position.contracts());
+        return collateral(position.product(), validate(position), position.contracts());
     }
 
     /** The buyer's payout at settlement price {@code settlement} (8 dp), in collateral base units. */
     public static BigInteger payout(Position position, BigInteger settlement) {
-        validatePayoff(position);
+        List<BigInteger> k = validatePayoff(position);
         requireNonNegative(settlement, "settlement price");
-        return payoutUnchecked(position.product(), position.strikes(), position.contracts(), settlement);
+        return payoutUnchecked(position.product(), k, position.contracts(), settlement);
     }
 
     /** Collateral returned to the seller at {@code settlement}: {@code collateral − payout}. */
@@ -143,7 +164,7 @@ public final class OptionMath {
     /** Payout and seller return at {@code settlement}; they add up to the collateral exactly. */
     public static Settlement settle(Position position, BigInteger settlement) {
         BigInteger payout = payout(position, settlement);
-        BigInteger collateral = collateral(position.product(), position.strikes(), position.contracts());
+        BigInteger collateral = collateral(position.product(), validate(position), position.contracts());
         return new Settlement(collateral, payout, collateral.subtract(payout));
     }
 
@@ -152,8 +173,7 @@ public final class OptionMath {
      * and at {@code S = K2} for INVERSE_CALL_SPREAD; only approached as {@code S → ∞} for INVERSE_CALL.
      */
     public static BigInteger maxPayout(Position position) {
-        validatePayoff(position);
-        return collateral(position.product(), position.strikes(), position.contracts());
+        return collateral(position.product(), validatePayoff(position), position.contracts());
     }
 
     /**
@@ -163,12 +183,12 @@ public final class OptionMath {
      * the premium is not included.
      */
     public static BigInteger maxLoss(Position position, Side side, BigInteger premium) {
-        validatePayoff(position);
+        List<BigInteger> k = validatePayoff(position);
         requireNonNegative(premium, "premium");
         if (side == Side.BUYER) {
             return premium;
         }
-        BigInteger collateral = collateral(position.product(), position.strikes(), position.contracts());
+        BigInteger collateral = collateral(position.product(), k, position.contracts());
         return collateral.subtract(premium).max(BigInteger.ZERO);
     }
 
@@ -192,13 +212,12 @@ public final class OptionMath {
      * returned.
      */
     public static List<BigInteger> breakevens(Position position, BigInteger premium) {
-        validatePayoff(position);
+        List<BigInteger> k = validatePayoff(position);
         requireNonNegative(premium, "premium");
         BigInteger n = position.contracts();
         if (n.signum() == 0) {
             return List.of();
         }
-        List<BigInteger> k = position.strikes();
         TreeSet<BigInteger> roots = new TreeSet<>();
         switch (position.product()) {
             case INVERSE_CALL -> {
@@ -236,7 +255,7 @@ public final class OptionMath {
      */
     public static List<CurvePoint> payoffCurve(
             Position position, BigInteger premium, BigInteger from, BigInteger to, int points) {
-        validatePayoff(position);
+        List<BigInteger> k = validatePayoff(position);
         requireNonNegative(premium, "premium");
         requireNonNegative(from, "from");
         if (to == null || to.compareTo(from) <= 0) {
@@ -245,8 +264,8 @@ public final class OptionMath {
         if (points < 2 || points > MAX_CURVE_POINTS) {
             throw new ApiException(ErrorCode.INVALID_PARAMETER, "points must be between 2 and " + MAX_CURVE_POINTS);
         }
-        List<BigInteger> kinks = kinks(position.product(), position.strikes()).stream()
-                .filter(k -> k.compareTo(from) >= 0 && k.compareTo(to) <= 0)
+        List<BigInteger> kinks = kinks(position.product(), k).stream()
+                .filter(x -> x.compareTo(from) >= 0 && x.compareTo(to) <= 0)
                 .toList();
         int grid = Math.max(2, points - kinks.size());
         TreeSet<BigInteger> prices = new TreeSet<>(kinks);
@@ -256,7 +275,7 @@ public final class OptionMath {
         }
         List<CurvePoint> curve = new ArrayList<>(prices.size());
         for (BigInteger s : prices) {
-            BigInteger payout = payoutUnchecked(position.product(), position.strikes(), position.contracts(), s);
+            BigInteger payout = payoutUnchecked(position.product(), k, position.contracts(), s);
             curve.add(new CurvePoint(s, payout, payout.subtract(premium)));
         }
         return curve;
@@ -276,15 +295,15 @@ public final class OptionMath {
      */
     public static BigInteger maxContracts(
             Product product, List<BigInteger> strikes, boolean makerIsLong, BigInteger price, BigInteger budget) {
-        validateStrikes(product, strikes);
+        List<BigInteger> k = ascending(product, strikes);
         requireNonNegative(budget, "budget");
         if (makerIsLong) {
             return contractsForPremium(budget, price);
         }
         return switch (product) {
             case INVERSE_CALL, PHYSICAL_CALL -> budget;
-            case INVERSE_CALL_SPREAD -> floorDiv(budget.multiply(strikes.get(1)), width(strikes, 0));
-            default -> floorDiv(budget.multiply(PRICE_SCALE), collateralPerContract(product, strikes));
+            case INVERSE_CALL_SPREAD -> floorDiv(budget.multiply(k.get(1)), width(k, 0));
+            default -> floorDiv(budget.multiply(PRICE_SCALE), collateralPerContract(product, k));
         };
     }
 
@@ -332,19 +351,22 @@ public final class OptionMath {
     // ---------------------------------------------------------------------------------------------
     // internals
 
-    private static void validate(Position position) {
-        validateStrikes(position.product(), position.strikes());
+    /** Checks the position and returns its strikes ascending (see {@link #ascending}). */
+    private static List<BigInteger> validate(Position position) {
+        List<BigInteger> k = ascending(position.product(), position.strikes());
         requireNonNegative(position.contracts(), "contracts");
+        return k;
     }
 
-    private static void validatePayoff(Position position) {
-        validate(position);
+    private static List<BigInteger> validatePayoff(Position position) {
+        List<BigInteger> k = validate(position);
         if (position.product().physicallySettled()) {
             throw new ApiException(
                     ErrorCode.PRODUCT_UNSUPPORTED,
                     position.product() + " settles by delivering tokens at the strike; only its collateral and"
                             + " sizing are computed");
         }
+        return k;
     }
 
     private static BigInteger collateral(Product product, List<BigInteger> strikes, BigInteger n) {

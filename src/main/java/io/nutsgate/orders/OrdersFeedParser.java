@@ -26,7 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns the feed's body into {@link OrdersFeed}. A body without an orders array is a bad response; a single
- * malformed or non-allowlisted order is dropped and counted in {@code nuts.orders.rejected} by reason.
+ * malformed or non-allowlisted order is dropped and counted in {@code nuts.orders.rejected} by reason:
+ * {@code malformed}, {@code out_of_range} (a strike, price or budget negative or above 2^256−1),
+ * {@code num_contracts} (negative or not an integer), {@code option_book}, {@code chain}, {@code implementation},
+ * {@code price_feed}, {@code collateral}, {@code strikes} (count, zero, shape) and {@code price} (zero). Strikes
+ * are kept in the order the feed gives them (put structures come descending, REFERENCE §4.1a).
  */
 class OrdersFeedParser {
 
@@ -100,9 +104,17 @@ class OrdersFeedParser {
         String feedAddress = required(JsonFields.address(o.get("priceFeed")));
         String implementation = required(JsonFields.address(o.get("implementation")));
         boolean isLong = required(JsonFields.bool(o.get("isLong")));
-        BigInteger maxCollateral = required(JsonFields.unsigned(o.get("maxCollateralUsable")));
+        BigInteger maxCollateral = uint256(o.get("maxCollateralUsable"));
         long expiry = required(JsonFields.seconds(o.get("expiry")));
-        BigInteger price = required(JsonFields.unsigned(o.get("price")));
+        BigInteger price = uint256(o.get("price"));
+        if (o.hasNonNull("numContracts")) {
+            // not signed and "0" in the feed, but a negative or fractional count is not an order we can pass on
+            JsonNode n = o.get("numContracts");
+            if (JsonFields.integer(n).filter(v -> v.signum() >= 0).isEmpty()) {
+                throw new Rejected("num_contracts");
+            }
+            uint256(n);
+        }
         String extra = o.hasNonNull("extraOptionData") ? required(JsonFields.hex(o.get("extraOptionData"))) : "0x";
         JsonNode strikeNodes = o.get("strikes");
         if (strikeNodes == null || !strikeNodes.isArray() || strikeNodes.isEmpty()) {
@@ -110,14 +122,14 @@ class OrdersFeedParser {
         }
         List<BigInteger> strikes = new ArrayList<>();
         for (JsonNode s : strikeNodes) {
-            strikes.add(required(JsonFields.unsigned(s)));
+            strikes.add(uint256(s));
         }
 
         Product product = deployment.product(implementation).orElseThrow(() -> new Rejected("implementation"));
         Deployment.PriceFeed feed = deployment.priceFeed(feedAddress).orElseThrow(() -> new Rejected("price_feed"));
         Deployment.Token collateral = deployment.token(collateralAddress).orElseThrow(() -> new Rejected("collateral"));
-        if (strikes.size() != product.strikeCount()) {
-            throw new Rejected("strikes");
+        if (strikes.size() != product.strikeCount() || strikes.stream().anyMatch(k -> k.signum() == 0)) {
+            throw new Rejected("strikes"); // wrong count or a zero strike, RANGER included
         }
         if (product != Product.RANGER) {
             try {
@@ -177,6 +189,15 @@ class OrdersFeedParser {
             }
         }
         return spots;
+    }
+
+    /** A uint256 field: not an integer is malformed; negative or above 2^256−1 is out of range. */
+    private static BigInteger uint256(JsonNode node) {
+        BigInteger value = required(JsonFields.integer(node));
+        if (value.signum() < 0 || value.bitLength() > 256) {
+            throw new Rejected("out_of_range");
+        }
+        return value;
     }
 
     private static <T> T required(Optional<T> value) {

@@ -114,13 +114,14 @@ class Payouts {
         }
         Subject subject = fromLiveOrder(order, contracts, capped);
         Position position = subject.position();
-        List<BigInteger> strikes = position.strikes();
+        // lowest and highest strike, whichever order the order lists them in (put structures: descending)
+        List<BigInteger> strikes = OptionMath.ascending(position.product(), position.strikes());
         BigInteger low = from != null
                 ? Decimals.parse(from, 8, "from")
-                : strikes.get(0).multiply(EIGHT).divide(TEN);
+                : strikes.getFirst().multiply(EIGHT).divide(TEN);
         BigInteger high = to != null
                 ? Decimals.parse(to, 8, "to")
-                : strikes.get(strikes.size() - 1).multiply(TWELVE).divide(TEN);
+                : strikes.getLast().multiply(TWELVE).divide(TEN);
         int count = points == null ? DEFAULT_CURVE_POINTS : points;
         List<CurvePoint> curve = OptionMath.payoffCurve(position, subject.premium(), low, high, count);
 

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +105,7 @@ public class UpstreamClient {
     private final HttpClient http;
     private final Duration timeout;
     private final MeterRegistry meters;
+    private final UpstreamFailureLog failures = new UpstreamFailureLog(Clock.systemUTC());
 
     UpstreamClient(NutsProperties properties, MeterRegistry meters) {
         this.http = HttpClient.newBuilder()
@@ -136,6 +138,9 @@ public class UpstreamClient {
             HttpResponse<byte[]> response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             int status = response.statusCode();
             outcome = Integer.toString(status);
+            if (status < 200 || status >= 300) {
+                failures.failed(endpoint, request.uri(), "HTTP " + status);
+            }
             if (status >= 500 || status == 429) {
                 throw new UpstreamException(ErrorCode.UPSTREAM_UNAVAILABLE, endpoint + " answered HTTP " + status);
             }
@@ -146,6 +151,7 @@ public class UpstreamClient {
         } catch (TimeoutException e) {
             call.cancel(true);
             outcome = "timeout";
+            failures.failed(endpoint, request.uri(), "timeout after " + timeout.toMillis() + " ms");
             throw new UpstreamException(
                     ErrorCode.UPSTREAM_TIMEOUT, endpoint + " did not answer within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
@@ -157,9 +163,11 @@ public class UpstreamClient {
             for (Throwable t = cause; t != null; t = t.getCause()) {
                 if (t instanceof BodyTooLargeException) {
                     outcome = "too-large";
+                    failures.failed(endpoint, request.uri(), "body larger than " + MAX_BODY_BYTES + " bytes");
                     throw UpstreamException.badResponse(endpoint + " body larger than " + MAX_BODY_BYTES + " bytes");
                 }
             }
+            failures.failed(endpoint, request.uri(), UpstreamFailureLog.cause(cause));
             if (cause instanceof HttpTimeoutException) {
                 outcome = "timeout";
                 throw new UpstreamException(ErrorCode.UPSTREAM_TIMEOUT, endpoint + " did not answer in time", cause);

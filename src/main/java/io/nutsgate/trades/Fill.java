@@ -34,10 +34,13 @@ record Fill(
         Instant createdAt,
         Instant settledAt) {
 
-    /** The idempotency key of a fill: one row per (entry tx hash, option address). */
-    record Key(String entryTxHash, String optionAddress) {}
+    /**
+     * The idempotency key of a trade: one row per (fill, wallet, side), a fill being (entry tx hash, option address).
+     * When buyer and seller are both wallets we follow, the fill is kept once for each.
+     */
+    record Key(String entryTxHash, String optionAddress, String wallet, Side side) {}
 
     Key key() {
-        return new Key(entryTxHash, optionAddress);
+        return new Key(entryTxHash, optionAddress, wallet, side);
     }
 }

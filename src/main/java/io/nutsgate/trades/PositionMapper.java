@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -48,25 +47,29 @@ final class PositionMapper {
     }
 
     /**
-     * The fill {@code wallet} made in {@code position}, or empty when it has another referrer or the wallet is
-     * neither buyer nor seller. {@code wallet} and {@code referrer} are lower case.
+     * The trades {@code wallet} made in {@code position}: one when it is the buyer or the seller, two (BUYER then
+     * SELLER) when it is both, none when the position has another referrer or the wallet is neither. {@code wallet}
+     * and {@code referrer} are lower case.
      */
-    static Optional<Fill> toFill(JsonNode position, String wallet, String referrer, Instant now) {
+    static List<Fill> toFills(JsonNode position, String wallet, String referrer, Instant now) {
         if (!(position instanceof ObjectNode)) {
             throw new InvalidPositionException("position is not a JSON object");
         }
         String positionReferrer = optionalAddress(position, "referrer");
         if (positionReferrer == null || !positionReferrer.equals(referrer)) {
-            return Optional.empty();
+            return List.of();
         }
-        Side side;
+        List<Fill> fills = new ArrayList<>(2);
         if (wallet.equals(optionalAddress(position, "buyer"))) {
-            side = Side.BUYER;
-        } else if (wallet.equals(optionalAddress(position, "seller"))) {
-            side = Side.SELLER;
-        } else {
-            return Optional.empty();
+            fills.add(toFill(position, wallet, Side.BUYER, positionReferrer, now));
         }
+        if (wallet.equals(optionalAddress(position, "seller"))) {
+            fills.add(toFill(position, wallet, Side.SELLER, positionReferrer, now));
+        }
+        return List.copyOf(fills);
+    }
+
+    private static Fill toFill(JsonNode position, String wallet, Side side, String positionReferrer, Instant now) {
         String option =
                 position.hasNonNull("address") ? address(position, "address") : address(position, "optionAddress");
         String txHash = text(position, "entryTxHash");
@@ -109,7 +112,7 @@ final class PositionMapper {
                     ? Instant.ofEpochSecond(seconds(position, "closeTimestamp", 1, 99_999_999_999L))
                     : now;
         }
-        return Optional.of(new Fill(
+        return new Fill(
                 txHash.toLowerCase(Locale.ROOT),
                 option,
                 wallet,
@@ -132,7 +135,7 @@ final class PositionMapper {
                 pnl,
                 positionReferrer,
                 Instant.ofEpochSecond(seconds(position, "entryTimestamp", 1, 99_999_999_999L)),
-                settledAt));
+                settledAt);
     }
 
     static TradeStatus status(JsonNode position, boolean hasSettlement, Instant expiry, Instant now) {

@@ -37,9 +37,9 @@ class TradeRepository {
     }
 
     /**
-     * Inserts the fill, or updates the row of the same (entry tx hash, option address) when it belongs to the
-     * same wallet and the change moves forward: a final status (SETTLED, CLOSED) is never replaced by OPEN or
-     * EXPIRED from a lagging list. Returns 1 when a row was written.
+     * Inserts the trade, or updates the row of the same (entry tx hash, option address, wallet, side) when the
+     * change moves forward: a final status (SETTLED, CLOSED) is never replaced by OPEN or EXPIRED from a lagging
+     * list. Strikes are stored as the indexer sent them. Returns 1 when a row was written.
      */
     int upsert(Fill fill, Instant now) {
         return jdbc.sql(
@@ -52,7 +52,7 @@ class TradeRepository {
                             CAST(:strikes AS numeric[]), :expiry, :collateralToken, :collateralSymbol,
                             :collateralDecimals, :premium, :fee, :contracts, :collateral, :settlementPrice, :payout,
                             :pnl, :referrer, :createdAt, :settledAt, :now)
-                        ON CONFLICT (entry_tx_hash, option_address) DO UPDATE SET
+                        ON CONFLICT (entry_tx_hash, option_address, wallet, side) DO UPDATE SET
                             status = EXCLUDED.status,
                             underlying = EXCLUDED.underlying,
                             product = EXCLUDED.product,
@@ -62,8 +62,7 @@ class TradeRepository {
                             pnl = EXCLUDED.pnl,
                             settled_at = COALESCE(trades.settled_at, EXCLUDED.settled_at),
                             updated_at = EXCLUDED.updated_at
-                        WHERE trades.wallet = EXCLUDED.wallet
-                          AND (trades.status IN ('OPEN', 'EXPIRED') OR EXCLUDED.status IN ('SETTLED', 'CLOSED'))
+                        WHERE (trades.status IN ('OPEN', 'EXPIRED') OR EXCLUDED.status IN ('SETTLED', 'CLOSED'))
                           AND (trades.status, trades.underlying, trades.product, trades.is_call,
                                trades.settlement_price, trades.payout, trades.pnl)
                               IS DISTINCT FROM

@@ -28,8 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Copies a wallet's trades made with our referrer from the indexer into the trades table. Both lists are fetched
  * before anything is written, so a failed upstream call changes nothing; the writes of one wallet run in one
- * transaction under a per-wallet lock and upsert on (entry tx hash, option address), so syncs racing on one wallet,
- * on one instance or several, leave exactly one row per trade.
+ * transaction under a per-wallet lock and upsert on (entry tx hash, option address, wallet, side), so syncs racing on
+ * one wallet, on one instance or several, leave exactly one row per trade, and a fill whose buyer and seller are
+ * both followed wallets is kept once for each side.
  *
  * <p>Runs every {@code nuts.trades.sync-interval} for the wallets followed within {@code active-window}, and
  * {@code after-update-delay} after a wallet signs in or asks for {@code POST /nuts/update}. Only signed-in wallets
@@ -85,8 +86,9 @@ class TradeSync implements SmartLifecycle {
         int invalid = 0;
         for (ObjectNode position : positions) {
             try {
-                PositionMapper.toFill(position, address, referrer, now)
-                        .ifPresent(fill -> fills.merge(fill.key(), fill, TradeSync::newer));
+                for (Fill fill : PositionMapper.toFills(position, address, referrer, now)) {
+                    fills.merge(fill.key(), fill, TradeSync::newer);
+                }
             } catch (PositionMapper.InvalidPositionException e) {
                 invalid++;
                 log.warn("skipping an unreadable position of {}: {}", address, e.getMessage());

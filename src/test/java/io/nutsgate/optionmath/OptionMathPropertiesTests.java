@@ -66,22 +66,51 @@ class OptionMathPropertiesTests {
         }
     }
 
+    /** Collateral and max payout against the REFERENCE §4.1 collateral column, written out independently below. */
     @Property
     void shouldKeepPayoutBetweenZeroAndCollateral(@ForAll("cases") Case c) {
         BigInteger payout = OptionMath.payout(c.position(), c.settlement());
-        BigInteger collateral = OptionMath.collateral(c.position());
+        BigInteger collateral = referenceCollateral(c.position());
 
+        assertThat(OptionMath.collateral(c.position())).isEqualTo(collateral);
         assertThat(OptionMath.maxPayout(c.position())).isEqualTo(collateral);
         assertThat(payout).isBetween(BigInteger.ZERO, collateral);
     }
 
+    /** The seller gets back the reference collateral less the closed-form payout, to the unit. */
     @Property
     void shouldSplitCollateralExactlyBetweenBuyerAndSeller(@ForAll("cases") Case c) {
         Settlement settlement = OptionMath.settle(c.position(), c.settlement());
+        BigInteger payout = closedForm(c.position(), c.settlement());
 
-        assertThat(settlement.buyerPayout().add(settlement.sellerReturn()))
-                .isEqualTo(OptionMath.collateral(c.position()));
-        assertThat(settlement.sellerReturn()).isEqualTo(OptionMath.sellerReturn(c.position(), c.settlement()));
+        assertThat(settlement.buyerPayout()).isEqualTo(payout);
+        assertThat(settlement.sellerReturn())
+                .isEqualTo(referenceCollateral(c.position()).subtract(payout));
+        assertThat(OptionMath.sellerReturn(c.position(), c.settlement()))
+                .isEqualTo(referenceCollateral(c.position()).subtract(payout));
+    }
+
+    /**
+     * Spreads, flies and condors listed descending (as real feeds list put structures, REFERENCE §4.1a) give the
+     * closed-form payout and reference collateral of the ascending list, the same breakevens, kinks and capacity,
+     * and the position keeps the list as given.
+     */
+    @Property
+    void shouldGiveTheSameNumbersForDescendingStrikes(
+            @ForAll("orderFreeCases") Case c, @ForAll("contracts") BigInteger budget) {
+        Position ascending = c.position();
+        List<BigInteger> reversed = ascending.strikes().reversed();
+        Position descending =
+                new Position(ascending.product(), reversed, ascending.contracts(), ascending.collateralDecimals());
+        BigInteger premium = referenceCollateral(ascending).divide(BigInteger.TWO);
+
+        assertThat(descending.strikes()).isEqualTo(reversed);
+        assertThat(OptionMath.payout(descending, c.settlement())).isEqualTo(closedForm(ascending, c.settlement()));
+        assertThat(OptionMath.collateral(descending)).isEqualTo(referenceCollateral(ascending));
+        assertThat(OptionMath.breakevens(descending, premium)).isEqualTo(OptionMath.breakevens(ascending, premium));
+        assertThat(OptionMath.kinks(descending.product(), reversed)).isEqualTo(ascending.strikes());
+        assertThat(OptionMath.maxContracts(descending.product(), reversed, false, E8, budget))
+                .isEqualTo(OptionMath.maxContracts(ascending.product(), ascending.strikes(), false, E8, budget));
     }
 
     /** The leg sums agree with the closed forms of REFERENCE §4.1, written out independently below. */
@@ -197,6 +226,29 @@ class OptionMathPropertiesTests {
                 .isEqualTo(ErrorCode.PRODUCT_UNSUPPORTED));
     }
 
+    /** REFERENCE §4.1 seller collateral per contract (ascending strikes), times N, floored once. */
+    static BigInteger referenceCollateral(Position position) {
+        List<BigInteger> k = position.strikes();
+        BigInteger n = position.contracts();
+        BigInteger perContract =
+                switch (position.product()) {
+                    case INVERSE_CALL -> E8; // one unit of the underlying
+                    case INVERSE_CALL_SPREAD -> null;
+                    case PUT, LINEAR_CALL -> k.get(0);
+                    case CALL_SPREAD, PUT_SPREAD, CALL_FLY, CALL_CONDOR ->
+                        k.get(1).subtract(k.get(0));
+                    case PUT_FLY -> k.get(2).subtract(k.get(1));
+                    case PUT_CONDOR -> k.get(3).subtract(k.get(2));
+                    case IRON_CONDOR -> k.get(1).subtract(k.get(0)).max(k.get(3).subtract(k.get(2)));
+                    default -> throw new IllegalStateException();
+                };
+        if (perContract == null) {
+            // 1 − K1/K2 units of the underlying a contract
+            return n.multiply(k.get(1).subtract(k.get(0))).divide(k.get(1));
+        }
+        return perContract.multiply(n).divide(E8);
+    }
+
     /** REFERENCE §4.1 payoffs as closed forms (min/max), not leg sums. */
     static BigInteger closedForm(Position position, BigInteger s) {
         List<BigInteger> k = position.strikes();
@@ -249,6 +301,15 @@ class OptionMathPropertiesTests {
     @Provide
     Arbitrary<Case> cases() {
         return positions().flatMap(p -> settlements(p).map(s -> new Case(p, s)));
+    }
+
+    /** Spreads, flies and condors: the structures whose strikes may come in either order. */
+    @Provide
+    Arbitrary<Case> orderFreeCases() {
+        return cases().filter(c -> switch (c.position().product().structure()) {
+            case SPREAD, BUTTERFLY, CONDOR -> true;
+            default -> false;
+        });
     }
 
     @Provide

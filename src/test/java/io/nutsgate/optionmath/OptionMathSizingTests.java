@@ -105,6 +105,27 @@ class OptionMathSizingTests {
                 .isEqualTo(usdc("10"));
     }
 
+    /** REFERENCE §3.3 worked capacities with the strikes listed descending, as real feeds list put structures. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
+            PUT_SPREAD  | 2400,2300           | 38.50  | 10000 | 100
+            PUT_SPREAD  | 2300,2400           | 38.50  | 10000 | 100
+            PUT_FLY     | 98000,95000,92000   | 612.40 | 30000 | 10
+            PUT_FLY     | 92000,95000,98000   | 612.40 | 30000 | 10
+            PUT_CONDOR  | 2500,2400,2200,2100 | 45     | 12000 | 120
+            PUT_CONDOR  | 2100,2200,2400,2500 | 45     | 12000 | 120
+            CALL_SPREAD | 2700,2500           | 42.15  | 20000 | 100
+            """)
+    void shouldSizeCapacityTheSameForEitherStrikeOrder(
+            Product product, String strikeList, String price, String budget, String expectedContracts) {
+        // capacity = budget / width of one wing: 10000/100, 30000/3000, 12000/100, 20000/200
+        assertThat(OptionMath.maxContracts(product, strikes(strikeList.split(",")), false, usd(price), usdc(budget)))
+                .isEqualTo(usdc(expectedContracts));
+    }
+
     @Test
     void shouldSizeIronCondorCapacityByTheWiderWing() {
         assertThat(OptionMath.maxContracts(

@@ -45,9 +45,12 @@ class OptionMathTests {
                 product, Arrays.stream(strikes).map(OptionMathTests::usd).toList(), weth(contracts), 18);
     }
 
-    /** settlement price (USD) → expected buyer payout (raw units); also checks the seller gets the rest. */
-    static void assertPayouts(Position position, Map<String, BigInteger> expected) {
-        BigInteger collateral = OptionMath.collateral(position);
+    /**
+     * The hand-computed collateral, and settlement price (USD) → hand-computed buyer payout (raw units); the seller
+     * must get exactly the hand-computed rest.
+     */
+    static void assertPayouts(Position position, BigInteger collateral, Map<String, BigInteger> expected) {
+        assertThat(OptionMath.collateral(position)).as("collateral").isEqualTo(collateral);
         expected.forEach((price, payout) -> {
             Settlement settlement = OptionMath.settle(position, usd(price));
             assertThat(settlement.buyerPayout()).as("payout at S=%s", price).isEqualTo(payout);
@@ -77,9 +80,9 @@ class OptionMathTests {
     void shouldPayPutIntrinsicBelowStrikeAndNothingFromStrikeUp() {
         Position put = usdcPosition(PUT, "2.5", "2000");
 
-        assertThat(OptionMath.collateral(put)).isEqualTo(usdc("5000"));
         assertPayouts(
                 put,
+                usdc("5000"),
                 payouts(
                         "1900",
                         usdc("250"),
@@ -102,9 +105,9 @@ class OptionMathTests {
     void shouldCapLinearCallAtTwiceTheStrike() {
         Position call = usdcPosition(LINEAR_CALL, "1", "2000");
 
-        assertThat(OptionMath.collateral(call)).isEqualTo(usdc("2000"));
         assertPayouts(
                 call,
+                usdc("2000"),
                 payouts(
                         "1900", BigInteger.ZERO,
                         "2000", BigInteger.ZERO,
@@ -119,9 +122,9 @@ class OptionMathTests {
         // REFERENCE §4.1 and fixtures/history.json: K=2600, S=2750, 0.5 WETH
         Position call = wethPosition(INVERSE_CALL, "0.5", "2600");
 
-        assertThat(OptionMath.collateral(call)).isEqualTo(weth("0.5"));
         assertPayouts(
                 call,
+                weth("0.5"),
                 payouts(
                         "2750",
                         new BigInteger("27272727272727272"),
@@ -141,10 +144,10 @@ class OptionMathTests {
         // fixtures/positions.json: ETH call spread 2500/2700 × 23.724792
         Position spread = usdcPosition(CALL_SPREAD, "23.724792", "2500", "2700");
 
-        assertThat(OptionMath.collateral(spread)).isEqualTo(usdc("4744.9584"));
         assertThat(OptionMath.maxPayout(spread)).isEqualTo(usdc("4744.9584"));
         assertPayouts(
                 spread,
+                usdc("4744.9584"),
                 payouts(
                         "2450.37", BigInteger.ZERO,
                         "2500", BigInteger.ZERO,
@@ -158,8 +161,10 @@ class OptionMathTests {
         // fixtures/history.json: BTC call spread 100k/105k × 0.2 settled at 98,765.43
         Position spread = usdcPosition(CALL_SPREAD, "0.2", "100000", "105000");
 
-        assertThat(OptionMath.collateral(spread)).isEqualTo(usdc("1000"));
-        assertPayouts(spread, payouts("98765.43", BigInteger.ZERO, "100000", BigInteger.ZERO, "105000", usdc("1000")));
+        assertPayouts(
+                spread,
+                usdc("1000"),
+                payouts("98765.43", BigInteger.ZERO, "100000", BigInteger.ZERO, "105000", usdc("1000")));
     }
 
     @Test
@@ -167,9 +172,9 @@ class OptionMathTests {
         // fixtures/history.json: ETH put spread 2300/2400 × 15.5 settled at 2,342.18 → 896.21 / 653.79
         Position spread = usdcPosition(PUT_SPREAD, "15.5", "2300", "2400");
 
-        assertThat(OptionMath.collateral(spread)).isEqualTo(usdc("1550"));
         assertPayouts(
                 spread,
+                usdc("1550"),
                 payouts(
                         "2342.18", usdc("896.21"),
                         "2200", usdc("1550"),
@@ -184,9 +189,9 @@ class OptionMathTests {
         Position spread = wethPosition(INVERSE_CALL_SPREAD, "1", "2000", "2500");
 
         // N × (K2 − K1) / K2 = 1 × 500 / 2500 = 0.2 WETH
-        assertThat(OptionMath.collateral(spread)).isEqualTo(weth("0.2"));
         assertPayouts(
                 spread,
+                weth("0.2"),
                 payouts(
                         "1500",
                         BigInteger.ZERO,
@@ -206,9 +211,9 @@ class OptionMathTests {
     void shouldPeakCallFlyAtMiddleStrikeAndPayNothingAtTheWings() {
         Position fly = usdcPosition(CALL_FLY, "1", "2400", "2500", "2600");
 
-        assertThat(OptionMath.collateral(fly)).isEqualTo(usdc("100"));
         assertPayouts(
                 fly,
+                usdc("100"),
                 payouts(
                         "2300", BigInteger.ZERO,
                         "2400", BigInteger.ZERO,
@@ -224,9 +229,9 @@ class OptionMathTests {
         // fixtures/positions.json: BTC put fly 92k/95k/98k × 3.265839
         Position fly = usdcPosition(PUT_FLY, "3.265839", "92000", "95000", "98000");
 
-        assertThat(OptionMath.collateral(fly)).isEqualTo(usdc("9797.517"));
         assertPayouts(
                 fly,
+                usdc("9797.517"),
                 payouts(
                         "90000", BigInteger.ZERO,
                         "92000", BigInteger.ZERO,
@@ -243,16 +248,14 @@ class OptionMathTests {
     void shouldPayCallCondorFlatTopBetweenInnerStrikes() {
         Position condor = usdcPosition(CALL_CONDOR, "1", "2000", "2100", "2300", "2400");
 
-        assertThat(OptionMath.collateral(condor)).isEqualTo(usdc("100"));
-        assertPayouts(condor, condorShape());
+        assertPayouts(condor, usdc("100"), condorShape());
     }
 
     @Test
     void shouldPayPutCondorTheSameTrapezoid() {
         Position condor = usdcPosition(PUT_CONDOR, "1", "2000", "2100", "2300", "2400");
 
-        assertThat(OptionMath.collateral(condor)).isEqualTo(usdc("100"));
-        assertPayouts(condor, condorShape());
+        assertPayouts(condor, usdc("100"), condorShape());
     }
 
     private static Map<String, BigInteger> condorShape() {
@@ -273,9 +276,9 @@ class OptionMathTests {
         // fixtures/positions.json: ETH iron condor 2200/2300/2600/2700 × 15.72327
         Position condor = usdcPosition(IRON_CONDOR, "15.72327", "2200", "2300", "2600", "2700");
 
-        assertThat(OptionMath.collateral(condor)).isEqualTo(usdc("1572.327"));
         assertPayouts(
                 condor,
+                usdc("1572.327"),
                 payouts(
                         "2000", usdc("1572.327"),
                         "2200", usdc("1572.327"),
@@ -292,9 +295,9 @@ class OptionMathTests {
     void shouldCollateraliseAsymmetricIronCondorWithTheWiderWing() {
         Position condor = usdcPosition(IRON_CONDOR, "1", "2200", "2300", "2600", "2800");
 
-        assertThat(OptionMath.collateral(condor)).isEqualTo(usdc("200"));
         assertPayouts(
                 condor,
+                usdc("200"),
                 payouts(
                         "2100", usdc("100"), // put wing is only 100 wide
                         "2200", usdc("100"),
@@ -309,8 +312,82 @@ class OptionMathTests {
     void shouldAllowIronCondorWhoseSpreadsTouch() {
         Position condor = usdcPosition(IRON_CONDOR, "1", "2300", "2400", "2400", "2500");
 
-        assertPayouts(condor, payouts("2300", usdc("100"), "2400", BigInteger.ZERO, "2500", usdc("100")));
+        assertPayouts(condor, usdc("100"), payouts("2300", usdc("100"), "2400", BigInteger.ZERO, "2500", usdc("100")));
         assertThat(OptionMath.breakevens(condor, usdc("30"))).containsExactly(usd("2370"), usd("2430"));
+    }
+
+    // ---------------------------------------------------------------------------------------------- strike order
+
+    /**
+     * Real feeds and positions list put structures descending (REFERENCE §4.1a). The same hand tables as the
+     * ascending tests above hold for the descending lists, and the lists themselves are left as given.
+     */
+    @Test
+    void shouldSettleADescendingPutSpreadLikeTheFixtureHistory() {
+        // fixtures/history.json: ETH put spread 2300/2400 × 15.5 settled at 2,342.18 → 896.21 / 653.79
+        Position spread = usdcPosition(PUT_SPREAD, "15.5", "2400", "2300");
+
+        assertPayouts(
+                spread,
+                usdc("1550"),
+                payouts(
+                        "2342.18", usdc("896.21"),
+                        "2200", usdc("1550"),
+                        "2300", usdc("1550"),
+                        "2400", BigInteger.ZERO,
+                        "2500", BigInteger.ZERO));
+        assertThat(OptionMath.maxPayout(spread)).isEqualTo(usdc("1550"));
+        // 2 × 100 = 200 USDC of width; a 50 USDC premium is 25 a contract: 2400 − 25
+        assertThat(OptionMath.breakevens(usdcPosition(PUT_SPREAD, "2", "2400", "2300"), usdc("50")))
+                .containsExactly(usd("2375"));
+        assertThat(spread.strikes()).containsExactly(usd("2400"), usd("2300"));
+    }
+
+    @Test
+    void shouldPeakADescendingPutFlyAtTheMiddleStrike() {
+        // fixtures/positions.json: BTC put fly 92k/95k/98k × 3.265839, listed 98k/95k/92k
+        Position fly = usdcPosition(PUT_FLY, "3.265839", "98000", "95000", "92000");
+
+        assertPayouts(
+                fly,
+                usdc("9797.517"),
+                payouts(
+                        "90000", BigInteger.ZERO,
+                        "92000", BigInteger.ZERO,
+                        "93500", usdc("4898.7585"),
+                        "95000", usdc("9797.517"),
+                        "97210.55", usdc("2578.216598"),
+                        "98000", BigInteger.ZERO,
+                        "100000", BigInteger.ZERO));
+        assertThat(OptionMath.breakevens(fly, usdc("1999.999803")))
+                .containsExactly(usd("92612.39999981"), usd("97387.60000018"));
+        assertThat(OptionMath.kinks(PUT_FLY, fly.strikes())).containsExactly(usd("92000"), usd("95000"), usd("98000"));
+    }
+
+    @Test
+    void shouldPayADescendingPutCondorTheSameTrapezoid() {
+        Position condor = usdcPosition(PUT_CONDOR, "1", "2400", "2300", "2100", "2000");
+
+        assertPayouts(condor, usdc("100"), condorShape());
+        assertThat(OptionMath.breakevens(condor, usdc("25"))).containsExactly(usd("2025"), usd("2375"));
+    }
+
+    @Test
+    void shouldValueDescendingCallStructuresLikeAscendingOnes() {
+        assertPayouts(
+                usdcPosition(CALL_SPREAD, "23.724792", "2700", "2500"),
+                usdc("4744.9584"),
+                payouts("2500", BigInteger.ZERO, "2600", usdc("2372.4792"), "2700", usdc("4744.9584")));
+        assertPayouts(
+                usdcPosition(CALL_FLY, "1", "2600", "2500", "2400"),
+                usdc("100"),
+                payouts("2400", BigInteger.ZERO, "2450", usdc("50"), "2500", usdc("100"), "2600", BigInteger.ZERO));
+        assertPayouts(usdcPosition(CALL_CONDOR, "1", "2400", "2300", "2100", "2000"), usdc("100"), condorShape());
+        // N × (K2 − K1) / K2 = 500 / 2500 WETH, whichever way the two strikes are listed
+        assertPayouts(
+                wethPosition(INVERSE_CALL_SPREAD, "1", "2500", "2000"),
+                weth("0.2"),
+                payouts("2000", BigInteger.ZERO, "2500", weth("0.2"), "5000", weth("0.1")));
     }
 
     // ---------------------------------------------------------------------------------------------- physical
@@ -356,16 +433,21 @@ class OptionMathTests {
         assertRefused(ErrorCode.INVALID_STRIKES, () -> OptionMath.validateStrikes(PUT, List.of(BigInteger.ZERO)));
         assertRefused(
                 ErrorCode.INVALID_STRIKES, () -> OptionMath.validateStrikes(PUT, List.of(BigInteger.ONE.negate())));
-        assertRefused(
-                ErrorCode.INVALID_STRIKES, () -> OptionMath.validateStrikes(CALL_SPREAD, strikes("2700", "2500")));
         assertRefused(ErrorCode.INVALID_STRIKES, () -> OptionMath.validateStrikes(PUT_SPREAD, strikes("2500", "2500")));
-        // put structures are quoted ascending too
+        // ascending or descending, never mixed
         assertRefused(
                 ErrorCode.INVALID_STRIKES,
-                () -> OptionMath.validateStrikes(PUT_FLY, strikes("98000", "95000", "92000")));
+                () -> OptionMath.validateStrikes(PUT_FLY, strikes("95000", "92000", "98000")));
         assertRefused(
                 ErrorCode.INVALID_STRIKES,
-                () -> OptionMath.validateStrikes(PUT_CONDOR, strikes("2400", "2300", "2100", "2000")));
+                () -> OptionMath.validateStrikes(PUT_CONDOR, strikes("2300", "2400", "2100", "2000")));
+        assertRefused(
+                ErrorCode.INVALID_STRIKES,
+                () -> OptionMath.validateStrikes(PUT_FLY, strikes("98000", "95000", "91000")));
+        // the iron condor is positional: [putLower, putUpper, callLower, callUpper]
+        assertRefused(
+                ErrorCode.INVALID_STRIKES,
+                () -> OptionMath.validateStrikes(IRON_CONDOR, strikes("2700", "2600", "2300", "2200")));
         assertRefused(
                 ErrorCode.INVALID_STRIKES, () -> OptionMath.validateStrikes(CALL_FLY, strikes("2400", "2500", "2650")));
         assertRefused(

@@ -8,7 +8,6 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,15 +28,16 @@ class PositionMapperTests {
     }
 
     static Fill only(JsonNode position, String wallet) {
-        return PositionMapper.toFill(position, wallet, REFERRER, NOW).orElseThrow();
+        List<Fill> fills = PositionMapper.toFills(position, wallet, REFERRER, NOW);
+        assertThat(fills).hasSize(1);
+        return fills.getFirst();
     }
 
     @Test
     void shouldKeepOnlyFillsMadeWithOurReferrer() {
         List<Fill> fills = new ArrayList<>();
         for (String name : List.of("positions.json", "history.json")) {
-            fixture(name)
-                    .forEach(p -> PositionMapper.toFill(p, USER, REFERRER, NOW).ifPresent(fills::add));
+            fixture(name).forEach(p -> fills.addAll(PositionMapper.toFills(p, USER, REFERRER, NOW)));
         }
 
         assertThat(fills).hasSize(6);
@@ -99,7 +99,7 @@ class PositionMapperTests {
 
     @Test
     void shouldIgnoreAPositionTheWalletIsNotPartyTo() {
-        assertThat(PositionMapper.toFill(fixture("positions.json").get(0), "0x" + "1".repeat(40), REFERRER, NOW))
+        assertThat(PositionMapper.toFills(fixture("positions.json").get(0), "0x" + "1".repeat(40), REFERRER, NOW))
                 .isEmpty();
     }
 
@@ -125,8 +125,8 @@ class PositionMapperTests {
         ObjectNode pastExpiry = fixture("positions.json").get(1);
 
         assertThat(only(awaiting, USER).status()).isEqualTo(TradeStatus.EXPIRED);
-        assertThat(PositionMapper.toFill(pastExpiry, USER, REFERRER, Instant.ofEpochSecond(1780646400L))
-                        .orElseThrow()
+        assertThat(PositionMapper.toFills(pastExpiry, USER, REFERRER, Instant.ofEpochSecond(1780646400L))
+                        .getFirst()
                         .status())
                 .isEqualTo(TradeStatus.EXPIRED);
         assertThat(only(awaiting, USER).pnl()).isNull();
@@ -177,10 +177,34 @@ class PositionMapperTests {
         noStrikes.putArray("strikes");
 
         for (ObjectNode position : List.of(negative, fraction, badHash, noStrikes)) {
-            assertThatThrownBy(() -> PositionMapper.toFill(position, USER, REFERRER, NOW))
+            assertThatThrownBy(() -> PositionMapper.toFills(position, USER, REFERRER, NOW))
                     .isInstanceOf(PositionMapper.InvalidPositionException.class);
         }
-        assertThat(PositionMapper.toFill(json.readTree("{\"referrer\":\"" + REFERRER + "\"}"), USER, REFERRER, NOW))
-                .isEqualTo(Optional.empty());
+        assertThat(PositionMapper.toFills(json.readTree("{\"referrer\":\"" + REFERRER + "\"}"), USER, REFERRER, NOW))
+                .isEmpty();
+    }
+
+    @Test
+    void shouldKeepBothSidesWhenTheWalletIsBuyerAndSellerOfOneFill() {
+        ObjectNode selfTrade = fixture("history.json").get(0);
+        selfTrade.put("seller", USER);
+
+        List<Fill> fills = PositionMapper.toFills(selfTrade, USER, REFERRER, NOW);
+
+        assertThat(fills).extracting(Fill::side).containsExactly(Side.BUYER, Side.SELLER);
+        assertThat(fills).extracting(Fill::key).doesNotHaveDuplicates();
+        // buyer: 896210000 − 285975000; seller: 285975000 − 22181616 − (1550000000 − 653790000)
+        assertThat(fills)
+                .extracting(Fill::pnl)
+                .containsExactly(new BigInteger("610235000"), new BigInteger("-632416616"));
+    }
+
+    @Test
+    void shouldKeepDescendingPutStrikesAsTheIndexerSentThem() {
+        ObjectNode putSpread = fixture("history.json").get(0);
+        putSpread.putArray("strikes").add("240000000000").add("230000000000");
+
+        assertThat(only(putSpread, USER).strikes())
+                .containsExactly(new BigInteger("240000000000"), new BigInteger("230000000000"));
     }
 }
