@@ -3,7 +3,9 @@
 # their headers are open, beside the same request without them.
 # Usage: bench/idle-connections.sh [idle-count]            starts the service (embedded PostgreSQL) on port 18090
 #        BENCH_URL=http://127.0.0.1:8080 bench/idle-connections.sh [idle-count]   measures a running instance
-# Needs python3. Raises the open-files limit of this shell (the service started here inherits it).
+# Needs python3. Raises the open-files limit of this shell (the service started here inherits it). The service
+# started here gets NUTS_HTTP_READ_TIMEOUT=60s (BENCH_READ_TIMEOUT) so that all of them are still open while the
+# requests are timed (opening 8,000 takes seconds; with the default 5 s the first ones would already be closed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 IDLE=${1:-8000}
@@ -21,7 +23,7 @@ else
   HOST=127.0.0.1; PORT=18090
   ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package
   JAR=$(ls target/nutsgate-*.jar | grep -v plain | head -1)
-  PORT=$PORT NUTS_TRADES_SCHEDULED_SYNC=false "$JAVA_HOME/bin/java" -Xmx1g -jar "$JAR" \
+  PORT=$PORT NUTS_TRADES_SCHEDULED_SYNC=false NUTS_HTTP_READ_TIMEOUT=${BENCH_READ_TIMEOUT:-60s} "$JAVA_HOME/bin/java" -Xmx1g -jar "$JAR" \
     --nuts.database.embedded-dir="$OUT/pg-idle" > "$OUT/app-idle.log" 2>&1 &
   APP=$!
   for _ in $(seq 1 180); do curl -sf "http://$HOST:$PORT/actuator/health/liveness" >/dev/null && break; sleep 0.5; done

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -16,6 +17,8 @@ import org.springframework.test.context.TestPropertySource;
  * once but only followed by the scheduled sync when it trades through our referrer. Loopback is the trusted proxy
  * here, so each test is its own client by X-Forwarded-For.
  */
+// Its own context: closed after the class so its database pool does not add to the machine's connections.
+@DirtiesContext
 @TestPropertySource(
         properties = {
             "nuts.positions-rate-limit.requests=3",

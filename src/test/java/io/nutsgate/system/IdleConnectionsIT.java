@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -25,6 +26,8 @@ import org.springframework.test.context.TestPropertySource;
  * connector parks them without a thread each, and the connection cap is above them. The time a request takes
  * meanwhile is measured by {@code bench/idle-connections.sh}; here the outcome: it is answered.
  */
+// Its own context: closed after the class so its database pool does not add to the machine's connections.
+@DirtiesContext
 @TestPropertySource(
         properties = {
             // Long enough that none of them is timed out while the 8,000 are opened on a busy machine.

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -18,6 +19,8 @@ import tools.jackson.databind.JsonNode;
  * Clients that start a request and never finish it: the server gives up after the configured read and body
  * timeouts, answering a started body with 408 and the envelope, and closes a connection whose headers never end.
  */
+// Its own context: closed after the class so its database pool does not add to the machine's connections.
+@DirtiesContext
 @TestPropertySource(
         properties = {
             "nuts.http.read-timeout=1s",
