@@ -27,7 +27,10 @@ class ServerConfiguration {
         return new HostileClientLimits(properties.http());
     }
 
-    /** Runs after Spring Boot's own Tomcat customizer, so these values win over its defaults. */
+    /**
+     * Runs right after Spring Boot's own Tomcat customizer (order 0), so these values win over its defaults, and
+     * before the push channel's, which may raise the connection cap for its sockets.
+     */
     private record HostileClientLimits(NutsProperties.Http http)
             implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
 
@@ -60,7 +63,7 @@ class ServerConfiguration {
 
         @Override
         public int getOrder() {
-            return Ordered.LOWEST_PRECEDENCE;
+            return 1;
         }
     }
 }
