@@ -181,7 +181,8 @@ class TradeSync implements SmartLifecycle {
 
     @EventListener
     void onSyncRequested(TradeSyncRequestedEvent event) {
-        requestSync(event.address().toLowerCase(Locale.ROOT), Duration.ZERO);
+        // Followed only if this sync finds trades through our referrer (see sync).
+        requestSync(event.address().toLowerCase(Locale.ROOT), Duration.ZERO, false);
     }
 
     private boolean syncQuietly(String address) {
