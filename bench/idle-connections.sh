@@ -3,12 +3,18 @@
 # their headers are open, beside the same request without them.
 # Usage: bench/idle-connections.sh [idle-count]            starts the service (embedded PostgreSQL) on port 18090
 #        BENCH_URL=http://127.0.0.1:8080 bench/idle-connections.sh [idle-count]   measures a running instance
+#        APP_PORT=18080 bench/idle-connections.sh [port]     (as bench/faults.sh calls it) a running instance on
+#                                                             loopback, IDLE (8000) connections
 # Needs python3. Raises the open-files limit of this shell (the service started here inherits it). The service
 # started here gets NUTS_HTTP_READ_TIMEOUT=60s (BENCH_READ_TIMEOUT) so that all of them are still open while the
 # requests are timed (opening 8,000 takes seconds; with the default 5 s the first ones would already be closed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-IDLE=${1:-8000}
+if [ -n "${APP_PORT:-}" ]; then
+  BENCH_URL=${BENCH_URL:-http://127.0.0.1:$APP_PORT}; IDLE=${IDLE:-8000}
+else
+  IDLE=${1:-8000}
+fi
 ulimit -n $((IDLE * 2 + 1024)) 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 OUT=bench/results; mkdir -p "$OUT"

@@ -46,9 +46,12 @@ public enum ErrorCode {
     // Socket.IO pushes (issue 10): answered in acks, never over HTTP.
     TOO_MANY_SUBSCRIPTIONS(HttpStatus.TOO_MANY_REQUESTS),
     UNKNOWN_EVENT(HttpStatus.BAD_REQUEST),
+    TOO_MANY_CONNECTIONS(HttpStatus.SERVICE_UNAVAILABLE),
+    MESSAGE_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE),
     UPSTREAM_UNAVAILABLE(HttpStatus.BAD_GATEWAY),
     UPSTREAM_BAD_RESPONSE(HttpStatus.BAD_GATEWAY),
     UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT),
+    DATABASE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);
 
     private final HttpStatus status;

@@ -20,6 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * cannot make the service buffer an unbounded body; and bodies still arriving {@code NUTS_HTTP_BODY_TIMEOUT} after
  * their first byte was read (408), so a trickle cannot hold a request open (each read alone is bounded by
  * {@code NUTS_HTTP_READ_TIMEOUT}).
+ * Socket.IO's long-polling requests ({@code /socket.io/}) are
+ * bounded by the push side instead, by {@code NUTS_PUSH_MAX_MESSAGE} as over WebSocket.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -45,6 +47,11 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
 
     BodySizeLimitFilter(NutsProperties properties) {
         this.bodyTimeout = properties.http().bodyTimeout();
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return request.getRequestURI().startsWith(request.getContextPath() + "/socket.io/");
     }
 
     @Override

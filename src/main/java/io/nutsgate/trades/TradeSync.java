@@ -33,10 +33,12 @@ import tools.jackson.databind.node.ObjectNode;
  * one wallet, on one instance or several, leave exactly one row per trade, and a fill whose buyer and seller are
  * both followed wallets is kept once for each side.
  *
- * <p>Runs every {@code nuts.trades.sync-interval} for the wallets followed within {@code active-window}, and
- * {@code after-update-delay} after a wallet signs in or asks for {@code POST /nuts/update}. Only signed-in wallets
- * and wallets found with trades through our referrer are followed: anyone can post any address to
- * {@code /nuts/update}, and that must not make us poll the indexer for it for 30 days.
+ * <p>Runs every {@code nuts.trades.sync-interval} for the wallets seen within {@code active-window}, on one instance
+ * at a time (a {@link RunLock} per run), and {@code after-update-delay} after a wallet signs in or asks for
+ * {@code POST /nuts/update}. Nothing runs on the caller's thread: a request only hands the wallet to the background
+ * (so {@code POST /nuts/update} works while the database is down).
+ * Only signed-in wallets and wallets found with trades through our referrer are followed: anyone can post any
+ * address to {@code /nuts/update}, and that must not make us poll the indexer for it for 30 days.
  */
 @Component
 class TradeSync implements SmartLifecycle {
@@ -49,6 +51,7 @@ class TradeSync implements SmartLifecycle {
 
     private final TradeSource source;
     private final TradeRepository trades;
+    private final RunLock runLock;
     private final TransactionTemplate transaction;
     private final NutsProperties properties;
     private final Clock clock;
@@ -60,6 +63,7 @@ class TradeSync implements SmartLifecycle {
     TradeSync(
             TradeSource source,
             TradeRepository trades,
+            RunLock runLock,
             TransactionTemplate transaction,
             NutsProperties properties,
             Clock clock,
@@ -67,6 +71,7 @@ class TradeSync implements SmartLifecycle {
         this.events = events;
         this.source = source;
         this.trades = trades;
+        this.runLock = runLock;
         this.transaction = transaction;
         this.properties = properties;
         this.clock = clock;
@@ -128,6 +133,17 @@ class TradeSync implements SmartLifecycle {
         return later.status().isFinal() || !earlier.status().isFinal() ? later : earlier;
     }
 
+    /** The scheduled run: {@link #syncActive()} unless another instance is running it right now. */
+    void syncActiveAlone() {
+        try {
+            if (!runLock.runAlone("trade-sync", this::syncActive)) {
+                log.debug("scheduled trade sync skipped: another instance is running it");
+            }
+        } catch (RuntimeException e) {
+            log.warn("scheduled trade sync did not run: {}", e.getMessage());
+        }
+    }
+
     /** Syncs every wallet seen within the active window, oldest sync first; failures are logged and skipped. */
     void syncActive() {
         Instant since = clock.instant().minus(properties.trades().activeWindow());
@@ -147,24 +163,43 @@ class TradeSync implements SmartLifecycle {
     }
 
     /**
-     * Syncs the wallet after {@code delay}, and with {@code follow} marks it active for the scheduled sync;
-     * requests for a wallet already waiting merge.
+     * Syncs the wallet after {@code delay} in the background, and with {@code follow} first marks it active for the
+     * scheduled sync; requests for a wallet already waiting merge.
      */
     void requestSync(String address, Duration delay, boolean follow) {
-        if (follow) {
-            trades.markSeen(address, clock.instant());
-        }
+        Instant seen = clock.instant();
         ScheduledExecutorService executor = requested;
-        if (executor == null || !properties.trades().syncOnEvents() || !pending.add(address)) {
+        if (executor == null) {
+            return;
+        }
+        if (!properties.trades().syncOnEvents()) {
+            if (follow) {
+                executor.execute(() -> markSeenQuietly(address, seen));
+            }
+            return;
+        }
+        if (!pending.add(address)) {
             return;
         }
         executor.schedule(
                 () -> {
                     pending.remove(address);
-                    syncQuietly(address);
+                    if (!follow || markSeenQuietly(address, seen)) {
+                        syncQuietly(address);
+                    }
                 },
                 delay.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    private boolean markSeenQuietly(String address, Instant seen) {
+        try {
+            trades.markSeen(address, seen);
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("could not record activity of {}: {}", address, e.getMessage());
+            return false;
+        }
     }
 
     @EventListener
@@ -206,7 +241,7 @@ class TradeSync implements SmartLifecycle {
         NutsProperties.Trades settings = properties.trades();
         if (settings.scheduledSync()) {
             long interval = settings.syncInterval().toMillis();
-            periodic.scheduleWithFixedDelay(this::syncActive, interval, interval, TimeUnit.MILLISECONDS);
+            periodic.scheduleWithFixedDelay(this::syncActiveAlone, interval, interval, TimeUnit.MILLISECONDS);
             log.info(
                     "trade sync every {} for wallets seen within {}", settings.syncInterval(), settings.activeWindow());
         }

@@ -148,6 +148,41 @@ class PushIT extends PersistenceTest {
     }
 
     @Test
+    void shouldAnswerABigMessageOverLongPollingAsOverWebSocketAndKeepTheSession() {
+        try (SocketIoTestClient client = SocketIoTestClient.connectPolling(baseUrl())) {
+            assertThat(client.awaitConnected()).isEqualTo("polling");
+
+            // A 1,000,000-character string: over the REST API's 64 KB, under NUTS_PUSH_MAX_MESSAGE (1 MB).
+            assertError(client.emitBigStringWithAck(PushSockets.SUBSCRIBE, 1_000_000), "INVALID_ADDRESS");
+            assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, USER)
+                            .path("ok")
+                            .asBoolean())
+                    .isTrue();
+            assertThat(client.sawType("disconnect")).isFalse();
+        }
+    }
+
+    @Test
+    void shouldCloseOnlyThePollingSessionThatSendsAMessageOverTheLimit() {
+        try (SocketIoTestClient flooder = SocketIoTestClient.connectPolling(baseUrl());
+                SocketIoTestClient bystander = SocketIoTestClient.connectPolling(baseUrl())) {
+            flooder.awaitConnected();
+            bystander.awaitConnected();
+
+            flooder.emit(PushSockets.SUBSCRIBE, "x".repeat(2_000_000));
+
+            flooder.await(line -> line.path("type").asString().equals("disconnect"), WAIT, "the disconnect");
+            assertThat(bystander
+                            .emitWithAck(PushSockets.SUBSCRIBE, USER)
+                            .path("ok")
+                            .asBoolean())
+                    .isTrue();
+        }
+        assertThat(get("/actuator/prometheus", OPERATOR).body())
+                .contains("nuts_push_rejected_total{reason=\"message_too_large\"}");
+    }
+
+    @Test
     void shouldPushNewTradesAndOpenPositionsAfterAnUpdate() {
         try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(baseUrl())) {
             client.awaitConnected();
