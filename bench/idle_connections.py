@@ -1,50 +1,74 @@
 #!/usr/bin/env python3
-"""Times a normal request (p50/p99 of 500 sequential GETs on one keep-alive connection) before and while --idle
-TCP connections are open to the service and idle (connected, nothing sent). Closes every socket it opened.
-Needs an open-files limit above --idle (ulimit -n)."""
+"""Opens N connections that send half a request line and headers and then nothing (slowloris), keeps them open,
+and times normal GET requests on fresh connections meanwhile. Prints the latency with and without the idle
+connections, and how many of them the server still held open at the end. Needs `ulimit -n` above N + 100."""
 import argparse
 import http.client
 import socket
+import statistics
 import time
 
 
-def timings(port, path, n):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    samples = []
-    for _ in range(n):
+def timed_gets(host, port, path, count):
+    times = []
+    for _ in range(count):
         start = time.perf_counter()
+        conn = http.client.HTTPConnection(host, port, timeout=30)
         conn.request("GET", path)
         response = conn.getresponse()
         response.read()
-        samples.append((time.perf_counter() - start) * 1000)
+        conn.close()
         if response.status != 200:
             raise SystemExit(f"GET {path} answered {response.status}")
-    conn.close()
-    samples.sort()
-    return samples[len(samples) // 2], samples[int(len(samples) * 0.99) - 1]
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def describe(times):
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return f"p50 {statistics.median(ordered):.1f} ms, p99 {p99:.1f} ms, max {ordered[-1]:.1f} ms"
 
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--idle", type=int, default=8000)
-    parser.add_argument("--path", default="/nuts/orders")
-    parser.add_argument("-n", type=int, default=500)
+    parser.add_argument("--path", default="/nuts/config")
+    parser.add_argument("-n", "--idle", type=int, default=8000)
+    parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
-    timings(args.port, args.path, 100)  # warm
-    p50, p99 = timings(args.port, args.path, args.n)
-    print(f"no idle connections:      p50 {p50:.2f} ms  p99 {p99:.2f} ms")
+
+    timed_gets(args.host, args.port, args.path, 20)  # warm-up
+    before = timed_gets(args.host, args.port, args.path, args.requests)
+
     idle = []
-    try:
-        for _ in range(args.idle):
-            s = socket.create_connection(("127.0.0.1", args.port), timeout=10)
-            idle.append(s)
-        time.sleep(1)
-        p50, p99 = timings(args.port, args.path, args.n)
-        print(f"{len(idle)} idle connections: p50 {p50:.2f} ms  p99 {p99:.2f} ms")
-    finally:
-        for s in idle:
-            s.close()
+    start = time.perf_counter()
+    for _ in range(args.idle):
+        s = socket.create_connection((args.host, args.port), timeout=30)
+        s.sendall(b"GET " + args.path.encode() + b" HTTP/1.1\r\nHost: bench\r\n")
+        idle.append(s)
+    opened = time.perf_counter() - start
+
+    during = timed_gets(args.host, args.port, args.path, args.requests)
+
+    # How many did the server still hold? A closed one reads as end of stream at once.
+    for s in idle:
+        s.setblocking(False)
+    alive = 0
+    for s in idle:
+        try:
+            alive += 1 if s.recv(1) else 0
+        except BlockingIOError:
+            alive += 1
+        except OSError:
+            pass
+    for s in idle:
+        s.close()
+
+    print(f"idle connections: {args.idle} opened in {opened:.1f} s, {alive} still open after the requests")
+    print(f"GET {args.path} without them ({args.requests} requests): {describe(before)}")
+    print(f"GET {args.path} with {args.idle} idle connections open ({args.requests} requests): {describe(during)}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,11 @@ public enum ErrorCode {
     INVALID_PARAMETER(HttpStatus.BAD_REQUEST),
     INVALID_AMOUNT(HttpStatus.BAD_REQUEST),
     INVALID_STRIKES(HttpStatus.BAD_REQUEST),
+    // Hostile clients (issue 8): requests the server refuses before any endpoint sees them.
+    INVALID_REQUEST(HttpStatus.BAD_REQUEST),
+    REQUEST_TIMEOUT(HttpStatus.REQUEST_TIMEOUT),
+    NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE),
+    CORS_REJECTED(HttpStatus.FORBIDDEN),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
     NOT_FOUND(HttpStatus.NOT_FOUND),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED),

@@ -1,6 +1,8 @@
 package io.nutsgate.positions;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
@@ -11,6 +13,9 @@ import io.nutsgate.common.JsonHttp;
 import io.nutsgate.common.RenderCache;
 import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
+import io.nutsgate.system.NutsProperties;
+import io.nutsgate.system.RateLimiter;
+import io.nutsgate.system.RateLimiters;
 import io.nutsgate.thetanuts.CachedUpstream.Fetched;
 import io.nutsgate.thetanuts.PositionKind;
 import io.nutsgate.thetanuts.PositionsApi;
@@ -72,19 +77,39 @@ class PositionsController {
     private final JsonMapper json;
     private final Clock clock;
     private final RenderCache rendered = new RenderCache(10_000, Duration.ofMinutes(10));
+    /** Each address costs two indexer calls: a client may ask for only so many new ones per window. */
+    private final RateLimiter newAddresses;
+    /** Addresses asked for within the positions cache lifetime: served from the cache, not counted. */
+    private final Cache<String, Boolean> recent;
 
-    PositionsController(PositionsApi positions, Platform platform, JsonMapper json, Clock clock) {
+    PositionsController(
+            PositionsApi positions,
+            Platform platform,
+            JsonMapper json,
+            Clock clock,
+            NutsProperties properties,
+            RateLimiters limiters) {
         this.positions = positions;
         this.platform = platform;
         this.json = json;
         this.clock = clock;
+        this.newAddresses = limiters.limiter(
+                "positions",
+                properties.positionsRateLimit().requests(),
+                properties.positionsRateLimit().window());
+        this.recent = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(properties.cache().ttl().positions())
+                .build();
     }
 
     @PostMapping(value = "/positions", consumes = "application/json", produces = "application/json")
     @Operation(
             summary = "A user's open positions and/or history",
             description = "Filtered case-insensitively on the platform's referrer unless filterByReferrer is false "
-                    + "(or no referrer is configured). Accepts both indexer generations.",
+                    + "(or no referrer is configured). Accepts both indexer generations. A client may ask for "
+                    + "NUTS_POSITIONS_RATE_LIMIT (30) addresses a minute that were not asked for within the positions "
+                    + "cache lifetime; repeated addresses are not counted.",
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             content =
@@ -95,6 +120,9 @@ class PositionsController {
                                                                     "{\"address\":\"0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c\",\"type\":\"all\"}"))))
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PositionsEnvelope.class)))
     @ApiResponse(responseCode = "400", description = "INVALID_BODY, INVALID_ADDRESS or INVALID_TYPE")
+    @ApiResponse(
+            responseCode = "429",
+            description = "RATE_LIMITED: too many new addresses from this client (NUTS_POSITIONS_RATE_LIMIT)")
     @ApiResponse(responseCode = "502", description = "UPSTREAM_UNAVAILABLE or UPSTREAM_BAD_RESPONSE")
     @ApiResponse(responseCode = "504", description = "UPSTREAM_TIMEOUT")
     ResponseEntity<byte[]> positions(@RequestBody PositionsRequest body, HttpServletRequest request) {
@@ -105,6 +133,10 @@ class PositionsController {
         }
         Optional<String> referrer =
                 Boolean.FALSE.equals(body.filterByReferrer()) ? Optional.empty() : platform.referrer();
+        if (recent.getIfPresent(address) == null) {
+            newAddresses.acquire(request);
+            recent.put(address, Boolean.TRUE);
+        }
 
         Fetched<List<ObjectNode>> open =
                 type.equals("history") ? null : positions.fetchCached(address, PositionKind.OPEN);

@@ -3,15 +3,15 @@ package io.nutsgate.positions;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.Checksummed;
-import io.nutsgate.system.ClientRateLimiter;
 import io.nutsgate.system.NutsProperties;
+import io.nutsgate.system.RateLimiter;
+import io.nutsgate.system.RateLimiters;
 import io.nutsgate.thetanuts.IndexerUpdater;
 import io.nutsgate.thetanuts.PositionsApi;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Clock;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -40,21 +40,21 @@ class UpdateController {
 
     private final IndexerUpdater updater;
     private final PositionsApi positions;
-    private final ClientRateLimiter limiter;
+    private final RateLimiter limiter;
     private final ApplicationEventPublisher events;
 
     UpdateController(
             IndexerUpdater updater,
             PositionsApi positions,
             NutsProperties properties,
-            Clock clock,
+            RateLimiters limiters,
             ApplicationEventPublisher events) {
         this.updater = updater;
         this.positions = positions;
-        this.limiter = new ClientRateLimiter(
+        this.limiter = limiters.limiter(
+                "update",
                 properties.updateRateLimit().requests(),
-                properties.updateRateLimit().window(),
-                clock);
+                properties.updateRateLimit().window());
         this.events = events;
     }
 
@@ -83,7 +83,7 @@ class UpdateController {
 
     private ApiResponse<UpdateView> trigger(String rawAddress, HttpServletRequest request) {
         String address = rawAddress == null ? null : Addresses.require(rawAddress, "address");
-        limiter.acquire(request.getRemoteAddr());
+        limiter.acquire(request);
         IndexerUpdater.Result result = updater.update();
         if (address != null) {
             positions.refresh(address);

@@ -5,9 +5,11 @@ import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
+import java.net.SocketTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,6 +17,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -47,8 +50,9 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ApiResponse<Void>> api(ApiException e) {
-        if (e instanceof ClientRateLimiter.RateLimitedException limited) {
+        if (e instanceof RateLimiter.RateLimitedException limited) {
             return ResponseEntity.status(e.code().status())
+                    .contentType(MediaType.APPLICATION_JSON)
                     .header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()))
                     .body(ApiResponse.error(e.code(), e.getMessage()));
         }
@@ -60,6 +64,16 @@ class ApiExceptionHandler {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BodySizeLimitFilter.BodyTooLargeException tooLarge) {
                 return respond(ErrorCode.INVALID_BODY, tooLarge.getMessage());
+            }
+            if (t instanceof BodySizeLimitFilter.BodyTimeoutException timeout) {
+                RateLimitedLog.REJECTED.info("timeout", "a request body trickled in past the body timeout");
+                return respond(ErrorCode.REQUEST_TIMEOUT, timeout.getMessage());
+            }
+            if (t instanceof SocketTimeoutException) {
+                RateLimitedLog.REJECTED.info("timeout", "a request body stalled past the read timeout");
+                return respond(
+                        ErrorCode.REQUEST_TIMEOUT,
+                        "the request body stalled (NUTS_HTTP_READ_TIMEOUT); send the whole body at once");
             }
             if (t instanceof ApiException api) {
                 return respond(api.code(), api.getMessage());
@@ -142,6 +156,7 @@ class ApiExceptionHandler {
         }
         return ResponseEntity.status(ErrorCode.METHOD_NOT_ALLOWED.status())
                 .headers(headers)
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(ApiResponse.error(
                         ErrorCode.METHOD_NOT_ALLOWED,
                         "method " + e.getMethod() + " is not allowed on " + request.getRequestURI()
@@ -161,8 +176,14 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     ResponseEntity<ApiResponse<Void>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
-        return respond(
-                ErrorCode.INVALID_PARAMETER, "header Accept must allow application/json, the only type answered");
+        return respond(ErrorCode.NOT_ACCEPTABLE, "header Accept must allow application/json, the only type answered");
+    }
+
+    /** Tomcat's own query parsing (e.g. more parameters than it allows); bad escapes are refused earlier. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ApiResponse<Void>> invalidQuery(InvalidParameterException e) {
+        RateLimitedLog.REJECTED.info("query", "refused a query string Tomcat could not parse");
+        return respond(ErrorCode.INVALID_PARAMETER, "query string: too many or malformed parameters");
     }
 
     /** No connection to PostgreSQL within the pool's short wait, or a connection lost mid-query. */
@@ -204,7 +225,10 @@ class ApiExceptionHandler {
         return dot < 0 ? propertyPath : propertyPath.substring(dot + 1);
     }
 
+    /** Always JSON: an error answer is the envelope whatever the request's {@code Accept} asked for. */
     static ResponseEntity<ApiResponse<Void>> respond(ErrorCode code, String message) {
-        return ResponseEntity.status(code.status()).body(ApiResponse.error(code, message));
+        return ResponseEntity.status(code.status())
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(ApiResponse.error(code, message));
     }
 }

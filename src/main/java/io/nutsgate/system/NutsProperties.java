@@ -44,10 +44,48 @@ public record NutsProperties(
         @Valid @DefaultValue Auth auth,
         @Valid @DefaultValue Trades trades,
         @Valid @DefaultValue Fill fill,
+        @Valid @DefaultValue Http http,
+        @Valid @DefaultValue Clients clients,
+        @Valid @DefaultValue PositionsRateLimit positionsRateLimit,
+        @Valid @DefaultValue Management management,
         @Valid @DefaultValue Database database,
         @Valid @DefaultValue Update update,
         @Valid @DefaultValue Redis redis,
         @Valid @DefaultValue Push push) {
+
+    /**
+     * What one client connection may hold: {@code readTimeout} without a byte while the request line, headers or
+     * body are read (then the connection is closed, or a started body answered 408 {@code REQUEST_TIMEOUT}),
+     * {@code bodyTimeout} for a whole request body however it trickles in, {@code keepAliveTimeout} idle between
+     * requests, and at most {@code maxConnections} connections per instance (more wait in the accept queue).
+     */
+    public record Http(
+            @NotNull @DefaultValue("5s") Duration readTimeout,
+            @NotNull @DefaultValue("10s") Duration bodyTimeout,
+            @NotNull @DefaultValue("15s") Duration keepAliveTimeout,
+            @Min(value = 100, message = "NUTS_HTTP_MAX_CONNECTIONS must be at least 100") @DefaultValue("10000")
+                    int maxConnections) {}
+
+    /**
+     * Who the client is, for rate limits: the connection's address, or, when that is one of {@code trustedProxies}
+     * (CIDRs such as {@code 10.0.0.0/8, fd00::/8}), the nearest untrusted address in {@code X-Forwarded-For} or
+     * {@code Forwarded}. IPv6 clients count per /64. With {@code REDIS_URL} the counters live in Redis under
+     * {@code rateLimitPrefix}, shared by all instances.
+     */
+    public record Clients(
+            @NotNull @DefaultValue("") List<String> trustedProxies,
+            @NotNull @DefaultValue("nutsgate:ratelimit:") String rateLimitPrefix) {}
+
+    /**
+     * Actuator access on the public port: health status, liveness and readiness are open; health details,
+     * metrics and Prometheus need {@code Authorization: Bearer <token>}. Without a token they are served only on
+     * {@code MANAGEMENT_PORT}, when set.
+     */
+    public record Management(String token) {
+        public boolean hasToken() {
+            return token != null && !token.isBlank();
+        }
+    }
 
     /** The feeds are fetched over HTTP(S) only; anything else cannot work and stops the start-up. */
     @AssertTrue(message = "THETANUTS_ORDERS_URL must be an http:// or https:// URL with a host")
@@ -161,7 +199,14 @@ public record NutsProperties(
     public record Redis(@NotNull @DefaultValue("250ms") Duration timeout, @Valid @DefaultValue Breaker breaker) {}
 
     /** Calls of {@code /nuts/update} a client may make per window. */
-    public record RateLimit(@DefaultValue("6") int requests, @NotNull @DefaultValue("1m") Duration window) {}
+    public record RateLimit(@Min(1) @DefaultValue("6") int requests, @NotNull @DefaultValue("1m") Duration window) {}
+
+    /**
+     * Calls of {@code /nuts/positions} for an address not asked for within its cache lifetime (each costs two
+     * indexer calls) a client may make per window; repeated addresses are served from the cache and not counted.
+     */
+    public record PositionsRateLimit(
+            @Min(1) @DefaultValue("30") int requests, @NotNull @DefaultValue("1m") Duration window) {}
 
     /**
      * Sign-In with Ethereum. A blank {@code siweDomain}/{@code siweUri} means {@code localhost:<port>} and

@@ -37,6 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  * at a time (a {@link RunLock} per run), and {@code after-update-delay} after a wallet signs in or asks for
  * {@code POST /nuts/update}. Nothing runs on the caller's thread: a request only hands the wallet to the background
  * (so {@code POST /nuts/update} works while the database is down).
+ * Only signed-in wallets and wallets found with trades through our referrer are followed: anyone can post any
+ * address to {@code /nuts/update}, and that must not make us poll the indexer for it for 30 days.
  */
 @Component
 class TradeSync implements SmartLifecycle {
@@ -110,6 +112,9 @@ class TradeSync implements SmartLifecycle {
                 }
             }
             trades.refreshTotals(address, now);
+            if (!fills.isEmpty()) {
+                trades.markSeen(address, now); // it trades through us: follow it
+            }
             trades.markSynced(address, now);
             return rows;
         });
@@ -158,17 +163,19 @@ class TradeSync implements SmartLifecycle {
     }
 
     /**
-     * Marks the wallet active and syncs it after {@code delay}, both in the background; requests for a wallet already
-     * waiting merge.
+     * Syncs the wallet after {@code delay} in the background, and with {@code follow} first marks it active for the
+     * scheduled sync; requests for a wallet already waiting merge.
      */
-    void requestSync(String address, Duration delay) {
+    void requestSync(String address, Duration delay, boolean follow) {
         Instant seen = clock.instant();
         ScheduledExecutorService executor = requested;
         if (executor == null) {
             return;
         }
         if (!properties.trades().syncOnEvents()) {
-            executor.execute(() -> markSeenQuietly(address, seen));
+            if (follow) {
+                executor.execute(() -> markSeenQuietly(address, seen));
+            }
             return;
         }
         if (!pending.add(address)) {
@@ -177,7 +184,7 @@ class TradeSync implements SmartLifecycle {
         executor.schedule(
                 () -> {
                     pending.remove(address);
-                    if (markSeenQuietly(address, seen)) {
+                    if (!follow || markSeenQuietly(address, seen)) {
                         syncQuietly(address);
                     }
                 },
@@ -197,18 +204,20 @@ class TradeSync implements SmartLifecycle {
 
     @EventListener
     void onSignedIn(WalletSignedInEvent event) {
-        requestSync(event.address(), Duration.ZERO);
+        requestSync(event.address(), Duration.ZERO, true);
     }
 
     @EventListener
     void onRefreshRequested(PositionsRefreshRequestedEvent event) {
+        // Followed only if this sync finds trades through our referrer (see sync).
         requestSync(
-                event.address().toLowerCase(Locale.ROOT), properties.trades().afterUpdateDelay());
+                event.address().toLowerCase(Locale.ROOT), properties.trades().afterUpdateDelay(), false);
     }
 
     @EventListener
     void onSyncRequested(TradeSyncRequestedEvent event) {
-        requestSync(event.address().toLowerCase(Locale.ROOT), Duration.ZERO);
+        // Followed only if this sync finds trades through our referrer (see sync).
+        requestSync(event.address().toLowerCase(Locale.ROOT), Duration.ZERO, false);
     }
 
     private boolean syncQuietly(String address) {

@@ -79,7 +79,7 @@ class FeedOutageIT extends GatewayTest {
         assertThat(statuses).containsOnly(502);
         // the breaker opened after 5 failed calls out of 5: the other 7 requests did not reach the feed
         assertThat(upstream.hits("/feed/")).isEqualTo(5);
-        assertThat(get("/actuator/prometheus").body())
+        assertThat(get("/actuator/prometheus", OPERATOR).body())
                 .containsPattern(
                         "resilience4j_circuitbreaker_state\\{[^}]*name=\"upstream-orders\"[^}]*state=\"open\"[^}]*} 1\\.0");
     }

@@ -119,7 +119,7 @@ class OrdersIT extends GatewayTest {
         upstream.body("/feed/", feed);
 
         assertThat(products("/nuts/orders")).containsExactly("CALL_SPREAD", "IRON_CONDOR");
-        String metrics = get("/actuator/prometheus").body();
+        String metrics = get("/actuator/prometheus", OPERATOR).body();
         assertThat(metrics).containsPattern("nuts_orders_rejected_total\\{[^}]*reason=\"implementation\"[^}]*} [1-9]");
     }
 
@@ -130,7 +130,7 @@ class OrdersIT extends GatewayTest {
                 "/feed/", FixtureUpstream.fixture("orders.json").replace("\"9800000000000\"", "\"9900000000000\""));
 
         assertThat(products("/nuts/orders")).containsExactly("CALL_SPREAD", "IRON_CONDOR");
-        assertThat(get("/actuator/prometheus").body())
+        assertThat(get("/actuator/prometheus", OPERATOR).body())
                 .containsPattern("nuts_orders_rejected_total\\{[^}]*reason=\"strikes\"[^}]*} [1-9]");
     }
 

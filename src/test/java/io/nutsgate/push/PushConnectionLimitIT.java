@@ -55,10 +55,10 @@ class PushConnectionLimitIT extends ServiceTest {
             assertThat(first.emitWithAck(PushSockets.SUBSCRIBE, USER).path("ok").asBoolean())
                     .isTrue();
         }
-        String metrics = get("/actuator/prometheus").body();
+        String metrics = get("/actuator/prometheus", OPERATOR).body();
         assertThat(metrics).contains("nuts_push_connections_rejected_total 3.0");
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> get("/actuator/prometheus").body().contains("nuts_push_connections 0.0"));
+                .until(() -> get("/actuator/prometheus", OPERATOR).body().contains("nuts_push_connections 0.0"));
         try (SocketIoTestClient later = SocketIoTestClient.connectWebSocket(base)) {
             assertThat(later.awaitConnected()).isEqualTo("websocket");
         }

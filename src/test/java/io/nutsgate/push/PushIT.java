@@ -119,7 +119,7 @@ class PushIT extends PersistenceTest {
 
             assertThat(client.sawType("disconnect")).isFalse();
         }
-        String metrics = get("/actuator/prometheus").body();
+        String metrics = get("/actuator/prometheus", OPERATOR).body();
         assertThat(metrics).contains("nuts_push_rejected_total{reason=\"invalid_address\"}");
         assertThat(metrics).contains("nuts_push_rejected_total{reason=\"unknown_event\"}");
         assertThat(metrics).contains("nuts_push_rejected_total{reason=\"too_many_subscriptions\"}");
@@ -178,7 +178,7 @@ class PushIT extends PersistenceTest {
                             .asBoolean())
                     .isTrue();
         }
-        assertThat(get("/actuator/prometheus").body())
+        assertThat(get("/actuator/prometheus", OPERATOR).body())
                 .contains("nuts_push_rejected_total{reason=\"message_too_large\"}");
     }
 
@@ -292,7 +292,7 @@ class PushIT extends PersistenceTest {
     // ---- helpers ----
 
     private double signedInCount() {
-        return get("/actuator/prometheus")
+        return get("/actuator/prometheus", OPERATOR)
                 .body()
                 .lines()
                 .filter(l -> l.startsWith("nuts_push_signed_in_total "))

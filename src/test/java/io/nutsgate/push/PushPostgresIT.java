@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.ServiceTest;
 import io.nutsgate.support.SocketIoTestClient;
 import io.nutsgate.support.TestDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -173,6 +174,7 @@ class PushPostgresIT {
         return new SpringApplicationBuilder(NutsgateApplication.class)
                 .run(
                         "--server.port=0",
+                        "--nuts.management.token=" + ServiceTest.MANAGEMENT_TOKEN,
                         "--DATABASE_URL=" + databaseUrl,
                         "--spring.datasource.hikari.maximum-pool-size=3",
                         "--spring.flyway.schemas=" + schema,
@@ -215,6 +217,7 @@ class PushPostgresIT {
             throws IOException, InterruptedException {
         return http.send(
                 HttpRequest.newBuilder(URI.create(base(app) + path))
+                        .header(ServiceTest.OPERATOR[0], ServiceTest.OPERATOR[1])
                         .timeout(Duration.ofSeconds(10))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -224,6 +227,7 @@ class PushPostgresIT {
             throws IOException, InterruptedException {
         return http.send(
                 HttpRequest.newBuilder(URI.create(base(app) + path))
+                        .header(ServiceTest.OPERATOR[0], ServiceTest.OPERATOR[1])
                         .timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))

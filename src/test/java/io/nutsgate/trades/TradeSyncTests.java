@@ -8,7 +8,6 @@ import static org.mockito.Mockito.after;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
-import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -87,11 +86,12 @@ class TradeSyncTests {
         verify(source, after(200).never()).openPositions(WALLET);
         verify(source, timeout(10_000).times(1)).openPositions(WALLET);
         verify(source, after(300).times(1)).history(WALLET);
-        verify(trades, times(1)).markSeen(eq(WALLET), any());
+        // No trades through our referrer were found: the wallet is not followed by the scheduled sync.
+        verify(trades, never()).markSeen(eq(WALLET), any());
     }
 
     @Test
-    void shouldLeaveTheDatabaseToTheBackgroundWhenAnUpdateIsRequested() {
+    void shouldLeaveTheDatabaseToTheBackgroundWhenAWalletSignsIn() {
         start(Map.of(
                 "nuts.referrer-address", "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d",
                 "nuts.trades.after-update-delay", "0s",
@@ -104,7 +104,7 @@ class TradeSyncTests {
                 .when(trades)
                 .markSeen(any(), any());
 
-        sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET)); // does not throw
+        sync.onSignedIn(new io.nutsgate.auth.WalletSignedInEvent(WALLET)); // does not throw
 
         verify(trades, timeout(2000)).markSeen(eq(WALLET), any());
         assertThat(threads).doesNotContain(Thread.currentThread().getName());
@@ -126,13 +126,13 @@ class TradeSyncTests {
     }
 
     @Test
-    void shouldOnlyMarkTheWalletSeenWhenEventSyncIsOff() {
+    void shouldNeitherSyncNorFollowAnUpdatedWalletWhenEventSyncIsOff() {
         start(Map.of("nuts.trades.sync-on-events", "false", "nuts.trades.after-update-delay", "0s"));
 
         sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
 
-        verify(trades, timeout(2000)).markSeen(eq(WALLET), any());
         verify(source, after(300).never()).openPositions(any());
+        verify(trades, never()).markSeen(any(), any());
     }
 
     @Test
