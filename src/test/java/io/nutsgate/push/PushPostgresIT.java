@@ -74,9 +74,32 @@ class PushPostgresIT {
     }
 
     @Test
-    void shouldUseListenNotifyWithoutRedis() {
+    void shouldUseListenNotifyWithoutRedisAndListenOnlyWithSubscribers() {
         assertThat(a.getBean(PushBus.class)).isInstanceOf(PostgresPushBus.class);
         assertThat(b.getBean(PushBus.class)).isInstanceOf(PostgresPushBus.class);
+        assertThat(listeningConnections()).isZero();
+        try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(b))) {
+            client.awaitConnected();
+            client.emitWithAck(PushSockets.SUBSCRIBE, "0x00000000000000000000000000000000000000e5");
+            awaitListening(b);
+            assertThat(listeningConnections())
+                    .as(
+                            "%s",
+                            a.getBean(JdbcClient.class)
+                                    .sql("SELECT application_name || ' | ' || query FROM pg_stat_activity")
+                                    .query(String.class)
+                                    .list())
+                    .isEqualTo(1);
+        }
+    }
+
+    /** Connections of this test's instances listening on its schema's channel, as PostgreSQL counts them. */
+    private static long listeningConnections() {
+        return a.getBean(JdbcClient.class)
+                .sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
+                .param("name", "nutsgate-push-listen nuts_push:" + schema)
+                .query(Long.class)
+                .single();
     }
 
     @Test
@@ -88,6 +111,7 @@ class PushPostgresIT {
                             .asBoolean())
                     .isTrue();
             awaitRegistered(USER);
+            awaitListening(b);
 
             assertThat(post(a, "/nuts/update", "{\"address\":\"" + USER + "\"}").statusCode())
                     .isEqualTo(200);
@@ -112,6 +136,7 @@ class PushPostgresIT {
                             .path("ok")
                             .asBoolean())
                     .isTrue();
+            awaitListening(b);
 
             a.getBean(PushBus.class).publish(new PushMessage(PushMessage.positionsRoom(wallet), "trade:new", payload));
 
@@ -184,6 +209,12 @@ class PushPostgresIT {
                         "--nuts.trades.leaderboard-refresh=1h",
                         "--nuts.push.after-update-checks=0s",
                         "--nuts.push.watch-interval=1h");
+    }
+
+    /** B listens once it has a subscriber (an idle instance holds no listening connection). */
+    private static void awaitListening(ConfigurableApplicationContext app) {
+        PostgresPushBus bus = (PostgresPushBus) app.getBean(PushBus.class);
+        await().atMost(WAIT).until(bus::isListening);
     }
 
     private static void awaitRegistered(String wallet) {
