@@ -23,7 +23,10 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -37,6 +40,7 @@ import tools.jackson.databind.JsonNode;
  * Two instances sharing one database and no Redis: pushes cross over PostgreSQL {@code LISTEN/NOTIFY}. A socket on B
  * gets what happened on A, including a push far larger than one notification.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PushPostgresIT {
 
     static final String REFERRER = "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d";
@@ -74,6 +78,7 @@ class PushPostgresIT {
     }
 
     @Test
+    @Order(1) // before any other test gave B a subscriber
     void shouldUseListenNotifyWithoutRedisAndListenOnlyWithSubscribers() {
         assertThat(a.getBean(PushBus.class)).isInstanceOf(PostgresPushBus.class);
         assertThat(b.getBean(PushBus.class)).isInstanceOf(PostgresPushBus.class);
