@@ -36,7 +36,8 @@ public class OrderBook {
 
     static final String CACHE_KEY = "orders:feed";
 
-    private record Rendered(RenderedJson json, long fetchedAtMillis, long validUntilSeconds) {}
+    /** A rendered answer, for one feed version and, when stale, for one age in seconds (it is in the body). */
+    private record Rendered(RenderedJson json, long fetchedAtMillis, long staleAgeSeconds, long validUntilSeconds) {}
 
     private final CachedUpstream upstream;
     private final Resource<OrdersFeed> resource;
@@ -87,10 +88,13 @@ public class OrderBook {
         Fetched<OrdersFeed> feed = feed();
         long now = clock.instant().getEpochSecond();
         String key = filter.cacheKey();
+        // While the feed fails (or is being refreshed) the stale answer is rendered once per second of age, not per
+        // request.
+        long staleAge = feed.stale() ? feed.ageSeconds(clock) : -1;
         Rendered hit = rendered.getIfPresent(key);
-        if (!feed.stale()
-                && hit != null
+        if (hit != null
                 && hit.fetchedAtMillis() == feed.fetchedAtMillis()
+                && hit.staleAgeSeconds() == staleAge
                 && now < hit.validUntilSeconds()) {
             return hit.json();
         }
@@ -109,14 +113,10 @@ public class OrderBook {
                 value.lastUpdated() == null ? null : value.lastUpdated() / 1000,
                 fetchedAt,
                 fetchedAt.toString());
-        RenderedJson result = RenderedJson.of(json.writeValueAsBytes(view), feed.stale(), feed.ageSeconds(clock));
-        if (!feed.stale()) {
-            long firstQuoteExpiry = live.stream()
-                    .mapToLong(LiveOrder::orderExpiryTimestamp)
-                    .min()
-                    .orElse(Long.MAX_VALUE);
-            rendered.put(key, new Rendered(result, feed.fetchedAtMillis(), firstQuoteExpiry));
-        }
+        RenderedJson result = RenderedJson.of(json.writeValueAsBytes(view), feed.stale(), Math.max(staleAge, 0));
+        long firstQuoteExpiry =
+                live.stream().mapToLong(LiveOrder::orderExpiryTimestamp).min().orElse(Long.MAX_VALUE);
+        rendered.put(key, new Rendered(result, feed.fetchedAtMillis(), staleAge, firstQuoteExpiry));
         return result;
     }
 

@@ -5,15 +5,19 @@ import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -159,6 +163,18 @@ class ApiExceptionHandler {
     ResponseEntity<ApiResponse<Void>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
         return respond(
                 ErrorCode.INVALID_PARAMETER, "header Accept must allow application/json, the only type answered");
+    }
+
+    /** No connection to PostgreSQL within the pool's short wait, or a connection lost mid-query. */
+    @ExceptionHandler({
+        DataAccessResourceFailureException.class,
+        TransientDataAccessResourceException.class,
+        CannotCreateTransactionException.class,
+        SQLTransientConnectionException.class
+    })
+    ResponseEntity<ApiResponse<Void>> databaseUnavailable(Exception e) {
+        log.warn("database unavailable: {}", e.getMessage());
+        return respond(ErrorCode.DATABASE_UNAVAILABLE, "the database is unavailable; try again shortly");
     }
 
     @ExceptionHandler(Exception.class)

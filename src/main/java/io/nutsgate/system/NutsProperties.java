@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -31,10 +32,10 @@ public record NutsProperties(
         @NotNull @DefaultValue("https://round-snowflake-9c31.devops-118.workers.dev/") URI ordersUrl,
         @NotNull @DefaultValue("https://indexer.thetanuts.finance/api/v1/book") URI indexerUrl,
         @Pattern(
-                        regexp = "^0x[0-9a-fA-F]{40}$",
+                        regexp = "^(0x[0-9a-fA-F]{40})?$",
                         message = "THETANUTS_OPTIONBOOK_ADDRESS must be a 0x-prefixed 20-byte hex address")
-                @DefaultValue("0x1bDff855d6811728acaDC00989e79143a2bdfDed")
                 String optionBookAddress,
+        String deploymentFile,
         String redisUrl,
         @NotNull @DefaultValue("nutsgate:") String redisKeyPrefix,
         @Valid @DefaultValue Cache cache,
@@ -45,6 +46,7 @@ public record NutsProperties(
         @Valid @DefaultValue Fill fill,
         @Valid @DefaultValue Database database,
         @Valid @DefaultValue Update update,
+        @Valid @DefaultValue Redis redis,
         @Valid @DefaultValue Push push) {
 
     /** The feeds are fetched over HTTP(S) only; anything else cannot work and stops the start-up. */
@@ -73,16 +75,24 @@ public record NutsProperties(
 
     /**
      * {@code url} is {@code DATABASE_URL} (an external PostgreSQL; parsed by the database configuration, which never
-     * repeats it); blank, the embedded PostgreSQL keeps its data in {@code embeddedDir}.
+     * repeats it); blank, the embedded PostgreSQL keeps its data in {@code embeddedDir}. A request waits at most
+     * {@code connectionTimeout} for a connection before answering 503 {@code DATABASE_UNAVAILABLE}.
      */
-    public record Database(String url, @NotNull @DefaultValue("./data/postgres") Path embeddedDir) {
+    public record Database(
+            String url,
+            @NotNull @DefaultValue("./data/postgres") Path embeddedDir,
+            @NotNull
+                    @DurationMin(millis = 250, message = "NUTS_DATABASE_CONNECTION_TIMEOUT must be at least 250ms")
+                    @DefaultValue("500ms")
+                    Duration connectionTimeout) {
         public boolean external() {
             return url != null && !url.isBlank();
         }
 
         @Override
         public String toString() {
-            return "Database[url=" + (external() ? "(set)" : "(unset)") + ", embeddedDir=" + embeddedDir + "]";
+            return "Database[url=" + (external() ? "(set)" : "(unset)") + ", embeddedDir=" + embeddedDir
+                    + ", connectionTimeout=" + connectionTimeout + "]";
         }
     }
 
@@ -130,8 +140,25 @@ public record NutsProperties(
             @NotNull @DefaultValue("300s") Duration history,
             @NotNull @DefaultValue("300s") Duration stats) {}
 
+    /** Timeouts of every call to the Thetanuts hosts, and the breaker that stops calling a failing endpoint. */
     public record Upstream(
-            @NotNull @DefaultValue("2s") Duration connectTimeout, @NotNull @DefaultValue("5s") Duration timeout) {}
+            @NotNull @DefaultValue("2s") Duration connectTimeout,
+            @NotNull @DefaultValue("5s") Duration timeout,
+            @Valid @DefaultValue Breaker breaker) {}
+
+    /**
+     * A circuit breaker (Resilience4j): over the last {@code window} calls, once at least {@code minimumCalls} were
+     * made, a failure rate of {@code failureRatePercent} or more opens it; while open no call is made, and after
+     * {@code openFor} one trial call decides whether it closes again.
+     */
+    public record Breaker(
+            @Min(1) @DefaultValue("10") int window,
+            @Min(1) @DefaultValue("5") int minimumCalls,
+            @Min(1) @Max(100) @DefaultValue("50") int failureRatePercent,
+            @NotNull @DefaultValue("5s") Duration openFor) {}
+
+    /** Redis (with {@code REDIS_URL}): the timeout of each command, and the breaker that skips it while it is down. */
+    public record Redis(@NotNull @DefaultValue("250ms") Duration timeout, @Valid @DefaultValue Breaker breaker) {}
 
     /** Calls of {@code /nuts/update} a client may make per window. */
     public record RateLimit(@DefaultValue("6") int requests, @NotNull @DefaultValue("1m") Duration window) {}
@@ -169,6 +196,11 @@ public record NutsProperties(
 
     public boolean hasReferrer() {
         return referrerAddress != null && !referrerAddress.isBlank();
+    }
+
+    /** A {@code NUTS_DEPLOYMENT_FILE} replaces the built-in registry of deployments. */
+    public boolean hasDeploymentFile() {
+        return deploymentFile != null && !deploymentFile.isBlank();
     }
 
     public boolean hasRedis() {

@@ -33,8 +33,10 @@ import tools.jackson.databind.node.ObjectNode;
  * one wallet, on one instance or several, leave exactly one row per trade, and a fill whose buyer and seller are
  * both followed wallets is kept once for each side.
  *
- * <p>Runs every {@code nuts.trades.sync-interval} for the wallets seen within {@code active-window}, and
- * {@code after-update-delay} after a wallet signs in or asks for {@code POST /nuts/update}.
+ * <p>Runs every {@code nuts.trades.sync-interval} for the wallets seen within {@code active-window}, on one instance
+ * at a time (a {@link RunLock} per run), and {@code after-update-delay} after a wallet signs in or asks for
+ * {@code POST /nuts/update}. Nothing runs on the caller's thread: a request only hands the wallet to the background
+ * (so {@code POST /nuts/update} works while the database is down).
  */
 @Component
 class TradeSync implements SmartLifecycle {
@@ -47,6 +49,7 @@ class TradeSync implements SmartLifecycle {
 
     private final TradeSource source;
     private final TradeRepository trades;
+    private final RunLock runLock;
     private final TransactionTemplate transaction;
     private final NutsProperties properties;
     private final Clock clock;
@@ -58,6 +61,7 @@ class TradeSync implements SmartLifecycle {
     TradeSync(
             TradeSource source,
             TradeRepository trades,
+            RunLock runLock,
             TransactionTemplate transaction,
             NutsProperties properties,
             Clock clock,
@@ -65,6 +69,7 @@ class TradeSync implements SmartLifecycle {
         this.events = events;
         this.source = source;
         this.trades = trades;
+        this.runLock = runLock;
         this.transaction = transaction;
         this.properties = properties;
         this.clock = clock;
@@ -123,6 +128,17 @@ class TradeSync implements SmartLifecycle {
         return later.status().isFinal() || !earlier.status().isFinal() ? later : earlier;
     }
 
+    /** The scheduled run: {@link #syncActive()} unless another instance is running it right now. */
+    void syncActiveAlone() {
+        try {
+            if (!runLock.runAlone("trade-sync", this::syncActive)) {
+                log.debug("scheduled trade sync skipped: another instance is running it");
+            }
+        } catch (RuntimeException e) {
+            log.warn("scheduled trade sync did not run: {}", e.getMessage());
+        }
+    }
+
     /** Syncs every wallet seen within the active window, oldest sync first; failures are logged and skipped. */
     void syncActive() {
         Instant since = clock.instant().minus(properties.trades().activeWindow());
@@ -141,20 +157,42 @@ class TradeSync implements SmartLifecycle {
         }
     }
 
-    /** Marks the wallet active and syncs it after {@code delay}; requests for a wallet already waiting merge. */
+    /**
+     * Marks the wallet active and syncs it after {@code delay}, both in the background; requests for a wallet already
+     * waiting merge.
+     */
     void requestSync(String address, Duration delay) {
-        trades.markSeen(address, clock.instant());
+        Instant seen = clock.instant();
         ScheduledExecutorService executor = requested;
-        if (executor == null || !properties.trades().syncOnEvents() || !pending.add(address)) {
+        if (executor == null) {
+            return;
+        }
+        if (!properties.trades().syncOnEvents()) {
+            executor.execute(() -> markSeenQuietly(address, seen));
+            return;
+        }
+        if (!pending.add(address)) {
             return;
         }
         executor.schedule(
                 () -> {
                     pending.remove(address);
-                    syncQuietly(address);
+                    if (markSeenQuietly(address, seen)) {
+                        syncQuietly(address);
+                    }
                 },
                 delay.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    private boolean markSeenQuietly(String address, Instant seen) {
+        try {
+            trades.markSeen(address, seen);
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("could not record activity of {}: {}", address, e.getMessage());
+            return false;
+        }
     }
 
     @EventListener
@@ -194,7 +232,7 @@ class TradeSync implements SmartLifecycle {
         NutsProperties.Trades settings = properties.trades();
         if (settings.scheduledSync()) {
             long interval = settings.syncInterval().toMillis();
-            periodic.scheduleWithFixedDelay(this::syncActive, interval, interval, TimeUnit.MILLISECONDS);
+            periodic.scheduleWithFixedDelay(this::syncActiveAlone, interval, interval, TimeUnit.MILLISECONDS);
             log.info(
                     "trade sync every {} for wallets seen within {}", settings.syncInterval(), settings.activeWindow());
         }

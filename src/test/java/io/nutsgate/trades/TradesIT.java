@@ -31,6 +31,9 @@ class TradesIT extends PersistenceTest {
     @Autowired
     TradeSync sync;
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     private long rows() {
         return jdbc.sql("SELECT count(*) FROM trades").query(Long.class).single();
     }
@@ -211,6 +214,27 @@ class TradesIT extends PersistenceTest {
         assertThat(rows()).isEqualTo(6);
         assertThat(upstream.hits(POSITIONS)).isEqualTo(1);
         assertThat(upstream.hits("/book/user/" + stale + "/positions")).isZero();
+    }
+
+    @Test
+    void shouldRunTheScheduledSyncOnOneInstanceAtATime() throws Exception {
+        jdbc.sql("INSERT INTO wallet_activity (address, last_seen_at) VALUES (:a, :t)")
+                .param("a", USER)
+                .param("t", clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                .update();
+
+        // another instance is in the middle of its run: it holds the job's lock on its own session
+        try (java.sql.Connection otherInstance = dataSource.getConnection()) {
+            otherInstance.createStatement().execute("SELECT pg_advisory_lock(hashtextextended('job:trade-sync', 5))");
+            sync.syncActiveAlone();
+            assertThat(upstream.hits(POSITIONS)).isZero();
+            assertThat(rows()).isZero();
+        } // its session ends (as when it crashes): the lock goes with it
+
+        sync.syncActiveAlone();
+
+        assertThat(upstream.hits(POSITIONS)).isEqualTo(1);
+        assertThat(rows()).isEqualTo(6);
     }
 
     @Test
