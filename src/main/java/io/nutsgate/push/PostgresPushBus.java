@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -35,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  * nothing is left to clean up.
  *
  * <p>Sending runs on one background thread with a bounded queue (connections from the pool, 5 s statement timeout),
- * so the database never blocks a request. Receiving holds one dedicated connection outside the pool, waiting for
+ * so the database never blocks a request. Receiving holds one dedicated connection outside the pool while this instance
+ * has subscribers (opened at the first subscription, closed a minute after the last one left), waiting for
  * notifications and checking the connection every 10 s; when it breaks it is opened again every 2 s. While either side
  * fails, pushes stay local and the failure is logged once (and once when it works again). Notifications sent while an
  * instance was not listening are lost; pushes carry changes, and clients reload over REST after a reconnect.
@@ -51,6 +53,8 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
     private static final int MAX_PARTIAL = 1_000;
     private static final long CHECK_MILLIS = 10_000;
     private static final long RECONNECT_MILLIS = 2_000;
+    /** How long the listening connection stays open after the last room here closed. */
+    private static final long IDLE_MILLIS = 60_000;
 
     record Envelope(String room, String event, String payload) {}
 
@@ -91,6 +95,7 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
     private volatile boolean running;
     private volatile Thread listener;
     private volatile Connection listening;
+    private volatile boolean listeningNow;
 
     /**
      * @param listenUrl the JDBC URL of the pool's database, for the dedicated listening connection
@@ -117,6 +122,12 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
         this.metrics = metrics;
         this.origin = instance.id();
         this.json = json;
+        sockets.onRoomOpened(() -> {
+            Thread thread = listener;
+            if (thread != null) {
+                LockSupport.unpark(thread);
+            }
+        });
     }
 
     @Override
@@ -195,6 +206,12 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
 
     private void listen() {
         while (running) {
+            // Only an instance with subscribers here needs to hear other instances' pushes: an idle one holds no
+            // connection (and wakes up at the first subscription).
+            if (!sockets.hasRooms()) {
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                continue;
+            }
             try (Connection connection = DriverManager.getConnection(listenUrl, listenProperties)) {
                 listening = connection;
                 String schema;
@@ -207,13 +224,28 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
                 }
+                try (PreparedStatement name =
+                        connection.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+                    name.setString(1, "nutsgate-push-listen " + channel); // who listens on what, in pg_stat_activity
+                    name.execute();
+                }
                 if (listenFailing.compareAndSet(true, false)) {
                     log.info("PostgreSQL push fan-out (LISTEN) works again");
                 } else {
-                    log.info("pushes fan out between instances over PostgreSQL LISTEN/NOTIFY (channel {})", channel);
+                    log.debug("listening for pushes from other instances on PostgreSQL channel {}", channel);
                 }
+                listeningNow = true;
                 PGConnection pg = connection.unwrap(PGConnection.class);
+                long idleSince = 0;
                 while (running) {
+                    if (sockets.hasRooms()) {
+                        idleSince = 0;
+                    } else if (idleSince == 0) {
+                        idleSince = System.nanoTime();
+                    } else if (System.nanoTime() - idleSince > TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)) {
+                        log.debug("no subscribers here: stopped listening on {}", channel);
+                        break;
+                    }
                     PGNotification[] notifications = pg.getNotifications((int) CHECK_MILLIS);
                     if (notifications == null || notifications.length == 0) {
                         try (Statement statement = connection.createStatement()) {
@@ -240,11 +272,14 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
                 }
             } finally {
                 listening = null;
+                listeningNow = false;
             }
-            try {
-                Thread.sleep(RECONNECT_MILLIS);
-            } catch (InterruptedException e) {
-                return;
+            if (listenFailing.get()) {
+                try {
+                    Thread.sleep(RECONNECT_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         }
     }
@@ -297,6 +332,11 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
         return String.join("", p.parts);
     }
 
+    /** Whether the dedicated connection is listening now (it does only while this instance has subscribers). */
+    boolean isListening() {
+        return listeningNow;
+    }
+
     @Override
     public void start() {
         running = true;
@@ -308,6 +348,10 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
         } catch (SQLException e) {
             log.debug("the push channel's schema is read when listening starts: {}", e.toString());
         }
+        log.info(
+                "pushes fan out between instances over PostgreSQL LISTEN/NOTIFY (channel {}), listening while there"
+                        + " are subscribers here",
+                channel);
         listener = Thread.ofPlatform().name("push-pg-listen").daemon(true).start(this::listen);
     }
 

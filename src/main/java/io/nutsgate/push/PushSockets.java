@@ -53,6 +53,7 @@ class PushSockets {
     private final SubscriptionRegistry registry;
     private final PushMetrics metrics;
     private final Map<String, Set<SocketIoSocket>> rooms = new ConcurrentHashMap<>();
+    private volatile Runnable roomOpened;
 
     PushSockets(
             SocketIoServer server,
@@ -161,7 +162,21 @@ class PushSockets {
         });
         if (first[0]) {
             registry.subscribed(wallet);
+            Runnable hook = roomOpened;
+            if (hook != null) {
+                hook.run();
+            }
         }
+    }
+
+    /** Runs {@code hook} whenever a room gets its first socket here (the bus starts listening then). */
+    void onRoomOpened(Runnable hook) {
+        this.roomOpened = hook;
+    }
+
+    /** Whether any socket of this instance is in a room. */
+    boolean hasRooms() {
+        return !rooms.isEmpty();
     }
 
     private void leave(SocketIoSocket socket, String wallet) {

@@ -24,7 +24,10 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -38,6 +41,7 @@ import tools.jackson.databind.JsonNode;
  * Two instances sharing one database and no Redis: pushes cross over PostgreSQL {@code LISTEN/NOTIFY}. A socket on B
  * gets what happened on A, including a push far larger than one notification.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PushPostgresIT {
 
     static final String REFERRER = "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d";
@@ -75,9 +79,33 @@ class PushPostgresIT {
     }
 
     @Test
-    void shouldUseListenNotifyWithoutRedis() {
+    @Order(1) // before any other test gave B a subscriber
+    void shouldUseListenNotifyWithoutRedisAndListenOnlyWithSubscribers() {
         assertThat(a.getBean(PushBus.class)).isInstanceOf(PostgresPushBus.class);
         assertThat(b.getBean(PushBus.class)).isInstanceOf(PostgresPushBus.class);
+        assertThat(listeningConnections()).isZero();
+        try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(b))) {
+            client.awaitConnected();
+            client.emitWithAck(PushSockets.SUBSCRIBE, "0x00000000000000000000000000000000000000e5");
+            awaitListening(b);
+            assertThat(listeningConnections())
+                    .as(
+                            "%s",
+                            a.getBean(JdbcClient.class)
+                                    .sql("SELECT application_name || ' | ' || query FROM pg_stat_activity")
+                                    .query(String.class)
+                                    .list())
+                    .isEqualTo(1);
+        }
+    }
+
+    /** Connections of this test's instances listening on its schema's channel, as PostgreSQL counts them. */
+    private static long listeningConnections() {
+        return a.getBean(JdbcClient.class)
+                .sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
+                .param("name", "nutsgate-push-listen nuts_push:" + schema)
+                .query(Long.class)
+                .single();
     }
 
     @Test
@@ -89,6 +117,7 @@ class PushPostgresIT {
                             .asBoolean())
                     .isTrue();
             awaitRegistered(USER);
+            awaitListening(b);
 
             assertThat(post(a, "/nuts/update", "{\"address\":\"" + USER + "\"}").statusCode())
                     .isEqualTo(200);
@@ -113,6 +142,7 @@ class PushPostgresIT {
                             .path("ok")
                             .asBoolean())
                     .isTrue();
+            awaitListening(b);
 
             a.getBean(PushBus.class).publish(new PushMessage(PushMessage.positionsRoom(wallet), "trade:new", payload));
 
@@ -186,6 +216,12 @@ class PushPostgresIT {
                         "--nuts.trades.leaderboard-refresh=1h",
                         "--nuts.push.after-update-checks=0s",
                         "--nuts.push.watch-interval=1h");
+    }
+
+    /** B listens once it has a subscriber (an idle instance holds no listening connection). */
+    private static void awaitListening(ConfigurableApplicationContext app) {
+        PostgresPushBus bus = (PostgresPushBus) app.getBean(PushBus.class);
+        await().atMost(WAIT).until(bus::isListening);
     }
 
     private static void awaitRegistered(String wallet) {
