@@ -38,6 +38,10 @@ public enum ErrorCode {
     PROFILE_REQUIRED(HttpStatus.CONFLICT),
     FID_TAKEN(HttpStatus.CONFLICT),
     WALLET_LINKED_TO_OTHER_USER(HttpStatus.CONFLICT),
+    // Chain access (issue 9): BASE_RPC_URL unset (503), the node failing or timing out (502).
+    CHAIN_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
+    CHAIN_ERROR(HttpStatus.BAD_GATEWAY),
+    FILL_NOT_FOUND(HttpStatus.NOT_FOUND),
     UPSTREAM_UNAVAILABLE(HttpStatus.BAD_GATEWAY),
     UPSTREAM_BAD_RESPONSE(HttpStatus.BAD_GATEWAY),
     UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT),
