@@ -225,6 +225,10 @@ class ChainIndexerIT extends ServiceTest {
     }
 
     static TransactionReceipt fill(Account taker, String referrer) {
+        return fill(devnet, taker, referrer);
+    }
+
+    static TransactionReceipt fill(Devnet devnet, Account taker, String referrer) {
         Order order = devnet.order(
                         Product.CALL_SPREAD,
                         List.of(strike(2_500), strike(2_700)),
