@@ -77,7 +77,8 @@ class AuthController {
                     + " opaque session token (stored hashed, expiring after NUTS_SESSION_TTL, default 24 h)."
                     + " Failures are 401 with SIWE_DOMAIN_MISMATCH, SIWE_URI_MISMATCH, SIWE_CHAIN_MISMATCH,"
                     + " SIWE_EXPIRED, SIWE_NOT_YET_VALID, SIWE_NONCE_INVALID (replayed, unknown or expired) or"
-                    + " SIWE_SIGNATURE_INVALID; a message that is not EIP-4361 is 400 SIWE_MALFORMED."
+                    + " SIWE_SIGNATURE_INVALID (also for a high-s signature, EIP-2); a message that is not EIP-4361"
+                    + " is 400 SIWE_MALFORMED. The nonce is used up only when every check passed."
                     + " Smart-contract wallets (EIP-1271) are not supported yet.")
     @ApiResponses({
         @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "signed in"),
@@ -87,11 +88,12 @@ class AuthController {
         @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "401", description = "a failed SIWE check")
     })
     ApiResponse<SessionDto> verify(@Valid @RequestBody SiweRequest request) {
-        String address = auth.verifyProof(request.message(), request.signature());
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.sessionTtl());
-        String token = sessions.create(address, now, expiresAt);
-        return ApiResponse.ok(new SessionDto(token, address, expiresAt));
+        return ApiResponse.ok(auth.redeemProof(
+                request.message(),
+                request.signature(),
+                address -> new SessionDto(sessions.create(address, now, expiresAt), address, expiresAt)));
     }
 
     @DeleteMapping("/session")

@@ -39,9 +39,20 @@ class NonceStore {
         return value;
     }
 
+    /** True for a nonce that was issued and is neither used nor expired; does not use it up. */
+    boolean isLive(String nonce, Instant now) {
+        return jdbc.sql("SELECT count(*) FROM siwe_nonces WHERE nonce = :nonce AND expires_at > :now")
+                        .param("nonce", nonce)
+                        .param("now", now.atOffset(ZoneOffset.UTC))
+                        .query(Long.class)
+                        .single()
+                == 1;
+    }
+
     /**
-     * Uses the nonce up: true exactly once for a nonce that was issued and has not expired, however many
-     * instances try at the same moment (the row is deleted; the database serialises the deletes).
+     * Uses the nonce up, in the caller's transaction if there is one: true exactly once for a nonce that was issued
+     * and has not expired, however many instances try at the same moment (the row is deleted; the database
+     * serialises the deletes).
      */
     boolean consume(String nonce, Instant now) {
         return jdbc.sql("DELETE FROM siwe_nonces WHERE nonce = :nonce AND expires_at > :now")

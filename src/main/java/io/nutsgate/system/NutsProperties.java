@@ -1,11 +1,13 @@
 package io.nutsgate.system;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -32,12 +34,15 @@ public record NutsProperties(
                 String optionBookAddress,
         String deploymentFile,
         String redisUrl,
+        @NotNull @DefaultValue("nutsgate:") String redisKeyPrefix,
         @Valid @DefaultValue Cache cache,
         @Valid @DefaultValue Upstream upstream,
         @Valid @DefaultValue RateLimit updateRateLimit,
         @Valid @DefaultValue Auth auth,
         @Valid @DefaultValue Trades trades,
         @Valid @DefaultValue Fill fill,
+        @Valid @DefaultValue Database database,
+        @Valid @DefaultValue Update update,
         @Valid @DefaultValue Chain chain) {
 
     /**
@@ -69,6 +74,45 @@ public record NutsProperties(
 
         public boolean enabled() {
             return rpcUrl != null && !rpcUrl.isBlank();
+        }
+    }
+
+    /** The feeds are fetched over HTTP(S) only; anything else cannot work and stops the start-up. */
+    @AssertTrue(message = "THETANUTS_ORDERS_URL must be an http:// or https:// URL with a host")
+    public boolean isOrdersUrlHttp() {
+        return isHttp(ordersUrl);
+    }
+
+    @AssertTrue(message = "THETANUTS_INDEXER_URL must be an http:// or https:// URL with a host")
+    public boolean isIndexerUrlHttp() {
+        return isHttp(indexerUrl);
+    }
+
+    private static boolean isHttp(URI uri) {
+        return uri == null
+                || (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                        && uri.getHost() != null);
+    }
+
+    /**
+     * {@code POST /nuts/update}: when the indexer answers {@code skipped} it is asked again {@code retryDelay} later,
+     * {@code maxRetries} times at most.
+     */
+    public record Update(
+            @NotNull @DefaultValue("10s") Duration retryDelay, @DefaultValue("3") @Min(0) int maxRetries) {}
+
+    /**
+     * {@code url} is {@code DATABASE_URL} (an external PostgreSQL; parsed by the database configuration, which never
+     * repeats it); blank, the embedded PostgreSQL keeps its data in {@code embeddedDir}.
+     */
+    public record Database(String url, @NotNull @DefaultValue("./data/postgres") Path embeddedDir) {
+        public boolean external() {
+            return url != null && !url.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + (external() ? "(set)" : "(unset)") + ", embeddedDir=" + embeddedDir + "]";
         }
     }
 

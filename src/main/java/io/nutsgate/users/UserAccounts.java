@@ -25,8 +25,8 @@ class UserAccounts {
     }
 
     /**
-     * Creates the user of {@code wallet} with this profile, or updates it. A fid that belongs to another user is
-     * {@code FID_TAKEN}.
+     * Creates the user of {@code wallet} with this profile, or updates it: an optional field that is null keeps its
+     * stored value, an empty one clears it. A fid that belongs to another user is {@code FID_TAKEN}.
      */
     @Transactional
     UserView saveProfile(String wallet, ProfileRequest profile) {
@@ -54,7 +54,7 @@ class UserAccounts {
     }
 
     /**
-     * Links {@code newWallet} (already proven with SIWE) to the user of {@code signedInWallet}. Linking a wallet the
+     * Links {@code newWallet} (proven with SIWE; the caller uses the nonce up in this transaction) to the user of {@code signedInWallet}. Linking a wallet the
      * user already has is a no-op; a wallet of another user is {@code WALLET_LINKED_TO_OTHER_USER}.
      */
     @Transactional
@@ -77,6 +77,15 @@ class UserAccounts {
             throw linkedElsewhere(newWallet);
         }
         return users.findById(id).orElseThrow();
+    }
+
+    @Transactional(readOnly = true)
+    UserView profileOfWallet(String wallet) {
+        return users.userOfWallet(wallet)
+                .flatMap(users::findById)
+                .orElseThrow(() -> new ApiException(
+                        ErrorCode.USER_NOT_FOUND,
+                        "the signed-in wallet " + wallet + " has no profile yet: create it with PUT /users/me"));
     }
 
     @Transactional(readOnly = true)

@@ -41,7 +41,8 @@ class UserRepository {
 
     long insertUser(ProfileRequest profile, Instant now) {
         return jdbc.sql("INSERT INTO users (fid, username, display_name, pfp_url, created_at, updated_at)"
-                        + " VALUES (:fid, :username, :displayName, :pfpUrl, :now, :now) RETURNING id")
+                        + " VALUES (:fid, :username, NULLIF(:displayName, ''), NULLIF(:pfpUrl, ''), :now, :now)"
+                        + " RETURNING id")
                 .param("fid", profile.fid())
                 .param("username", profile.username())
                 .param("displayName", profile.displayName())
@@ -51,9 +52,13 @@ class UserRepository {
                 .single();
     }
 
+    /** Optional fields that are null keep their value; empty ones clear it. */
     void updateUser(long id, ProfileRequest profile, Instant now) {
-        jdbc.sql("UPDATE users SET fid = :fid, username = :username, display_name = :displayName,"
-                        + " pfp_url = :pfpUrl, updated_at = :now WHERE id = :id")
+        jdbc.sql("UPDATE users SET fid = :fid, username = :username,"
+                        + " display_name = CASE WHEN CAST(:displayName AS text) IS NULL THEN display_name"
+                        + " ELSE NULLIF(:displayName, '') END,"
+                        + " pfp_url = CASE WHEN CAST(:pfpUrl AS text) IS NULL THEN pfp_url ELSE NULLIF(:pfpUrl, '') END,"
+                        + " updated_at = :now WHERE id = :id")
                 .param("id", id)
                 .param("fid", profile.fid())
                 .param("username", profile.username())

@@ -32,11 +32,25 @@ class UsersController {
         this.auth = auth;
     }
 
+    @GetMapping("/me")
+    @Operation(
+            summary = "The signed-in user's profile and linked wallets",
+            description =
+                    "404 USER_NOT_FOUND while the signed-in wallet has no profile (create it with PUT /users/me).",
+            security = @SecurityRequirement(name = SignedIn.SECURITY_SCHEME))
+    ApiResponse<UserView> me(@Parameter(hidden = true) SignedIn signedIn) {
+        return ApiResponse.ok(accounts.profileOfWallet(signedIn.address()));
+    }
+
     @PutMapping("/me")
     @Operation(
             summary = "Create or update the signed-in user's Farcaster profile",
-            description = "Links the signed-in wallet to the user. 409 FID_TAKEN when the fid belongs to another"
-                    + " user; 400 INVALID_BODY for a bad field.",
+            description = "Links the signed-in wallet to the user. The body is read strictly: fid a positive JSON"
+                    + " integer (no string, fraction or exponent), the names JSON strings (no numbers or booleans),"
+                    + " no duplicate or unknown keys, no null; control and bidirectional-override characters are"
+                    + " refused. An optional field (displayName, pfpUrl) left out keeps its stored value; \"\""
+                    + " clears it. 400 INVALID_BODY naming the field; 409 FID_TAKEN when the fid belongs to another"
+                    + " user.",
             security = @SecurityRequirement(name = SignedIn.SECURITY_SCHEME))
     ApiResponse<UserView> saveProfile(
             @Parameter(hidden = true) SignedIn signedIn, @Valid @RequestBody ProfileRequest profile) {
@@ -49,12 +63,12 @@ class UsersController {
             description = "Body: a second SIWE message and signature made by the wallet to link (nonce from GET"
                     + " /auth/nonce; the same checks and 401 codes as POST /auth/verify). 409"
                     + " WALLET_LINKED_TO_OTHER_USER when that wallet belongs to another user, 409 PROFILE_REQUIRED"
-                    + " before PUT /users/me.",
+                    + " before PUT /users/me. A refused link leaves the nonce unused.",
             security = @SecurityRequirement(name = SignedIn.SECURITY_SCHEME))
     ApiResponse<UserView> linkWallet(
             @Parameter(hidden = true) SignedIn signedIn, @Valid @RequestBody SiweRequest proof) {
-        String wallet = auth.verifyProof(proof.message(), proof.signature());
-        return ApiResponse.ok(accounts.linkWallet(signedIn.address(), wallet));
+        return ApiResponse.ok(auth.redeemProof(
+                proof.message(), proof.signature(), wallet -> accounts.linkWallet(signedIn.address(), wallet)));
     }
 
     @GetMapping("/{fid}")

@@ -3,11 +3,15 @@ package io.nutsgate.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nutsgate.support.PersistenceTest;
+import io.nutsgate.support.Vectors;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.ECKeyPair;
+import tools.jackson.databind.JsonNode;
 
 class AuthIT extends PersistenceTest {
 
@@ -195,5 +199,48 @@ class AuthIT extends PersistenceTest {
 
         assertThat(signOut.statusCode()).isEqualTo(200);
         assertThat(after.statusCode()).isEqualTo(401);
+    }
+
+    // ---- messages signed by another implementation (ethers 6, vectors/siwe.json) ----
+
+    /** Issues the vector's nonce as GET /auth/nonce would have, at the pinned clock the vectors were signed for. */
+    private void issue(String nonce) {
+        jdbc.sql("INSERT INTO siwe_nonces (nonce, created_at, expires_at) VALUES (:nonce, :now, :expires)")
+                .param("nonce", nonce)
+                .param("now", clock.instant().atOffset(ZoneOffset.UTC))
+                .param("expires", clock.instant().plusSeconds(600).atOffset(ZoneOffset.UTC))
+                .update();
+    }
+
+    @Test
+    void shouldSignInWithMessagesSignedByEthers() {
+        for (JsonNode v : Vectors.load("siwe.json").get("vectors")) {
+            issue(v.get("nonce").asString());
+
+            HttpResponse<String> response = post(
+                    "/auth/verify",
+                    proof(v.get("message").asString(), v.get("signature").asString()));
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(body(response).get("data").get("address").asString())
+                    .isEqualTo(v.get("address").asString().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    @Test
+    void shouldRefuseAHighSSignatureAndKeepTheNonceForTheCanonicalOne() {
+        JsonNode v = Vectors.load("siwe.json").get("vectors").get(1);
+        issue(v.get("nonce").asString());
+        String message = v.get("message").asString();
+
+        HttpResponse<String> highS =
+                post("/auth/verify", proof(message, v.get("signatureHighS").asString()));
+        HttpResponse<String> lowS =
+                post("/auth/verify", proof(message, v.get("signature").asString()));
+
+        assertThat(highS.statusCode()).isEqualTo(401);
+        assertThat(errorCode(highS)).isEqualTo("SIWE_SIGNATURE_INVALID");
+        assertThat(body(highS).get("error").get("message").asString()).contains("signature", "EIP-2");
+        assertThat(lowS.statusCode()).isEqualTo(200);
     }
 }

@@ -5,14 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import org.web3j.crypto.ECKeyPair;
-import org.web3j.crypto.Keys;
-import org.web3j.crypto.Sign;
-import org.web3j.utils.Numeric;
 
 class SiweMessageTests {
 
@@ -87,27 +81,5 @@ class SiweMessageTests {
                     .isInstanceOfSatisfying(
                             ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SIWE_MALFORMED));
         }
-    }
-
-    @Test
-    void shouldRecoverTheSignerWithEitherRecoveryIdForm() {
-        ECKeyPair key = ECKeyPair.create(BigInteger.valueOf(123456789));
-        String expected = "0x" + Keys.getAddress(key.getPublicKey());
-        Sign.SignatureData sig = Sign.signPrefixedMessage(FULL.getBytes(StandardCharsets.UTF_8), key);
-        byte[] bytes = new byte[65];
-        System.arraycopy(sig.getR(), 0, bytes, 0, 32);
-        System.arraycopy(sig.getS(), 0, bytes, 32, 32);
-        bytes[64] = sig.getV()[0];
-        String with27 = Numeric.toHexString(bytes);
-        bytes[64] -= 27;
-        String with0 = Numeric.toHexString(bytes);
-
-        assertThat(AuthApi.recoverSigner(FULL, with27)).isEqualTo(expected);
-        assertThat(AuthApi.recoverSigner(FULL, with0)).isEqualTo(expected);
-        bytes[64] = 5;
-        String badV = Numeric.toHexString(bytes);
-        assertThatThrownBy(() -> AuthApi.recoverSigner(FULL, badV))
-                .isInstanceOfSatisfying(
-                        ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SIWE_SIGNATURE_INVALID));
     }
 }

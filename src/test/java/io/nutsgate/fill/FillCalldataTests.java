@@ -3,6 +3,7 @@ package io.nutsgate.fill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nutsgate.orders.LiveOrder;
+import io.nutsgate.support.Vectors;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,8 +14,9 @@ import org.web3j.utils.Numeric;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Decodes the calldata back by slicing the ABI words by hand (independently of web3j's encoder) and compares
- * every field with the fixture feed's signed order.
+ * Compares the calldata byte for byte with ethers' ABI encoder ({@code vectors/calldata.json}, made by
+ * {@code src/test/vectors/make-vectors.mjs}), and decodes it back by slicing the ABI words by hand to compare every
+ * field with the fixture feed's signed order.
  */
 class FillCalldataTests {
 
@@ -179,5 +181,35 @@ class FillCalldataTests {
         byte[] args = Arrays.copyOfRange(Numeric.hexStringToByteArray(data), 4, 68);
         assertThat(address(args, 0)).isEqualTo("0x1bdff855d6811728acadc00989e79143a2bdfded");
         assertThat(word(args, 32)).isEqualTo(new BigInteger("999999982"));
+    }
+
+    @Test
+    void shouldEncodeFillOrderByteForByteAsEthers() {
+        JsonNode vectors = Vectors.load("calldata.json").get("fillOrder");
+        assertThat(vectors).hasSize(3);
+        for (JsonNode v : vectors) {
+            LiveOrder order = FixtureOrders.all().get(v.get("orderIndex").asInt());
+
+            String calldata = FillCalldata.fillOrder(
+                    order,
+                    new BigInteger(v.get("numContracts").asString()),
+                    v.get("referrer").asString());
+
+            assertThat(calldata)
+                    .startsWith(v.get("selector").asString())
+                    .isEqualTo(v.get("calldata").asString());
+        }
+    }
+
+    @Test
+    void shouldEncodeApproveByteForByteAsEthers() {
+        JsonNode vectors = Vectors.load("calldata.json").get("approve");
+        assertThat(vectors).hasSize(3);
+        for (JsonNode v : vectors) {
+            assertThat(FillCalldata.approve(
+                            v.get("spender").asString(),
+                            new BigInteger(v.get("amount").asString())))
+                    .isEqualTo(v.get("calldata").asString());
+        }
     }
 }

@@ -3,17 +3,18 @@ package io.nutsgate.fill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nutsgate.support.GatewayTest;
+import io.nutsgate.support.Vectors;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
-import org.web3j.crypto.Hash;
 import tools.jackson.databind.JsonNode;
 
 /** POST /nuts/orders/{id}/fill-plan over the fixture feed, with the referrer configured. */
 class FillPlanIT extends GatewayTest {
 
+    /** The order's id as ethers computes it (keccak-256 of the signature, vectors/keccak.json). */
     private static String orderId(int index) {
-        return Hash.sha3(FixtureOrders.signed(index).get("signature").asString());
+        return Vectors.load("keccak.json").get("orderIds").get(index).get("id").asString();
     }
 
     private HttpResponse<String> plan(int index, String body) {
@@ -42,7 +43,19 @@ class FillPlanIT extends GatewayTest {
         assertThat(approve.get("kind").asString()).isEqualTo("approve");
         assertThat(approve.get("from").asString()).isEqualTo(USER);
         assertThat(approve.get("to").asString()).isEqualToIgnoringCase("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913");
-        assertThat(approve.get("data").asString()).startsWith("0x095ea7b3");
+        // ethers' encoding of approve(optionBook, 999999982) and of this fill (vectors/calldata.json)
+        assertThat(approve.get("data").asString())
+                .isEqualTo(Vectors.load("calldata.json")
+                        .get("approve")
+                        .get(0)
+                        .get("calldata")
+                        .asString());
+        assertThat(fill.get("data").asString())
+                .isEqualTo(Vectors.load("calldata.json")
+                        .get("fillOrder")
+                        .get(0)
+                        .get("calldata")
+                        .asString());
         assertThat(approve.get("value").asString()).isEqualTo("0");
         assertThat(fill.get("from").asString()).isEqualTo(USER);
         assertThat(fill.get("kind").asString()).isEqualTo("fillOrder");

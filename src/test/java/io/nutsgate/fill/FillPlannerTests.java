@@ -15,6 +15,7 @@ import io.nutsgate.protocol.Deployments;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.protocol.Product;
 import io.nutsgate.support.TestProperties;
+import io.nutsgate.support.Vectors;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
@@ -92,7 +93,17 @@ class FillPlannerTests {
         assertThat(plan.transactions().get(0).to())
                 .isEqualTo(spread.collateral().address());
         assertThat(plan.transactions().get(0).data())
-                .isEqualTo(FillCalldata.approve(spread.optionBook(), new BigInteger("999999982")));
+                .isEqualTo(Vectors.load("calldata.json")
+                        .get("approve")
+                        .get(0)
+                        .get("calldata")
+                        .asString());
+        assertThat(plan.transactions().get(1).data())
+                .isEqualTo(Vectors.load("calldata.json")
+                        .get("fillOrder")
+                        .get(0)
+                        .get("calldata")
+                        .asString());
         assertThat(plan.transactions().get(1).to()).isEqualTo(spread.optionBook());
         FillCalldataTests.assertMatchesFeedOrder(
                 FillCalldataTests.decodeFill(plan.transactions().get(1).data()),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.FixtureUpstream.Fault;
 import io.nutsgate.support.GatewayTest;
+import io.nutsgate.support.Vectors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -20,7 +21,6 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.web3j.crypto.Hash;
 import tools.jackson.databind.JsonNode;
 
 class OrdersIT extends GatewayTest {
@@ -41,7 +41,11 @@ class OrdersIT extends GatewayTest {
                 .get(0);
         JsonNode spread = data.get("orders").get(0);
         assertThat(spread.get("id").asString())
-                .isEqualTo(Hash.sha3(feedOrder.get("signature").asString()));
+                .isEqualTo(Vectors.load("keccak.json")
+                        .get("orderIds")
+                        .get(0)
+                        .get("id")
+                        .asString());
         assertThat(spread.get("underlying").asString()).isEqualTo("ETH");
         assertThat(spread.get("product").asString()).isEqualTo("CALL_SPREAD");
         assertThat(spread.get("makerSide").asString()).isEqualTo("SELL");
