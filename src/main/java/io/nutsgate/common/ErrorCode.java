@@ -42,6 +42,9 @@ public enum ErrorCode {
     CHAIN_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
     CHAIN_ERROR(HttpStatus.BAD_GATEWAY),
     FILL_NOT_FOUND(HttpStatus.NOT_FOUND),
+    // Socket.IO pushes (issue 10): answered in acks, never over HTTP.
+    TOO_MANY_SUBSCRIPTIONS(HttpStatus.TOO_MANY_REQUESTS),
+    UNKNOWN_EVENT(HttpStatus.BAD_REQUEST),
     UPSTREAM_UNAVAILABLE(HttpStatus.BAD_GATEWAY),
     UPSTREAM_BAD_RESPONSE(HttpStatus.BAD_GATEWAY),
     UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT),
