@@ -1,6 +1,7 @@
 package io.nutsgate.auth;
 
 import io.nutsgate.common.ApiResponse;
+import io.nutsgate.common.Checksummed;
 import io.nutsgate.protocol.Deployments;
 import io.nutsgate.system.ClientRateLimiter;
 import io.nutsgate.system.NutsProperties;
@@ -53,7 +54,7 @@ class AuthController {
     record NonceDto(String nonce, Instant expiresAt, String domain, String uri, long chainId) {}
 
     @Schema(description = "A session: send the token as Authorization: Bearer <token>")
-    record SessionDto(String token, String address, Instant expiresAt) {}
+    record SessionDto(String token, @Checksummed String address, Instant expiresAt) {}
 
     @GetMapping("/nonce")
     @Operation(

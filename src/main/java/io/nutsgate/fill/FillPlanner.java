@@ -64,10 +64,10 @@ class FillPlanner {
         }
         String taker = request.taker() == null ? null : Addresses.require(request.taker(), "taker");
         if (id == null || !ORDER_ID.matcher(id).matches()) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "an order id is 0x and 64 hex digits");
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "id must be an order id: 0x and 64 hex digits");
         }
-        LiveOrder order =
-                orders.find(id).orElseThrow(() -> new ApiException(ErrorCode.ORDER_NOT_FOUND, "no live order " + id));
+        LiveOrder order = orders.find(id)
+                .orElseThrow(() -> new ApiException(ErrorCode.ORDER_NOT_FOUND, "id " + id + " is not a live order"));
         if (order.product() == null
                 || !order.deployment()
                         .product(order.implementation())
@@ -75,7 +75,7 @@ class FillPlanner {
                         .orElse(false)) {
             throw new ApiException(
                     ErrorCode.UNKNOWN_IMPLEMENTATION,
-                    "implementation " + order.implementation() + " is not a known product");
+                    "the order's implementation " + order.implementation() + " is not a known product");
         }
         requireFillable(order);
 
@@ -102,7 +102,10 @@ class FillPlanner {
             }
         }
         if (contracts.signum() == 0) {
-            throw new ApiException(ErrorCode.AMOUNT_TOO_SMALL, "the amount buys no contract at this order's price");
+            throw new ApiException(
+                    ErrorCode.AMOUNT_TOO_SMALL,
+                    (request.usdcAmount() != null ? "usdcAmount" : "numContracts")
+                            + " buys no contract at this order's price");
         }
 
         BigInteger premium = OptionMath.premium(order.price(), contracts);
@@ -183,16 +186,21 @@ class FillPlanner {
     private void requireFillable(LiveOrder order) {
         long now = clock.instant().getEpochSecond();
         if (order.orderExpiryTimestamp() <= now) {
-            throw new ApiException(ErrorCode.ORDER_EXPIRED, "the quote expired at " + order.orderExpiryTimestamp());
+            throw new ApiException(
+                    ErrorCode.ORDER_EXPIRED,
+                    "the quote of order " + order.id() + " expired at orderExpiryTimestamp "
+                            + order.orderExpiryTimestamp());
         }
         if (order.orderExpiryTimestamp() <= now + quoteMarginSeconds) {
             throw new ApiException(
                     ErrorCode.ORDER_EXPIRED,
-                    "the quote expires in " + (order.orderExpiryTimestamp() - now)
+                    "the quote of order " + order.id() + " expires in " + (order.orderExpiryTimestamp() - now)
                             + " s, too soon to sign and mine a fill");
         }
         if (order.expiry() <= now) {
-            throw new ApiException(ErrorCode.ORDER_EXPIRED, "the option expired at " + order.expiry());
+            throw new ApiException(
+                    ErrorCode.ORDER_EXPIRED,
+                    "the option of order " + order.id() + " expired at expiry " + order.expiry());
         }
     }
 }

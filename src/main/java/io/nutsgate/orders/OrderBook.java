@@ -4,7 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.chain.LiveCapacity;
-import io.nutsgate.common.Decimals;
+import io.nutsgate.common.Addresses;
+import io.nutsgate.common.Amount;
 import io.nutsgate.common.RenderedJson;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.protocol.Product;
@@ -15,11 +16,17 @@ import io.nutsgate.thetanuts.CachedUpstream.Resource;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The live orders of the OptionBook feed, cached. Rendered answers are kept per filter until the feed is
@@ -127,13 +134,17 @@ public class OrderBook {
             live.add(o);
             views.add(view(o, remaining));
         }
+        OrdersFeed value = feed.value();
+        Instant fetchedAt = Instant.ofEpochMilli(feed.fetchedAtMillis());
         OrdersView view = new OrdersView(
                 views,
                 live.size(),
-                feed.value().marketData(),
-                feed.value().timestamp(),
-                feed.value().lastUpdated(),
-                feed.fetchedAtMillis(),
+                spotPrices(value.spotPrices()),
+                builtAt(value.timestamp()),
+                value.timestamp(),
+                value.lastUpdated() == null ? null : value.lastUpdated() / 1000,
+                fetchedAt,
+                fetchedAt.toString(),
                 filled.isPresent() ? new OrdersView.LeftOut(cancelled, full) : null);
         RenderedJson result = RenderedJson.of(json.writeValueAsBytes(view), feed.stale(), feed.ageSeconds(clock));
         if (!feed.stale()) {
@@ -153,9 +164,9 @@ public class OrderBook {
     /** {@code remaining}: the budget left on chain, null when not read. */
     static OrderView view(LiveOrder o, BigInteger remaining) {
         int decimals = o.collateral().decimals();
-        Optional<BigInteger> maxContracts = o.product() == Product.RANGER
-                ? Optional.empty()
-                : Optional.of(remaining == null ? o.maxContracts() : o.maxContracts(remaining));
+        Amount maxContracts = o.product() == Product.RANGER
+                ? null
+                : Amount.of(remaining == null ? o.maxContracts() : o.maxContracts(remaining), decimals);
         return new OrderView(
                 o.id(),
                 o.underlying(),
@@ -164,25 +175,53 @@ public class OrderBook {
                 o.isCall(),
                 o.takerBuys() ? "SELL" : "BUY",
                 o.takerBuys() ? "BUY" : "SELL",
-                o.strikes().stream().map(BigInteger::toString).toList(),
-                o.strikes().stream().map(s -> Decimals.format(s, 8)).toList(),
-                o.price().toString(),
-                Decimals.format(o.price(), 8),
+                o.strikes().stream().map(Amount::usd).toList(),
+                Amount.usd(o.price()),
                 o.collateral(),
                 o.expiry(),
                 o.orderExpiryTimestamp(),
                 new OrderView.CapacityView(
-                        o.maxCollateralUsable().toString(),
-                        Decimals.format(o.maxCollateralUsable(), decimals),
-                        maxContracts.map(BigInteger::toString).orElse(null),
-                        maxContracts.map(n -> Decimals.format(n, decimals)).orElse(null),
-                        remaining == null ? null : remaining.toString(),
-                        remaining == null ? null : Decimals.format(remaining, decimals)),
+                        Amount.of(o.maxCollateralUsable(), decimals),
+                        maxContracts,
+                        remaining == null ? null : Amount.of(remaining, decimals)),
                 o.greeks(),
                 o.optionBook(),
                 o.chainId(),
                 o.nonce(),
-                o.rawOrder(),
+                checksummed(o.rawOrder()),
                 o.signature());
+    }
+
+    /** The signed order with its address fields EIP-55 checksummed; everything else as the feed gave it. */
+    private static JsonNode checksummed(JsonNode order) {
+        if (!(order instanceof ObjectNode object)) {
+            return order;
+        }
+        ObjectNode copy = object.deepCopy();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            JsonNode value = field.getValue();
+            if (value.isString() && Addresses.isValid(value.asString())) {
+                copy.put(field.getKey(), Addresses.checksum(value.asString()));
+            }
+        }
+        return copy;
+    }
+
+    private static Map<String, Amount> spotPrices(Map<String, BigInteger> spots) {
+        Map<String, Amount> prices = new TreeMap<>();
+        spots.forEach((underlying, price) -> prices.put(underlying, Amount.usd(price)));
+        return prices;
+    }
+
+    /** The feed's ISO-8601 build time in unix seconds; null when absent or unreadable. */
+    private static Long builtAt(String timestamp) {
+        if (timestamp == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(timestamp).getEpochSecond();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 }

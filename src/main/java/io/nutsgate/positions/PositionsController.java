@@ -2,10 +2,14 @@ package io.nutsgate.positions;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nutsgate.common.Addresses;
+import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
+import io.nutsgate.common.Checksummed;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.common.JsonFields;
 import io.nutsgate.common.JsonHttp;
 import io.nutsgate.common.RenderCache;
+import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.thetanuts.CachedUpstream.Fetched;
 import io.nutsgate.thetanuts.PositionKind;
@@ -49,11 +53,13 @@ class PositionsController {
 
     @Schema(description = "The user's positions; lists not asked for are absent")
     record PositionsView(
-            String address,
+            @Checksummed String address,
             String type,
-            @Schema(description = "The referrer filtered on, or null when not filtered") String referrer,
+            @Schema(description = "The referrer filtered on, or null when not filtered") @Checksummed String referrer,
             @JsonInclude(JsonInclude.Include.NON_NULL)
-                    @Schema(description = "Open positions, every indexer field kept, amounts as strings")
+                    @Schema(
+                            description = "Open positions: every indexer field kept as it comes (integers as"
+                                    + " strings), plus the companion \"amounts\": the same amounts as {raw, value}")
                     List<JsonNode> positions,
             @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "Settled and closed positions")
                     List<JsonNode> history) {}
@@ -125,14 +131,59 @@ class PositionsController {
                 request);
     }
 
-    private static List<JsonNode> filter(Fetched<List<ObjectNode>> fetched, Optional<String> referrer) {
+    private List<JsonNode> filter(Fetched<List<ObjectNode>> fetched, Optional<String> referrer) {
         if (fetched == null) {
             return null;
         }
         return fetched.value().stream()
                 .filter(p -> referrer.isEmpty()
                         || Addresses.same(referrer.get(), p.path("referrer").asString("")))
-                .map(p -> (JsonNode) p)
+                .map(this::withAmounts)
                 .toList();
+    }
+
+    private static final List<String> TOKEN_AMOUNTS =
+            List.of("entryPremium", "entryFeePaid", "numContracts", "collateralAmount");
+    private static final List<String> SETTLEMENT_TOKEN_AMOUNTS = List.of("payoutBuyer", "collateralReturnedSeller");
+
+    /**
+     * A copy of an indexer position with the companion {@code amounts}: its integer amounts as {raw, value} (token
+     * amounts in the collateral's decimals, strikes and settlement price in USD with 8). The indexer's own fields
+     * are left as they came; amounts that are absent or unreadable are left out of the companion.
+     */
+    private JsonNode withAmounts(ObjectNode position) {
+        ObjectNode copy = position.deepCopy();
+        ObjectNode amounts = copy.putObject("amounts");
+        Optional<Integer> decimals = JsonFields.seconds(position.get("collateralDecimals"))
+                .filter(d -> d <= 36)
+                .map(Long::intValue)
+                .or(() -> JsonFields.address(position.get("collateralToken"))
+                        .flatMap(t -> platform.deployment().token(t))
+                        .map(Deployment.Token::decimals));
+        decimals.ifPresent(d -> {
+            for (String field : TOKEN_AMOUNTS) {
+                amount(position.get(field), d).ifPresent(a -> amounts.set(field, a));
+            }
+        });
+        if (position.get("strikes") instanceof tools.jackson.databind.node.ArrayNode strikes) {
+            var list = amounts.putArray("strikes");
+            for (JsonNode strike : strikes) {
+                amount(strike, 8).ifPresent(list::add);
+            }
+        }
+        JsonNode settlement = position.get("settlement");
+        if (settlement != null && settlement.isObject()) {
+            amount(settlement.get("settlementPrice"), 8).ifPresent(a -> amounts.set("settlementPrice", a));
+            decimals.ifPresent(d -> {
+                for (String field : SETTLEMENT_TOKEN_AMOUNTS) {
+                    amount(settlement.get(field), d).ifPresent(a -> amounts.set(field, a));
+                }
+            });
+        }
+        return copy;
+    }
+
+    private Optional<JsonNode> amount(JsonNode node, int decimals) {
+        return JsonFields.unsigned(node).map(raw -> json.valueToTree(Amount.of(raw, decimals)));
     }
 }

@@ -2,6 +2,7 @@ package io.nutsgate.positions;
 
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiResponse;
+import io.nutsgate.common.Checksummed;
 import io.nutsgate.system.ClientRateLimiter;
 import io.nutsgate.system.NutsProperties;
 import io.nutsgate.thetanuts.IndexerUpdater;
@@ -34,7 +35,8 @@ class UpdateController {
             @Schema(description = "success, or skipped when a sync was already running", example = "success")
                     String status,
             @Schema(description = "A background retry of a skipped sync is pending") boolean retryScheduled,
-            @Schema(description = "The address whose cached positions were dropped, if any") String address) {}
+            @Schema(description = "The address whose cached positions were dropped, if any") @Checksummed
+                    String address) {}
 
     private final IndexerUpdater updater;
     private final PositionsApi positions;

@@ -2,6 +2,7 @@ package io.nutsgate.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nutsgate.support.Eip55;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.FixtureUpstream.Fault;
 import io.nutsgate.support.GatewayTest;
@@ -33,7 +34,14 @@ class OrdersIT extends GatewayTest {
         assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
         JsonNode data = body(response).get("data");
         assertThat(data.get("count").asInt()).isEqualTo(3);
-        assertThat(data.get("marketData").get("ETH").decimalValue()).isEqualByComparingTo("2450.37");
+        // the feed's 2450.37 USD float as an 8-decimal amount
+        assertThat(data.get("marketData").get("ETH").get("raw").asString()).isEqualTo("245037000000");
+        assertThat(data.get("marketData").get("ETH").get("value").asString()).isEqualTo("2450.37");
+        // the feed's "2026-06-03T10:00:05.123Z" and last_updated 1780480800923 ms, in unix seconds
+        assertThat(data.get("builtAt").asLong()).isEqualTo(1780480805L);
+        assertThat(data.get("builtAtIso").asString()).isEqualTo("2026-06-03T10:00:05.123Z");
+        assertThat(data.get("lastUpdatedAt").asLong()).isEqualTo(1780480800L);
+        assertThat(data.get("fetchedAt").isIntegralNumber()).isTrue();
 
         JsonNode feedOrder = json.readTree(FixtureUpstream.fixture("orders.json"))
                 .get("data")
@@ -50,20 +58,38 @@ class OrdersIT extends GatewayTest {
         assertThat(spread.get("product").asString()).isEqualTo("CALL_SPREAD");
         assertThat(spread.get("makerSide").asString()).isEqualTo("SELL");
         assertThat(spread.get("takerSide").asString()).isEqualTo("BUY");
-        assertThat(spread.get("strikes").get(0).asString()).isEqualTo("250000000000");
-        assertThat(spread.get("strikesDecimal").get(1).asString()).isEqualTo("2700");
-        assertThat(spread.get("price").asString()).isEqualTo("4215000000");
-        assertThat(spread.get("priceDecimal").asString()).isEqualTo("42.15");
+        assertThat(spread.get("strikes").get(0).get("raw").asString()).isEqualTo("250000000000");
+        assertThat(spread.get("strikes").get(1).get("value").asString()).isEqualTo("2700");
+        assertThat(spread.get("price").get("raw").asString()).isEqualTo("4215000000");
+        assertThat(spread.get("price").get("value").asString()).isEqualTo("42.15");
         assertThat(spread.get("collateral").get("symbol").asString()).isEqualTo("USDC");
-        assertThat(spread.get("capacity").get("maxCollateralUsableDecimal").asString())
+        assertThat(spread.get("capacity")
+                        .get("maxCollateralUsable")
+                        .get("value")
+                        .asString())
                 .isEqualTo("20000");
         assertThat(spread.get("expiry").asLong()).isEqualTo(1781251200L);
         assertThat(spread.get("greeks").get("iv").decimalValue()).isEqualByComparingTo("0.6215");
-        assertThat(spread.get("order")).isEqualTo(feedOrder.get("order"));
+        // the signed order: every number as the feed gave it, addresses in their EIP-55 form
+        JsonNode order = spread.get("order");
+        assertThat(order.propertyNames())
+                .containsExactlyElementsOf(feedOrder.get("order").propertyNames());
+        for (String field : feedOrder.get("order").propertyNames()) {
+            JsonNode given = feedOrder.get("order").get(field);
+            if (given.isString() && given.asString().matches("0x[0-9a-fA-F]{40}")) {
+                Eip55.assertChecksummed(order.get(field).asString(), given.asString());
+            } else {
+                assertThat(order.get(field)).as(field).isEqualTo(given);
+            }
+        }
         assertThat(spread.get("signature").asString())
                 .isEqualTo(feedOrder.get("signature").asString());
-        assertThat(data.get("orders").get(1).get("strikesDecimal").toString())
-                .isEqualTo("[\"92000\",\"95000\",\"98000\"]");
+        List<String> flyStrikes = new ArrayList<>();
+        data.get("orders")
+                .get(1)
+                .get("strikes")
+                .forEach(k -> flyStrikes.add(k.get("value").asString()));
+        assertThat(flyStrikes).containsExactly("92000", "95000", "98000");
     }
 
     @Test
@@ -75,6 +101,7 @@ class OrdersIT extends GatewayTest {
         assertThat(products("/nuts/orders?minExpiry=1781000000&collateral=USDC"))
                 .hasSize(2);
         assertThat(products("/nuts/orders?collateral=WETH")).isEmpty();
+        assertThat(products("/nuts/orders?collateral=weth")).isEmpty();
     }
 
     @Test
@@ -107,11 +134,34 @@ class OrdersIT extends GatewayTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"product=STRADDLE", "isCall=maybe", "minExpiry=-5", "underlying=E", "collateral=0x12"})
-    void shouldRejectInvalidFiltersWithACode(String query) {
+    @CsvSource({
+        "product=STRADDLE, product, INVALID_PARAMETER",
+        "isCall=maybe, isCall, INVALID_PARAMETER",
+        "minExpiry=-5, minExpiry, INVALID_PARAMETER",
+        "underlying=E, underlying, INVALID_PARAMETER",
+        "collateral=DOGECOIN, collateral, INVALID_PARAMETER",
+        "collateral=0x12, collateral, INVALID_ADDRESS"
+    })
+    void shouldRejectInvalidFiltersWithACodeNamingTheParameter(String query, String parameter, String code) {
         HttpResponse<String> response = get("/nuts/orders?" + query);
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(body(response).get("error").get("code").asString()).isEqualTo("INVALID_PARAMETER");
+        assertThat(body(response).get("error").get("code").asString()).isEqualTo(code);
+        assertThat(body(response).get("error").get("message").asString()).startsWith(parameter + " ");
+    }
+
+    @Test
+    void shouldFilterByCollateralGivenAsSymbolInAnyCaseOrAddressInAnyCase() {
+        List<String> all = products("/nuts/orders");
+        for (String collateral : List.of(
+                "USDC",
+                "usdc",
+                "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+                "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913",
+                "0x833589FCD6EDB6E08F4C7C32D4F71B54BDA02913")) {
+            assertThat(products("/nuts/orders?collateral=" + collateral))
+                    .as(collateral)
+                    .isEqualTo(all);
+        }
     }
 
     @Test

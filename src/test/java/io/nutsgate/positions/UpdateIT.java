@@ -87,7 +87,8 @@ class UpdateIT extends GatewayTest {
         HttpResponse<String> response = get("/nuts/update?address=" + USER);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Deprecation")).contains("true");
-        assertThat(body(response).get("data").get("address").asString()).isEqualTo(USER);
+        io.nutsgate.support.Eip55.assertChecksummed(
+                body(response).get("data").get("address").asString(), USER);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.Devnet;
+import io.nutsgate.support.Eip55;
 import io.nutsgate.support.ServiceTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +81,7 @@ class DevnetConfigIT extends ServiceTest {
         assertThat(data.get("otherDeployments"))
                 .as("the file replaces r12 and r10")
                 .isEmpty();
-        assertThat(data.get("referrer").asString()).isEqualTo(REFERRER);
+        Eip55.assertChecksummed(data.get("referrer").asString(), REFERRER);
     }
 
     @Test

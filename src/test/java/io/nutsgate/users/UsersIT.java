@@ -440,7 +440,13 @@ class UsersIT extends PersistenceTest {
 
     private static List<String> addresses(JsonNode user) {
         List<String> addresses = new ArrayList<>();
-        user.get("wallets").forEach(w -> addresses.add(w.get("address").asString()));
+        user.get("wallets").forEach(w -> {
+            String address = w.get("address").asString();
+            assertThat(io.nutsgate.support.Eip55.isChecksummed(address))
+                    .as(address)
+                    .isTrue();
+            addresses.add(address.toLowerCase(java.util.Locale.ROOT)); // compared with the lower-case test wallets
+        });
         return addresses;
     }
 }
