@@ -98,7 +98,8 @@ class FillPlanner {
                 throw new ApiException(
                         ErrorCode.AMOUNT_EXCEEDS_CAPACITY,
                         "numContracts " + request.numContracts() + " exceeds the order's capacity of "
-                                + Decimals.format(capacity, decimals));
+                                + Decimals.format(capacity, decimals)
+                                + bookWouldSay(order, contracts, taker, referrer));
             }
         }
         if (contracts.signum() == 0) {
@@ -167,6 +168,37 @@ class FillPlanner {
                 order.expiry(),
                 takerState,
                 simulated);
+    }
+
+    /**
+     * With a taker and the chain on: what the book answers to this over-capacity fill ({@code eth_call}), as
+     * {@code "; the OptionBook reverts: <reason>"}; empty otherwise.
+     */
+    private String bookWouldSay(LiveOrder order, BigInteger contracts, String taker, String referrer) {
+        if (taker == null) {
+            return "";
+        }
+        try {
+            BigInteger premium = OptionMath.premium(order.price(), contracts);
+            BigInteger allowance = order.takerBuys()
+                    ? premium
+                    : OptionMath.collateral(new Position(
+                            order.product(),
+                            order.strikes(),
+                            contracts,
+                            order.collateral().decimals()));
+            FillSimulation.Result r = simulation.simulate(
+                    taker,
+                    order.collateral().address(),
+                    order.optionBook(),
+                    allowance,
+                    FillCalldata.fillOrder(order, contracts, referrer));
+            return r.skipped() || r.ok() || r.revertReason() == null
+                    ? ""
+                    : "; the OptionBook reverts: " + r.revertReason();
+        } catch (RpcException | ArithmeticException e) {
+            return "";
+        }
     }
 
     /** The signed budget's capacity, net of {@code amountFilled(nonce)} re-read now when the chain is on. */
