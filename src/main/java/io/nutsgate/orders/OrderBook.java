@@ -3,6 +3,7 @@ package io.nutsgate.orders;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.chain.LiveCapacity;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.RenderedJson;
@@ -37,12 +38,18 @@ public class OrderBook {
     static final String CACHE_KEY = "orders:feed";
 
     /** A rendered answer, for one feed version and, when stale, for one age in seconds (it is in the body). */
-    private record Rendered(RenderedJson json, long fetchedAtMillis, long staleAgeSeconds, long validUntilSeconds) {}
+    private record Rendered(
+            RenderedJson json,
+            long fetchedAtMillis,
+            long staleAgeSeconds,
+            long validUntilSeconds,
+            long capacityVersion) {}
 
     private final CachedUpstream upstream;
     private final Resource<OrdersFeed> resource;
     private final JsonMapper json;
     private final Clock clock;
+    private final LiveCapacity capacity;
     private final Cache<String, Rendered> rendered = Caffeine.newBuilder()
             .maximumSize(1_000)
             .expireAfterWrite(Duration.ofMinutes(5))
@@ -54,8 +61,10 @@ public class OrderBook {
             JsonMapper json,
             Platform platform,
             MeterRegistry meters,
-            Clock clock) {
+            Clock clock,
+            LiveCapacity capacity) {
         this.upstream = upstream;
+        this.capacity = capacity;
         this.json = json;
         this.clock = clock;
         OrdersFeedParser parser = new OrdersFeedParser(
@@ -91,38 +100,78 @@ public class OrderBook {
         // While the feed fails (or is being refreshed) the stale answer is rendered once per second of age, not per
         // request.
         long staleAge = feed.stale() ? feed.ageSeconds(clock) : -1;
+        List<LiveOrder> quoted = feed.value().orders().stream()
+                .filter(o -> o.quoteValidAt(now, 0))
+                .toList();
+        Optional<LiveCapacity.Snapshot> filled = quoted.isEmpty()
+                ? Optional.empty()
+                : capacity.amountFilled(
+                        quoted.getFirst().optionBook(),
+                        quoted.stream().map(LiveOrder::nonce).distinct().toList());
+        long capacityVersion = filled.map(LiveCapacity.Snapshot::version).orElse(0L);
         Rendered hit = rendered.getIfPresent(key);
         if (hit != null
                 && hit.fetchedAtMillis() == feed.fetchedAtMillis()
                 && hit.staleAgeSeconds() == staleAge
+                && hit.capacityVersion() == capacityVersion
                 && now < hit.validUntilSeconds()) {
             return hit.json();
         }
-        List<LiveOrder> live = feed.value().orders().stream()
-                .filter(o -> o.quoteValidAt(now, 0))
-                .filter(filter::accepts)
-                .toList();
+        int cancelled = 0;
+        int full = 0;
+        List<LiveOrder> live = new java.util.ArrayList<>();
+        List<OrderView> views = new java.util.ArrayList<>();
+        for (LiveOrder o : quoted) {
+            if (!filter.accepts(o)) {
+                continue;
+            }
+            BigInteger remaining = null;
+            if (filled.isPresent()) {
+                BigInteger used = filled.get().amountFilled().getOrDefault(o.nonce(), BigInteger.ZERO);
+                if (used.equals(LiveCapacity.CANCELLED)) {
+                    cancelled++;
+                    continue;
+                }
+                remaining = o.maxCollateralUsable().subtract(used);
+                if (remaining.signum() <= 0
+                        || (o.product() != Product.RANGER
+                                && o.maxContracts(remaining).signum() == 0)) {
+                    full++;
+                    continue;
+                }
+            }
+            live.add(o);
+            views.add(view(o, remaining));
+        }
         OrdersFeed value = feed.value();
         Instant fetchedAt = Instant.ofEpochMilli(feed.fetchedAtMillis());
         OrdersView view = new OrdersView(
-                live.stream().map(OrderBook::view).toList(),
+                views,
                 live.size(),
                 spotPrices(value.spotPrices()),
                 builtAt(value.timestamp()),
                 value.timestamp(),
                 value.lastUpdated() == null ? null : value.lastUpdated() / 1000,
                 fetchedAt,
-                fetchedAt.toString());
+                fetchedAt.toString(),
+                filled.isPresent() ? new OrdersView.LeftOut(cancelled, full) : null);
         RenderedJson result = RenderedJson.of(json.writeValueAsBytes(view), feed.stale(), Math.max(staleAge, 0));
         long firstQuoteExpiry =
                 live.stream().mapToLong(LiveOrder::orderExpiryTimestamp).min().orElse(Long.MAX_VALUE);
-        rendered.put(key, new Rendered(result, feed.fetchedAtMillis(), staleAge, firstQuoteExpiry));
+        rendered.put(key, new Rendered(result, feed.fetchedAtMillis(), staleAge, firstQuoteExpiry, capacityVersion));
         return result;
     }
 
     static OrderView view(LiveOrder o) {
+        return view(o, null);
+    }
+
+    /** {@code remaining}: the budget left on chain, null when not read. */
+    static OrderView view(LiveOrder o, BigInteger remaining) {
         int decimals = o.collateral().decimals();
-        Amount maxContracts = o.product() == Product.RANGER ? null : Amount.of(o.maxContracts(), decimals);
+        Amount maxContracts = o.product() == Product.RANGER
+                ? null
+                : Amount.of(remaining == null ? o.maxContracts() : o.maxContracts(remaining), decimals);
         return new OrderView(
                 o.id(),
                 o.underlying(),
@@ -136,7 +185,10 @@ public class OrderBook {
                 o.collateral(),
                 o.expiry(),
                 o.orderExpiryTimestamp(),
-                new OrderView.CapacityView(Amount.of(o.maxCollateralUsable(), decimals), maxContracts),
+                new OrderView.CapacityView(
+                        Amount.of(o.maxCollateralUsable(), decimals),
+                        maxContracts,
+                        remaining == null ? null : Amount.of(remaining, decimals)),
                 o.greeks(),
                 o.optionBook(),
                 o.chainId(),

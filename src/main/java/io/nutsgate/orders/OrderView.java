@@ -40,6 +40,12 @@ record OrderView(
     @Schema(description = "What the maker's signed budget still allows (not net of fills already made on chain)")
     record CapacityView(
             @Schema(description = "The maker's signed budget in the collateral token") Amount maxCollateralUsable,
-            @Schema(description = "Contracts the budget covers (collateral-token decimals); null when unknown (RANGER)")
-                    Amount maxContracts) {}
+            @Schema(
+                            description = "Contracts the budget covers (collateral-token decimals), net of fills when"
+                                    + " remainingCollateral is known; null when unknown (RANGER)")
+                    Amount maxContracts,
+            @Schema(
+                            description = "maxCollateralUsable − amountFilled(nonce) read on chain; null without"
+                                    + " BASE_RPC_URL or when the node failed")
+                    Amount remainingCollateral) {}
 }

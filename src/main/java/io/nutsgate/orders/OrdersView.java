@@ -18,4 +18,11 @@ record OrdersView(
         @Schema(description = "The feed's metadata.last_updated, unix seconds; null when it gives none")
                 Long lastUpdatedAt,
         @Schema(description = "When nutsgate fetched the feed, unix seconds") Instant fetchedAt,
-        @Schema(description = "The same, ISO-8601") String fetchedAtIso) {}
+        @Schema(description = "The same, ISO-8601") String fetchedAtIso,
+        @Schema(
+                        description = "Orders left out because their nonce is cancelled or its budget used up on chain;"
+                                + " null when the chain was not read")
+                LeftOut leftOut) {
+
+    record LeftOut(int cancelled, int full) {}
+}

@@ -36,7 +36,14 @@ public record TradeView(
         @Schema(description = "entry time, unix seconds") Instant createdAt,
         @Schema(example = "2026-06-03T04:05:31Z") String createdAtIso,
         @Schema(description = "settlement or close time, unix seconds; null while open") Instant settledAt,
-        String settledAtIso) {
+        String settledAtIso,
+        @Schema(description = "the referrer's share of the fee; null when our chain indexer has not read the fill")
+                Amount referralFee,
+        @Schema(
+                        description = "seen (in a block not yet final) or confirmed, for fills our chain indexer read;"
+                                + " null otherwise",
+                        example = "confirmed")
+                String confirmation) {
 
     /** The ISO-8601 text of a time shown beside its unix seconds; null for null. */
     public static String iso(Instant instant) {

@@ -112,7 +112,9 @@ class TradesController {
                 fill.createdAt(),
                 TradeView.iso(fill.createdAt()),
                 fill.settledAt(),
-                TradeView.iso(fill.settledAt()));
+                TradeView.iso(fill.settledAt()),
+                Amount.of(fill.referralFee(), decimals),
+                fill.confirmation());
     }
 
     private static TradeStatus status(String value) {
