@@ -306,6 +306,11 @@ class ChainIndexer implements SmartLifecycle {
         }
         hashes.put(last.number(), last.hash().toLowerCase(Locale.ROOT));
         store.saveBlocks(chainId, hashes);
+        // a receipt submitted to POST /nuts/fills may have recorded a fill of a block that was then replaced
+        for (TradeView t : trades.removeSeenMissing(
+                from, to, fills.stream().map(f -> f.at().txHash()).toList(), now)) {
+            published.add(new TradeRemovedEvent(t));
+        }
         for (TradeView t : trades.record(tradeRows, now)) {
             published.add(
                     new TradeRecordedEvent(t, t.confirmation() == null ? TradeRecordedEvent.SEEN : t.confirmation()));

@@ -96,14 +96,25 @@ public class Rpc implements AutoCloseable {
                 b.getTimestamp().longValueExact());
     }
 
-    /** Headers of many blocks in one JSON-RPC batch. */
+    /**
+     * Requests per JSON-RPC batch: providers refuse larger batches (and some answer one error object instead of an
+     * array), so a window with many fills is read in batches of at most this many.
+     */
+    static final int MAX_BATCH = 100;
+
+    /** Headers of many blocks, in JSON-RPC batches of at most {@link #MAX_BATCH}. */
     public Map<Long, Header> headers(java.util.Collection<Long> numbers) {
         Map<Long, Header> out = new java.util.TreeMap<>();
-        if (numbers.isEmpty()) {
-            return out;
+        List<Long> all = List.copyOf(new java.util.TreeSet<>(numbers));
+        for (int i = 0; i < all.size(); i += MAX_BATCH) {
+            out.putAll(headerBatch(all.subList(i, Math.min(all.size(), i + MAX_BATCH))));
         }
+        return out;
+    }
+
+    private Map<Long, Header> headerBatch(List<Long> list) {
+        Map<Long, Header> out = new java.util.TreeMap<>();
         BatchRequest batch = web3j.newBatch();
-        List<Long> list = List.copyOf(new java.util.TreeSet<>(numbers));
         for (long n : list) {
             batch.add(web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), false));
         }
@@ -198,8 +209,15 @@ public class Rpc implements AutoCloseable {
         return Optional.ofNullable(result.getValue());
     }
 
-    /** Many {@code eth_call}s (at the latest block) in one JSON-RPC batch: one HTTP round trip. */
+    /** Many {@code eth_call}s (at the latest block) in JSON-RPC batches of at most {@link #MAX_BATCH}. */
     public List<CallResult> batchCalls(String to, List<String> data) {
+        if (data.size() > MAX_BATCH) {
+            List<CallResult> out = new ArrayList<>(data.size());
+            for (int i = 0; i < data.size(); i += MAX_BATCH) {
+                out.addAll(batchCalls(to, data.subList(i, Math.min(data.size(), i + MAX_BATCH))));
+            }
+            return out;
+        }
         if (data.isEmpty()) {
             return List.of();
         }
@@ -213,6 +231,13 @@ public class Rpc implements AutoCloseable {
 
     /** {@code eth_call}s to different contracts in one batch ({@code calls}: pairs of to and data). */
     public List<CallResult> batchCalls(List<Map.Entry<String, String>> calls) {
+        if (calls.size() > MAX_BATCH) {
+            List<CallResult> out = new ArrayList<>(calls.size());
+            for (int i = 0; i < calls.size(); i += MAX_BATCH) {
+                out.addAll(batchCalls(calls.subList(i, Math.min(calls.size(), i + MAX_BATCH))));
+            }
+            return out;
+        }
         if (calls.isEmpty()) {
             return List.of();
         }
@@ -229,8 +254,9 @@ public class Rpc implements AutoCloseable {
         BatchResponse response;
         try {
             response = batch.send();
-        } catch (IOException e) {
-            throw new RpcException("eth_call batch", null, e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: web3j cannot read a batch answered with one error object instead of an array
+            throw new RpcException("eth_call batch", null, String.valueOf(e.getMessage()), e);
         }
         List<? extends Response<?>> responses = response.getResponses();
         if (responses.size() != size) {

@@ -160,6 +160,25 @@ public class ChainTrades {
                 .param("block", block)
                 .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
                 .list();
+        return refreshAfterRemoval(removed, now);
+    }
+
+    /**
+     * Deletes the {@code seen} trades of blocks {@code from}..{@code to} whose transaction is not in {@code txHashes}
+     * (the fills the indexer read there): rows a submitted receipt recorded from a block a reorg then replaced.
+     */
+    public List<TradeView> removeSeenMissing(long from, long to, Collection<String> txHashes, Instant now) {
+        List<TradeView> removed = jdbc.sql("DELETE FROM trades WHERE confirmation = 'seen' AND block_number BETWEEN"
+                        + " :from AND :to AND NOT (entry_tx_hash = ANY (CAST(:txs AS text[]))) RETURNING " + COLUMNS)
+                .param("from", from)
+                .param("to", to)
+                .param("txs", txHashes.stream().collect(Collectors.joining(",", "{", "}")))
+                .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
+                .list();
+        return refreshAfterRemoval(removed, now);
+    }
+
+    private List<TradeView> refreshAfterRemoval(List<TradeView> removed, Instant now) {
         Set<String> wallets = new TreeSet<>();
         removed.forEach(t -> wallets.add(t.wallet()));
         for (String wallet : wallets) {

@@ -3,10 +3,12 @@ package io.nutsgate.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nutsgate.support.ApiShapes;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
 import io.nutsgate.support.ServiceTest;
 import io.nutsgate.trades.TradeRecordedEvent;
+import io.nutsgate.trades.TradeRemovedEvent;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -22,6 +24,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.core.methods.response.VoidResponse;
+import org.web3j.protocol.http.HttpService;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,7 +36,7 @@ import tools.jackson.databind.JsonNode;
  * {@link TradeRecordedEvent} from its receipt alone, with the amounts of REFERENCE §3.5 row 1 (hand-computed there);
  * an approve transaction is not a fill and ends failed with a reason; the same hash twice is one entry.
  */
-@Import(FillSubmissionIT.Events.class)
+@Import({FillSubmissionIT.Events.class, FillSubmissionIT.Removals.class})
 class FillSubmissionIT extends ServiceTest {
 
     static Devnet devnet;
@@ -40,6 +46,22 @@ class FillSubmissionIT extends ServiceTest {
 
     @Autowired
     Events events;
+
+    @Autowired
+    Removals removed;
+
+    @Autowired
+    ChainIndexer indexer;
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Removals {
+        final List<TradeRemovedEvent> removed = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void on(TradeRemovedEvent e) {
+            removed.add(e);
+        }
+    }
 
     @TestConfiguration(proxyBeanMethods = false)
     static class Events {
@@ -92,6 +114,10 @@ class FillSubmissionIT extends ServiceTest {
         assertThat(trade.path("fee").path("raw").asString()).isEqualTo(ChainIndexerIT.FEE.toString());
         assertThat(trade.path("referralFee").path("raw").asString()).isEqualTo(ChainIndexerIT.REFERRAL_FEE.toString());
         assertThat(trade.path("confirmation").asString()).isEqualTo("seen");
+        ApiShapes shapes = new ApiShapes();
+        shapes.walk("GET /nuts/fills/{txHash}", body(get("/nuts/fills/" + tx)));
+        assertThat(shapes.violations()).isEmpty();
+        assertThat(shapes.amounts()).isGreaterThanOrEqualTo(7);
         // visible through the trades API, announced as seen, and the indexer has not read the fill's block
         assertThat(body(get("/nuts/users/" + taker.address() + "/trades?limit=100"))
                         .path("data")
@@ -106,6 +132,35 @@ class FillSubmissionIT extends ServiceTest {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    @Test
+    void shouldRemoveASubmittedFillWhoseBlockAReorgReplacedWhenTheIndexerReadsThatRange() throws Exception {
+        Account taker = devnet.takers().get(1);
+        TransactionReceipt receipt = ChainIndexerIT.fill(devnet, taker, REFERRER);
+        String tx = receipt.getTransactionHash().toLowerCase(Locale.ROOT);
+        post("/nuts/fills", "{\"txHash\":\"" + tx + "\"}");
+        awaitState(tx, "recorded");
+        long head = devnet.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
+
+        // the fill's block and everything after it replaced by empty blocks, then the indexer's batches
+        VoidResponse reorg = new Request<>(
+                        "anvil_reorg",
+                        List.of(head - receipt.getBlockNumber().longValueExact() + 1, List.of()),
+                        new HttpService(devnet.rpcUrl()),
+                        VoidResponse.class)
+                .send();
+        assertThat(reorg.hasError()).as(String.valueOf(reorg.getError())).isFalse();
+        while (indexer.runOnce() != ChainIndexer.Outcome.CAUGHT_UP) {
+            // read up to the head
+        }
+
+        assertThat(jdbc.sql("SELECT count(*) FROM trades WHERE entry_tx_hash = :tx")
+                        .param("tx", tx)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(removed.removed).anyMatch(e -> e.trade().entryTxHash().equals(tx));
     }
 
     @Test
