@@ -242,7 +242,7 @@ class ChainIndexerIT extends ServiceTest {
             assertThat(s.path("leader").asBoolean()).isTrue();
             assertThat(s.path("lagBlocks").asLong()).isLessThanOrEqualTo(5);
         });
-        assertThat(get("/actuator/prometheus").body()).contains("nuts_indexer_indexed_block");
+        assertThat(get("/actuator/prometheus", OPERATOR).body()).contains("nuts_indexer_indexed_block");
     }
 
     static TransactionReceipt fill(Account taker, String referrer) {
