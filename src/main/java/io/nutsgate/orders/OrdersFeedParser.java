@@ -6,7 +6,6 @@ import io.nutsgate.common.ApiException;
 import io.nutsgate.common.JsonFields;
 import io.nutsgate.optionmath.OptionMath;
 import io.nutsgate.protocol.Deployment;
-import io.nutsgate.protocol.Deployments;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.protocol.Product;
 import io.nutsgate.thetanuts.UpstreamException;
@@ -91,7 +90,7 @@ class OrdersFeedParser {
         // No book named: the order is for the active one.
         Deployment deployment = book.isEmpty() || platform.deployment().isOptionBook(book.get())
                 ? platform.deployment()
-                : Deployments.byOptionBook(book.get()).orElseThrow(() -> new Rejected("option_book"));
+                : platform.byOptionBook(book.get()).orElseThrow(() -> new Rejected("option_book"));
         long chainId = JsonFields.seconds(signed.get("chainId")).orElse(deployment.chainId());
         if (chainId != deployment.chainId()) {
             throw new Rejected("chain");

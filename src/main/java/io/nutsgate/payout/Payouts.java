@@ -14,7 +14,7 @@ import io.nutsgate.optionmath.Side;
 import io.nutsgate.orders.LiveOrder;
 import io.nutsgate.orders.OrderBook;
 import io.nutsgate.protocol.Deployment;
-import io.nutsgate.protocol.Deployments;
+import io.nutsgate.protocol.Platform;
 import io.nutsgate.protocol.Product;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -37,9 +37,11 @@ class Payouts {
     private final OrderBook orders;
     private final OptionPositions positions;
     private final RecordedOptionPositions recorded;
+    private final Platform platform;
 
-    Payouts(OrderBook orders, OptionPositions positions, RecordedOptionPositions recorded) {
+    Payouts(OrderBook orders, OptionPositions positions, RecordedOptionPositions recorded, Platform platform) {
         this.recorded = recorded;
+        this.platform = platform;
         this.orders = orders;
         this.positions = positions;
     }
@@ -179,20 +181,20 @@ class Payouts {
                 capped);
     }
 
-    private static Subject fromRawOrder(PayoutRequest.RawOrder raw, String numContracts) {
+    private Subject fromRawOrder(PayoutRequest.RawOrder raw, String numContracts) {
         if (numContracts == null) {
             throw new ApiException(ErrorCode.INVALID_BODY, "numContracts is required with order");
         }
         String implementation = Addresses.require(raw.implementation(), "order.implementation");
         String collateralAddress = Addresses.require(raw.collateral(), "order.collateral");
-        Product product = Deployments.ALL.stream()
+        Product product = platform.deployments().stream()
                 .map(d -> d.product(implementation))
                 .flatMap(Optional::stream)
                 .findFirst()
                 .orElseThrow(() -> new ApiException(
                         ErrorCode.UNKNOWN_IMPLEMENTATION,
                         "implementation " + implementation + " is not a known product"));
-        Deployment.Token collateral = Deployments.ALL.stream()
+        Deployment.Token collateral = platform.deployments().stream()
                 .map(d -> d.token(collateralAddress))
                 .flatMap(Optional::stream)
                 .findFirst()
@@ -200,7 +202,7 @@ class Payouts {
                         ErrorCode.INVALID_PARAMETER, "collateral " + collateralAddress + " is not a known token"));
         String underlying = raw.priceFeed() == null
                 ? null
-                : Deployments.ALL.stream()
+                : platform.deployments().stream()
                         .map(d -> d.priceFeed(raw.priceFeed()))
                         .flatMap(Optional::stream)
                         .map(Deployment.PriceFeed::underlying)

@@ -66,10 +66,7 @@ class ConfigController {
                                 i.product().strikeCount(),
                                 i.product().baseCollateral()))
                         .toList(),
-                Deployments.ALL.stream()
-                        .filter(d -> !d.isOptionBook(active.optionBook()))
-                        .map(ConfigController::view)
-                        .toList(),
+                platform.otherDeployments().stream().map(ConfigController::view).toList(),
                 new Abi(Abis.load(json, "OptionBook"), Abis.load(json, "ERC20")));
         // Configuration is fixed for the life of the process: render it once.
         this.rendered = RenderedJson.of(json.writeValueAsBytes(config), false, 0);

@@ -27,10 +27,10 @@ public record NutsProperties(
         @NotNull @DefaultValue("https://round-snowflake-9c31.devops-118.workers.dev/") URI ordersUrl,
         @NotNull @DefaultValue("https://indexer.thetanuts.finance/api/v1/book") URI indexerUrl,
         @Pattern(
-                        regexp = "^0x[0-9a-fA-F]{40}$",
+                        regexp = "^(0x[0-9a-fA-F]{40})?$",
                         message = "THETANUTS_OPTIONBOOK_ADDRESS must be a 0x-prefixed 20-byte hex address")
-                @DefaultValue("0x1bDff855d6811728acaDC00989e79143a2bdfDed")
                 String optionBookAddress,
+        String deploymentFile,
         String redisUrl,
         @Valid @DefaultValue Cache cache,
         @Valid @DefaultValue Upstream upstream,
@@ -98,6 +98,11 @@ public record NutsProperties(
 
     public boolean hasReferrer() {
         return referrerAddress != null && !referrerAddress.isBlank();
+    }
+
+    /** A {@code NUTS_DEPLOYMENT_FILE} replaces the built-in registry of deployments. */
+    public boolean hasDeploymentFile() {
+        return deploymentFile != null && !deploymentFile.isBlank();
     }
 
     public boolean hasRedis() {

@@ -1,8 +1,11 @@
 package io.nutsgate.system;
 
 import io.nutsgate.protocol.Deployment;
+import io.nutsgate.protocol.DeploymentFile;
 import io.nutsgate.protocol.Deployments;
+import io.nutsgate.protocol.InvalidDeploymentException;
 import io.nutsgate.protocol.Platform;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -17,11 +20,46 @@ class PlatformConfiguration {
 
     @Bean
     Platform platform(NutsProperties properties) {
-        String book = properties.optionBookAddress();
-        Deployment deployment = Deployments.byOptionBook(book).orElseGet(() -> {
+        Deployments registry = registry(properties);
+        Deployment deployment = active(registry, properties.optionBookAddress());
+        Optional<String> referrer = properties.hasReferrer()
+                ? Optional.of(properties.referrerAddress().toLowerCase(Locale.ROOT))
+                : Optional.empty();
+        if (referrer.isEmpty()) {
+            log.warn(
+                    "ALPHABIT_REFERRER_ADDRESS is not set: positions are not filtered by referrer and fill plans are refused");
+        }
+        log.info(
+                "serving OptionBook {} ({}) on chain {}",
+                deployment.optionBook(),
+                deployment.name(),
+                deployment.chainId());
+        return new Platform(deployment, referrer, registry);
+    }
+
+    /** The built-in r12/r10 registry, or the one deployment of NUTS_DEPLOYMENT_FILE (a bad file stops the start). */
+    static Deployments registry(NutsProperties properties) {
+        if (!properties.hasDeploymentFile()) {
+            return Deployments.builtIn();
+        }
+        try {
+            Deployment deployment = DeploymentFile.read(Path.of(properties.deploymentFile()));
+            log.info("NUTS_DEPLOYMENT_FILE {} replaces the built-in deployments", properties.deploymentFile());
+            return Deployments.of(deployment);
+        } catch (InvalidDeploymentException e) {
+            throw new InvalidDeploymentException("NUTS_DEPLOYMENT_FILE " + e.getMessage(), e);
+        }
+    }
+
+    /** THETANUTS_OPTIONBOOK_ADDRESS picks the active book; unset, the registry's newest. */
+    static Deployment active(Deployments registry, String book) {
+        if (book == null || book.isBlank()) {
+            return registry.newest();
+        }
+        return registry.byOptionBook(book).orElseGet(() -> {
             // A book we have no registry for (a newer release, a test chain): keep the newest known
             // tokens, feeds and implementations but send fills to the configured book.
-            Deployment newest = Deployments.R12;
+            Deployment newest = registry.newest();
             log.warn(
                     "THETANUTS_OPTIONBOOK_ADDRESS {} is not a known deployment; using the {} registry for it",
                     book,
@@ -36,18 +74,5 @@ class PlatformConfiguration {
                     newest.priceFeeds(),
                     newest.implementations());
         });
-        Optional<String> referrer = properties.hasReferrer()
-                ? Optional.of(properties.referrerAddress().toLowerCase(Locale.ROOT))
-                : Optional.empty();
-        if (referrer.isEmpty()) {
-            log.warn(
-                    "ALPHABIT_REFERRER_ADDRESS is not set: positions are not filtered by referrer and fill plans are refused");
-        }
-        log.info(
-                "serving OptionBook {} ({}) on chain {}",
-                deployment.optionBook(),
-                deployment.name(),
-                deployment.chainId());
-        return new Platform(deployment, referrer);
     }
 }
