@@ -38,6 +38,9 @@ public enum ErrorCode {
     PROFILE_REQUIRED(HttpStatus.CONFLICT),
     FID_TAKEN(HttpStatus.CONFLICT),
     WALLET_LINKED_TO_OTHER_USER(HttpStatus.CONFLICT),
+    // Socket.IO pushes (issue 10): answered in acks, never over HTTP.
+    TOO_MANY_SUBSCRIPTIONS(HttpStatus.TOO_MANY_REQUESTS),
+    UNKNOWN_EVENT(HttpStatus.BAD_REQUEST),
     UPSTREAM_UNAVAILABLE(HttpStatus.BAD_GATEWAY),
     UPSTREAM_BAD_RESPONSE(HttpStatus.BAD_GATEWAY),
     UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT),

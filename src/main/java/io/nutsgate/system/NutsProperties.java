@@ -7,8 +7,10 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -37,7 +39,32 @@ public record NutsProperties(
         @Valid @DefaultValue RateLimit updateRateLimit,
         @Valid @DefaultValue Auth auth,
         @Valid @DefaultValue Trades trades,
-        @Valid @DefaultValue Fill fill) {
+        @Valid @DefaultValue Fill fill,
+        @Valid @DefaultValue Push push) {
+
+    /**
+     * Socket.IO pushes ({@code /socket.io/} on the API's port): connections per instance, wallets per socket, the
+     * largest message read (bigger ones close that socket), what a slow socket may queue and how long one send may
+     * take; the watch of subscribed wallets (one instance, every {@code watchInterval}, at most
+     * {@code watchMaxWallets} per run) and the checks after {@code POST /nuts/update}.
+     */
+    public record Push(
+            @DefaultValue("true") boolean enabled,
+            @Min(value = 1, message = "NUTS_PUSH_MAX_CONNECTIONS must be at least 1") @DefaultValue("20000")
+                    int maxConnections,
+            @Min(value = 1, message = "NUTS_PUSH_MAX_SUBSCRIPTIONS must be 1 to 1000")
+                    @Max(value = 1000, message = "NUTS_PUSH_MAX_SUBSCRIPTIONS must be 1 to 1000")
+                    @DefaultValue("20")
+                    int maxSubscriptionsPerSocket,
+            @NotNull @DefaultValue("1MB") DataSize maxMessageSize,
+            @Min(value = 1, message = "NUTS_PUSH_MAX_QUEUED must be at least 1") @DefaultValue("1000")
+                    int maxQueuedMessages,
+            @NotNull @DefaultValue("10s") Duration sendTimeout,
+            @DefaultValue("true") boolean watch,
+            @NotNull @DefaultValue("30s") Duration watchInterval,
+            @Min(value = 1, message = "NUTS_PUSH_WATCH_MAX_WALLETS must be at least 1") @DefaultValue("1000")
+                    int watchMaxWallets,
+            @NotNull @DefaultValue("5s,20s,60s") List<Duration> afterUpdateChecks) {}
 
     /**
      * Fill plans: quotes expiring within {@code quoteMargin} are refused (the user still has to sign and the

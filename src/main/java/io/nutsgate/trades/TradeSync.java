@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -49,6 +50,7 @@ class TradeSync implements SmartLifecycle {
     private final TransactionTemplate transaction;
     private final NutsProperties properties;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService periodic;
     private volatile ScheduledExecutorService requested;
@@ -58,7 +60,9 @@ class TradeSync implements SmartLifecycle {
             TradeRepository trades,
             TransactionTemplate transaction,
             NutsProperties properties,
-            Clock clock) {
+            Clock clock,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.source = source;
         this.trades = trades;
         this.transaction = transaction;
@@ -92,17 +96,24 @@ class TradeSync implements SmartLifecycle {
                 log.warn("skipping an unreadable position of {}: {}", address, e.getMessage());
             }
         }
-        Integer written = transaction.execute(status -> {
+        List<Fill> written = transaction.execute(status -> {
             trades.lockWallet(address);
-            int rows = 0;
+            List<Fill> rows = new ArrayList<>();
             for (Fill fill : fills.values()) {
-                rows += trades.upsert(fill, now);
+                if (trades.upsert(fill, now) == 1) {
+                    rows.add(fill);
+                }
             }
             trades.refreshTotals(address, now);
             trades.markSynced(address, now);
             return rows;
         });
-        Result result = new Result(address, positions.size(), fills.size(), written == null ? 0 : written, invalid);
+        written = written == null ? List.of() : written;
+        // Committed: the indexer only lists mined fills, so these are confirmed.
+        for (Fill fill : written) {
+            events.publishEvent(new TradeRecordedEvent(TradesController.view(fill), TradeRecordedEvent.CONFIRMED));
+        }
+        Result result = new Result(address, positions.size(), fills.size(), written.size(), invalid);
         log.debug("synced trades: {}", result);
         return result;
     }
@@ -155,6 +166,11 @@ class TradeSync implements SmartLifecycle {
     void onRefreshRequested(PositionsRefreshRequestedEvent event) {
         requestSync(
                 event.address().toLowerCase(Locale.ROOT), properties.trades().afterUpdateDelay());
+    }
+
+    @EventListener
+    void onSyncRequested(TradeSyncRequestedEvent event) {
+        requestSync(event.address().toLowerCase(Locale.ROOT), Duration.ZERO);
     }
 
     private boolean syncQuietly(String address) {

@@ -37,7 +37,7 @@ class TradeSyncTests {
     private TradeSync start(Map<String, String> settings) {
         NutsProperties properties =
                 new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("nuts", NutsProperties.class);
-        sync = new TradeSync(source, trades, transaction, properties, new MutableClock());
+        sync = new TradeSync(source, trades, transaction, properties, new MutableClock(), event -> {});
         sync.start();
         return sync;
     }

@@ -1,0 +1,204 @@
+package io.nutsgate.push;
+
+import io.nutsgate.common.Addresses;
+import io.nutsgate.positions.PositionsRefreshRequestedEvent;
+import io.nutsgate.protocol.Platform;
+import io.nutsgate.system.NutsProperties;
+import io.nutsgate.thetanuts.PositionKind;
+import io.nutsgate.thetanuts.PositionsApi;
+import io.nutsgate.trades.TradeSyncRequestedEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Finds changes in subscribed wallets' positions and trades without a chain indexer:
+ *
+ * <ul>
+ *   <li>after {@code POST /nuts/update} for a wallet with subscribers (on any instance), checks it at each of
+ *       {@code NUTS_PUSH_AFTER_UPDATE_CHECKS} (the indexer may need a moment, or skip a sync);
+ *   <li>every {@code NUTS_PUSH_WATCH_INTERVAL}, the instance holding the {@value #LEASE} lease (taken per run) checks
+ *       every wallet with subscribers, at most {@code NUTS_PUSH_WATCH_MAX_WALLETS} per run.
+ * </ul>
+ *
+ * A check reads the wallet's open positions from the indexer and pushes {@code position:update} (the shape of
+ * {@code POST /nuts/positions} with type open, filtered by our referrer) only when it differs from what the room
+ * last got; and it asks the trade sync for the wallet, whose new or changed rows become {@code trade:new}.
+ */
+@Component
+class PositionWatcher implements SmartLifecycle {
+
+    static final String LEASE = "positions-watch";
+    private static final Logger log = LoggerFactory.getLogger(PositionWatcher.class);
+
+    private final PositionsApi positions;
+    private final Platform platform;
+    private final PushRepository repository;
+    private final SubscriptionRegistry registry;
+    private final PushSockets sockets;
+    private final PushBus bus;
+    private final PushInstance instance;
+    private final NutsProperties.Push settings;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final ApplicationEventPublisher events;
+    private volatile ScheduledExecutorService scheduler;
+
+    PositionWatcher(
+            PositionsApi positions,
+            Platform platform,
+            PushRepository repository,
+            SubscriptionRegistry registry,
+            PushSockets sockets,
+            PushBus bus,
+            PushInstance instance,
+            NutsProperties properties,
+            JsonMapper json,
+            Clock clock,
+            ApplicationEventPublisher events) {
+        this.positions = positions;
+        this.platform = platform;
+        this.repository = repository;
+        this.registry = registry;
+        this.sockets = sockets;
+        this.bus = bus;
+        this.instance = instance;
+        this.settings = properties.push();
+        this.json = json;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    @EventListener
+    void onRefreshRequested(PositionsRefreshRequestedEvent event) {
+        String wallet = event.address().toLowerCase(Locale.ROOT);
+        ScheduledExecutorService executor = scheduler;
+        if (executor == null || !Addresses.isValid(wallet)) {
+            return;
+        }
+        executor.execute(() -> {
+            if (!sockets.hasLocalSubscribers(wallet) && !quietly(() -> registry.hasSubscribers(wallet), false)) {
+                return;
+            }
+            for (Duration delay : settings.afterUpdateChecks()) {
+                executor.schedule(() -> check(wallet), delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /** One run of the watch: refresh this instance's registry rows, then, holding the lease, check every wallet. */
+    void watch() {
+        quietly(
+                () -> {
+                    registry.refresh(sockets.localWallets());
+                    return null;
+                },
+                null);
+        if (!settings.watch()
+                || !quietly(() -> repository.tryLease(LEASE, instance.id(), settings.watchInterval()), false)) {
+            return;
+        }
+        List<String> wallets = quietly(registry::subscribedWallets, List.of());
+        for (String wallet : wallets) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            check(wallet);
+        }
+        if (!wallets.isEmpty()) {
+            log.debug("watched {} subscribed wallets", wallets.size());
+        }
+    }
+
+    /** Reads the wallet's open positions, pushes them if the room has not got them yet, and asks for a trade sync. */
+    void check(String wallet) {
+        try {
+            events.publishEvent(new TradeSyncRequestedEvent(wallet));
+            Optional<String> referrer = platform.referrer();
+            ArrayNode open = json.createArrayNode();
+            for (ObjectNode position : positions.fetchFresh(wallet, PositionKind.OPEN)) {
+                if (referrer.isEmpty()
+                        || Addresses.same(
+                                referrer.get(), position.path("referrer").asString(""))) {
+                    open.add(position);
+                }
+            }
+            ObjectNode view = json.createObjectNode();
+            view.put("address", wallet);
+            view.put("type", "open");
+            view.put("referrer", referrer.orElse(null));
+            view.set("positions", open);
+            byte[] body = json.writeValueAsBytes(view);
+            String room = PushMessage.positionsRoom(wallet);
+            if (repository.recordDigest(room, sha256(body), clock.instant())) {
+                bus.publish(
+                        new PushMessage(room, PushMessage.POSITION_UPDATE, new String(body, StandardCharsets.UTF_8)));
+            }
+        } catch (RuntimeException e) {
+            log.warn("position check of {} failed, nothing pushed: {}", wallet, e.toString());
+        }
+    }
+
+    private static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static <T> T quietly(Supplier<T> work, T fallback) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            log.warn("push watch: {}", e.toString());
+            return fallback;
+        }
+    }
+
+    @Override
+    public void start() {
+        scheduler = Executors.newScheduledThreadPool(
+                1, Thread.ofPlatform().name("push-watch").daemon(true).factory());
+        long interval = settings.watchInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::watch, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService executor = scheduler;
+        scheduler = null;
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        quietly(
+                () -> {
+                    repository.releaseLease(LEASE, instance.id());
+                    return null;
+                },
+                null);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return scheduler != null;
+    }
+}

@@ -1,0 +1,69 @@
+package io.nutsgate.push;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Component;
+
+/**
+ * The push channel's counters: {@code nuts_push_rejected_total{reason}} (bad input from a socket, each answered with
+ * an error ack or ignored), {@code nuts_push_delivered_total{event}} (events written to local sockets),
+ * {@code nuts_push_published_total{event}}, {@code nuts_push_signed_in_total} (sockets connected with a valid
+ * session token) and {@code nuts_push_bus_failures_total} (Redis fan-out errors; pushes stay local).
+ */
+@Component
+class PushMetrics {
+
+    static final String INVALID_ADDRESS = "invalid_address";
+    static final String TOO_MANY_SUBSCRIPTIONS = "too_many_subscriptions";
+    static final String UNKNOWN_EVENT = "unknown_event";
+    static final String MESSAGE_TOO_LARGE = "message_too_large";
+    static final String SLOW_CONSUMER = "slow_consumer";
+    static final String BAD_PACKET = "bad_packet";
+    static final String INVALID_TOKEN = "invalid_token";
+
+    private final MeterRegistry meters;
+    private final Counter signedIn;
+    private final Counter busFailures;
+
+    PushMetrics(MeterRegistry meters) {
+        this.meters = meters;
+        this.signedIn = Counter.builder("nuts.push.signed.in")
+                .description("Socket.IO connections that presented a valid session token")
+                .register(meters);
+        this.busFailures = Counter.builder("nuts.push.bus.failures")
+                .description("Redis fan-out errors (pushes were delivered locally only)")
+                .register(meters);
+    }
+
+    void rejected(String reason) {
+        Counter.builder("nuts.push.rejected")
+                .description("Bad input from Socket.IO clients, answered with an error ack or ignored")
+                .tag("reason", reason)
+                .register(meters)
+                .increment();
+    }
+
+    void delivered(String event, int sockets) {
+        Counter.builder("nuts.push.delivered")
+                .description("Events written to sockets of this instance")
+                .tag("event", event)
+                .register(meters)
+                .increment(sockets);
+    }
+
+    void published(String event) {
+        Counter.builder("nuts.push.published")
+                .description("Pushes published (each reaches the room on every instance)")
+                .tag("event", event)
+                .register(meters)
+                .increment();
+    }
+
+    void signedIn() {
+        signedIn.increment();
+    }
+
+    void busFailure() {
+        busFailures.increment();
+    }
+}

@@ -1,0 +1,116 @@
+package io.nutsgate.push;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Which wallets have subscribers on which instance, what each room was last sent, and one-instance leases. */
+@Repository
+class PushRepository {
+
+    private final JdbcClient jdbc;
+
+    PushRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void markSubscribed(String instance, List<String> wallets, Instant now) {
+        if (wallets.isEmpty()) {
+            return;
+        }
+        jdbc.sql(
+                        """
+                        INSERT INTO push_subscriptions (wallet, instance_id, seen_at)
+                        SELECT w, :instance, :now FROM unnest(CAST(:wallets AS text[])) AS w
+                        ON CONFLICT (wallet, instance_id) DO UPDATE SET seen_at = EXCLUDED.seen_at
+                        """)
+                .param("instance", instance)
+                .param("now", now.atOffset(ZoneOffset.UTC))
+                .param("wallets", wallets.toArray(String[]::new))
+                .update();
+    }
+
+    void markUnsubscribed(String instance, String wallet) {
+        jdbc.sql("DELETE FROM push_subscriptions WHERE instance_id = :instance AND wallet = :wallet")
+                .param("instance", instance)
+                .param("wallet", wallet)
+                .update();
+    }
+
+    /** Drops this instance's rows of wallets it no longer holds. */
+    void keepOnly(String instance, List<String> wallets) {
+        jdbc.sql(
+                        "DELETE FROM push_subscriptions WHERE instance_id = :instance AND wallet <> ALL(CAST(:wallets AS text[]))")
+                .param("instance", instance)
+                .param("wallets", wallets.toArray(String[]::new))
+                .update();
+    }
+
+    /** Wallets some instance reported a subscriber for since {@code since}, oldest-watched order not needed. */
+    List<String> subscribedWallets(Instant since, int limit) {
+        return jdbc.sql(
+                        """
+                        SELECT wallet FROM push_subscriptions WHERE seen_at >= :since
+                        GROUP BY wallet ORDER BY max(seen_at) DESC, wallet LIMIT :limit
+                        """)
+                .param("since", since.atOffset(ZoneOffset.UTC))
+                .param("limit", limit)
+                .query(String.class)
+                .list();
+    }
+
+    boolean hasSubscribers(String wallet, Instant since) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM push_subscriptions WHERE wallet = :wallet AND seen_at >= :since)")
+                .param("wallet", wallet)
+                .param("since", since.atOffset(ZoneOffset.UTC))
+                .query(Boolean.class)
+                .single();
+    }
+
+    /**
+     * Records {@code digest} as what {@code room} was last sent; true when it differs from the previous one (the
+     * push should go out). Atomic across instances: of two racing checks with the same news, one wins.
+     */
+    boolean recordDigest(String room, byte[] digest, Instant now) {
+        return jdbc.sql(
+                                """
+                        INSERT INTO push_rooms (room, digest, pushed_at) VALUES (:room, :digest, :now)
+                        ON CONFLICT (room) DO UPDATE SET digest = EXCLUDED.digest, pushed_at = EXCLUDED.pushed_at
+                        WHERE push_rooms.digest IS DISTINCT FROM EXCLUDED.digest
+                        """)
+                        .param("room", room)
+                        .param("digest", digest)
+                        .param("now", now.atOffset(ZoneOffset.UTC))
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Takes (or keeps) the lease {@code name} for {@code holder} for {@code length}, by the database's clock; false
+     * while another instance holds it.
+     */
+    boolean tryLease(String name, String holder, Duration length) {
+        return jdbc.sql(
+                                """
+                        INSERT INTO push_leases (name, holder, expires_at)
+                        VALUES (:name, :holder, now() + CAST(:length AS interval))
+                        ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+                        WHERE push_leases.expires_at < now() OR push_leases.holder = EXCLUDED.holder
+                        """)
+                        .param("name", name)
+                        .param("holder", holder)
+                        .param("length", length.toMillis() + " milliseconds")
+                        .update()
+                == 1;
+    }
+
+    void releaseLease(String name, String holder) {
+        jdbc.sql("DELETE FROM push_leases WHERE name = :name AND holder = :holder")
+                .param("name", name)
+                .param("holder", holder)
+                .update();
+    }
+}

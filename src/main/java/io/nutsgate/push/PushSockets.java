@@ -1,0 +1,250 @@
+package io.nutsgate.push;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.auth.SessionTokens;
+import io.nutsgate.common.Addresses;
+import io.nutsgate.common.ErrorCode;
+import io.nutsgate.system.NutsProperties;
+import io.socket.socketio.server.SocketIoNamespace;
+import io.socket.socketio.server.SocketIoServer;
+import io.socket.socketio.server.SocketIoSocket;
+import io.socket.socketio.server.SocketIoSocket.ReceivedByLocalAcknowledgementCallback;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.json.JSONException;
+import org.json.JSONObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The sockets of this instance and their rooms. A client emits {@code subscribe:positions} /
+ * {@code unsubscribe:positions} with a wallet address (any case) and, when it asks for one, gets the ack
+ * {@code {ok:true}} or {@code {ok:false, error:{code, message}}}. Bad input (not an address, an array, an object, a
+ * huge string, more than {@code NUTS_PUSH_MAX_SUBSCRIPTIONS} wallets, an unknown event) is answered that way or
+ * ignored, and counted; it never closes the socket. A session token in the handshake ({@code auth: {token}}) is
+ * checked and recorded, but subscribing does not need it.
+ */
+@Component
+class PushSockets {
+
+    static final String SUBSCRIBE = "subscribe:positions";
+    static final String UNSUBSCRIBE = "unsubscribe:positions";
+    private static final Set<String> RESERVED = Set.of("disconnect", "disconnecting", "error", "connect");
+    private static final Logger log = LoggerFactory.getLogger(PushSockets.class);
+
+    /** What one socket holds: its wallets (bounded) and the wallet it signed in as, if any. */
+    private record SocketState(Set<String> wallets, Optional<String> signedInAs) {}
+
+    private final NutsProperties.Push settings;
+    private final SessionTokens sessions;
+    private final SubscriptionRegistry registry;
+    private final PushMetrics metrics;
+    private final Map<String, Set<SocketIoSocket>> rooms = new ConcurrentHashMap<>();
+
+    PushSockets(
+            SocketIoServer server,
+            NutsProperties properties,
+            SessionTokens sessions,
+            SubscriptionRegistry registry,
+            PushMetrics metrics,
+            MeterRegistry meters) {
+        this.settings = properties.push();
+        this.sessions = sessions;
+        this.registry = registry;
+        this.metrics = metrics;
+        SocketIoNamespace namespace = server.namespace("/");
+        namespace.on("connection", args -> onConnection((SocketIoSocket) args[0]));
+        Gauge.builder("nuts.push.rooms", rooms, Map::size)
+                .description("Wallet rooms with a subscriber on this instance")
+                .register(meters);
+    }
+
+    private void onConnection(SocketIoSocket socket) {
+        SocketState state = new SocketState(ConcurrentHashMap.newKeySet(), signedInAs(socket));
+        socket.on(SUBSCRIBE, args -> safely(socket, () -> subscribe(socket, state, args)));
+        socket.on(UNSUBSCRIBE, args -> safely(socket, () -> unsubscribe(socket, state, args)));
+        socket.registerAllEventListener((event, args) -> {
+            if (!SUBSCRIBE.equals(event) && !UNSUBSCRIBE.equals(event) && !RESERVED.contains(event)) {
+                metrics.rejected(PushMetrics.UNKNOWN_EVENT);
+                ack(args, error(ErrorCode.UNKNOWN_EVENT, "unknown event; emit " + SUBSCRIBE + " or " + UNSUBSCRIBE));
+            }
+        });
+        socket.on(
+                "disconnect",
+                args -> safely(socket, () -> {
+                    for (String wallet : state.wallets()) {
+                        leave(socket, wallet);
+                    }
+                    state.wallets().clear();
+                }));
+    }
+
+    private Optional<String> signedInAs(SocketIoSocket socket) {
+        if (!(socket.getConnectData() instanceof JSONObject auth) || !auth.has("token")) {
+            return Optional.empty();
+        }
+        Object token = auth.opt("token");
+        Optional<String> wallet = token instanceof String t ? sessions.wallet(t) : Optional.empty();
+        if (wallet.isPresent()) {
+            metrics.signedIn();
+            log.debug("socket {} signed in as {}", socket.getId(), wallet.get());
+        } else {
+            metrics.rejected(PushMetrics.INVALID_TOKEN);
+        }
+        return wallet;
+    }
+
+    private void subscribe(SocketIoSocket socket, SocketState state, Object[] args) {
+        Optional<String> wallet = wallet(args);
+        if (wallet.isEmpty()) {
+            metrics.rejected(PushMetrics.INVALID_ADDRESS);
+            ack(args, invalidWallet());
+            return;
+        }
+        String address = wallet.get();
+        synchronized (state) {
+            if (!state.wallets().contains(address)) {
+                if (state.wallets().size() >= settings.maxSubscriptionsPerSocket()) {
+                    metrics.rejected(PushMetrics.TOO_MANY_SUBSCRIPTIONS);
+                    ack(
+                            args,
+                            error(
+                                    ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+                                    "wallet: a socket follows at most " + settings.maxSubscriptionsPerSocket()
+                                            + " wallets; unsubscribe:positions one first"));
+                    return;
+                }
+                state.wallets().add(address);
+                join(socket, address);
+            }
+        }
+        ack(args, ok());
+    }
+
+    private void unsubscribe(SocketIoSocket socket, SocketState state, Object[] args) {
+        Optional<String> wallet = wallet(args);
+        if (wallet.isEmpty()) {
+            metrics.rejected(PushMetrics.INVALID_ADDRESS);
+            ack(args, invalidWallet());
+            return;
+        }
+        synchronized (state) {
+            if (state.wallets().remove(wallet.get())) {
+                leave(socket, wallet.get());
+            }
+        }
+        ack(args, ok());
+    }
+
+    private void join(SocketIoSocket socket, String wallet) {
+        boolean[] first = {false};
+        rooms.compute(PushMessage.positionsRoom(wallet), (room, sockets) -> {
+            if (sockets == null) {
+                sockets = ConcurrentHashMap.newKeySet();
+                first[0] = true;
+            }
+            sockets.add(socket);
+            return sockets;
+        });
+        if (first[0]) {
+            registry.subscribed(wallet);
+        }
+    }
+
+    private void leave(SocketIoSocket socket, String wallet) {
+        boolean[] last = {false};
+        rooms.computeIfPresent(PushMessage.positionsRoom(wallet), (room, sockets) -> {
+            sockets.remove(socket);
+            last[0] = sockets.isEmpty();
+            return last[0] ? null : sockets;
+        });
+        if (last[0]) {
+            registry.unsubscribed(wallet);
+        }
+    }
+
+    /** Emits to the sockets of this instance in the message's room; returns how many got it. */
+    int emitLocal(PushMessage message) {
+        Set<SocketIoSocket> sockets = rooms.get(message.room());
+        if (sockets == null || sockets.isEmpty()) {
+            return 0;
+        }
+        Object payload;
+        try {
+            payload = message.payload().startsWith("[")
+                    ? new org.json.JSONArray(message.payload())
+                    : new JSONObject(message.payload());
+        } catch (JSONException e) {
+            log.error("a push to {} is not JSON, dropped", message.room(), e);
+            return 0;
+        }
+        int sent = 0;
+        for (SocketIoSocket socket : sockets) {
+            try {
+                socket.send(message.event(), payload);
+                sent++;
+            } catch (RuntimeException e) {
+                log.debug("push to socket {} failed: {}", socket.getId(), e.toString());
+            }
+        }
+        metrics.delivered(message.event(), sent);
+        return sent;
+    }
+
+    /** The wallets with a subscriber on this instance (lower case). */
+    List<String> localWallets() {
+        return rooms.keySet().stream()
+                .map(room -> room.substring("positions:".length()))
+                .toList();
+    }
+
+    boolean hasLocalSubscribers(String wallet) {
+        return rooms.containsKey(PushMessage.positionsRoom(wallet));
+    }
+
+    // ---- input and acks ----
+
+    /** The wallet argument: a string that is an address, in any case; anything else is empty. */
+    private static Optional<String> wallet(Object[] args) {
+        if (args.length == 0 || !(args[0] instanceof String value) || !Addresses.isValid(value)) {
+            return Optional.empty();
+        }
+        return Optional.of(value.toLowerCase(Locale.ROOT));
+    }
+
+    /** Answers when the client asked for an ack (the library passes the ack callback as the last argument). */
+    private static void ack(Object[] args, JSONObject answer) {
+        if (args.length > 0 && args[args.length - 1] instanceof ReceivedByLocalAcknowledgementCallback callback) {
+            callback.sendAcknowledgement(answer);
+        }
+    }
+
+    private void safely(SocketIoSocket socket, Runnable handler) {
+        try {
+            handler.run();
+        } catch (RuntimeException e) {
+            metrics.rejected(PushMetrics.BAD_PACKET);
+            log.warn("a Socket.IO handler failed for socket {}", socket.getId(), e);
+        }
+    }
+
+    private static JSONObject ok() {
+        return new JSONObject().put("ok", true);
+    }
+
+    private static JSONObject invalidWallet() {
+        return error(ErrorCode.INVALID_ADDRESS, "wallet must be a 0x-prefixed 20-byte hex address string");
+    }
+
+    private static JSONObject error(ErrorCode code, String message) {
+        return new JSONObject()
+                .put("ok", false)
+                .put("error", new JSONObject().put("code", code.name()).put("message", message));
+    }
+}

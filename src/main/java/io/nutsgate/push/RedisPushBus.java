@@ -1,0 +1,135 @@
+package io.nutsgate.push;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Instances share pushes over Redis pub/sub (channel {@value #CHANNEL}): a push is emitted to this instance's sockets
+ * at once and published as a small message (origin, room, event, payload); every other instance emits it to its own
+ * sockets in that room. Rooms, joins and leaves never leave the instance. Publishing runs on one background thread
+ * with a bounded queue, so Redis never blocks a request; while Redis fails, pushes stay local and the failure is
+ * logged once (and again once it recovers).
+ */
+final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
+
+    static final String CHANNEL = "nuts:push";
+    private static final Logger log = LoggerFactory.getLogger(RedisPushBus.class);
+
+    record Envelope(String origin, String room, String event, String payload) {}
+
+    private final PushSockets sockets;
+    private final PushMetrics metrics;
+    private final String origin;
+    private final JsonMapper json;
+    private final StringRedisTemplate redis;
+    private final RedisMessageListenerContainer listeners;
+    private final ThreadPoolExecutor publisher = new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(10_000),
+            Thread.ofPlatform().name("push-redis-publish").daemon(true).factory());
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private volatile boolean running;
+
+    RedisPushBus(
+            RedisConnectionFactory connections,
+            PushSockets sockets,
+            PushMetrics metrics,
+            PushInstance instance,
+            JsonMapper json) {
+        this.sockets = sockets;
+        this.metrics = metrics;
+        this.origin = instance.id();
+        this.json = json;
+        this.redis = new StringRedisTemplate(connections);
+        this.listeners = new RedisMessageListenerContainer();
+        listeners.setConnectionFactory(connections);
+        listeners.addMessageListener(this, new ChannelTopic(CHANNEL));
+        listeners.setRecoveryInterval(2_000);
+        listeners.afterPropertiesSet();
+    }
+
+    @Override
+    public void publish(PushMessage message) {
+        metrics.published(message.event());
+        sockets.emitLocal(message);
+        String body = json.writeValueAsString(new Envelope(origin, message.room(), message.event(), message.payload()));
+        try {
+            publisher.execute(() -> send(body));
+        } catch (RejectedExecutionException e) {
+            failed("the publish queue is full or closed");
+        }
+    }
+
+    private void send(String body) {
+        try {
+            redis.convertAndSend(CHANNEL, body);
+            if (failing.compareAndSet(true, false)) {
+                log.info("Redis push fan-out works again");
+            }
+        } catch (RuntimeException e) {
+            failed(e.toString());
+        }
+    }
+
+    private void failed(String why) {
+        metrics.busFailure();
+        if (failing.compareAndSet(false, true)) {
+            log.warn("Redis push fan-out failed, pushes reach this instance's sockets only until it recovers: {}", why);
+        }
+    }
+
+    @Override
+    public void onMessage(Message message, byte[] pattern) {
+        try {
+            Envelope envelope = json.readValue(message.getBody(), Envelope.class);
+            if (!origin.equals(envelope.origin()) && envelope.room() != null && envelope.event() != null) {
+                sockets.emitLocal(new PushMessage(envelope.room(), envelope.event(), envelope.payload()));
+            }
+        } catch (RuntimeException e) {
+            log.warn("ignored an unreadable message on {}: {}", CHANNEL, e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        try {
+            listeners.start();
+        } catch (RuntimeException e) {
+            failed("subscribing to " + CHANNEL + ": " + e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        publisher.shutdownNow();
+        try {
+            listeners.stop();
+            listeners.destroy();
+        } catch (Exception e) {
+            log.debug("stopping the Redis listener: {}", e.toString());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,156 @@
+package io.nutsgate.push;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.system.NutsProperties;
+import io.socket.engineio.server.EngineIoServer;
+import io.socket.engineio.server.EngineIoServerOptions;
+import io.socket.engineio.server.EngineIoSocket;
+import io.socket.socketio.server.SocketIoServer;
+import jakarta.servlet.ServletContext;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.coyote.AbstractProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.context.ServletContextAware;
+import org.springframework.web.cors.CorsConfiguration;
+
+/**
+ * The Socket.IO server (socket.io-server-java, protocol v4 with v3 clients too) on the API's port and path
+ * {@code /socket.io/}: long-polling through {@link SocketIoController}, WebSocket through Tomcat's own WebSocket
+ * container ({@link EngineIoEndpoint}). Origins are checked as for the REST API ({@code CORS_ORIGIN}).
+ */
+@Configuration(proxyBeanMethods = false)
+class SocketIoConfiguration {
+
+    static final String PATH = "/socket.io/";
+
+    /** Tomcat accepts 8,192 connections by default: room for every socket plus REST traffic. */
+    static final int HTTP_HEADROOM = 2_048;
+
+    @Bean
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> socketCapacity(NutsProperties properties) {
+        int connections = properties.push().maxConnections() + HTTP_HEADROOM;
+        return factory -> factory.addConnectorCustomizers(connector -> {
+            if (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol
+                    && protocol.getMaxConnections() < connections) {
+                protocol.setMaxConnections(connections);
+            }
+        });
+    }
+
+    @Bean
+    ConnectionGate connectionGate(NutsProperties properties, MeterRegistry meters) {
+        return new ConnectionGate(properties.push().maxConnections(), meters);
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    EngineIoServer engineIoServer(ConnectionGate gate) {
+        EngineIoServerOptions options = EngineIoServerOptions.newFromDefault();
+        // CORS of the polling requests is Spring MVC's, configured with the REST API's (system.WebConfiguration).
+        options.setCorsHandlingDisabled(true);
+        options.setHandshakeInterceptor(gate::admit);
+        EngineIoServer server = new EngineIoServer(options);
+        server.on("connection", args -> gate.track((EngineIoSocket) args[0]));
+        return server;
+    }
+
+    @Bean
+    SocketIoServer socketIoServer(EngineIoServer engine) {
+        return new SocketIoServer(engine);
+    }
+
+    /** Writes to WebSocket clients, one drain task at a time per socket (see {@link QueuedWebSocket}). */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService pushWriters() {
+        return Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("push-write-", 0).factory());
+    }
+
+    @Bean
+    WebSocketRegistration socketIoWebSocket(
+            EngineIoServer engine, NutsProperties properties, ExecutorService pushWriters, PushMetrics metrics) {
+        return new WebSocketRegistration(engine, properties, pushWriters, metrics);
+    }
+
+    /** Adds the WebSocket endpoint to the servlet container's {@link ServerContainer} once the beans exist. */
+    static final class WebSocketRegistration implements ServletContextAware, SmartInitializingSingleton {
+
+        private static final Logger log = LoggerFactory.getLogger(WebSocketRegistration.class);
+
+        private final EngineIoServer engine;
+        private final NutsProperties properties;
+        private final ExecutorService writers;
+        private final PushMetrics metrics;
+        private final CorsConfiguration origins = new CorsConfiguration();
+        private ServletContext servletContext;
+
+        WebSocketRegistration(
+                EngineIoServer engine, NutsProperties properties, ExecutorService writers, PushMetrics metrics) {
+            this.engine = engine;
+            this.properties = properties;
+            this.writers = writers;
+            this.metrics = metrics;
+            origins.setAllowedOriginPatterns(
+                    Arrays.asList(properties.corsOrigin().split("\\s*,\\s*")));
+        }
+
+        @Override
+        public void setServletContext(ServletContext servletContext) {
+            this.servletContext = servletContext;
+        }
+
+        @Override
+        public void afterSingletonsInstantiated() {
+            ServerContainer container = servletContext == null
+                    ? null
+                    : (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
+            if (container == null) {
+                log.warn("no WebSocket container in this servlet context: Socket.IO serves long-polling only");
+                return;
+            }
+            ServerEndpointConfig config = ServerEndpointConfig.Builder.create(EngineIoEndpoint.class, PATH)
+                    .configurator(new ServerEndpointConfig.Configurator() {
+                        @Override
+                        public boolean checkOrigin(String origin) {
+                            // Browsers always send Origin; other clients (servers, the Node client) may not.
+                            return origin == null || origins.checkOrigin(origin) != null;
+                        }
+
+                        @Override
+                        public void modifyHandshake(
+                                ServerEndpointConfig endpoint, HandshakeRequest request, HandshakeResponse response) {
+                            // Tomcat gives every handshake its own copy of these properties.
+                            Map<String, List<String>> headers = new HashMap<>(request.getHeaders());
+                            endpoint.getUserProperties().put(EngineIoEndpoint.HEADERS, headers);
+                        }
+
+                        @Override
+                        public <T> T getEndpointInstance(Class<T> endpointClass) {
+                            return endpointClass.cast(
+                                    new EngineIoEndpoint(engine, properties.push(), writers, metrics));
+                        }
+                    })
+                    .build();
+            try {
+                container.addEndpoint(config);
+            } catch (DeploymentException e) {
+                throw new IllegalStateException("cannot register the Socket.IO WebSocket endpoint at " + PATH, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.nutsgate.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.nutsgate.NutsgateApplication;
+import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.SocketIoTestClient;
+import io.nutsgate.support.TestDatabase;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two instances sharing a Redis (a private {@code redis-server} this test starts on a free port and stops) and a
+ * database: a socket on B gets what happened on A; with Redis gone, A still pushes to its own sockets and answers.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PushRedisIT {
+
+    static final String REFERRER = "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d";
+    static final String USER = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c";
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static final FixtureUpstream upstream = new FixtureUpstream();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static Process redis;
+    private static Path redisDir;
+    private static String schema;
+    private static ConfigurableApplicationContext a;
+    private static ConfigurableApplicationContext b;
+
+    @BeforeAll
+    static void startRedisAndTwoInstances() throws Exception {
+        assumeTrue(TestDatabase.localPostgresReachable(), "the machine's PostgreSQL is needed (CI starts it)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server is needed");
+        int redisPort = freePort();
+        redisDir = Files.createTempDirectory("nutsgate-push-redis");
+        redis = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        String.valueOf(redisPort),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        redisDir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> reachable(redisPort));
+        schema = "t_push_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        a = start(redisPort);
+        b = start(redisPort);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (b != null) b.close();
+        if (a != null) a.close();
+        if (redis != null) {
+            redis.destroy();
+            if (!redis.waitFor(5, TimeUnit.SECONDS)) {
+                redis.destroyForcibly();
+            }
+        }
+        upstream.close();
+        if (schema != null) {
+            try (Connection connection = DriverManager.getConnection(TestDatabase.LOCAL_URL);
+                    Statement statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            } catch (SQLException ignored) {
+                // left behind: test rows only
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldDeliverToASocketOnOneInstanceWhatHappenedOnTheOther() throws Exception {
+        try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(b))) {
+            client.awaitConnected();
+            assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, USER)
+                            .path("ok")
+                            .asBoolean())
+                    .isTrue();
+            awaitRegistered(USER);
+
+            assertThat(post(a, "/nuts/update", "{\"address\":\"" + USER + "\"}").statusCode())
+                    .isEqualTo(200);
+
+            List<JsonNode> trades = client.awaitEvents(PushMessage.TRADE_NEW, 6, WAIT);
+            assertThat(trades)
+                    .allSatisfy(t -> assertThat(t.path("status").asString()).isEqualTo("confirmed"));
+            JsonNode positions = client.awaitEvent(PushMessage.POSITION_UPDATE, WAIT);
+            assertThat(positions.path("positions").size()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void shouldKeepPushingLocallyAndAnsweringWhenRedisIsLost() throws Exception {
+        String wallet = "0x00000000000000000000000000000000000000b2";
+        try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(a))) {
+            client.awaitConnected();
+            assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, wallet)
+                            .path("ok")
+                            .asBoolean())
+                    .isTrue();
+            awaitRegistered(wallet);
+            redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+            HttpResponse<String> update = post(a, "/nuts/update", "{\"address\":\"" + wallet + "\"}");
+
+            assertThat(update.statusCode()).isEqualTo(200);
+            JsonNode positions = client.awaitEvent(PushMessage.POSITION_UPDATE, WAIT);
+            assertThat(positions.path("address").asString()).isEqualTo(wallet);
+            assertThat(positions.path("positions").size()).isEqualTo(3);
+        }
+        await().atMost(WAIT)
+                .until(() -> get(a, "/actuator/prometheus").body().contains("nuts_push_bus_failures_total 1"));
+    }
+
+    // ---- helpers ----
+
+    private static ConfigurableApplicationContext start(int redisPort) {
+        return new SpringApplicationBuilder(NutsgateApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--REDIS_URL=redis://127.0.0.1:" + redisPort,
+                        "--DATABASE_URL=" + TestDatabase.LOCAL_URL + "&currentSchema=" + schema,
+                        "--spring.flyway.schemas=" + schema,
+                        "--nuts.orders-url=" + upstream.ordersUrl(),
+                        "--nuts.indexer-url=" + upstream.indexerUrl(),
+                        "--nuts.referrer-address=" + REFERRER,
+                        "--nuts.trades.scheduled-sync=false",
+                        "--nuts.trades.after-update-delay=0s",
+                        "--nuts.trades.leaderboard-refresh=1h",
+                        "--nuts.push.after-update-checks=0s",
+                        "--nuts.push.watch-interval=1h");
+    }
+
+    private static void awaitRegistered(String wallet) {
+        JdbcClient jdbc = a.getBean(JdbcClient.class);
+        await().atMost(WAIT)
+                .until(() -> jdbc.sql("SELECT count(*) FROM push_subscriptions WHERE wallet = :w")
+                                .param("w", wallet)
+                                .query(Long.class)
+                                .single()
+                        == 1);
+    }
+
+    private static String base(ConfigurableApplicationContext app) {
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) app).getWebServer().getPort();
+    }
+
+    private static HttpResponse<String> post(ConfigurableApplicationContext app, String path, String body)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base(app) + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(ConfigurableApplicationContext app, String path)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base(app) + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean reachable(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
