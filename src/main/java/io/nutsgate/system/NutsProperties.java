@@ -34,6 +34,8 @@ public record NutsProperties(
                 String optionBookAddress,
         String deploymentFile,
         String redisUrl,
+        @Pattern(regexp = "^(\\S{16,})?$", message = "NUTS_OPERATOR_TOKEN must be at least 16 characters, no spaces")
+                String operatorToken,
         @Valid @DefaultValue Cache cache,
         @Valid @DefaultValue Upstream upstream,
         @Valid @DefaultValue RateLimit updateRateLimit,
@@ -130,6 +132,11 @@ public record NutsProperties(
     /** A {@code NUTS_DEPLOYMENT_FILE} replaces the built-in registry of deployments. */
     public boolean hasDeploymentFile() {
         return deploymentFile != null && !deploymentFile.isBlank();
+    }
+
+    /** {@code NUTS_OPERATOR_TOKEN} opens the operator's data ({@code GET /nuts/dashboard}); unset, it stays closed. */
+    public boolean hasOperatorToken() {
+        return operatorToken != null && !operatorToken.isBlank();
     }
 
     public boolean hasRedis() {

@@ -1,0 +1,182 @@
+// The operator's dashboard: GET /nuts/dashboard (operator token), the leaderboard, the indexer's stats and the
+// service's health, redrawn every 5 s. Token from the URL fragment (#token=…) or the form; kept for the tab only.
+'use strict';
+(() => {
+  const API = window.location.origin;
+  const $ = (id) => document.getElementById(id);
+  const REFRESH_MS = 5000;
+  const COLORS = ['#2663d9', '#1a8a4a', '#d9822b', '#8e44ad', '#c0392b', '#16a085'];
+  const charts = {};
+  let token = new URLSearchParams(window.location.hash.slice(1)).get('token') || sessionStorage.getItem('nuts-operator-token') || '';
+  window.__dashboard = { renders: 0 };
+
+  const el = (tag, attrs = {}, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === 'class') e.className = v;
+      else if (k.startsWith('data-')) e.setAttribute(k, v);
+      else e[k] = v;
+    }
+    for (const c of children) e.append(c);
+    return e;
+  };
+  const num = (s) => Number(s);
+  const fmt = (x, dp = 2) => Number(x).toLocaleString('en-US', { maximumFractionDigits: dp, minimumFractionDigits: 0 });
+  const short = (a) => (a ? a.slice(0, 6) + '…' + a.slice(-4) : '');
+
+  async function get(path, auth) {
+    const res = await fetch(API + path, { headers: { accept: 'application/json', ...(auth ? { authorization: `Bearer ${token}` } : {}) } });
+    const body = await res.json().catch(() => null);
+    if (!body || !body.success) {
+      const e = new Error(body && body.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${res.status}`);
+      e.status = res.status;
+      throw e;
+    }
+    return body.data;
+  }
+  const optional = (p) => p.catch(() => null);
+
+  /** A bar chart over categories (uPlot with category labels on x); series = [{label, values}]. */
+  function bars(id, labels, series, yLabel) {
+    const host = $(id);
+    const xs = labels.map((_, i) => i);
+    const data = [xs, ...series.map((s) => s.values)];
+    const opts = {
+      width: Math.max(280, host.clientWidth),
+      height: 240,
+      scales: { x: { time: false, range: [-0.6, Math.max(labels.length - 0.4, 0.6)] } },
+      axes: [
+        { splits: () => xs, values: (u, splits) => splits.map((i) => labels[i] ?? ''), rotate: labels.length > 4 ? -30 : 0, size: labels.length > 4 ? 70 : 40 },
+        { label: yLabel, size: 60 },
+      ],
+      series: [
+        {},
+        ...series.map((s, i) => ({
+          label: s.label,
+          stroke: COLORS[i % COLORS.length],
+          fill: COLORS[i % COLORS.length] + 'cc',
+          paths: uPlot.paths.bars({ size: [0.7 / series.length, 80], align: 0, gap: 2 }),
+          points: { show: false },
+        })),
+      ],
+    };
+    const key = JSON.stringify([labels, series.map((s) => s.label)]);
+    if (charts[id] && charts[id].key === key) {
+      charts[id].plot.setData(data);
+    } else {
+      if (charts[id]) charts[id].plot.destroy();
+      host.replaceChildren();
+      charts[id] = { key, plot: new uPlot(opts, data, host) };
+    }
+    host.dataset.bars = String(series.reduce((n, s) => n + s.values.filter((v) => v).length, 0));
+    host.dataset.total = String(series.reduce((n, s) => n + s.values.reduce((a, v) => a + (v || 0), 0), 0));
+  }
+
+  function cards(d, summary, revenue) {
+    const sum = (rows, f) => rows.reduce((a, r) => a + num(f(r)), 0);
+    const referral = d.revenuePerDay.filter((r) => r.referralFees);
+    const list = [
+      ['fills', d.revenuePerDay.reduce((a, r) => a + r.trades, 0), 'fills'],
+      ['traders', summary ? summary.uniqueTraders : '—', 'unique traders'],
+      ['volume', fmt(sum(d.revenuePerDay, (r) => r.volume.value)), 'premium volume (USDC)'],
+      ['fees', fmt(sum(d.revenuePerDay, (r) => r.fees.value), 4), 'protocol fees (USDC)'],
+      ['referral', referral.length ? fmt(sum(referral, (r) => r.referralFees.value), 4) : '—', `referral revenue, est. at ${d.referralFeeSplitBps ?? '?'} bps`],
+      ['claimable', revenue ? claimable(revenue) : '—', revenue ? 'claimable now (chain)' : 'claimable: needs the chain indexer (BASE_RPC_URL)'],
+    ];
+    $('cards').replaceChildren(...list.map(([id, v, k]) => el('div', { class: 'card', 'data-card': id }, el('div', { class: 'v', textContent: String(v) }), el('div', { class: 'k', textContent: k }))));
+  }
+
+  function claimable(revenue) {
+    const tokens = revenue.tokens || revenue.claimable || [];
+    if (!Array.isArray(tokens) || !tokens.length) return '0';
+    return tokens.map((t) => `${(t.claimable || t.amount || {}).value ?? '?'} ${t.symbol || (t.collateral && t.collateral.symbol) || ''}`).join(', ');
+  }
+
+  async function refresh() {
+    if (!token) {
+      $('auth').hidden = false;
+      return;
+    }
+    try {
+      const [d, summary, board, stats, health, revenue, indexer] = await Promise.all([
+        get('/nuts/dashboard?days=30', true),
+        optional(get('/nuts/referrer/summary?window=30d')),
+        optional(get('/nuts/leaderboard?window=30d&metric=volume&limit=10')),
+        optional(get('/nuts/stats')),
+        fetch(API + '/actuator/health', { headers: { accept: 'application/json' } }).then((r) => r.json()).catch(() => null),
+        optional(get('/nuts/referrer/revenue', true)),
+        optional(get('/nuts/indexer', true)),
+      ]);
+      $('auth').hidden = true;
+      $('error').textContent = '';
+      $('referrer').textContent = d.referrer ? `referrer ${d.referrer}` : 'no referrer configured';
+      cards(d, summary, revenue);
+
+      // Revenue per day: one bar series per token, referral estimate when the split is known, else fees.
+      const days = [...new Set(d.revenuePerDay.map((r) => r.date))].sort();
+      const tokens = [...new Map(d.revenuePerDay.map((r) => [r.collateral.token, r.collateral])).values()];
+      bars(
+        'chart-revenue',
+        days.map((x) => x.slice(5)),
+        tokens.map((t) => ({
+          label: `${t.symbol} ${d.referralFeeSplitBps != null ? 'referral' : 'fees'}`,
+          values: days.map((day) => {
+            const r = d.revenuePerDay.find((x) => x.date === day && x.collateral.token === t.token);
+            return r ? num((r.referralFees || r.fees).value) : 0;
+          }),
+        })),
+        'USDC',
+      );
+      $('revenue').tBodies[0].replaceChildren(
+        ...d.revenuePerDay.slice().reverse().map((r) =>
+          el('tr', {}, el('td', { textContent: r.date }), el('td', { textContent: r.collateral.symbol }), el('td', { class: 'num', textContent: r.trades }),
+            el('td', { class: 'num', textContent: fmt(r.volume.value) }), el('td', { class: 'num', textContent: r.fees.value }),
+            el('td', { class: 'num', textContent: r.referralFees ? r.referralFees.value : '—' }))),
+      );
+
+      const products = d.volumeByProduct;
+      bars('chart-volume', products.map((p) => `${p.underlying} ${p.product}`), [{ label: 'volume', values: products.map((p) => num(p.volume.value)) }], 'USDC');
+      const tdays = d.tradersPerDay;
+      bars('chart-traders', tdays.map((t) => t.date.slice(5)), [
+        { label: 'traders', values: tdays.map((t) => t.traders) },
+        { label: 'fills', values: tdays.map((t) => t.trades) },
+      ], 'count');
+
+      $('leaderboard').tBodies[0].replaceChildren(
+        ...(board ? board.entries : []).map((e) =>
+          el('tr', {}, el('td', { textContent: e.rank }), el('td', { textContent: e.username || e.displayName || short(e.wallet) }),
+            el('td', { class: 'num', textContent: fmt(e.value.value) }), el('td', { class: 'num', textContent: e.trades }))),
+      );
+
+      const upstream = health && health.components ? health.components.upstream : null;
+      const now = Date.now() / 1000;
+      const facts = [
+        ['service', health ? pill(health.status) : pill('DOWN')],
+        ['upstream (Thetanuts)', upstream ? pill(upstream.status) : '—'],
+        ['indexer last block', stats && stats.lastProcessedBlock != null ? String(stats.lastProcessedBlock) : '—'],
+        ['indexer lag', stats && stats.lastUpdateTimestamp ? `${Math.max(0, Math.round(now - stats.lastUpdateTimestamp))} s` : '—'],
+        ['our chain indexer', indexer ? JSON.stringify(indexer) : 'not running (BASE_RPC_URL unset or not built yet)'],
+      ];
+      $('health').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { textContent: k }), typeof v === 'string' ? el('dd', { textContent: v }) : el('dd', {}, v)]));
+      $('refreshed').textContent = `refreshed ${new Date().toLocaleTimeString()}`;
+      window.__dashboard.renders++;
+      window.__dashboard.data = d;
+    } catch (e) {
+      if (e.status === 401 || e.status === 404) {
+        $('auth').hidden = false;
+        $('auth-error').textContent = e.message;
+      } else {
+        $('error').textContent = e.message;
+      }
+    }
+  }
+  const pill = (status) => el('span', { class: `pill ${status === 'UP' ? 'up' : 'down'}`, textContent: status });
+
+  $('use-token').addEventListener('click', () => {
+    token = $('token').value.trim();
+    sessionStorage.setItem('nuts-operator-token', token);
+    refresh();
+  });
+  refresh();
+  setInterval(refresh, REFRESH_MS);
+})();
