@@ -138,14 +138,14 @@
         series: [
           {},
           { label: 'profit', stroke: '#2663d9', width: 2, fill: 'rgba(38,99,217,.08)' },
-          { label: 'strike', stroke: '#c0392b', width: 0, points: { show: true, size: 9, fill: '#c0392b' }, paths: () => null },
+          { label: 'strike', stroke: '#c0392b', width: 0, spanGaps: false, points: { show: true, size: 9, fill: '#c0392b' } },
         ],
       };
+      host.dataset.points = String(xs.length);
+      host.dataset.kinks = String(kinks.filter((k) => k !== null).length);
       if (state.chart) state.chart.destroy();
       host.replaceChildren();
       state.chart = new uPlot(opts, [xs, ys, kinks], host);
-      host.dataset.points = String(xs.length);
-      host.dataset.kinks = String(kinks.filter((k) => k !== null).length);
       const facts = [
         ['contracts', p.numContracts.value],
         ['premium', `${p.premium.value} ${p.collateralToken.symbol}`],

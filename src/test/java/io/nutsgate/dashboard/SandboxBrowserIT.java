@@ -225,13 +225,16 @@ class SandboxBrowserIT {
         assumeTrue(premiumPaid != null, "the demo fill did not happen");
         browser.get("http://localhost:" + port + "/dashboard/#token=" + OPERATOR_TOKEN);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-        wait.until(d -> "1".equals(d.findElement(By.cssSelector("[data-card=fills] .v")).getText()));
+        wait.until(d ->
+                "1".equals(d.findElement(By.cssSelector("[data-card=fills] .v")).getText()));
         String premium = new BigDecimal(premiumPaid, 6).stripTrailingZeros().toPlainString();
         // The card shows the volume to 2 decimals.
         BigDecimal shown = new BigDecimal(browser.findElement(By.cssSelector("[data-card=volume] .v"))
                 .getText()
                 .replace(",", ""));
-        assertThat(shown).isCloseTo(new BigDecimal(premiumPaid, 6), org.assertj.core.data.Offset.offset(new BigDecimal("0.005")));
+        assertThat(shown)
+                .isCloseTo(
+                        new BigDecimal(premiumPaid, 6), org.assertj.core.data.Offset.offset(new BigDecimal("0.005")));
         for (String chart : List.of("chart-revenue", "chart-volume", "chart-traders")) {
             assertThat(browser.findElements(By.cssSelector("#" + chart + " canvas")))
                     .as(chart)
@@ -245,7 +248,8 @@ class SandboxBrowserIT {
         WebElement traders = browser.findElement(By.id("chart-traders"));
         assertThat(traders.getDomAttribute("data-total")).isEqualTo("2");
         @SuppressWarnings("unchecked")
-        Map<String, Object> health = (Map<String, Object>) js("return {status: document.getElementById('health').innerText}");
+        Map<String, Object> health =
+                (Map<String, Object>) js("return {status: document.getElementById('health').innerText}");
         assertThat(String.valueOf(health.get("status"))).contains("UP");
         screenshot("dashboard.png");
     }
