@@ -1,11 +1,13 @@
 package io.nutsgate.system;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -36,13 +38,55 @@ public record NutsProperties(
         String redisUrl,
         @Pattern(regexp = "^(\\S{16,})?$", message = "NUTS_OPERATOR_TOKEN must be at least 16 characters, no spaces")
                 String operatorToken,
+        @NotNull @DefaultValue("nutsgate:") String redisKeyPrefix,
         @Valid @DefaultValue Cache cache,
         @Valid @DefaultValue Upstream upstream,
         @Valid @DefaultValue RateLimit updateRateLimit,
         @Valid @DefaultValue Auth auth,
         @Valid @DefaultValue Trades trades,
         @Valid @DefaultValue Fill fill,
-        @Valid @DefaultValue Push push) {
+        @Valid @DefaultValue Push push,
+        @Valid @DefaultValue Database database,
+        @Valid @DefaultValue Update update) {
+
+    /** The feeds are fetched over HTTP(S) only; anything else cannot work and stops the start-up. */
+    @AssertTrue(message = "THETANUTS_ORDERS_URL must be an http:// or https:// URL with a host")
+    public boolean isOrdersUrlHttp() {
+        return isHttp(ordersUrl);
+    }
+
+    @AssertTrue(message = "THETANUTS_INDEXER_URL must be an http:// or https:// URL with a host")
+    public boolean isIndexerUrlHttp() {
+        return isHttp(indexerUrl);
+    }
+
+    private static boolean isHttp(URI uri) {
+        return uri == null
+                || (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                        && uri.getHost() != null);
+    }
+
+    /**
+     * {@code POST /nuts/update}: when the indexer answers {@code skipped} it is asked again {@code retryDelay} later,
+     * {@code maxRetries} times at most.
+     */
+    public record Update(
+            @NotNull @DefaultValue("10s") Duration retryDelay, @DefaultValue("3") @Min(0) int maxRetries) {}
+
+    /**
+     * {@code url} is {@code DATABASE_URL} (an external PostgreSQL; parsed by the database configuration, which never
+     * repeats it); blank, the embedded PostgreSQL keeps its data in {@code embeddedDir}.
+     */
+    public record Database(String url, @NotNull @DefaultValue("./data/postgres") Path embeddedDir) {
+        public boolean external() {
+            return url != null && !url.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + (external() ? "(set)" : "(unset)") + ", embeddedDir=" + embeddedDir + "]";
+        }
+    }
 
     /**
      * Socket.IO pushes ({@code /socket.io/} on the API's port): connections per instance, wallets per socket, the

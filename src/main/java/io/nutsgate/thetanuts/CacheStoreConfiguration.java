@@ -18,7 +18,7 @@ class CacheStoreConfiguration {
     CacheStore cacheStore(NutsProperties properties, ObjectProvider<RedisConnectionFactory> redis) {
         if (properties.hasRedis()) {
             log.info("caching upstream bodies in Redis (shared between instances)");
-            return new RedisCacheStore(redis.getObject());
+            return new RedisCacheStore(redis.getObject(), properties.redisKeyPrefix());
         }
         log.info("REDIS_URL unset: caching upstream bodies in process");
         return new CaffeineCacheStore();

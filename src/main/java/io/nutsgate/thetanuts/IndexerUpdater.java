@@ -1,5 +1,6 @@
 package io.nutsgate.thetanuts;
 
+import io.nutsgate.system.NutsProperties;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -8,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,17 +31,12 @@ public class IndexerUpdater {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("indexer-update-retry").factory());
 
-    IndexerUpdater(
-            UpstreamClient client,
-            IndexerUrls urls,
-            JsonMapper json,
-            @Value("${nuts.update.retry-delay:10s}") Duration retryDelay,
-            @Value("${nuts.update.max-retries:3}") int maxRetries) {
+    IndexerUpdater(UpstreamClient client, IndexerUrls urls, JsonMapper json, NutsProperties properties) {
         this.client = client;
         this.urls = urls;
         this.json = json;
-        this.retryDelay = retryDelay;
-        this.maxRetries = maxRetries;
+        this.retryDelay = properties.update().retryDelay();
+        this.maxRetries = properties.update().maxRetries();
     }
 
     /** The indexer's status ({@code success} or {@code skipped}); schedules the retries of a skip. */

@@ -16,11 +16,12 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 class RedisCacheStore implements CacheStore {
 
     private static final Logger log = LoggerFactory.getLogger(RedisCacheStore.class);
-    static final String PREFIX = "nutsgate:upstream:";
-
     private final RedisTemplate<String, byte[]> redis;
+    private final String prefix;
 
-    RedisCacheStore(RedisConnectionFactory connections) {
+    /** Keys are {@code <keyPrefix>upstream:<key>} ({@code NUTS_REDIS_KEY_PREFIX}, {@code nutsgate:}). */
+    RedisCacheStore(RedisConnectionFactory connections, String keyPrefix) {
+        this.prefix = keyPrefix + "upstream:";
         RedisTemplate<String, byte[]> template = new RedisTemplate<>();
         template.setConnectionFactory(connections);
         template.setKeySerializer(RedisSerializer.string());
@@ -32,7 +33,7 @@ class RedisCacheStore implements CacheStore {
     @Override
     public Optional<StoredBody> get(String key) {
         try {
-            byte[] raw = redis.opsForValue().get(PREFIX + key);
+            byte[] raw = redis.opsForValue().get(prefix + key);
             if (raw == null || raw.length < Long.BYTES) {
                 return Optional.empty();
             }
@@ -54,7 +55,7 @@ class RedisCacheStore implements CacheStore {
                 .put(value.body())
                 .array();
         try {
-            redis.opsForValue().set(PREFIX + key, raw, retain);
+            redis.opsForValue().set(prefix + key, raw, retain);
         } catch (RuntimeException e) {
             log.warn("Redis write of {} failed: {}", key, e.toString());
         }
@@ -63,7 +64,7 @@ class RedisCacheStore implements CacheStore {
     @Override
     public void evict(String key) {
         try {
-            redis.delete(PREFIX + key);
+            redis.delete(prefix + key);
         } catch (RuntimeException e) {
             log.warn("Redis delete of {} failed: {}", key, e.toString());
         }

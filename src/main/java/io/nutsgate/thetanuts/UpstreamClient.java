@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +32,7 @@ public class UpstreamClient {
     private final HttpClient http;
     private final Duration timeout;
     private final MeterRegistry meters;
+    private final UpstreamFailureLog failures = new UpstreamFailureLog(Clock.systemUTC());
 
     UpstreamClient(NutsProperties properties, MeterRegistry meters) {
         this.http = HttpClient.newBuilder()
@@ -63,6 +65,9 @@ public class UpstreamClient {
             HttpResponse<byte[]> response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             int status = response.statusCode();
             outcome = Integer.toString(status);
+            if (status < 200 || status >= 300) {
+                failures.failed(endpoint, request.uri(), "HTTP " + status);
+            }
             if (status >= 500 || status == 429) {
                 throw new UpstreamException(ErrorCode.UPSTREAM_UNAVAILABLE, endpoint + " answered HTTP " + status);
             }
@@ -71,12 +76,14 @@ public class UpstreamClient {
             }
             byte[] body = response.body();
             if (body.length > MAX_BODY_BYTES) {
+                failures.failed(endpoint, request.uri(), "body larger than " + MAX_BODY_BYTES + " bytes");
                 throw UpstreamException.badResponse(endpoint + " body larger than " + MAX_BODY_BYTES + " bytes");
             }
             return body;
         } catch (TimeoutException e) {
             call.cancel(true);
             outcome = "timeout";
+            failures.failed(endpoint, request.uri(), "timeout after " + timeout.toMillis() + " ms");
             throw new UpstreamException(
                     ErrorCode.UPSTREAM_TIMEOUT, endpoint + " did not answer within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
@@ -85,6 +92,7 @@ public class UpstreamClient {
             throw new UpstreamException(ErrorCode.UPSTREAM_UNAVAILABLE, endpoint + " call interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            failures.failed(endpoint, request.uri(), UpstreamFailureLog.cause(cause));
             if (cause instanceof HttpTimeoutException) {
                 outcome = "timeout";
                 throw new UpstreamException(ErrorCode.UPSTREAM_TIMEOUT, endpoint + " did not answer in time", cause);

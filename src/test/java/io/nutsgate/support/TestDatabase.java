@@ -1,8 +1,6 @@
 package io.nutsgate.support;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,7 +18,8 @@ import org.springframework.core.env.MapPropertySource;
  * it answers, as in CI; otherwise an embedded PostgreSQL in a fresh temporary directory. On the shared
  * {@code test} database each context gets a schema of its own (created by Flyway, dropped when the context
  * closes), so contexts, test classes and builds running side by side never see each other's rows.
- * {@code -Dnuts.test.database=embedded} runs on the embedded PostgreSQL even when the machine's answers.
+ * {@code -Dnuts.test.database=embedded} runs on the embedded PostgreSQL even when the machine's answers. Under
+ * {@code CI=true} the machine's PostgreSQL is required: its absence fails the run instead of falling back.
  * Registered for all test contexts in {@code META-INF/spring.factories}.
  */
 public class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -29,12 +28,15 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-        if (context.getEnvironment().containsProperty("DATABASE_URL")
-                && !context.getEnvironment().getProperty("DATABASE_URL", "").isBlank()) {
-            return;
+        if (!context.getEnvironment().getProperty("DATABASE_URL", "").isBlank()
+                || context.getEnvironment().containsProperty("NUTS_DATABASE_DIR")) {
+            return; // the test (or a child process it started) chose its database itself
         }
         Map<String, Object> properties;
         boolean forceEmbedded = "embedded".equals(System.getProperty("nuts.test.database"));
+        if (!forceEmbedded && RequiredService.inCi()) {
+            RequiredService.require("PostgreSQL (database test)", "127.0.0.1", 5432);
+        }
         if (!forceEmbedded && localPostgresReachable()) {
             String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
             properties =
@@ -51,12 +53,7 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
     }
 
     public static boolean localPostgresReachable() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", 5432), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return RequiredService.reachable("127.0.0.1", 5432);
     }
 
     private static void dropSchema(String schema) {

@@ -1,17 +1,16 @@
 package io.nutsgate.thetanuts;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import io.nutsgate.support.RequiredService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,27 +18,33 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /** Two instances of the service sharing the machine's Redis: what one fetched, the other serves. */
 class SharedRedisCacheIT {
 
     private static final FixtureUpstream upstream = new FixtureUpstream();
+    /** A key prefix of this run's own, so that parallel builds on one Redis never see each other's entries. */
+    private static final String PREFIX = "nutsgate-test-" + UUID.randomUUID() + ":";
+
     private static ConfigurableApplicationContext first;
     private static ConfigurableApplicationContext second;
 
     @BeforeAll
     static void startTwoInstances() {
-        assumeTrue(redisReachable(), "Redis on 127.0.0.1:6379 is needed (CI starts it)");
+        RequiredService.require("Redis", "127.0.0.1", 6379);
         first = start();
         second = start();
-        first.getBean(RedisConnectionFactory.class)
-                .getConnection()
-                .serverCommands()
-                .flushDb();
     }
 
     @AfterAll
     static void stop() {
+        if (first != null) {
+            // only this run's keys: other builds share the machine's Redis
+            StringRedisTemplate redis = new StringRedisTemplate(first.getBean(RedisConnectionFactory.class));
+            Set<String> keys = redis.keys(PREFIX + "*");
+            if (keys != null && !keys.isEmpty()) redis.delete(keys);
+        }
         if (second != null) second.close();
         if (first != null) first.close();
         upstream.close();
@@ -61,6 +66,7 @@ class SharedRedisCacheIT {
                 .run(
                         "--server.port=0",
                         "--REDIS_URL=redis://127.0.0.1:6379/3",
+                        "--NUTS_REDIS_KEY_PREFIX=" + PREFIX,
                         "--nuts.orders-url=" + upstream.ordersUrl(),
                         "--nuts.indexer-url=" + upstream.indexerUrl());
     }
@@ -72,14 +78,5 @@ class SharedRedisCacheIT {
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static boolean redisReachable() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", 6379), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
