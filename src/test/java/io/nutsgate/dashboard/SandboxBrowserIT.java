@@ -243,7 +243,10 @@ class SandboxBrowserIT {
         WebElement volume = browser.findElement(By.id("chart-volume"));
         assertThat(volume.getDomAttribute("data-bars")).isEqualTo("1");
         assertThat(new BigDecimal(volume.getDomAttribute("data-total"))).isEqualByComparingTo(premium);
-        assertThat(browser.findElement(By.id("chart-volume")).getText()).contains("ETH CALL_SPREAD");
+        // The revenue table: today's row, the fill's token, one fill and its premium as volume.
+        assertThat(browser.findElement(By.cssSelector("#revenue tbody tr")).getText())
+                .contains("USDC")
+                .contains(" 1 ");
         // One trader, one fill today.
         WebElement traders = browser.findElement(By.id("chart-traders"));
         assertThat(traders.getDomAttribute("data-total")).isEqualTo("2");
