@@ -42,31 +42,41 @@
     const xs = labels.map((_, i) => i);
     const data = [xs, ...series.map((s) => s.values)];
     const opts = {
-      width: Math.max(280, host.clientWidth),
+      width: Math.max(260, Math.min(host.clientWidth, document.documentElement.clientWidth - 56)),
       height: 240,
-      scales: { x: { time: false, range: [-0.6, Math.max(labels.length - 0.4, 0.6)] } },
+      scales: { x: { time: false, range: [-0.6, Math.max(labels.length - 0.4, 0.6)] }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.15 : 1] } },
       axes: [
         { splits: () => xs, values: (u, splits) => splits.map((i) => labels[i] ?? ''), rotate: labels.length > 4 ? -30 : 0, size: labels.length > 4 ? 70 : 40 },
         { label: yLabel, size: 60 },
       ],
       series: [
         {},
-        ...series.map((s, i) => ({
-          label: s.label,
-          stroke: COLORS[i % COLORS.length],
-          fill: COLORS[i % COLORS.length] + 'cc',
-          paths: uPlot.paths.bars({ size: [0.7 / series.length, 80], align: 0, gap: 2 }),
-          points: { show: false },
-        })),
+        ...series.map((s, i) =>
+          s.line
+            ? { label: s.label, stroke: COLORS[i % COLORS.length], width: 2, points: { show: true, size: 8 } }
+            : {
+                label: s.label,
+                stroke: COLORS[i % COLORS.length],
+                fill: COLORS[i % COLORS.length] + 'cc',
+                paths: uPlot.paths.bars({ size: [0.6, 80], align: 0, gap: 2 }),
+                points: { show: false },
+              },
+        ),
       ],
     };
     const key = JSON.stringify([labels, series.map((s) => s.label)]);
     if (charts[id] && charts[id].key === key) {
       charts[id].plot.setData(data);
     } else {
-      if (charts[id]) charts[id].plot.destroy();
+      if (charts[id]) {
+        charts[id].observer.disconnect();
+        charts[id].plot.destroy();
+      }
       host.replaceChildren();
-      charts[id] = { key, plot: new uPlot(opts, data, host) };
+      const plot = new uPlot(opts, data, host);
+      const observer = new ResizeObserver(() => host.clientWidth && plot.setSize({ width: host.clientWidth, height: 240 }));
+      observer.observe(host);
+      charts[id] = { key, plot, observer };
     }
     host.dataset.bars = String(series.reduce((n, s) => n + s.values.filter((v) => v).length, 0));
     host.dataset.total = String(series.reduce((n, s) => n + s.values.reduce((a, v) => a + (v || 0), 0), 0));
@@ -139,12 +149,12 @@
       const tdays = d.tradersPerDay;
       bars('chart-traders', tdays.map((t) => t.date.slice(5)), [
         { label: 'traders', values: tdays.map((t) => t.traders) },
-        { label: 'fills', values: tdays.map((t) => t.trades) },
+        { label: 'fills', values: tdays.map((t) => t.trades), line: true },
       ], 'count');
 
       $('leaderboard').tBodies[0].replaceChildren(
         ...(board ? board.entries : []).map((e) =>
-          el('tr', {}, el('td', { textContent: e.rank }), el('td', { textContent: e.username || e.displayName || short(e.wallet) }),
+          el('tr', {}, el('td', { textContent: e.rank }), el('td', { textContent: e.username || e.displayName || short(e.address || e.wallet) }),
             el('td', { class: 'num', textContent: fmt(e.value.value) }), el('td', { class: 'num', textContent: e.trades }))),
       );
 

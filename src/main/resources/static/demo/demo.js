@@ -129,7 +129,7 @@
       const strikes = new Set(o.strikesDecimal.map(Number));
       const kinks = xs.map((x, i) => (strikes.has(x) ? ys[i] : null));
       const host = $('payoff');
-      const width = Math.max(280, host.clientWidth);
+      const width = Math.max(260, Math.min(host.clientWidth, document.documentElement.clientWidth - 56));
       const opts = {
         width,
         height: 260,
