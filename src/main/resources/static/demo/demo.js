@@ -118,8 +118,10 @@
   }
 
   // ---- payoff ----
-  async function drawPayoff() {
-    const o = state.selected;
+  // Quotes are re-signed every few seconds, so an order id lives only until the next feed: follow the picked
+  // structure to its freshest quote, and once more after reloading the feed when the id is already gone.
+  async function drawPayoff(retry = true) {
+    const o = (state.selected = freshest(state.selected));
     $('payoff-title').textContent = `${o.underlying} ${o.product} ${o.strikesDecimal.join('/')}`;
     try {
       const amount = encodeURIComponent($('amount').value.trim() || '100');
@@ -154,6 +156,10 @@
       ];
       $('payoff-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { textContent: k }), el('dd', { textContent: v })]));
     } catch (e) {
+      if (retry && e.code === 'ORDER_NOT_FOUND') {
+        await loadOrders();
+        return drawPayoff(false);
+      }
       $('payoff-facts').replaceChildren(el('dd', { class: 'error', textContent: e.message }));
     }
   }
@@ -185,7 +191,7 @@
   }
 
   // ---- fill plan, sign and send ----
-  async function plan() {
+  async function plan(retry = true) {
     $('plan-error').textContent = '';
     const o = (state.selected = freshest(state.selected));
     try {
@@ -208,6 +214,10 @@
       if (!state.wallet) $('plan-error').textContent = 'Connect a wallet to sign.';
       drawPayoff();
     } catch (e) {
+      if (retry && e.code === 'ORDER_NOT_FOUND') {
+        await loadOrders();
+        return plan(false);
+      }
       state.plan = null;
       $('send').disabled = true;
       $('plan-error').textContent = e.message;
@@ -330,7 +340,7 @@
   // ---- wiring ----
   for (const id of ['f-underlying', 'f-product', 'f-expiry']) $(id).addEventListener('change', renderOrders);
   $('connect').addEventListener('click', connect);
-  $('plan').addEventListener('click', plan);
+  $('plan').addEventListener('click', () => plan());
   $('send').addEventListener('click', send);
   $('amount').addEventListener('change', () => state.selected && drawPayoff());
   if (params.get('key')) $('key').value = params.get('key');

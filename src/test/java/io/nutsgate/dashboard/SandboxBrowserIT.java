@@ -112,7 +112,7 @@ class SandboxBrowserIT {
                                 "--port",
                                 "0",
                                 "--interval",
-                                "3",
+                                "5",
                                 "--quote-life",
                                 "60")
                         .redirectError(ProcessBuilder.Redirect.DISCARD)
