@@ -17,7 +17,7 @@ SCHEMA=bench_push
 RESULTS=bench/results
 export JAVA_HOME=${JAVA_HOME_25:-${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}}
 export PATH="$JAVA_HOME/bin:$PATH"
-mkdir -p "$RESULTS"
+mkdir -p "$RESULTS"; rm -f "$RESULTS/push-bench.txt"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 pg_isready -q || { echo "PostgreSQL at $PGHOST:$PGPORT does not answer" >&2; exit 1; }
@@ -67,6 +67,8 @@ read -r HEAP1 RSS1 <<<"$(heap_and_rss "$B")"
 echo "== B with $CLIENTS subscribed sockets: heap ${HEAP1} MB, RSS ${RSS1} MB;" \
   "per connection: heap $(( (HEAP1 - HEAP0) * 1024 / CLIENTS )) KB, RSS $(( (RSS1 - RSS0) * 1024 / CLIENTS )) KB"
 
+jcmd "$B" GC.class_histogram | head -30 >"$RESULTS/push-histogram.txt" # what the connections hold
+
 publish_rooms() { # one PUBLISH per room, all stamped with the time the batch starts
   python3 - "$ROOMS" <<'PY' | redis-cli -p "$REDIS_PORT" --pipe >/dev/null
 import json, sys, time
@@ -83,5 +85,10 @@ for i in range(rooms):
     sys.stdout.write(cmd("PUBLISH", "nuts:push", env))
 PY
 }
-for round in 1 2 3 4 5 6; do publish_rooms; sleep 2; echo report >&"${BENCH[1]}"; read -r line <&"${BENCH[0]}"; echo "round $round: $line"; done | tee "$RESULTS/push-bench.txt"
+IN=${BENCH[1]}; OUT=${BENCH[0]}
+for round in 1 2 3 4 5 6; do
+  publish_rooms; sleep 2
+  echo report >&"$IN"; read -r line <&"$OUT"
+  echo "round $round, one event to $ROOMS rooms: $line" | tee -a "$RESULTS/push-bench.txt"
+done
 echo quit >&"${BENCH[1]}" || true

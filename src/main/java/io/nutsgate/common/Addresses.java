@@ -22,6 +22,11 @@ public final class Addresses {
         return value.toLowerCase(Locale.ROOT);
     }
 
+    /** The EIP-55 checksummed form of an address (null stays null). */
+    public static String checksum(String address) {
+        return address == null ? null : org.web3j.crypto.Keys.toChecksumAddress(address.toLowerCase(Locale.ROOT));
+    }
+
     public static boolean same(String a, String b) {
         return a != null && a.equalsIgnoreCase(b);
     }

@@ -38,6 +38,10 @@ public enum ErrorCode {
     PROFILE_REQUIRED(HttpStatus.CONFLICT),
     FID_TAKEN(HttpStatus.CONFLICT),
     WALLET_LINKED_TO_OTHER_USER(HttpStatus.CONFLICT),
+    // Chain access (issue 9): BASE_RPC_URL unset (503), the node failing or timing out (502).
+    CHAIN_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
+    CHAIN_ERROR(HttpStatus.BAD_GATEWAY),
+    FILL_NOT_FOUND(HttpStatus.NOT_FOUND),
     // Socket.IO pushes (issue 10): answered in acks, never over HTTP.
     TOO_MANY_SUBSCRIPTIONS(HttpStatus.TOO_MANY_REQUESTS),
     UNKNOWN_EVENT(HttpStatus.BAD_REQUEST),

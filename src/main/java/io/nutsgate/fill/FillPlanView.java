@@ -39,7 +39,28 @@ record FillPlanView(
         Approval approval,
         @Schema(description = "sign and send in this order: approve, then fillOrder") List<Tx> transactions,
         @Schema(description = "unix seconds after which the quote cannot be filled") long quoteExpiresAt,
-        @Schema(description = "option expiry, unix seconds") long expiry) {
+        @Schema(description = "option expiry, unix seconds") long expiry,
+        @Schema(description = "the taker's balance and allowance on chain; absent without a taker or" + " BASE_RPC_URL")
+                TakerState taker,
+        Simulation simulation) {
+
+    @Schema(name = "TakerState")
+    record TakerState(
+            Amount balance,
+            Amount allowance,
+            @Schema(description = "the approve transaction is still needed") boolean approvalNeeded,
+            @Schema(description = "the balance covers what the fill takes") boolean balanceSufficient) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(
+            name = "Simulation",
+            description = "eth_call of fillOrder from the taker at the latest block, with the approval assumed given")
+    record Simulation(
+            boolean ok,
+            @Schema(description = "true without BASE_RPC_URL, without a taker, or when the node failed")
+                    boolean skipped,
+            @Schema(example = "Exceeds max collateral") String revertReason,
+            @Schema(description = "why the simulation was skipped") String skippedReason) {}
 
     @Schema(name = "Approval", description = "ERC-20 allowance the OptionBook needs from the taker")
     record Approval(

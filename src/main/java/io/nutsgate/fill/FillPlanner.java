@@ -1,5 +1,8 @@
 package io.nutsgate.fill;
 
+import io.nutsgate.chain.FillSimulation;
+import io.nutsgate.chain.LiveCapacity;
+import io.nutsgate.chain.RpcException;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
@@ -32,9 +35,19 @@ class FillPlanner {
     private final Clock clock;
     private final long quoteMarginSeconds;
     private final Integer referrerFeeSplitBps;
+    private final LiveCapacity liveCapacity;
+    private final FillSimulation simulation;
 
-    FillPlanner(OrderBook orders, Platform platform, Clock clock, NutsProperties properties) {
+    FillPlanner(
+            OrderBook orders,
+            Platform platform,
+            Clock clock,
+            NutsProperties properties,
+            LiveCapacity liveCapacity,
+            FillSimulation simulation) {
         this.orders = orders;
+        this.liveCapacity = liveCapacity;
+        this.simulation = simulation;
         this.platform = platform;
         this.clock = clock;
         this.quoteMarginSeconds = properties.fill().quoteMargin().toSeconds();
@@ -68,7 +81,7 @@ class FillPlanner {
 
         int decimals = order.collateral().decimals();
         boolean takerBuys = order.takerBuys();
-        BigInteger capacity = order.maxContracts();
+        BigInteger capacity = capacityNow(order);
         BigInteger contracts;
         boolean capped = false;
         if (request.usdcAmount() != null) {
@@ -104,9 +117,31 @@ class FillPlanner {
         String token = order.collateral().address();
         String book = order.optionBook();
 
+        String fillData = FillCalldata.fillOrder(order, contracts, referrer);
+        FillPlanView.TakerState takerState = null;
+        FillPlanView.Simulation simulated;
+        if (taker == null) {
+            simulated = new FillPlanView.Simulation(false, true, null, "no taker given");
+        } else {
+            try {
+                FillSimulation.Result r = simulation.simulate(taker, token, book, allowance, fillData);
+                if (r.skipped()) {
+                    simulated = new FillPlanView.Simulation(false, true, null, "BASE_RPC_URL is not set");
+                } else {
+                    takerState = new FillPlanView.TakerState(
+                            Amount.of(r.balance(), decimals),
+                            Amount.of(r.allowance(), decimals),
+                            r.approvalNeeded(),
+                            r.balanceSufficient());
+                    simulated = new FillPlanView.Simulation(r.ok(), false, r.revertReason(), null);
+                }
+            } catch (RpcException e) {
+                simulated = new FillPlanView.Simulation(false, true, null, "the RPC node failed: " + e.getMessage());
+            }
+        }
         List<FillPlanView.Tx> transactions = List.of(
                 new FillPlanView.Tx("approve", taker, token, FillCalldata.approve(book, allowance), "0"),
-                new FillPlanView.Tx("fillOrder", taker, book, FillCalldata.fillOrder(order, contracts, referrer), "0"));
+                new FillPlanView.Tx("fillOrder", taker, book, fillData, "0"));
         return new FillPlanView(
                 order.id(),
                 order.product().name(),
@@ -126,7 +161,23 @@ class FillPlanner {
                 new FillPlanView.Approval(token, book, Amount.of(allowance, decimals)),
                 transactions,
                 order.orderExpiryTimestamp(),
-                order.expiry());
+                order.expiry(),
+                takerState,
+                simulated);
+    }
+
+    /** The signed budget's capacity, net of {@code amountFilled(nonce)} re-read now when the chain is on. */
+    private BigInteger capacityNow(LiveOrder order) {
+        try {
+            return liveCapacity.amountFilledNow(order.optionBook(), List.of(order.nonce())).entrySet().stream()
+                    .findFirst()
+                    .map(e -> e.getValue().equals(LiveCapacity.CANCELLED)
+                            ? BigInteger.ZERO
+                            : order.maxContracts(order.maxCollateralUsable().subtract(e.getValue())))
+                    .orElse(order.maxContracts());
+        } catch (ApiException | RpcException e) {
+            return order.maxContracts(); // chain off or failing: the signed budget (the simulation says more)
+        }
     }
 
     private void requireFillable(LiveOrder order) {

@@ -48,6 +48,11 @@ public record LiveOrder(
         return OptionMath.maxContracts(product, strikes, isLong, price, maxCollateralUsable);
     }
 
+    /** Contracts a remaining budget ({@code maxCollateralUsable − amountFilled(nonce)}) covers. */
+    public BigInteger maxContracts(BigInteger remainingBudget) {
+        return OptionMath.maxContracts(product, strikes, isLong, price, remainingBudget.max(BigInteger.ZERO));
+    }
+
     /** The maker sells (isLong false), so the taker buys and pays the premium. */
     public boolean takerBuys() {
         return !isLong;

@@ -42,5 +42,11 @@ record OrderView(
                             description = "Contracts (collateral-decimal units) the budget covers; null when unknown",
                             example = "100000000")
                     String maxContracts,
-            @Schema(example = "100") String maxContractsDecimal) {}
+            @Schema(example = "100") String maxContractsDecimal,
+            @Schema(
+                            description = "maxCollateralUsable − amountFilled(nonce) read on chain (maxContracts is"
+                                    + " then net of fills); null without BASE_RPC_URL or when the node failed",
+                            example = "15255041600")
+                    String remainingCollateral,
+            @Schema(example = "15255.0416") String remainingCollateralDecimal) {}
 }

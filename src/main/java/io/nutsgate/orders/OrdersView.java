@@ -14,4 +14,9 @@ record OrdersView(
                 JsonNode marketData,
         @Schema(description = "The feed's build time, as it gives it") String timestamp,
         @Schema(description = "The feed's metadata.last_updated (epoch ms)") Long lastUpdated,
-        @Schema(description = "When nutsgate fetched the feed (epoch ms)") long fetchedAt) {}
+        @Schema(description = "When nutsgate fetched the feed (epoch ms)") long fetchedAt,
+        @Schema(description = "Orders left out because their nonce is cancelled or its budget used up on chain")
+                LeftOut leftOut) {
+
+    record LeftOut(int cancelled, int full) {}
+}

@@ -42,6 +42,9 @@ class SocketIoConfiguration {
     /** Tomcat accepts 8,192 connections by default: room for every socket plus REST traffic. */
     static final int HTTP_HEADROOM = 2_048;
 
+    /** Characters (text) or bytes (binary) Tomcat buffers per WebSocket read; longer messages arrive in parts. */
+    static final int READ_BUFFER = 2_048;
+
     @Bean
     WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> socketCapacity(NutsProperties properties) {
         int connections = properties.push().maxConnections() + HTTP_HEADROOM;
@@ -123,6 +126,10 @@ class SocketIoConfiguration {
                 log.warn("no WebSocket container in this servlet context: Socket.IO serves long-polling only");
                 return;
             }
+            // Messages are read in parts (EngineIoEndpoint joins them), so a small per-connection read buffer will do:
+            // Tomcat allocates it for every connection up front.
+            container.setDefaultMaxTextMessageBufferSize(READ_BUFFER);
+            container.setDefaultMaxBinaryMessageBufferSize(READ_BUFFER);
             ServerEndpointConfig config = ServerEndpointConfig.Builder.create(EngineIoEndpoint.class, PATH)
                     .configurator(new ServerEndpointConfig.Configurator() {
                         @Override

@@ -45,9 +45,42 @@ public record NutsProperties(
         @Valid @DefaultValue Auth auth,
         @Valid @DefaultValue Trades trades,
         @Valid @DefaultValue Fill fill,
-        @Valid @DefaultValue Push push,
         @Valid @DefaultValue Database database,
-        @Valid @DefaultValue Update update) {
+        @Valid @DefaultValue Update update,
+        @Valid @DefaultValue Push push,
+        @Valid @DefaultValue Chain chain) {
+
+    /**
+     * Chain access (issue 9). A blank {@code rpcUrl} ({@code BASE_RPC_URL}) turns every chain feature off. Every RPC
+     * call gives up after {@code rpcTimeout}. The indexer reads {@code eth_getLogs} windows of at most
+     * {@code maxBlockRange} blocks (halved on a provider's range error, grown back on success), looks for a new head
+     * every {@code pollInterval}, marks fills confirmed {@code confirmations} blocks deep and waits
+     * {@code errorBackoff} after a failed batch. {@code POST /nuts/fills} polls a receipt every
+     * {@code receiptPollInterval} for up to {@code receiptTimeout}; fill capacity is re-read at most every
+     * {@code capacityRefresh}.
+     */
+    public record Chain(
+            @Pattern(regexp = "^(https?://\\S+)?$", message = "BASE_RPC_URL must be an http(s) URL") String rpcUrl,
+            @DefaultValue("true") boolean indexerEnabled,
+            @NotNull @DefaultValue("5s") Duration rpcTimeout,
+            @Min(value = 0, message = "NUTS_INDEXER_CONFIRMATIONS must be 0 to 1000")
+                    @Max(value = 1000, message = "NUTS_INDEXER_CONFIRMATIONS must be 0 to 1000")
+                    @DefaultValue("10")
+                    int confirmations,
+            @NotNull @DefaultValue("500ms") Duration pollInterval,
+            @Min(value = 1, message = "NUTS_INDEXER_MAX_BLOCK_RANGE must be 1 to 100000")
+                    @Max(value = 100_000, message = "NUTS_INDEXER_MAX_BLOCK_RANGE must be 1 to 100000")
+                    @DefaultValue("2000")
+                    int maxBlockRange,
+            @NotNull @DefaultValue("2s") Duration errorBackoff,
+            @NotNull @DefaultValue("500ms") Duration receiptPollInterval,
+            @NotNull @DefaultValue("2m") Duration receiptTimeout,
+            @NotNull @DefaultValue("5s") Duration capacityRefresh) {
+
+        public boolean enabled() {
+            return rpcUrl != null && !rpcUrl.isBlank();
+        }
+    }
 
     /** The feeds are fetched over HTTP(S) only; anything else cannot work and stops the start-up. */
     @AssertTrue(message = "THETANUTS_ORDERS_URL must be an http:// or https:// URL with a host")

@@ -47,7 +47,7 @@ class PlatformConfiguration {
             log.info("NUTS_DEPLOYMENT_FILE {} replaces the built-in deployments", properties.deploymentFile());
             return Deployments.of(deployment);
         } catch (InvalidDeploymentException e) {
-            throw new InvalidDeploymentException("NUTS_DEPLOYMENT_FILE " + e.getMessage(), e);
+            throw new StartupRefusedException("NUTS_DEPLOYMENT_FILE " + e.getMessage(), e);
         }
     }
 

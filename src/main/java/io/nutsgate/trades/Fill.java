@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * One fill made with our referrer, seen from one wallet: what the trades table holds. Amounts are integers in the
  * collateral token's base units; strikes and settlement price have 8 decimals. Payout and P&L are null until the
- * trade is settled or closed.
+ * trade is settled or closed. Referral fee and confirmation ({@code seen}, {@code confirmed}) are known only for
+ * fills our chain indexer read (null otherwise).
  */
 record Fill(
         String entryTxHash,
@@ -32,7 +33,9 @@ record Fill(
         BigInteger pnl,
         String referrer,
         Instant createdAt,
-        Instant settledAt) {
+        Instant settledAt,
+        BigInteger referralFee,
+        String confirmation) {
 
     /**
      * The idempotency key of a trade: one row per (fill, wallet, side), a fill being (entry tx hash, option address).

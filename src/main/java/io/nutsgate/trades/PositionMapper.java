@@ -135,7 +135,9 @@ final class PositionMapper {
                 pnl,
                 positionReferrer,
                 Instant.ofEpochSecond(seconds(position, "entryTimestamp", 1, 99_999_999_999L)),
-                settledAt);
+                settledAt,
+                null,
+                null);
     }
 
     static TradeStatus status(JsonNode position, boolean hasSettlement, Instant expiry, Instant now) {

@@ -20,7 +20,8 @@ class TradeRepository {
 
     private static final String TRADE_COLUMNS = "id, entry_tx_hash, option_address, wallet, side, status, underlying,"
             + " product, is_call, strikes, expiry, collateral_token, collateral_symbol, collateral_decimals, premium,"
-            + " fee, contracts, collateral, settlement_price, payout, pnl, referrer, created_at, settled_at";
+            + " fee, contracts, collateral, settlement_price, payout, pnl, referrer, created_at, settled_at, referral_fee,"
+            + " confirmation";
 
     private final JdbcClient jdbc;
 
@@ -54,9 +55,9 @@ class TradeRepository {
                             :pnl, :referrer, :createdAt, :settledAt, :now)
                         ON CONFLICT (entry_tx_hash, option_address, wallet, side) DO UPDATE SET
                             status = EXCLUDED.status,
-                            underlying = EXCLUDED.underlying,
-                            product = EXCLUDED.product,
-                            is_call = EXCLUDED.is_call,
+                            underlying = COALESCE(EXCLUDED.underlying, trades.underlying),
+                            product = COALESCE(EXCLUDED.product, trades.product),
+                            is_call = COALESCE(EXCLUDED.is_call, trades.is_call),
                             settlement_price = EXCLUDED.settlement_price,
                             payout = EXCLUDED.payout,
                             pnl = EXCLUDED.pnl,
@@ -66,7 +67,8 @@ class TradeRepository {
                           AND (trades.status, trades.underlying, trades.product, trades.is_call,
                                trades.settlement_price, trades.payout, trades.pnl)
                               IS DISTINCT FROM
-                              (EXCLUDED.status, EXCLUDED.underlying, EXCLUDED.product, EXCLUDED.is_call,
+                              (EXCLUDED.status, COALESCE(EXCLUDED.underlying, trades.underlying),
+                               COALESCE(EXCLUDED.product, trades.product), COALESCE(EXCLUDED.is_call, trades.is_call),
                                EXCLUDED.settlement_price, EXCLUDED.payout, EXCLUDED.pnl)
                         """)
                 .param("txHash", fill.entryTxHash())
@@ -203,38 +205,43 @@ class TradeRepository {
             BigInteger realisedPnl) {}
 
     private static StoredTrade trade(ResultSet rs) throws SQLException {
+        return new StoredTrade(rs.getLong("id"), fill(rs));
+    }
+
+    /** The fill of a row selected with (at least) the trade columns but the id. */
+    static Fill fill(ResultSet rs) throws SQLException {
         Array strikesArray = rs.getArray("strikes");
         List<BigInteger> strikes = new ArrayList<>();
         for (Object strike : (Object[]) strikesArray.getArray()) {
             strikes.add(((BigDecimal) strike).toBigIntegerExact());
         }
         Object isCall = rs.getObject("is_call");
-        return new StoredTrade(
-                rs.getLong("id"),
-                new Fill(
-                        rs.getString("entry_tx_hash"),
-                        rs.getString("option_address"),
-                        rs.getString("wallet"),
-                        Side.valueOf(rs.getString("side")),
-                        TradeStatus.valueOf(rs.getString("status")),
-                        rs.getString("underlying"),
-                        rs.getString("product"),
-                        (Boolean) isCall,
-                        List.copyOf(strikes),
-                        instant(rs, "expiry"),
-                        rs.getString("collateral_token"),
-                        rs.getString("collateral_symbol"),
-                        rs.getInt("collateral_decimals"),
-                        integer(rs, "premium"),
-                        integer(rs, "fee"),
-                        integer(rs, "contracts"),
-                        integer(rs, "collateral"),
-                        integer(rs, "settlement_price"),
-                        integer(rs, "payout"),
-                        integer(rs, "pnl"),
-                        rs.getString("referrer"),
-                        instant(rs, "created_at"),
-                        instant(rs, "settled_at")));
+        return new Fill(
+                rs.getString("entry_tx_hash"),
+                rs.getString("option_address"),
+                rs.getString("wallet"),
+                Side.valueOf(rs.getString("side")),
+                TradeStatus.valueOf(rs.getString("status")),
+                rs.getString("underlying"),
+                rs.getString("product"),
+                (Boolean) isCall,
+                List.copyOf(strikes),
+                instant(rs, "expiry"),
+                rs.getString("collateral_token"),
+                rs.getString("collateral_symbol"),
+                rs.getInt("collateral_decimals"),
+                integer(rs, "premium"),
+                integer(rs, "fee"),
+                integer(rs, "contracts"),
+                integer(rs, "collateral"),
+                integer(rs, "settlement_price"),
+                integer(rs, "payout"),
+                integer(rs, "pnl"),
+                rs.getString("referrer"),
+                instant(rs, "created_at"),
+                instant(rs, "settled_at"),
+                integer(rs, "referral_fee"),
+                rs.getString("confirmation"));
     }
 
     private static BigInteger integer(ResultSet rs, String column) throws SQLException {

@@ -32,7 +32,14 @@ public record TradeView(
                 Amount pnl,
         String referrer,
         Instant createdAt,
-        Instant settledAt) {
+        Instant settledAt,
+        @Schema(description = "the referrer's share of the fee; null when our chain indexer has not read the fill")
+                Amount referralFee,
+        @Schema(
+                        description = "seen (in a block not yet final) or confirmed, for fills our chain indexer read;"
+                                + " null otherwise",
+                        example = "confirmed")
+                String confirmation) {
 
     /** The collateral token of a trade. */
     public record Collateral(String token, String symbol, int decimals) {}

@@ -109,7 +109,9 @@ class TradesController {
                 Amount.of(fill.pnl(), decimals),
                 fill.referrer(),
                 fill.createdAt(),
-                fill.settledAt());
+                fill.settledAt(),
+                Amount.of(fill.referralFee(), decimals),
+                fill.confirmation());
     }
 
     private static TradeStatus status(String value) {

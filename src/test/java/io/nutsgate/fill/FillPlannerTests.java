@@ -42,7 +42,21 @@ class FillPlannerTests {
                 book,
                 new Platform(Deployments.R12, referrer),
                 Clock.fixed(now, ZoneOffset.UTC),
-                TestProperties.with(Map.of("fill.referrer-fee-split-bps", "5000")));
+                TestProperties.with(Map.of("fill.referrer-fee-split-bps", "5000")),
+                mock(io.nutsgate.chain.LiveCapacity.class), // no chain: empty amounts, the signed budget
+                skippedSimulation());
+    }
+
+    private static io.nutsgate.chain.FillSimulation skippedSimulation() {
+        io.nutsgate.chain.FillSimulation simulation = mock(io.nutsgate.chain.FillSimulation.class);
+        when(simulation.simulate(
+                        org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any()))
+                .thenReturn(io.nutsgate.chain.FillSimulation.Result.skippedResult());
+        return simulation;
     }
 
     private FillPlanner planner() {

@@ -67,11 +67,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Devnet implements AutoCloseable {
 
     public static final long CHAIN_ID = 8453;
-    /**
-     * dev/devnet may first run {@code npm ci} and compile the contracts (about 10 s on an idle machine); a shared
-     * 2-core machine under load has been seen taking minutes.
-     */
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(6);
+    /** dev/devnet may first run {@code npm ci} and compile the contracts (about 10 s on an idle machine). */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final String READY = "devnet ready ";
@@ -570,12 +567,14 @@ public final class Devnet implements AutoCloseable {
         return Map.of("name", name, "type", type);
     }
 
+    /** The ready line, or null if the devnet closed its output first; stdout is drained after it (never closed here). */
     private static String readyLine(Process process) {
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        try {
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith(READY)) {
-                    // keep draining stdout so the devnet never blocks on a full pipe
+                    // keep draining so the devnet never blocks on a full pipe; the reader ends with the process
                     Thread.ofVirtual().start(() -> drain(out));
                     return line;
                 }
@@ -587,7 +586,7 @@ public final class Devnet implements AutoCloseable {
     }
 
     private static void drain(BufferedReader out) {
-        try {
+        try (out) {
             while (out.readLine() != null) {
                 // discard
             }

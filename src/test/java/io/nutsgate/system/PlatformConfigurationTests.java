@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Deployments;
-import io.nutsgate.protocol.InvalidDeploymentException;
 import io.nutsgate.support.TestProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ class PlatformConfigurationTests {
 
         assertThatThrownBy(() ->
                         PlatformConfiguration.registry(TestProperties.with(Map.of("deployment-file", file.toString()))))
-                .isInstanceOf(InvalidDeploymentException.class)
+                .isInstanceOf(StartupRefusedException.class)
                 .hasMessage("NUTS_DEPLOYMENT_FILE " + file + ": tokens[0].decimals must be from 0 to 77, was -1");
     }
 }
