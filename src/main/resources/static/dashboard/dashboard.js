@@ -91,15 +91,25 @@
       ['volume', fmt(sum(d.revenuePerDay, (r) => r.volume.value)), 'premium volume (USDC)'],
       ['fees', fmt(sum(d.revenuePerDay, (r) => r.fees.value), 4), 'protocol fees (USDC)'],
       ['referral', referral.length ? fmt(sum(referral, (r) => r.referralFees.value), 4) : '—', `referral revenue, est. at ${d.referralFeeSplitBps ?? '?'} bps`],
-      ['claimable', revenue ? claimable(revenue) : '—', revenue ? 'claimable now (chain)' : 'claimable: needs the chain indexer (BASE_RPC_URL)'],
+      ['earned', revenue ? revenue.tokens.map((t) => `${t.earned.value} ${t.token.symbol}`).join(', ') || '0' : '—', revenue ? 'referral fees paid to us (chain)' : 'earned: needs BASE_RPC_URL'],
+      ['claimable', revenue ? claimable(revenue) : '—', revenue ? 'claimable now: fees(token, referrer)' : 'claimable: needs BASE_RPC_URL'],
     ];
     $('cards').replaceChildren(...list.map(([id, v, k]) => el('div', { class: 'card', 'data-card': id }, el('div', { class: 'v', textContent: String(v) }), el('div', { class: 'k', textContent: k }))));
   }
 
+  // GET /nuts/referrer/revenue (our chain indexer): per token what was earned and what fees(token, referrer) holds now.
   function claimable(revenue) {
-    const tokens = revenue.tokens || revenue.claimable || [];
-    if (!Array.isArray(tokens) || !tokens.length) return '0';
-    return tokens.map((t) => `${(t.claimable || t.amount || {}).value ?? '?'} ${t.symbol || (t.collateral && t.collateral.symbol) || ''}`).join(', ');
+    const tokens = revenue.tokens || [];
+    if (!tokens.length) return '0';
+    return tokens.map((t) => `${t.claimable ? t.claimable.value : '?'} ${t.token ? t.token.symbol : ''}`).join(', ');
+  }
+
+  function indexerText(i) {
+    if (!i.enabled) return 'off (BASE_RPC_URL unset)';
+    const lag = i.lagBlocks != null ? `${i.lagBlocks} blocks behind` : '';
+    const secs = i.lagSeconds != null ? ` (${i.lagSeconds} s)` : '';
+    const error = i.lastError ? `, last error: ${i.lastError}` : '';
+    return `block ${i.indexedBlock ?? '—'} of ${i.headBlock ?? '—'}, ${lag}${secs}${i.leader ? ', leader here' : ''}${error}`;
   }
 
   async function refresh() {
@@ -165,7 +175,7 @@
         ['upstream (Thetanuts)', upstream ? pill(upstream.status) : '—'],
         ['indexer last block', stats && stats.lastProcessedBlock != null ? String(stats.lastProcessedBlock) : '—'],
         ['indexer lag', stats && stats.lastUpdateTimestamp ? `${Math.max(0, Math.round(now - stats.lastUpdateTimestamp))} s` : '—'],
-        ['our chain indexer', indexer ? JSON.stringify(indexer) : 'not running (BASE_RPC_URL unset or not built yet)'],
+        ['our chain indexer', indexer ? indexerText(indexer) : 'not available (BASE_RPC_URL unset)'],
       ];
       $('health').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { textContent: k }), typeof v === 'string' ? el('dd', { textContent: v }) : el('dd', {}, v)]));
       $('refreshed').textContent = `refreshed ${new Date().toLocaleTimeString()}`;

@@ -78,6 +78,8 @@ class SandboxBrowserIT {
     @DynamicPropertySource
     static void sandbox(DynamicPropertyRegistry registry) {
         registry.add("nuts.deployment-file", () -> sandbox().deploymentFile().toString());
+        registry.add("nuts.chain.rpc-url", () -> sandbox().rpcUrl());
+        registry.add("nuts.chain.confirmations", () -> "2");
         registry.add("nuts.orders-url", () -> feed()[0]);
         registry.add("nuts.indexer-url", () -> feed()[1]);
         registry.add("nuts.referrer-address", () -> REFERRER);
