@@ -1,11 +1,12 @@
 'use strict';
 // bench/push-latency.js: time from a fill's block to its trade:new push, p50/p95 over N fills.
-//   node bench/push-latency.js --api A --watch B --deployment FILE [--fills 50] [--mode update|fills]
+//   node bench/push-latency.js --api A --watch B --deployment FILE [--fills 50] [--mode update|fills|chain]
 // Fills are planned on instance A (POST /nuts/orders/{id}/fill-plan), signed with the devnet's taker key and sent to
 // the chain; the socket (official socket.io-client, as the demo page uses) is connected to instance B. "Block time" is
 // when this process first sees the fill's block (eth_blockNumber polled every 50 ms), so the figure includes the
 // receipt poll, POST /nuts/update (mode update: the Thetanuts-style flow: update, the indexer syncs, nutsgate checks
-// after NUTS_PUSH_AFTER_UPDATE_CHECKS) or POST /nuts/fills (mode fills: our chain indexer, when the server has it),
+// after NUTS_PUSH_AFTER_UPDATE_CHECKS), POST /nuts/fills (mode fills: when the server has it) or nothing at all
+// (mode chain: our chain indexer, BASE_RPC_URL, sees the block by itself and pushes "seen"),
 // the trade sync and the Redis fan-out from A to B.
 const { ethers } = require('../dev/node_modules/ethers');
 const { io } = require('../src/test/socketio/node_modules/socket.io-client');
@@ -80,7 +81,7 @@ async function main() {
     const receipt = await sent.wait();
     const hash = receipt.hash.toLowerCase();
     if (a.mode === 'fills') await api(a.api, '/nuts/fills', { txHash: hash }).catch((e) => console.error(e.message));
-    await api(a.api, '/nuts/update', { address }).catch((e) => console.error(e.message));
+    if (a.mode !== 'chain') await api(a.api, '/nuts/update', { address }).catch((e) => console.error(e.message));
     const deadline = Date.now() + 90_000;
     while (!pushes.has(hash) && Date.now() < deadline) await sleep(20);
     const seen = blockSeen.get(receipt.blockNumber) ?? Date.now();

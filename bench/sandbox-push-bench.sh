@@ -3,6 +3,8 @@
 # database. Instance A takes the fill plans and POST /nuts/update; the socket listens on instance B (the browser's
 # side); the push crosses over Redis. Starts its own devnet, dev/maker, redis-server and PostgreSQL (Debian's
 # binaries, a temporary cluster), each on a free port, and stops them at exit (SIGTERM/SIGINT too).
+# BENCH_MODES (default "update chain"): update = the Thetanuts-style flow (POST /nuts/update, indexer poll); chain =
+# no call at all, our chain indexer (leader: instance A, started first) sees the fill and pushes it.
 # Output: one JSON line per mode {mode, fills, pushed, misses, p50_ms, p95_ms, max_ms}.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,7 +58,7 @@ wait_for "$dir/a.log" 'Started NutsgateApplication' 300
 port_b="$(free_port)"; start_instance b "$port_b"
 wait_for "$dir/b.log" 'Started NutsgateApplication' 300
 
-for mode in ${BENCH_MODES:-update}; do
+for mode in ${BENCH_MODES:-update chain}; do
   node "$root/bench/push-latency.js" --api "http://127.0.0.1:$port_a" --watch "http://127.0.0.1:$port_b" \
     --deployment "$dir/deployment.json" --fills "$fills" --mode "$mode"
 done
