@@ -35,16 +35,20 @@ class Handler(BaseHTTPRequestHandler):
     lock = threading.Lock()
     delay = 0.0
     orders = b""
+    healed = threading.Event()
 
     def log_message(self, *args):
         pass
 
     def _send(self, status, body):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a hung request released late)
 
     def _route(self):
         path = self.path.split("?")[0]
@@ -55,8 +59,15 @@ class Handler(BaseHTTPRequestHandler):
             with Handler.lock:
                 Handler.hits.clear()
             return self._send(200, b"{}")
+        if path == "/__hang":
+            Handler.healed.clear()
+            return self._send(200, b"{}")
+        if path == "/__heal":
+            Handler.healed.set()
+            return self._send(200, b"{}")
         with Handler.lock:
             Handler.hits[path] = Handler.hits.get(path, 0) + 1
+        Handler.healed.wait()
         if Handler.delay:
             time.sleep(Handler.delay)
         if path in ("/feed", "/feed/"):
@@ -82,6 +93,7 @@ def main():
     args = parser.parse_args()
     Handler.delay = args.delay_ms / 1000
     Handler.orders = live_orders()
+    Handler.healed.set()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.request_queue_size = 1024

@@ -5,23 +5,22 @@
 #   2. one event to ROOMS rooms, published on Redis channel nuts:push as another instance publishes it (one message
 #      per room, all stamped with the time the batch starts), delivered by B to its sockets: p50/p99 from the start
 #      of the publish to the client's handler, 6 rounds (the first carries JIT warm-up).
-# A private redis-server on a free port; the service's tables in schema bench_push of the machine's PostgreSQL.
+# A private redis-server on a free port; the service's tables in its own embedded PostgreSQL (a temporary
+# NUTS_DATABASE_DIR), so a busy shared PostgreSQL cannot fail or slow the run. Prints the load average around the
+# rounds: the figures include waiting for a CPU when other work runs.
 #
 #   bench/push-bench.sh [CLIENTS=10000] [ROOMS=1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLIENTS=${1:-10000}
 ROOMS=${2:-1000}
-export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=${PGUSER:-postgres} PGDATABASE=${PGDATABASE:-test}
-SCHEMA=bench_push
 RESULTS=bench/results
 export JAVA_HOME=${JAVA_HOME_25:-${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}}
 export PATH="$JAVA_HOME/bin:$PATH"
 mkdir -p "$RESULTS"; rm -f "$RESULTS/push-bench.txt"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-pg_isready -q || { echo "PostgreSQL at $PGHOST:$PGPORT does not answer" >&2; exit 1; }
-psql -q -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE"
+DB_DIR=$(mktemp -d /tmp/nutsgate-push-bench-db.XXXXXX)
 echo "== building"
 ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package
 [ -d src/test/socketio/node_modules ] || (cd src/test/socketio && npm ci --no-audit --no-fund)
@@ -34,20 +33,22 @@ PIDS=("$REDIS")
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  psql -q -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" || true
+  rm -rf "$DB_DIR"
 }
 trap cleanup EXIT
 
 start_instance() { # name port
-  DATABASE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?user=$PGUSER&currentSchema=$SCHEMA" \
-  SPRING_FLYWAY_SCHEMAS=$SCHEMA PORT=$2 REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
+  NUTS_DATABASE_DIR="$DB_DIR/$1" PORT=$2 REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
   NUTS_TRADES_SCHEDULED_SYNC=false NUTS_PUSH_WATCH=false NUTS_PUSH_MAX_SUBSCRIPTIONS=20 \
     java -Xmx1g -XX:+UseG1GC -jar "$JAR" >"$RESULTS/push-$1.log" 2>&1 &
   echo $!
 }
 PORT_B=$(free_port)
 B=$(start_instance b "$PORT_B"); PIDS+=("$B")
-for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$PORT_B/actuator/health" >/dev/null 2>&1 && break; sleep 1; done
+for _ in $(seq 1 180); do
+  kill -0 "$B" 2>/dev/null || { echo "the service exited; see $RESULTS/push-b.log" >&2; exit 1; }
+  curl -fsS "http://127.0.0.1:$PORT_B/actuator/health" >/dev/null 2>&1 && break; sleep 1
+done
 
 heap_and_rss() { # pid -> "heapMB rssMB"
   jcmd "$1" GC.run >/dev/null
@@ -86,9 +87,10 @@ for i in range(rooms):
 PY
 }
 IN=${BENCH[1]}; OUT=${BENCH[0]}
+echo "load average before the rounds: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULTS/push-bench.txt"
 for round in 1 2 3 4 5 6; do
   publish_rooms; sleep 2
   echo report >&"$IN"; read -r line <&"$OUT"
-  echo "round $round, one event to $ROOMS rooms: $line" | tee -a "$RESULTS/push-bench.txt"
+  echo "round $round, one event to $ROOMS rooms: $line (load $(cut -d' ' -f1 /proc/loadavg))" | tee -a "$RESULTS/push-bench.txt"
 done
 echo quit >&"${BENCH[1]}" || true

@@ -1,18 +1,19 @@
 // A Socket.IO client for the tests: the official socket.io-client, used as a frontend would use it.
-//   node client.js <baseUrl> [websocket] [token]
+//   node client.js <baseUrl> [default|websocket|polling] [token]
 // Reads one JSON command per line on stdin:
 //   {"emit": "<event>", "args": [...], "ack": "<ref>"}      ack optional; "bigString": n replaces args by one n-char string
 //   {"close": true}
 // and prints one JSON line per thing that happened:
 //   {"type":"connect","id":…,"transport":"polling"|"websocket"}  {"type":"upgrade","transport":"websocket"}
 //   {"type":"event","event":…,"args":[…]}  {"type":"ack","ref":…,"args":[…]}  {"type":"ackTimeout","ref":…}
-//   {"type":"connect_error","message":…}  {"type":"disconnect","reason":…}
+//   {"type":"connect_error","message":…,"description":…}  (description: e.g. the refused handshake's HTTP status)  {"type":"disconnect","reason":…}
 const { io } = require('socket.io-client');
 const readline = require('readline');
 
 const [url, transport, token] = process.argv.slice(2);
 const options = { reconnection: false };
 if (transport === 'websocket') options.transports = ['websocket'];
+if (transport === 'polling') options.transports = ['polling'];
 if (token) options.auth = { token };
 const socket = io(url, options);
 
@@ -22,7 +23,10 @@ socket.on('connect', () => {
   print({ type: 'connect', id: socket.id, transport: socket.io.engine.transport.name });
   socket.io.engine.on('upgrade', (t) => print({ type: 'upgrade', transport: t.name }));
 });
-socket.on('connect_error', (e) => print({ type: 'connect_error', message: e.message }));
+socket.on('connect_error', (e) => {
+  const d = e.description;
+  print({ type: 'connect_error', message: e.message, description: String((d && d.message) || d || '') });
+});
 socket.on('disconnect', (reason) => print({ type: 'disconnect', reason }));
 socket.onAny((event, ...args) => print({ type: 'event', event, args }));
 

@@ -134,14 +134,14 @@
 
       // Revenue per day: one bar series per token, referral estimate when the split is known, else fees.
       const days = [...new Set(d.revenuePerDay.map((r) => r.date))].sort();
-      const tokens = [...new Map(d.revenuePerDay.map((r) => [r.collateral.token, r.collateral])).values()];
+      const tokens = [...new Map(d.revenuePerDay.map((r) => [r.collateral.address, r.collateral])).values()];
       bars(
         'chart-revenue',
         days.map((x) => x.slice(5)),
         tokens.map((t) => ({
           label: `${t.symbol} ${d.referralFeeSplitBps != null ? 'referral' : 'fees'}`,
           values: days.map((day) => {
-            const r = d.revenuePerDay.find((x) => x.date === day && x.collateral.token === t.token);
+            const r = d.revenuePerDay.find((x) => x.date === day && x.collateral.address === t.address);
             return r ? num((r.referralFees || r.fees).value) : 0;
           }),
         })),

@@ -1,9 +1,11 @@
 package io.nutsgate.auth;
 
 import io.nutsgate.common.ApiResponse;
+import io.nutsgate.common.Checksummed;
 import io.nutsgate.protocol.Deployments;
-import io.nutsgate.system.ClientRateLimiter;
 import io.nutsgate.system.NutsProperties;
+import io.nutsgate.system.RateLimiter;
+import io.nutsgate.system.RateLimiters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -38,10 +40,16 @@ class AuthController {
     private final NutsProperties.Auth settings;
     private final Clock clock;
     /** Each nonce is a database row until it expires: a client may not mint them without bound. */
-    private final ClientRateLimiter nonceLimiter;
+    private final RateLimiter nonceLimiter;
 
-    AuthController(AuthApi auth, NonceStore nonces, SessionStore sessions, NutsProperties properties, Clock clock) {
-        this.nonceLimiter = new ClientRateLimiter(properties.auth().noncesPerMinute(), Duration.ofMinutes(1), clock);
+    AuthController(
+            AuthApi auth,
+            NonceStore nonces,
+            SessionStore sessions,
+            NutsProperties properties,
+            Clock clock,
+            RateLimiters limiters) {
+        this.nonceLimiter = limiters.limiter("auth-nonce", properties.auth().noncesPerMinute(), Duration.ofMinutes(1));
         this.auth = auth;
         this.nonces = nonces;
         this.sessions = sessions;
@@ -53,7 +61,7 @@ class AuthController {
     record NonceDto(String nonce, Instant expiresAt, String domain, String uri, long chainId) {}
 
     @Schema(description = "A session: send the token as Authorization: Bearer <token>")
-    record SessionDto(String token, String address, Instant expiresAt) {}
+    record SessionDto(String token, @Checksummed String address, Instant expiresAt) {}
 
     @GetMapping("/nonce")
     @Operation(
@@ -62,7 +70,7 @@ class AuthController {
                     + " instance can verify it. Put it in the EIP-4361 message's Nonce field. 30 a minute per"
                     + " client (NUTS_SIWE_NONCES_PER_MINUTE), then 429 RATE_LIMITED.")
     ApiResponse<NonceDto> nonce(HttpServletRequest request) {
-        nonceLimiter.acquire(request.getRemoteAddr());
+        nonceLimiter.acquire(request);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.nonceTtl());
         String nonce = nonces.issue(now, expiresAt);

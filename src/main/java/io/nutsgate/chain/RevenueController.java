@@ -12,7 +12,9 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.math.BigInteger;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -52,7 +54,11 @@ class RevenueController {
                     Amount claimable,
             ClaimTransaction claimTransaction) {}
 
-    record DayRevenue(@Schema(example = "2026-05-06") LocalDate date, Amount earned, long fills) {}
+    record DayRevenue(
+            @Schema(example = "2026-05-06") LocalDate date,
+            @Schema(description = "00:00 UTC of the day, unix seconds") Instant startsAt,
+            Amount earned,
+            long fills) {}
 
     @Schema(description = "claimFees(token) for the referrer wallet to sign and send")
     record ClaimTransaction(String from, String to, String data, String value) {}
@@ -128,7 +134,13 @@ class RevenueController {
             long fills = 0;
             for (Row r : rows) {
                 if (r.token().equals(address)) {
-                    daily.put(r.day(), new DayRevenue(r.day(), Amount.of(r.fee(), decimals), r.fills()));
+                    daily.put(
+                            r.day(),
+                            new DayRevenue(
+                                    r.day(),
+                                    r.day().atStartOfDay(ZoneOffset.UTC).toInstant(),
+                                    Amount.of(r.fee(), decimals),
+                                    r.fills()));
                     total = total.add(r.fee());
                     fills += r.fills();
                 }

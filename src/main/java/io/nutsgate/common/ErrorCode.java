@@ -10,6 +10,11 @@ public enum ErrorCode {
     INVALID_PARAMETER(HttpStatus.BAD_REQUEST),
     INVALID_AMOUNT(HttpStatus.BAD_REQUEST),
     INVALID_STRIKES(HttpStatus.BAD_REQUEST),
+    // Hostile clients (issue 8): requests the server refuses before any endpoint sees them.
+    INVALID_REQUEST(HttpStatus.BAD_REQUEST),
+    REQUEST_TIMEOUT(HttpStatus.REQUEST_TIMEOUT),
+    NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE),
+    CORS_REJECTED(HttpStatus.FORBIDDEN),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
     NOT_FOUND(HttpStatus.NOT_FOUND),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED),
@@ -48,9 +53,12 @@ public enum ErrorCode {
     // Operator pages (issue 11): the dashboard's data needs NUTS_OPERATOR_TOKEN as a bearer token.
     OPERATOR_TOKEN_REQUIRED(HttpStatus.UNAUTHORIZED),
     OPERATOR_NOT_CONFIGURED(HttpStatus.NOT_FOUND),
+    TOO_MANY_CONNECTIONS(HttpStatus.SERVICE_UNAVAILABLE),
+    MESSAGE_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE),
     UPSTREAM_UNAVAILABLE(HttpStatus.BAD_GATEWAY),
     UPSTREAM_BAD_RESPONSE(HttpStatus.BAD_GATEWAY),
     UPSTREAM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT),
+    DATABASE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);
 
     private final HttpStatus status;

@@ -1,6 +1,6 @@
 package io.nutsgate.dashboard;
 
-import io.nutsgate.trades.TradeView;
+import io.nutsgate.protocol.Deployment;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.ResultSet;
@@ -21,11 +21,9 @@ class DashboardRepository {
             + " premium, fee, created_at FROM trades WHERE created_at >= :from"
             + " ORDER BY entry_tx_hash, option_address) fills";
 
-    record RevenueRow(
-            LocalDate day, TradeView.Collateral collateral, long trades, BigInteger volume, BigInteger fees) {}
+    record RevenueRow(LocalDate day, Deployment.Token collateral, long trades, BigInteger volume, BigInteger fees) {}
 
-    record ProductRow(
-            String underlying, String product, TradeView.Collateral collateral, long trades, BigInteger volume) {}
+    record ProductRow(String underlying, String product, Deployment.Token collateral, long trades, BigInteger volume) {}
 
     record TradersRow(LocalDate day, long traders, long trades) {}
 
@@ -75,9 +73,8 @@ class DashboardRepository {
                 .list();
     }
 
-    private static TradeView.Collateral collateral(ResultSet rs) throws SQLException {
-        return new TradeView.Collateral(
-                rs.getString("collateral_token"), rs.getString("symbol"), rs.getInt("decimals"));
+    private static Deployment.Token collateral(ResultSet rs) throws SQLException {
+        return new Deployment.Token(rs.getString("symbol"), rs.getString("collateral_token"), rs.getInt("decimals"));
     }
 
     private static BigInteger integer(ResultSet rs, String column) throws SQLException {

@@ -1,7 +1,7 @@
 package io.nutsgate.dashboard;
 
 import io.nutsgate.common.Amount;
-import io.nutsgate.trades.TradeView;
+import io.nutsgate.protocol.Deployment;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -24,14 +24,13 @@ record DashboardView(
     /** Per UTC day and collateral token: fills, premium volume, protocol fees and our estimated referral share. */
     record DailyRevenue(
             LocalDate date,
-            TradeView.Collateral collateral,
+            Deployment.Token collateral,
             long trades,
             Amount volume,
             Amount fees,
             Amount referralFees) {}
 
-    record ProductVolume(
-            String underlying, String product, TradeView.Collateral collateral, long trades, Amount volume) {}
+    record ProductVolume(String underlying, String product, Deployment.Token collateral, long trades, Amount volume) {}
 
     /** Distinct wallets that traded (either side) and fills, per UTC day. */
     record DailyTraders(LocalDate date, long traders, long trades) {}

@@ -2,6 +2,7 @@ package io.nutsgate.fill;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nutsgate.common.Amount;
+import io.nutsgate.common.Checksummed;
 import io.nutsgate.protocol.Deployment;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -30,7 +31,7 @@ record FillPlanView(
                                 "protocol fee estimate, taken out of the premium the seller receives; absent when the "
                                         + "underlying's spot price is unknown")
                 Amount estimatedFee,
-        @Schema(example = "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d") String referrer,
+        @Schema(example = "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d") @Checksummed String referrer,
         @Schema(
                         description =
                                 "the referrer's share of the fee at ALPHABIT_REFERRER_FEE_SPLIT_BPS; absent when that "
@@ -64,8 +65,9 @@ record FillPlanView(
 
     @Schema(name = "Approval", description = "ERC-20 allowance the OptionBook needs from the taker")
     record Approval(
-            @Schema(example = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913") String token,
+            @Schema(example = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913") @Checksummed String token,
             @Schema(description = "the order's OptionBook", example = "0x1bDff855d6811728acaDC00989e79143a2bdfDed")
+                    @Checksummed
                     String spender,
             Amount amount) {}
 
@@ -73,8 +75,9 @@ record FillPlanView(
     @Schema(name = "Transaction")
     record Tx(
             @Schema(example = "approve") String kind,
-            @Schema(description = "the taker, when given") String from,
-            @Schema(example = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913") String to,
+            @Schema(description = "the taker, when given") @Checksummed String from,
+            @Schema(example = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913") @Checksummed String to,
             @Schema(example = "0x095ea7b3…") String data,
-            @Schema(example = "0") String value) {}
+            @Schema(description = "wei sent with the transaction, as wallets take it (always \"0\")", example = "0")
+                    String value) {}
 }

@@ -64,10 +64,10 @@ class FillPlanner {
         }
         String taker = request.taker() == null ? null : Addresses.require(request.taker(), "taker");
         if (id == null || !ORDER_ID.matcher(id).matches()) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "an order id is 0x and 64 hex digits");
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, "id must be an order id: 0x and 64 hex digits");
         }
-        LiveOrder order =
-                orders.find(id).orElseThrow(() -> new ApiException(ErrorCode.ORDER_NOT_FOUND, "no live order " + id));
+        LiveOrder order = orders.find(id)
+                .orElseThrow(() -> new ApiException(ErrorCode.ORDER_NOT_FOUND, "id " + id + " is not a live order"));
         if (order.product() == null
                 || !order.deployment()
                         .product(order.implementation())
@@ -75,7 +75,7 @@ class FillPlanner {
                         .orElse(false)) {
             throw new ApiException(
                     ErrorCode.UNKNOWN_IMPLEMENTATION,
-                    "implementation " + order.implementation() + " is not a known product");
+                    "the order's implementation " + order.implementation() + " is not a known product");
         }
         requireFillable(order);
 
@@ -98,11 +98,15 @@ class FillPlanner {
                 throw new ApiException(
                         ErrorCode.AMOUNT_EXCEEDS_CAPACITY,
                         "numContracts " + request.numContracts() + " exceeds the order's capacity of "
-                                + Decimals.format(capacity, decimals));
+                                + Decimals.format(capacity, decimals)
+                                + bookWouldSay(order, contracts, taker, referrer));
             }
         }
         if (contracts.signum() == 0) {
-            throw new ApiException(ErrorCode.AMOUNT_TOO_SMALL, "the amount buys no contract at this order's price");
+            throw new ApiException(
+                    ErrorCode.AMOUNT_TOO_SMALL,
+                    (request.usdcAmount() != null ? "usdcAmount" : "numContracts")
+                            + " buys no contract at this order's price");
         }
 
         BigInteger premium = OptionMath.premium(order.price(), contracts);
@@ -166,6 +170,37 @@ class FillPlanner {
                 simulated);
     }
 
+    /**
+     * With a taker and the chain on: what the book answers to this over-capacity fill ({@code eth_call}), as
+     * {@code "; the OptionBook reverts: <reason>"}; empty otherwise.
+     */
+    private String bookWouldSay(LiveOrder order, BigInteger contracts, String taker, String referrer) {
+        if (taker == null) {
+            return "";
+        }
+        try {
+            BigInteger premium = OptionMath.premium(order.price(), contracts);
+            BigInteger allowance = order.takerBuys()
+                    ? premium
+                    : OptionMath.collateral(new Position(
+                            order.product(),
+                            order.strikes(),
+                            contracts,
+                            order.collateral().decimals()));
+            FillSimulation.Result r = simulation.simulate(
+                    taker,
+                    order.collateral().address(),
+                    order.optionBook(),
+                    allowance,
+                    FillCalldata.fillOrder(order, contracts, referrer));
+            return r.skipped() || r.ok() || r.revertReason() == null
+                    ? ""
+                    : "; the OptionBook reverts: " + r.revertReason();
+        } catch (RpcException | ArithmeticException e) {
+            return "";
+        }
+    }
+
     /** The signed budget's capacity, net of {@code amountFilled(nonce)} re-read now when the chain is on. */
     private BigInteger capacityNow(LiveOrder order) {
         try {
@@ -183,16 +218,21 @@ class FillPlanner {
     private void requireFillable(LiveOrder order) {
         long now = clock.instant().getEpochSecond();
         if (order.orderExpiryTimestamp() <= now) {
-            throw new ApiException(ErrorCode.ORDER_EXPIRED, "the quote expired at " + order.orderExpiryTimestamp());
+            throw new ApiException(
+                    ErrorCode.ORDER_EXPIRED,
+                    "the quote of order " + order.id() + " expired at orderExpiryTimestamp "
+                            + order.orderExpiryTimestamp());
         }
         if (order.orderExpiryTimestamp() <= now + quoteMarginSeconds) {
             throw new ApiException(
                     ErrorCode.ORDER_EXPIRED,
-                    "the quote expires in " + (order.orderExpiryTimestamp() - now)
+                    "the quote of order " + order.id() + " expires in " + (order.orderExpiryTimestamp() - now)
                             + " s, too soon to sign and mine a fill");
         }
         if (order.expiry() <= now) {
-            throw new ApiException(ErrorCode.ORDER_EXPIRED, "the option expired at " + order.expiry());
+            throw new ApiException(
+                    ErrorCode.ORDER_EXPIRED,
+                    "the option of order " + order.id() + " expired at expiry " + order.expiry());
         }
     }
 }

@@ -1,13 +1,12 @@
 package io.nutsgate.leaderboard;
 
-import io.nutsgate.common.Addresses;
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.system.NutsProperties;
-import io.nutsgate.trades.TradeView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -77,19 +76,22 @@ class LeaderboardController {
                     @RequestParam(required = false)
                     String metric,
             @Parameter(description = "1 to 100, default 20") @RequestParam(required = false) Integer limit,
-            @Parameter(description = "collateral token address") @RequestParam(required = false) String collateral) {
+            @Parameter(
+                            description = "collateral token: a symbol of the deployment (USDC, usdc, WETH, …) or an"
+                                    + " address in any case; default NUTS_LEADERBOARD_COLLATERAL",
+                            example = "USDC")
+                    @RequestParam(required = false)
+                    String collateral) {
         TradeWindow span = TradeWindow.parse(window, TradeWindow.DAYS_7);
         LeaderboardMetric ranked = LeaderboardMetric.parse(metric);
         int size = limit(limit);
         String token = collateral == null || collateral.isBlank()
                 ? properties.trades().leaderboardCollateral().toLowerCase(Locale.ROOT)
-                : Addresses.require(collateral, "collateral");
+                : platform.tokenParameter(collateral, "collateral");
         // Before any trade in this token, the deployment's registry still knows its symbol and decimals.
-        TradeView.Collateral info = trades.collateral(token)
-                .or(() -> platform.deployment()
-                        .token(token)
-                        .map(t -> new TradeView.Collateral(token, t.symbol(), t.decimals())))
-                .orElse(new TradeView.Collateral(token, null, 0));
+        Deployment.Token info = trades.collateral(token)
+                .or(() -> platform.deployment().token(token))
+                .orElse(new Deployment.Token(null, token, 0));
         Instant asOf;
         List<LeaderboardRepository.RankRow> rows;
         if (span == TradeWindow.ALL) {
@@ -100,10 +102,16 @@ class LeaderboardController {
             rows = trades.leaderboardWindow(token, ranked, span.days(), size);
         }
         List<LeaderboardView.Entry> entries = new ArrayList<>(rows.size());
+        int rank = 0;
         for (int i = 0; i < rows.size(); i++) {
             LeaderboardRepository.RankRow row = rows.get(i);
+            // Competition ranking: rows come by value descending, so a row's rank is one more than the number of
+            // rows with a strictly greater value, all of which are above it on this page.
+            if (i == 0 || row.value().compareTo(rows.get(i - 1).value()) != 0) {
+                rank = i + 1;
+            }
             entries.add(new LeaderboardView.Entry(
-                    i + 1,
+                    rank,
                     row.wallet(),
                     row.fid(),
                     row.username(),
@@ -155,7 +163,7 @@ class LeaderboardController {
                     row.trades(),
                     Amount.of(row.volume(), decimals),
                     Amount.of(row.fees(), decimals)));
-            byToken.computeIfAbsent(row.collateral().token(), t -> new CollateralSum(row.collateral()))
+            byToken.computeIfAbsent(row.collateral().address(), t -> new CollateralSum(row.collateral()))
                     .add(row);
         }
         List<ReferrerSummaryView.CollateralFees> fees = byToken.values().stream()
@@ -177,12 +185,12 @@ class LeaderboardController {
     }
 
     private static final class CollateralSum {
-        private final TradeView.Collateral collateral;
+        private final Deployment.Token collateral;
         private long trades;
         private BigInteger volume = BigInteger.ZERO;
         private BigInteger fees = BigInteger.ZERO;
 
-        CollateralSum(TradeView.Collateral collateral) {
+        CollateralSum(Deployment.Token collateral) {
             this.collateral = collateral;
         }
 
@@ -198,7 +206,8 @@ class LeaderboardController {
             return DEFAULT_LIMIT;
         }
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "limit must be between 1 and " + MAX_LIMIT);
+            throw new ApiException(
+                    ErrorCode.INVALID_PARAMETER, "limit must be between 1 and " + MAX_LIMIT + "; got " + limit);
         }
         return limit;
     }

@@ -1,6 +1,6 @@
 package io.nutsgate.leaderboard;
 
-import io.nutsgate.trades.TradeView;
+import io.nutsgate.protocol.Deployment;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.ResultSet;
@@ -36,12 +36,12 @@ class LeaderboardRepository {
     }
 
     /** Symbol and decimals of a collateral token as the trades recorded them. */
-    Optional<TradeView.Collateral> collateral(String token) {
+    Optional<Deployment.Token> collateral(String token) {
         return jdbc.sql("SELECT collateral_symbol, collateral_decimals FROM trader_totals"
                         + " WHERE collateral_token = :token ORDER BY volume DESC LIMIT 1")
                 .param("token", token)
-                .query((rs, n) -> new TradeView.Collateral(
-                        token, rs.getString("collateral_symbol"), rs.getInt("collateral_decimals")))
+                .query((rs, n) -> new Deployment.Token(
+                        rs.getString("collateral_symbol"), token, rs.getInt("collateral_decimals")))
                 .optional();
     }
 
@@ -190,8 +190,8 @@ class LeaderboardRepository {
                 .query((rs, n) -> new ProductRow(
                         rs.getString("underlying"),
                         rs.getString("product"),
-                        new TradeView.Collateral(
-                                rs.getString("collateral_token"), rs.getString("symbol"), rs.getInt("decimals")),
+                        new Deployment.Token(
+                                rs.getString("symbol"), rs.getString("collateral_token"), rs.getInt("decimals")),
                         rs.getLong("trades"),
                         integer(rs, "volume"),
                         integer(rs, "fees")))
@@ -231,7 +231,7 @@ class LeaderboardRepository {
     record ProductRow(
             String underlying,
             String product,
-            TradeView.Collateral collateral,
+            Deployment.Token collateral,
             long trades,
             BigInteger volume,
             BigInteger fees) {}

@@ -1,7 +1,8 @@
 package io.nutsgate.leaderboard;
 
 import io.nutsgate.common.Amount;
-import io.nutsgate.trades.TradeView;
+import io.nutsgate.common.Checksummed;
+import io.nutsgate.protocol.Deployment;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
@@ -10,14 +11,21 @@ import java.util.List;
 public record LeaderboardView(
         String window,
         String metric,
-        TradeView.Collateral collateral,
-        @Schema(description = "the time the ranking was computed for (7d and 30d are recomputed every minute)")
+        Deployment.Token collateral,
+        @Schema(
+                        description =
+                                "the time the ranking was computed for, unix seconds (7d and 30d are recomputed every"
+                                        + " minute)")
                 Instant asOf,
         List<Entry> entries) {
 
     public record Entry(
-            int rank,
-            String address,
+            @Schema(
+                            description = "competition ranking: wallets with equal values share a rank and the next"
+                                    + " rank skips (1, 2, 2, 4)",
+                            example = "1")
+                    int rank,
+            @Checksummed String address,
             @Schema(description = "Farcaster id of the wallet's user; null for a wallet not linked to a profile")
                     Long fid,
             String username,

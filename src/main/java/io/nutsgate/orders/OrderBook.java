@@ -4,7 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.chain.LiveCapacity;
-import io.nutsgate.common.Decimals;
+import io.nutsgate.common.Addresses;
+import io.nutsgate.common.Amount;
 import io.nutsgate.common.RenderedJson;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.protocol.Product;
@@ -15,11 +16,17 @@ import io.nutsgate.thetanuts.CachedUpstream.Resource;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The live orders of the OptionBook feed, cached. Rendered answers are kept per filter until the feed is
@@ -30,7 +37,13 @@ public class OrderBook {
 
     static final String CACHE_KEY = "orders:feed";
 
-    private record Rendered(RenderedJson json, long fetchedAtMillis, long validUntilSeconds, long capacityVersion) {}
+    /** A rendered answer, for one feed version and, when stale, for one age in seconds (it is in the body). */
+    private record Rendered(
+            RenderedJson json,
+            long fetchedAtMillis,
+            long staleAgeSeconds,
+            long validUntilSeconds,
+            long capacityVersion) {}
 
     private final CachedUpstream upstream;
     private final Resource<OrdersFeed> resource;
@@ -84,6 +97,9 @@ public class OrderBook {
         Fetched<OrdersFeed> feed = feed();
         long now = clock.instant().getEpochSecond();
         String key = filter.cacheKey();
+        // While the feed fails (or is being refreshed) the stale answer is rendered once per second of age, not per
+        // request.
+        long staleAge = feed.stale() ? feed.ageSeconds(clock) : -1;
         List<LiveOrder> quoted = feed.value().orders().stream()
                 .filter(o -> o.quoteValidAt(now, 0))
                 .toList();
@@ -94,9 +110,9 @@ public class OrderBook {
                         quoted.stream().map(LiveOrder::nonce).distinct().toList());
         long capacityVersion = filled.map(LiveCapacity.Snapshot::version).orElse(0L);
         Rendered hit = rendered.getIfPresent(key);
-        if (!feed.stale()
-                && hit != null
+        if (hit != null
                 && hit.fetchedAtMillis() == feed.fetchedAtMillis()
+                && hit.staleAgeSeconds() == staleAge
                 && hit.capacityVersion() == capacityVersion
                 && now < hit.validUntilSeconds()) {
             return hit.json();
@@ -127,22 +143,22 @@ public class OrderBook {
             live.add(o);
             views.add(view(o, remaining));
         }
+        OrdersFeed value = feed.value();
+        Instant fetchedAt = Instant.ofEpochMilli(feed.fetchedAtMillis());
         OrdersView view = new OrdersView(
                 views,
                 live.size(),
-                feed.value().marketData(),
-                feed.value().timestamp(),
-                feed.value().lastUpdated(),
-                feed.fetchedAtMillis(),
+                spotPrices(value.spotPrices()),
+                builtAt(value.timestamp()),
+                value.timestamp(),
+                value.lastUpdated() == null ? null : value.lastUpdated() / 1000,
+                fetchedAt,
+                fetchedAt.toString(),
                 filled.isPresent() ? new OrdersView.LeftOut(cancelled, full) : null);
-        RenderedJson result = RenderedJson.of(json.writeValueAsBytes(view), feed.stale(), feed.ageSeconds(clock));
-        if (!feed.stale()) {
-            long firstQuoteExpiry = live.stream()
-                    .mapToLong(LiveOrder::orderExpiryTimestamp)
-                    .min()
-                    .orElse(Long.MAX_VALUE);
-            rendered.put(key, new Rendered(result, feed.fetchedAtMillis(), firstQuoteExpiry, capacityVersion));
-        }
+        RenderedJson result = RenderedJson.of(json.writeValueAsBytes(view), feed.stale(), Math.max(staleAge, 0));
+        long firstQuoteExpiry =
+                live.stream().mapToLong(LiveOrder::orderExpiryTimestamp).min().orElse(Long.MAX_VALUE);
+        rendered.put(key, new Rendered(result, feed.fetchedAtMillis(), staleAge, firstQuoteExpiry, capacityVersion));
         return result;
     }
 
@@ -153,9 +169,9 @@ public class OrderBook {
     /** {@code remaining}: the budget left on chain, null when not read. */
     static OrderView view(LiveOrder o, BigInteger remaining) {
         int decimals = o.collateral().decimals();
-        Optional<BigInteger> maxContracts = o.product() == Product.RANGER
-                ? Optional.empty()
-                : Optional.of(remaining == null ? o.maxContracts() : o.maxContracts(remaining));
+        Amount maxContracts = o.product() == Product.RANGER
+                ? null
+                : Amount.of(remaining == null ? o.maxContracts() : o.maxContracts(remaining), decimals);
         return new OrderView(
                 o.id(),
                 o.underlying(),
@@ -164,25 +180,53 @@ public class OrderBook {
                 o.isCall(),
                 o.takerBuys() ? "SELL" : "BUY",
                 o.takerBuys() ? "BUY" : "SELL",
-                o.strikes().stream().map(BigInteger::toString).toList(),
-                o.strikes().stream().map(s -> Decimals.format(s, 8)).toList(),
-                o.price().toString(),
-                Decimals.format(o.price(), 8),
+                o.strikes().stream().map(Amount::usd).toList(),
+                Amount.usd(o.price()),
                 o.collateral(),
                 o.expiry(),
                 o.orderExpiryTimestamp(),
                 new OrderView.CapacityView(
-                        o.maxCollateralUsable().toString(),
-                        Decimals.format(o.maxCollateralUsable(), decimals),
-                        maxContracts.map(BigInteger::toString).orElse(null),
-                        maxContracts.map(n -> Decimals.format(n, decimals)).orElse(null),
-                        remaining == null ? null : remaining.toString(),
-                        remaining == null ? null : Decimals.format(remaining, decimals)),
+                        Amount.of(o.maxCollateralUsable(), decimals),
+                        maxContracts,
+                        remaining == null ? null : Amount.of(remaining, decimals)),
                 o.greeks(),
                 o.optionBook(),
                 o.chainId(),
                 o.nonce(),
-                o.rawOrder(),
+                checksummed(o.rawOrder()),
                 o.signature());
+    }
+
+    /** The signed order with its address fields EIP-55 checksummed; everything else as the feed gave it. */
+    private static JsonNode checksummed(JsonNode order) {
+        if (!(order instanceof ObjectNode object)) {
+            return order;
+        }
+        ObjectNode copy = object.deepCopy();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            JsonNode value = field.getValue();
+            if (value.isString() && Addresses.isValid(value.asString())) {
+                copy.put(field.getKey(), Addresses.checksum(value.asString()));
+            }
+        }
+        return copy;
+    }
+
+    private static Map<String, Amount> spotPrices(Map<String, BigInteger> spots) {
+        Map<String, Amount> prices = new TreeMap<>();
+        spots.forEach((underlying, price) -> prices.put(underlying, Amount.usd(price)));
+        return prices;
+    }
+
+    /** The feed's ISO-8601 build time in unix seconds; null when absent or unreadable. */
+    private static Long builtAt(String timestamp) {
+        if (timestamp == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(timestamp).getEpochSecond();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 }

@@ -3,7 +3,7 @@ package io.nutsgate.orders;
 import io.nutsgate.protocol.Product;
 import java.util.Locale;
 
-/** The query filters of {@code GET /nuts/orders}; null means "any". */
+/** The query filters of {@code GET /nuts/orders}; null means "any". {@code collateral} is a token address. */
 record OrderFilter(
         String underlying, Product product, Boolean isCall, Long minExpiry, Long maxExpiry, String collateral) {
 
@@ -14,7 +14,6 @@ record OrderFilter(
                 && (minExpiry == null || o.expiry() >= minExpiry)
                 && (maxExpiry == null || o.expiry() <= maxExpiry)
                 && (collateral == null
-                        || collateral.equalsIgnoreCase(o.collateral().symbol())
                         || collateral.equalsIgnoreCase(o.collateral().address()));
     }
 

@@ -3,6 +3,7 @@ package io.nutsgate.orders;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.JsonHttp;
+import io.nutsgate.protocol.Platform;
 import io.nutsgate.protocol.Product;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -24,9 +25,11 @@ import org.springframework.web.bind.annotation.RestController;
 class OrdersController {
 
     private final OrderBook book;
+    private final Platform platform;
 
-    OrdersController(OrderBook book) {
+    OrdersController(OrderBook book, Platform platform) {
         this.book = book;
+        this.platform = platform;
     }
 
     @GetMapping(value = "/orders", produces = "application/json")
@@ -45,7 +48,10 @@ class OrdersController {
             @Parameter(example = "true") @RequestParam(required = false) String isCall,
             @Parameter(description = "unix seconds") @RequestParam(required = false) String minExpiry,
             @Parameter(description = "unix seconds") @RequestParam(required = false) String maxExpiry,
-            @Parameter(description = "symbol or address", example = "USDC") @RequestParam(required = false)
+            @Parameter(
+                            description = "collateral token: a symbol (USDC, usdc, WETH, …) or an address, any case",
+                            example = "USDC")
+                    @RequestParam(required = false)
                     String collateral,
             HttpServletRequest request) {
         OrderFilter filter = new OrderFilter(
@@ -74,7 +80,9 @@ class OrdersController {
         try {
             return Product.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "unknown product " + value);
+            throw new ApiException(
+                    ErrorCode.INVALID_PARAMETER,
+                    "product must be one of " + java.util.Arrays.toString(Product.values()) + "; got " + value);
         }
     }
 
@@ -95,11 +103,7 @@ class OrdersController {
         return Long.parseLong(value);
     }
 
-    private static String collateral(String value) {
-        if (value == null) return null;
-        if (!value.matches("[A-Za-z]{2,12}|0x[0-9a-fA-F]{40}")) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "collateral must be a token symbol or address");
-        }
-        return value;
+    private String collateral(String value) {
+        return value == null || value.isBlank() ? null : platform.tokenParameter(value, "collateral");
     }
 }

@@ -26,13 +26,10 @@ record PayoffView(
         Amount to,
         List<Point> points) {
 
-    /** Settlement price in USD, buyer payout and buyer profit in the collateral token, each also raw. */
+    /** Settlement price (USD, 8 decimals), buyer payout and buyer profit (collateral token) at one point. */
     @Schema(name = "PayoffPoint")
     record Point(
-            @Schema(example = "2600") String price,
-            @Schema(example = "260000000000") String priceRaw,
-            @Schema(example = "100") String payout,
-            @Schema(example = "100000000") String payoutRaw,
-            @Schema(example = "57.85") String profit,
-            @Schema(example = "57850000") String profitRaw) {}
+            @Schema(description = "settlement price, USD with 8 decimals") Amount price,
+            @Schema(description = "what the buyer receives, in the collateral token") Amount payout,
+            @Schema(description = "payout − premium; negative below breakeven") Amount profit) {}
 }

@@ -2,6 +2,7 @@ package io.nutsgate.payout;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nutsgate.common.Amount;
+import io.nutsgate.common.Checksummed;
 import io.nutsgate.protocol.Deployment;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.List;
 record PayoutView(
         @Schema(description = "order, orderId or optionAddress", example = "order") String source,
         String orderId,
-        String optionAddress,
+        @Checksummed String optionAddress,
         @Schema(example = "CALL_SPREAD") String product,
         @Schema(description = "label of the structure", example = "CALL_SPREAD") String optionType,
         @Schema(example = "SPREAD") String structure,

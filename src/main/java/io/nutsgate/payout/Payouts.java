@@ -70,7 +70,7 @@ class Payouts {
         if (request.order() != null) {
             subject = fromRawOrder(request.order(), request.numContracts());
         } else if (request.orderId() != null) {
-            LiveOrder order = liveOrder(request.orderId());
+            LiveOrder order = liveOrder(request.orderId(), "orderId");
             BigInteger contracts = request.numContracts() == null
                     ? BigInteger.TEN.pow(order.collateral().decimals())
                     : Decimals.parse(request.numContracts(), order.collateral().decimals(), "numContracts");
@@ -93,7 +93,7 @@ class Payouts {
         if (usdcAmount != null && numContracts != null) {
             throw new ApiException(ErrorCode.INVALID_PARAMETER, "give usdcAmount or numContracts, not both");
         }
-        LiveOrder order = liveOrder(id);
+        LiveOrder order = liveOrder(id, "id");
         int decimals = order.collateral().decimals();
         BigInteger capacity = order.maxContracts();
         BigInteger contracts;
@@ -130,12 +130,7 @@ class Payouts {
         List<PayoffView.Point> views = new ArrayList<>(curve.size());
         for (CurvePoint p : curve) {
             views.add(new PayoffView.Point(
-                    Decimals.format(p.price(), 8),
-                    p.price().toString(),
-                    Decimals.format(p.payout(), decimals),
-                    p.payout().toString(),
-                    Decimals.format(p.profit(), decimals),
-                    p.profit().toString()));
+                    Amount.usd(p.price()), Amount.of(p.payout(), decimals), Amount.of(p.profit(), decimals)));
         }
         return new PayoffView(
                 order.id(),
@@ -158,11 +153,14 @@ class Payouts {
 
     // ---------------------------------------------------------------------------------------------- resolving
 
-    private LiveOrder liveOrder(String id) {
+    /** The live order {@code id}; errors name {@code field} (the path's {@code id}, the body's {@code orderId}). */
+    private LiveOrder liveOrder(String id, String field) {
         if (id == null || !ORDER_ID.matcher(id).matches()) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "an order id is 0x and 64 hex digits");
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, field + " must be an order id: 0x and 64 hex digits");
         }
-        return orders.find(id).orElseThrow(() -> new ApiException(ErrorCode.ORDER_NOT_FOUND, "no live order " + id));
+        return orders.find(id)
+                .orElseThrow(
+                        () -> new ApiException(ErrorCode.ORDER_NOT_FOUND, field + " " + id + " is not a live order"));
     }
 
     private static Subject fromLiveOrder(LiveOrder order, BigInteger contracts, boolean capped) {
@@ -193,13 +191,14 @@ class Payouts {
                 .findFirst()
                 .orElseThrow(() -> new ApiException(
                         ErrorCode.UNKNOWN_IMPLEMENTATION,
-                        "implementation " + implementation + " is not a known product"));
+                        "order.implementation " + implementation + " is not a known product"));
         Deployment.Token collateral = platform.deployments().stream()
                 .map(d -> d.token(collateralAddress))
                 .flatMap(Optional::stream)
                 .findFirst()
                 .orElseThrow(() -> new ApiException(
-                        ErrorCode.INVALID_PARAMETER, "collateral " + collateralAddress + " is not a known token"));
+                        ErrorCode.INVALID_PARAMETER,
+                        "order.collateral " + collateralAddress + " is not a known token"));
         String underlying = raw.priceFeed() == null
                 ? null
                 : platform.deployments().stream()
@@ -212,7 +211,7 @@ class Payouts {
         for (JsonNode strike : raw.strikes()) {
             strikes.add(JsonFields.unsigned(strike)
                     .orElseThrow(() -> new ApiException(
-                            ErrorCode.INVALID_STRIKES, "strikes must be non-negative 8-decimal integers")));
+                            ErrorCode.INVALID_STRIKES, "order.strikes must be non-negative 8-decimal integers")));
         }
         BigInteger price = JsonFields.unsigned(raw.price())
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_AMOUNT, "order.price must be an integer"));
@@ -239,14 +238,15 @@ class Payouts {
             held = recorded.find(option)
                     .orElseThrow(() -> new ApiException(
                             ErrorCode.POSITION_NOT_FOUND,
-                            "no fill of " + option
+                            "optionAddress: no fill of " + option
                                     + " was made through this platform; pass its owner to ask the indexer"));
         } else {
             String holder = Addresses.require(owner, "owner");
             held = positions
                     .find(option, holder)
                     .orElseThrow(() -> new ApiException(
-                            ErrorCode.POSITION_NOT_FOUND, "no position " + option + " held by " + holder));
+                            ErrorCode.POSITION_NOT_FOUND,
+                            "optionAddress: no position " + option + " held by owner " + holder));
         }
         int decimals = held.collateral().decimals();
         BigInteger contracts = held.contracts();

@@ -1,12 +1,21 @@
 package io.nutsgate.positions;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.nutsgate.common.Addresses;
+import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
+import io.nutsgate.common.Checksummed;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.common.JsonFields;
 import io.nutsgate.common.JsonHttp;
 import io.nutsgate.common.RenderCache;
+import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
+import io.nutsgate.system.NutsProperties;
+import io.nutsgate.system.RateLimiter;
+import io.nutsgate.system.RateLimiters;
 import io.nutsgate.thetanuts.CachedUpstream.Fetched;
 import io.nutsgate.thetanuts.PositionKind;
 import io.nutsgate.thetanuts.PositionsApi;
@@ -49,11 +58,13 @@ class PositionsController {
 
     @Schema(description = "The user's positions; lists not asked for are absent")
     record PositionsView(
-            String address,
+            @Checksummed String address,
             String type,
-            @Schema(description = "The referrer filtered on, or null when not filtered") String referrer,
+            @Schema(description = "The referrer filtered on, or null when not filtered") @Checksummed String referrer,
             @JsonInclude(JsonInclude.Include.NON_NULL)
-                    @Schema(description = "Open positions, every indexer field kept, amounts as strings")
+                    @Schema(
+                            description = "Open positions: every indexer field kept as it comes (integers as"
+                                    + " strings), plus the companion \"amounts\": the same amounts as {raw, value}")
                     List<JsonNode> positions,
             @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "Settled and closed positions")
                     List<JsonNode> history) {}
@@ -66,19 +77,39 @@ class PositionsController {
     private final JsonMapper json;
     private final Clock clock;
     private final RenderCache rendered = new RenderCache(10_000, Duration.ofMinutes(10));
+    /** Each address costs two indexer calls: a client may ask for only so many new ones per window. */
+    private final RateLimiter newAddresses;
+    /** Addresses asked for within the positions cache lifetime: served from the cache, not counted. */
+    private final Cache<String, Boolean> recent;
 
-    PositionsController(PositionsApi positions, Platform platform, JsonMapper json, Clock clock) {
+    PositionsController(
+            PositionsApi positions,
+            Platform platform,
+            JsonMapper json,
+            Clock clock,
+            NutsProperties properties,
+            RateLimiters limiters) {
         this.positions = positions;
         this.platform = platform;
         this.json = json;
         this.clock = clock;
+        this.newAddresses = limiters.limiter(
+                "positions",
+                properties.positionsRateLimit().requests(),
+                properties.positionsRateLimit().window());
+        this.recent = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(properties.cache().ttl().positions())
+                .build();
     }
 
     @PostMapping(value = "/positions", consumes = "application/json", produces = "application/json")
     @Operation(
             summary = "A user's open positions and/or history",
             description = "Filtered case-insensitively on the platform's referrer unless filterByReferrer is false "
-                    + "(or no referrer is configured). Accepts both indexer generations.",
+                    + "(or no referrer is configured). Accepts both indexer generations. A client may ask for "
+                    + "NUTS_POSITIONS_RATE_LIMIT (30) addresses a minute that were not asked for within the positions "
+                    + "cache lifetime; repeated addresses are not counted.",
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             content =
@@ -89,6 +120,9 @@ class PositionsController {
                                                                     "{\"address\":\"0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c\",\"type\":\"all\"}"))))
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PositionsEnvelope.class)))
     @ApiResponse(responseCode = "400", description = "INVALID_BODY, INVALID_ADDRESS or INVALID_TYPE")
+    @ApiResponse(
+            responseCode = "429",
+            description = "RATE_LIMITED: too many new addresses from this client (NUTS_POSITIONS_RATE_LIMIT)")
     @ApiResponse(responseCode = "502", description = "UPSTREAM_UNAVAILABLE or UPSTREAM_BAD_RESPONSE")
     @ApiResponse(responseCode = "504", description = "UPSTREAM_TIMEOUT")
     ResponseEntity<byte[]> positions(@RequestBody PositionsRequest body, HttpServletRequest request) {
@@ -99,6 +133,10 @@ class PositionsController {
         }
         Optional<String> referrer =
                 Boolean.FALSE.equals(body.filterByReferrer()) ? Optional.empty() : platform.referrer();
+        if (recent.getIfPresent(address) == null) {
+            newAddresses.acquire(request);
+            recent.put(address, Boolean.TRUE);
+        }
 
         Fetched<List<ObjectNode>> open =
                 type.equals("history") ? null : positions.fetchCached(address, PositionKind.OPEN);
@@ -125,14 +163,59 @@ class PositionsController {
                 request);
     }
 
-    private static List<JsonNode> filter(Fetched<List<ObjectNode>> fetched, Optional<String> referrer) {
+    private List<JsonNode> filter(Fetched<List<ObjectNode>> fetched, Optional<String> referrer) {
         if (fetched == null) {
             return null;
         }
         return fetched.value().stream()
                 .filter(p -> referrer.isEmpty()
                         || Addresses.same(referrer.get(), p.path("referrer").asString("")))
-                .map(p -> (JsonNode) p)
+                .map(this::withAmounts)
                 .toList();
+    }
+
+    private static final List<String> TOKEN_AMOUNTS =
+            List.of("entryPremium", "entryFeePaid", "numContracts", "collateralAmount");
+    private static final List<String> SETTLEMENT_TOKEN_AMOUNTS = List.of("payoutBuyer", "collateralReturnedSeller");
+
+    /**
+     * A copy of an indexer position with the companion {@code amounts}: its integer amounts as {raw, value} (token
+     * amounts in the collateral's decimals, strikes and settlement price in USD with 8). The indexer's own fields
+     * are left as they came; amounts that are absent or unreadable are left out of the companion.
+     */
+    private JsonNode withAmounts(ObjectNode position) {
+        ObjectNode copy = position.deepCopy();
+        ObjectNode amounts = copy.putObject("amounts");
+        Optional<Integer> decimals = JsonFields.seconds(position.get("collateralDecimals"))
+                .filter(d -> d <= 36)
+                .map(Long::intValue)
+                .or(() -> JsonFields.address(position.get("collateralToken"))
+                        .flatMap(t -> platform.deployment().token(t))
+                        .map(Deployment.Token::decimals));
+        decimals.ifPresent(d -> {
+            for (String field : TOKEN_AMOUNTS) {
+                amount(position.get(field), d).ifPresent(a -> amounts.set(field, a));
+            }
+        });
+        if (position.get("strikes") instanceof tools.jackson.databind.node.ArrayNode strikes) {
+            var list = amounts.putArray("strikes");
+            for (JsonNode strike : strikes) {
+                amount(strike, 8).ifPresent(list::add);
+            }
+        }
+        JsonNode settlement = position.get("settlement");
+        if (settlement != null && settlement.isObject()) {
+            amount(settlement.get("settlementPrice"), 8).ifPresent(a -> amounts.set("settlementPrice", a));
+            decimals.ifPresent(d -> {
+                for (String field : SETTLEMENT_TOKEN_AMOUNTS) {
+                    amount(settlement.get(field), d).ifPresent(a -> amounts.set(field, a));
+                }
+            });
+        }
+        return copy;
+    }
+
+    private Optional<JsonNode> amount(JsonNode node, int decimals) {
+        return JsonFields.unsigned(node).map(raw -> json.valueToTree(Amount.of(raw, decimals)));
     }
 }

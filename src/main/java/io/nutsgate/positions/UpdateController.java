@@ -2,15 +2,16 @@ package io.nutsgate.positions;
 
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiResponse;
-import io.nutsgate.system.ClientRateLimiter;
+import io.nutsgate.common.Checksummed;
 import io.nutsgate.system.NutsProperties;
+import io.nutsgate.system.RateLimiter;
+import io.nutsgate.system.RateLimiters;
 import io.nutsgate.thetanuts.IndexerUpdater;
 import io.nutsgate.thetanuts.PositionsApi;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Clock;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -26,7 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "update", description = "The post-trade sync trigger")
 class UpdateController {
 
-    @Schema(description = "Whose cached positions to drop; optional")
+    @Schema(description = "Whose cached positions to refresh; optional")
     record UpdateRequest(@Schema(example = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c") String address) {}
 
     @Schema(description = "The indexer's answer")
@@ -34,33 +35,36 @@ class UpdateController {
             @Schema(description = "success, or skipped when a sync was already running", example = "success")
                     String status,
             @Schema(description = "A background retry of a skipped sync is pending") boolean retryScheduled,
-            @Schema(description = "The address whose cached positions were dropped, if any") String address) {}
+            @Schema(description = "The address whose cached positions were refreshed, if any") @Checksummed
+                    String address) {}
 
     private final IndexerUpdater updater;
     private final PositionsApi positions;
-    private final ClientRateLimiter limiter;
+    private final RateLimiter limiter;
     private final ApplicationEventPublisher events;
 
     UpdateController(
             IndexerUpdater updater,
             PositionsApi positions,
             NutsProperties properties,
-            Clock clock,
+            RateLimiters limiters,
             ApplicationEventPublisher events) {
         this.updater = updater;
         this.positions = positions;
-        this.limiter = new ClientRateLimiter(
+        this.limiter = limiters.limiter(
+                "update",
                 properties.updateRateLimit().requests(),
-                properties.updateRateLimit().window(),
-                clock);
+                properties.updateRateLimit().window());
         this.events = events;
     }
 
     @PostMapping(value = "/update", produces = "application/json")
     @Operation(
             summary = "Ask the indexer to sync after a trade",
-            description = "Drops the cached positions and history of address. On {\"status\":\"skipped\"} the sync is "
-                    + "retried in the background after ~10 s (bounded). Limited per client; past it 429 RATE_LIMITED.")
+            description = "Once the indexer accepted, refetches the cached positions and history of address; a list "
+                    + "is replaced only by a newer good answer, so a failing indexer leaves the last good one served. "
+                    + "On {\"status\":\"skipped\"} the sync is retried in the background after ~10 s (bounded). "
+                    + "Needs no database. Limited per client; past it 429 RATE_LIMITED.")
     ResponseEntity<ApiResponse<UpdateView>> update(
             @RequestBody(required = false) UpdateRequest body, HttpServletRequest request) {
         return ResponseEntity.ok(trigger(body == null ? null : body.address(), request));
@@ -79,12 +83,10 @@ class UpdateController {
 
     private ApiResponse<UpdateView> trigger(String rawAddress, HttpServletRequest request) {
         String address = rawAddress == null ? null : Addresses.require(rawAddress, "address");
-        limiter.acquire(request.getRemoteAddr());
-        if (address != null) {
-            positions.evict(address);
-        }
+        limiter.acquire(request);
         IndexerUpdater.Result result = updater.update();
         if (address != null) {
+            positions.refresh(address);
             events.publishEvent(new PositionsRefreshRequestedEvent(address));
         }
         return ApiResponse.ok(new UpdateView(result.status(), result.retryScheduled(), address));

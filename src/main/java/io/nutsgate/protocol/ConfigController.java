@@ -1,5 +1,6 @@
 package io.nutsgate.protocol;
 
+import io.nutsgate.common.Checksummed;
 import io.nutsgate.common.JsonHttp;
 import io.nutsgate.common.RenderedJson;
 import io.swagger.v3.oas.annotations.Operation;
@@ -25,6 +26,7 @@ class ConfigController {
             @Schema(example = "Base") String chainName,
             DeploymentView deployment,
             @Schema(description = "The platform's referrer, passed as fillOrder's third argument; null if unset")
+                    @Checksummed
                     String referrer,
             List<Deployment.Token> tokens,
             List<Deployment.PriceFeed> priceFeeds,
@@ -37,10 +39,11 @@ class ConfigController {
                                             + "erc20 (approve, allowance, balanceOf, decimals)")
                     Abi abis) {}
 
-    record DeploymentView(String name, String optionBook, String factory, long deploymentBlock) {}
+    record DeploymentView(
+            String name, @Checksummed String optionBook, @Checksummed String factory, long deploymentBlock) {}
 
     record ImplementationView(
-            String product, String address, String structure, int strikeCount, boolean baseCollateral) {}
+            String product, @Checksummed String address, String structure, int strikeCount, boolean baseCollateral) {}
 
     record Abi(JsonNode optionBook, JsonNode erc20) {}
 

@@ -1,5 +1,6 @@
 package io.nutsgate.protocol;
 
+import io.nutsgate.common.Checksummed;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Locale;
@@ -25,13 +26,13 @@ public record Deployment(
     @Schema(description = "An ERC-20 token")
     public record Token(
             @Schema(example = "USDC") String symbol,
-            @Schema(example = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913") String address,
+            @Schema(example = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913") @Checksummed String address,
             @Schema(example = "6") int decimals) {}
 
     /** A Chainlink feed (8 decimals) and the underlying it prices. */
-    public record PriceFeed(String underlying, String address) {}
+    public record PriceFeed(String underlying, @Checksummed String address) {}
 
-    public record Implementation(Product product, String address) {}
+    public record Implementation(Product product, @Checksummed String address) {}
 
     public Deployment {
         tokens = List.copyOf(tokens);

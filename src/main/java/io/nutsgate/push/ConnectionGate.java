@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.socket.engineio.server.EngineIoSocket;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,7 @@ final class ConnectionGate {
 
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
+    private final Map<String, EngineIoSocket> sessions = new ConcurrentHashMap<>();
     private final Counter rejected;
 
     ConnectionGate(int max, MeterRegistry meters) {
@@ -46,7 +48,25 @@ final class ConnectionGate {
     /** Counts an engine connection until it closes. */
     void track(EngineIoSocket socket) {
         open.incrementAndGet();
-        socket.on("close", args -> open.decrementAndGet());
+        sessions.put(socket.getId(), socket);
+        socket.on("close", args -> {
+            open.decrementAndGet();
+            sessions.remove(socket.getId());
+        });
+    }
+
+    /** Ends an engine session of this instance (its client sees a disconnect); false when there is none. */
+    boolean close(String sid) {
+        EngineIoSocket socket = sid == null ? null : sessions.get(sid);
+        if (socket == null) {
+            return false;
+        }
+        socket.close();
+        return true;
+    }
+
+    int max() {
+        return max;
     }
 
     int open() {

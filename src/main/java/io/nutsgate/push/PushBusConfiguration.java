@@ -1,6 +1,10 @@
 package io.nutsgate.push;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.nutsgate.system.NutsProperties;
+import java.sql.SQLException;
+import java.util.Properties;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -9,7 +13,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The one place that chooses how pushes reach other instances: Redis pub/sub with {@code REDIS_URL}, else none. */
+/**
+ * The one place that chooses how pushes reach other instances: Redis pub/sub with {@code REDIS_URL}, else PostgreSQL
+ * {@code LISTEN/NOTIFY} on the shared database.
+ */
 @Configuration(proxyBeanMethods = false)
 class PushBusConfiguration {
 
@@ -19,6 +26,7 @@ class PushBusConfiguration {
     PushBus pushBus(
             NutsProperties properties,
             ObjectProvider<RedisConnectionFactory> redis,
+            ObjectProvider<DataSource> database,
             PushSockets sockets,
             PushMetrics metrics,
             PushInstance instance,
@@ -27,7 +35,30 @@ class PushBusConfiguration {
             log.info("pushes fan out between instances over Redis pub/sub ({})", RedisPushBus.CHANNEL);
             return new RedisPushBus(redis.getObject(), sockets, metrics, instance, json);
         }
-        log.info("REDIS_URL unset: pushes reach the sockets of this instance only");
+        HikariDataSource hikari = hikari(database.getIfAvailable());
+        if (hikari != null && hikari.getJdbcUrl() != null && hikari.getJdbcUrl().startsWith("jdbc:postgresql:")) {
+            Properties connection = new Properties();
+            connection.putAll(hikari.getDataSourceProperties());
+            if (hikari.getUsername() != null) {
+                connection.setProperty("user", hikari.getUsername());
+            }
+            if (hikari.getPassword() != null) {
+                connection.setProperty("password", hikari.getPassword());
+            }
+            return new PostgresPushBus(hikari, hikari.getJdbcUrl(), connection, sockets, metrics, instance, json);
+        }
+        log.info("REDIS_URL unset and no PostgreSQL pool: pushes reach the sockets of this instance only");
         return new LocalPushBus(sockets, metrics);
+    }
+
+    private static HikariDataSource hikari(DataSource dataSource) {
+        if (dataSource == null) {
+            return null;
+        }
+        try {
+            return dataSource.isWrapperFor(HikariDataSource.class) ? dataSource.unwrap(HikariDataSource.class) : null;
+        } catch (SQLException e) {
+            return null;
+        }
     }
 }

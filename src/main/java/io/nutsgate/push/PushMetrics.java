@@ -2,13 +2,16 @@ package io.nutsgate.push;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
  * The push channel's counters: {@code nuts_push_rejected_total{reason}} (bad input from a socket, each answered with
  * an error ack or ignored), {@code nuts_push_delivered_total{event}} (events written to local sockets),
  * {@code nuts_push_published_total{event}}, {@code nuts_push_signed_in_total} (sockets connected with a valid
- * session token) and {@code nuts_push_bus_failures_total} (Redis fan-out errors; pushes stay local).
+ * session token) and {@code nuts_push_bus_failures_total} (fan-out errors, Redis or PostgreSQL: a failed send, or a lost listening
+ * connection once per outage; pushes stay local).
  */
 @Component
 class PushMetrics {
@@ -24,6 +27,10 @@ class PushMetrics {
     private final MeterRegistry meters;
     private final Counter signedIn;
     private final Counter busFailures;
+    /** Looked up once per event name, not built and registered again on every push. */
+    private final Map<String, Counter> delivered = new ConcurrentHashMap<>();
+
+    private final Map<String, Counter> published = new ConcurrentHashMap<>();
 
     PushMetrics(MeterRegistry meters) {
         this.meters = meters;
@@ -31,7 +38,7 @@ class PushMetrics {
                 .description("Socket.IO connections that presented a valid session token")
                 .register(meters);
         this.busFailures = Counter.builder("nuts.push.bus.failures")
-                .description("Redis fan-out errors (pushes were delivered locally only)")
+                .description("Fan-out errors between instances (pushes were delivered locally only)")
                 .register(meters);
     }
 
@@ -44,18 +51,20 @@ class PushMetrics {
     }
 
     void delivered(String event, int sockets) {
-        Counter.builder("nuts.push.delivered")
-                .description("Events written to sockets of this instance")
-                .tag("event", event)
-                .register(meters)
+        delivered
+                .computeIfAbsent(event, e -> Counter.builder("nuts.push.delivered")
+                        .description("Events written to sockets of this instance")
+                        .tag("event", e)
+                        .register(meters))
                 .increment(sockets);
     }
 
     void published(String event) {
-        Counter.builder("nuts.push.published")
-                .description("Pushes published (each reaches the room on every instance)")
-                .tag("event", event)
-                .register(meters)
+        published
+                .computeIfAbsent(event, e -> Counter.builder("nuts.push.published")
+                        .description("Pushes published (each reaches the room on every instance)")
+                        .tag("event", e)
+                        .register(meters))
                 .increment();
     }
 

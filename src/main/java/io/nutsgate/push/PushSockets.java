@@ -6,16 +6,22 @@ import io.nutsgate.auth.SessionTokens;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.system.NutsProperties;
+import io.socket.engineio.server.EngineIoSocket;
+import io.socket.engineio.server.ReadyState;
 import io.socket.socketio.server.SocketIoNamespace;
 import io.socket.socketio.server.SocketIoServer;
 import io.socket.socketio.server.SocketIoSocket;
 import io.socket.socketio.server.SocketIoSocket.ReceivedByLocalAcknowledgementCallback;
+import io.socket.socketio.server.parser.IOParser;
+import io.socket.socketio.server.parser.Packet;
+import io.socket.socketio.server.parser.Parser;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
 import org.slf4j.Logger;
@@ -37,6 +43,7 @@ class PushSockets {
     static final String UNSUBSCRIBE = "unsubscribe:positions";
     private static final Set<String> RESERVED = Set.of("disconnect", "disconnecting", "error", "connect");
     private static final Logger log = LoggerFactory.getLogger(PushSockets.class);
+    private static final IOParser.Encoder ENCODER = new IOParser.Encoder();
 
     /** What one socket holds: its wallets (bounded) and the wallet it signed in as, if any. */
     private record SocketState(Set<String> wallets, Optional<String> signedInAs) {}
@@ -46,6 +53,7 @@ class PushSockets {
     private final SubscriptionRegistry registry;
     private final PushMetrics metrics;
     private final Map<String, Set<SocketIoSocket>> rooms = new ConcurrentHashMap<>();
+    private volatile Runnable roomOpened;
 
     PushSockets(
             SocketIoServer server,
@@ -154,7 +162,21 @@ class PushSockets {
         });
         if (first[0]) {
             registry.subscribed(wallet);
+            Runnable hook = roomOpened;
+            if (hook != null) {
+                hook.run();
+            }
         }
+    }
+
+    /** Runs {@code hook} whenever a room gets its first socket here (the bus starts listening then). */
+    void onRoomOpened(Runnable hook) {
+        this.roomOpened = hook;
+    }
+
+    /** Whether any socket of this instance is in a room. */
+    boolean hasRooms() {
+        return !rooms.isEmpty();
     }
 
     private void leave(SocketIoSocket socket, String wallet) {
@@ -169,17 +191,20 @@ class PushSockets {
         }
     }
 
-    /** Emits to the sockets of this instance in the message's room; returns how many got it. */
+    /**
+     * Emits to the sockets of this instance in the message's room; returns how many got it. The event is parsed and
+     * encoded once (Socket.IO packet text, by the library's encoder), then handed to each socket's engine as is:
+     * nothing is encoded per socket, and no lock is held while encoding (the engine's per-socket lock only covers
+     * queueing the ready text, see {@link QueuedWebSocket}).
+     */
     int emitLocal(PushMessage message) {
         Set<SocketIoSocket> sockets = rooms.get(message.room());
         if (sockets == null || sockets.isEmpty()) {
             return 0;
         }
-        Object payload;
+        Object[] encoded;
         try {
-            payload = message.payload().startsWith("[")
-                    ? new org.json.JSONArray(message.payload())
-                    : new JSONObject(message.payload());
+            encoded = encode(message);
         } catch (JSONException e) {
             log.error("a push to {} is not JSON, dropped", message.room(), e);
             return 0;
@@ -187,14 +212,34 @@ class PushSockets {
         int sent = 0;
         for (SocketIoSocket socket : sockets) {
             try {
-                socket.send(message.event(), payload);
-                sent++;
+                EngineIoSocket connection = socket.getClient().getConnection();
+                if (socket.isConnected() && connection.getReadyState() == ReadyState.OPEN) {
+                    for (Object part : encoded) {
+                        connection.send(new io.socket.engineio.server.parser.Packet<>(
+                                io.socket.engineio.server.parser.Packet.MESSAGE, part));
+                    }
+                    sent++;
+                }
             } catch (RuntimeException e) {
                 log.debug("push to socket {} failed: {}", socket.getId(), e.toString());
             }
         }
         metrics.delivered(message.event(), sent);
         return sent;
+    }
+
+    /** The Socket.IO packet of an event in the default namespace, encoded once for every socket. */
+    private static Object[] encode(PushMessage message) {
+        Object payload = message.payload().startsWith("[")
+                ? new org.json.JSONArray(message.payload())
+                : new JSONObject(message.payload());
+        Packet<JSONArray> packet =
+                new Packet<>(Parser.EVENT, new JSONArray().put(message.event()).put(payload));
+        packet.nsp = "/";
+        packet.id = -1;
+        Object[][] encoded = new Object[1][];
+        ENCODER.encode(packet, parts -> encoded[0] = parts);
+        return encoded[0];
     }
 
     /** The wallets with a subscriber on this instance (lower case). */

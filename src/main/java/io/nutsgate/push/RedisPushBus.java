@@ -1,6 +1,7 @@
 package io.nutsgate.push;
 
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -43,6 +45,13 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
             TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(10_000),
             Thread.ofPlatform().name("push-redis-publish").daemon(true).factory());
+    private final ThreadPoolExecutor dispatcher = new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            Thread.ofPlatform().name("push-redis-dispatch").daemon(true).factory());
     private final AtomicBoolean failing = new AtomicBoolean();
     private volatile boolean running;
 
@@ -61,6 +70,10 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
         listeners.setConnectionFactory(connections);
         listeners.addMessageListener(this, new ChannelTopic(CHANNEL));
         listeners.setRecoveryInterval(2_000);
+        // One thread hands every message to the sockets, in the order published; the default executor would start a
+        // new thread for each message (1,000 threads for one event to 1,000 rooms).
+        listeners.setTaskExecutor(dispatcher);
+        listeners.setSubscriptionExecutor(new SimpleAsyncTaskExecutor("push-redis-subscribe-"));
         listeners.afterPropertiesSet();
     }
 
@@ -123,6 +136,7 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
         try {
             listeners.stop();
             listeners.destroy();
+            dispatcher.shutdownNow();
         } catch (Exception e) {
             log.debug("stopping the Redis listener: {}", e.toString());
         }

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.web.context.ServletContextAware;
 import org.springframework.web.cors.CorsConfiguration;
 
@@ -59,6 +61,16 @@ class SocketIoConfiguration {
     @Bean
     ConnectionGate connectionGate(NutsProperties properties, MeterRegistry meters) {
         return new ConnectionGate(properties.push().maxConnections(), meters);
+    }
+
+    /** Before Tomcat's WebSocket filter, so a refused WebSocket handshake is answered over HTTP. */
+    @Bean
+    FilterRegistrationBean<ConnectionGateFilter> connectionGateFilter(ConnectionGate gate) {
+        FilterRegistrationBean<ConnectionGateFilter> registration =
+                new FilterRegistrationBean<>(new ConnectionGateFilter(gate));
+        registration.addUrlPatterns(PATH, PATH + "*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+        return registration;
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -45,8 +46,13 @@ public record NutsProperties(
         @Valid @DefaultValue Auth auth,
         @Valid @DefaultValue Trades trades,
         @Valid @DefaultValue Fill fill,
+        @Valid @DefaultValue Http http,
+        @Valid @DefaultValue Clients clients,
+        @Valid @DefaultValue PositionsRateLimit positionsRateLimit,
+        @Valid @DefaultValue Management management,
         @Valid @DefaultValue Database database,
         @Valid @DefaultValue Update update,
+        @Valid @DefaultValue Redis redis,
         @Valid @DefaultValue Push push,
         @Valid @DefaultValue Chain chain) {
 
@@ -82,6 +88,40 @@ public record NutsProperties(
         }
     }
 
+    /**
+     * What one client connection may hold: {@code readTimeout} without a byte while the request line, headers or
+     * body are read (then the connection is closed, or a started body answered 408 {@code REQUEST_TIMEOUT}),
+     * {@code bodyTimeout} for a whole request body however it trickles in, {@code keepAliveTimeout} idle between
+     * requests, and at most {@code maxConnections} connections per instance (more wait in the accept queue).
+     */
+    public record Http(
+            @NotNull @DefaultValue("5s") Duration readTimeout,
+            @NotNull @DefaultValue("10s") Duration bodyTimeout,
+            @NotNull @DefaultValue("15s") Duration keepAliveTimeout,
+            @Min(value = 100, message = "NUTS_HTTP_MAX_CONNECTIONS must be at least 100") @DefaultValue("10000")
+                    int maxConnections) {}
+
+    /**
+     * Who the client is, for rate limits: the connection's address, or, when that is one of {@code trustedProxies}
+     * (CIDRs such as {@code 10.0.0.0/8, fd00::/8}), the nearest untrusted address in {@code X-Forwarded-For} or
+     * {@code Forwarded}. IPv6 clients count per /64. With {@code REDIS_URL} the counters live in Redis under
+     * {@code rateLimitPrefix}, shared by all instances.
+     */
+    public record Clients(
+            @NotNull @DefaultValue("") List<String> trustedProxies,
+            @NotNull @DefaultValue("nutsgate:ratelimit:") String rateLimitPrefix) {}
+
+    /**
+     * Actuator access on the public port: health status, liveness and readiness are open; health details,
+     * metrics and Prometheus need {@code Authorization: Bearer <token>}. Without a token they are served only on
+     * {@code MANAGEMENT_PORT}, when set.
+     */
+    public record Management(String token) {
+        public boolean hasToken() {
+            return token != null && !token.isBlank();
+        }
+    }
+
     /** The feeds are fetched over HTTP(S) only; anything else cannot work and stops the start-up. */
     @AssertTrue(message = "THETANUTS_ORDERS_URL must be an http:// or https:// URL with a host")
     public boolean isOrdersUrlHttp() {
@@ -108,16 +148,24 @@ public record NutsProperties(
 
     /**
      * {@code url} is {@code DATABASE_URL} (an external PostgreSQL; parsed by the database configuration, which never
-     * repeats it); blank, the embedded PostgreSQL keeps its data in {@code embeddedDir}.
+     * repeats it); blank, the embedded PostgreSQL keeps its data in {@code embeddedDir}. A request waits at most
+     * {@code connectionTimeout} for a connection before answering 503 {@code DATABASE_UNAVAILABLE}.
      */
-    public record Database(String url, @NotNull @DefaultValue("./data/postgres") Path embeddedDir) {
+    public record Database(
+            String url,
+            @NotNull @DefaultValue("./data/postgres") Path embeddedDir,
+            @NotNull
+                    @DurationMin(millis = 250, message = "NUTS_DATABASE_CONNECTION_TIMEOUT must be at least 250ms")
+                    @DefaultValue("500ms")
+                    Duration connectionTimeout) {
         public boolean external() {
             return url != null && !url.isBlank();
         }
 
         @Override
         public String toString() {
-            return "Database[url=" + (external() ? "(set)" : "(unset)") + ", embeddedDir=" + embeddedDir + "]";
+            return "Database[url=" + (external() ? "(set)" : "(unset)") + ", embeddedDir=" + embeddedDir
+                    + ", connectionTimeout=" + connectionTimeout + "]";
         }
     }
 
@@ -165,11 +213,35 @@ public record NutsProperties(
             @NotNull @DefaultValue("300s") Duration history,
             @NotNull @DefaultValue("300s") Duration stats) {}
 
+    /** Timeouts of every call to the Thetanuts hosts, and the breaker that stops calling a failing endpoint. */
     public record Upstream(
-            @NotNull @DefaultValue("2s") Duration connectTimeout, @NotNull @DefaultValue("5s") Duration timeout) {}
+            @NotNull @DefaultValue("2s") Duration connectTimeout,
+            @NotNull @DefaultValue("5s") Duration timeout,
+            @Valid @DefaultValue Breaker breaker) {}
+
+    /**
+     * A circuit breaker (Resilience4j): over the last {@code window} calls, once at least {@code minimumCalls} were
+     * made, a failure rate of {@code failureRatePercent} or more opens it; while open no call is made, and after
+     * {@code openFor} one trial call decides whether it closes again.
+     */
+    public record Breaker(
+            @Min(1) @DefaultValue("10") int window,
+            @Min(1) @DefaultValue("5") int minimumCalls,
+            @Min(1) @Max(100) @DefaultValue("50") int failureRatePercent,
+            @NotNull @DefaultValue("5s") Duration openFor) {}
+
+    /** Redis (with {@code REDIS_URL}): the timeout of each command, and the breaker that skips it while it is down. */
+    public record Redis(@NotNull @DefaultValue("250ms") Duration timeout, @Valid @DefaultValue Breaker breaker) {}
 
     /** Calls of {@code /nuts/update} a client may make per window. */
-    public record RateLimit(@DefaultValue("6") int requests, @NotNull @DefaultValue("1m") Duration window) {}
+    public record RateLimit(@Min(1) @DefaultValue("6") int requests, @NotNull @DefaultValue("1m") Duration window) {}
+
+    /**
+     * Calls of {@code /nuts/positions} for an address not asked for within its cache lifetime (each costs two
+     * indexer calls) a client may make per window; repeated addresses are served from the cache and not counted.
+     */
+    public record PositionsRateLimit(
+            @Min(1) @DefaultValue("30") int requests, @NotNull @DefaultValue("1m") Duration window) {}
 
     /**
      * Sign-In with Ethereum. A blank {@code siweDomain}/{@code siweUri} means {@code localhost:<port>} and

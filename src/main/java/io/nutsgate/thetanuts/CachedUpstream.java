@@ -2,18 +2,26 @@ package io.nutsgate.thetanuts;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.system.NutsProperties;
 import io.nutsgate.thetanuts.CacheStore.StoredBody;
+import jakarta.annotation.PreDestroy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -22,9 +30,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Read-through cache over the Thetanuts hosts. A fresh stored body is served as is; concurrent misses of one
- * key share a single upstream request; when upstream fails, the last good body is served marked stale while
- * it is younger than {@code NUTS_CACHE_MAX_STALE}. Only bodies that parse are ever stored.
+ * Read-through cache over the Thetanuts hosts, in two levels: parsed values in process (read first, so a request
+ * never waits on Redis for a value this instance holds) over the {@link CacheStore} (Caffeine, or Redis shared
+ * between instances). A fresh value is served as is. A value past its lifetime but younger than
+ * {@code NUTS_CACHE_MAX_STALE} is served at once marked stale while one refresh runs in the background
+ * (stale-while-revalidate); only with nothing servable does a request wait, and concurrent misses of one key share
+ * a single upstream request. Every upstream call goes through the endpoint's circuit breaker, so a dead host is not
+ * called on every miss. Only bodies that parse are ever stored, and a stored value is only ever replaced by a newer
+ * good one.
  */
 @Component
 public class CachedUpstream {
@@ -34,39 +47,49 @@ public class CachedUpstream {
     /** What to fetch: a cache key, the endpoint name used in metrics, the URL, its fresh lifetime and its parser. */
     public record Resource<T>(String key, String endpoint, URI uri, Duration ttl, Function<byte[], T> parser) {}
 
-    /** A parsed value with the time its body was fetched; {@code stale} when upstream failed and it is an old one. */
+    /**
+     * A parsed value with the time its body was fetched; {@code stale} when it is past its fresh lifetime (upstream
+     * failed, or a refresh is under way).
+     */
     public record Fetched<T>(T value, long fetchedAtMillis, boolean stale) {
         public long ageSeconds(Clock clock) {
             return Math.max(0, (clock.millis() - fetchedAtMillis) / 1000);
         }
     }
 
-    private record Parsed(long fetchedAtMillis, Object value) {}
+    /** The in-process level: a parsed value, when its body was fetched and how long it may be kept. */
+    private record Held(Object value, long fetchedAtMillis, long retainNanos) {}
 
     private final UpstreamClient client;
     private final CacheStore store;
     private final UpstreamHealth health;
+    private final Breakers breakers;
     private final Clock clock;
     private final Duration maxStale;
     private final Duration waitLimit;
     private final MeterRegistry meters;
     private final ConcurrentHashMap<String, CompletableFuture<Fetched<?>>> inflight = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Cache<String, Parsed> parsed = Caffeine.newBuilder()
+    private final ConcurrentHashMap<String, Long> evictedAt = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
+    private final Cache<String, Held> local = Caffeine.newBuilder()
             .maximumSize(10_000)
-            .expireAfterAccess(Duration.ofMinutes(30))
+            .expireAfter(Expiry.<String, Held>writing((key, held) -> Duration.ofNanos(held.retainNanos())))
             .build();
+    private final ExecutorService refresher = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("upstream-refresh-", 0).factory());
 
     CachedUpstream(
             UpstreamClient client,
             CacheStore store,
             UpstreamHealth health,
+            Breakers breakers,
             Clock clock,
             NutsProperties properties,
             MeterRegistry meters) {
         this.client = client;
         this.store = store;
         this.health = health;
+        this.breakers = breakers;
         this.clock = clock;
         this.maxStale = properties.cache().maxStale();
         this.waitLimit = properties.upstream().timeout().plusSeconds(1);
@@ -74,19 +97,124 @@ public class CachedUpstream {
     }
 
     public <T> Fetched<T> get(Resource<T> resource) {
-        Optional<StoredBody> stored = store.get(resource.key());
-        if (stored.isPresent() && isFresh(stored.get(), resource)) {
+        Held held = held(resource);
+        long now = clock.millis();
+        if (held != null && isFresh(held, resource, now)) {
             count(resource, "hit");
-            return decode(resource, stored.get(), false);
+            return fetched(held, false);
+        }
+        if (held != null && isServable(held, resource, now) && !resource.ttl().isZero()) {
+            count(resource, "stale");
+            refreshInBackground(resource);
+            return fetched(held, true);
         }
         count(resource, "miss");
-        CompletableFuture<Fetched<?>> mine = new CompletableFuture<>();
-        CompletableFuture<Fetched<?>> leader = inflight.putIfAbsent(resource.key(), mine);
-        if (leader != null) {
-            return awaitLeader(resource, leader);
+        return refreshAndWait(resource, held);
+    }
+
+    /**
+     * Fetches {@code resource} now, whatever the cache holds, and stores the answer if it is good. On failure the
+     * cached value stays as it was (it is still served, stale when old). Returns whether a new value was stored.
+     */
+    public boolean refresh(Resource<?> resource) {
+        try {
+            fetchAndStore(resource);
+            return true;
+        } catch (UpstreamException e) {
+            log.warn("refresh of {} failed, keeping the cached value: {}", resource.key(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Whether any level holds a value for {@code key}, fresh or not. */
+    public boolean holds(String key) {
+        return local.getIfPresent(key) != null || store.get(key).isPresent();
+    }
+
+    /**
+     * Drops a stored value from both levels, so the next read goes upstream with nothing to fall back on; a fetch
+     * already under way for the key is not stored when it ends (it started before the eviction).
+     */
+    public void evict(String key) {
+        evictedAt.put(key, System.nanoTime());
+        inflight.remove(key);
+        store.evict(key);
+        local.invalidate(key);
+    }
+
+    /** The newest value of either level: the in-process one unless it is not fresh and the store has a newer one. */
+    private Held held(Resource<?> resource) {
+        Held held = local.getIfPresent(resource.key());
+        if (held != null && isFresh(held, resource, clock.millis())) {
+            return held;
+        }
+        Optional<StoredBody> stored = store.get(resource.key());
+        if (stored.isEmpty() || (held != null && stored.get().fetchedAtMillis() <= held.fetchedAtMillis())) {
+            return held;
         }
         try {
-            Fetched<T> result = refreshUnlessFresh(resource);
+            // Another instance stored it (Redis): it was validated there, so it parses here too.
+            Held shared = hold(
+                    resource, parse(resource, stored.get().body()), stored.get().fetchedAtMillis());
+            return shared == null ? held : shared;
+        } catch (UpstreamException e) {
+            log.warn("stored {} does not parse, ignoring it: {}", resource.key(), e.getMessage());
+            return held;
+        }
+    }
+
+    /** Keeps a value in process for what is left of its lifetime plus the stale allowance; null if none is left. */
+    private Held hold(Resource<?> resource, Object value, long fetchedAtMillis) {
+        long retainMillis = resource.ttl().plus(maxStale).toMillis() - (clock.millis() - fetchedAtMillis);
+        if (retainMillis <= 0) {
+            return null;
+        }
+        Held held = new Held(value, fetchedAtMillis, TimeUnit.MILLISECONDS.toNanos(retainMillis));
+        local.asMap()
+                .merge(
+                        resource.key(),
+                        held,
+                        (old, mine) -> old.fetchedAtMillis() > mine.fetchedAtMillis() ? old : mine);
+        return held;
+    }
+
+    private void refreshInBackground(Resource<?> resource) {
+        CompletableFuture<Fetched<?>> mine = new CompletableFuture<>();
+        if (inflight.putIfAbsent(resource.key(), mine) != null) {
+            return; // one refresh at a time per key
+        }
+        try {
+            refresher.execute(() -> {
+                try {
+                    lead(resource, mine);
+                } catch (UpstreamException e) {
+                    // logged where it failed; the stale copy stays served
+                }
+            });
+        } catch (RuntimeException e) { // shutting down
+            inflight.remove(resource.key(), mine);
+            mine.completeExceptionally(e);
+        }
+    }
+
+    private <T> Fetched<T> refreshAndWait(Resource<T> resource, Held held) {
+        CompletableFuture<Fetched<?>> mine = new CompletableFuture<>();
+        CompletableFuture<Fetched<?>> leader = inflight.putIfAbsent(resource.key(), mine);
+        try {
+            return leader != null ? awaitLeader(resource, leader) : lead(resource, mine);
+        } catch (UpstreamException e) {
+            if (held != null && isServable(held, resource, clock.millis())) {
+                count(resource, "stale");
+                return fetched(held, true);
+            }
+            throw e;
+        }
+    }
+
+    /** Runs the one upstream request of a key and hands its outcome to everyone waiting on {@code mine}. */
+    private <T> Fetched<T> lead(Resource<T> resource, CompletableFuture<Fetched<?>> mine) {
+        try {
+            Fetched<T> result = fetchAndStore(resource);
             mine.complete(result);
             return result;
         } catch (RuntimeException e) {
@@ -97,39 +225,38 @@ public class CachedUpstream {
         }
     }
 
-    /** Drops a stored body so the next read goes upstream (after a trade, say). */
-    public void evict(String key) {
-        store.evict(key);
-        parsed.invalidate(key);
-    }
-
-    private <T> Fetched<T> refreshUnlessFresh(Resource<T> resource) {
-        // Another request may have stored a fresh body between our miss and taking the lead.
-        Optional<StoredBody> stored = store.get(resource.key());
-        if (stored.isPresent() && isFresh(stored.get(), resource)) {
-            return decode(resource, stored.get(), false);
-        }
+    private <T> Fetched<T> fetchAndStore(Resource<T> resource) {
+        CircuitBreaker breaker = breakers.upstream(resource.endpoint());
+        long started = System.nanoTime();
+        byte[] body;
         try {
-            byte[] body = client.get(resource.endpoint(), resource.uri());
-            T value = parse(resource, body);
-            long now = clock.millis();
-            store.put(resource.key(), new StoredBody(body, now), resource.ttl().plus(maxStale));
-            parsed.put(resource.key(), new Parsed(now, value));
-            health.succeeded(resource.endpoint());
-            return new Fetched<>(value, now, false);
+            body = breaker.executeSupplier(() -> client.get(resource.endpoint(), resource.uri()));
+        } catch (CallNotPermittedException e) {
+            throw new UpstreamException(
+                    ErrorCode.UPSTREAM_UNAVAILABLE,
+                    resource.endpoint() + " keeps failing; not called again for a few seconds (circuit open)");
         } catch (UpstreamException e) {
             health.failed(resource.endpoint(), e);
-            if (stored.isPresent() && isServable(stored.get(), resource)) {
-                count(resource, "stale");
-                log.warn(
-                        "{} failed ({}); serving the body fetched {} s ago",
-                        resource.endpoint(),
-                        e.getMessage(),
-                        (clock.millis() - stored.get().fetchedAtMillis()) / 1000);
-                return decode(resource, stored.get(), true);
-            }
+            log.debug("{} failed: {}", resource.endpoint(), e.getMessage()); // UpstreamClient logs it, rate-limited
             throw e;
         }
+        T value;
+        try {
+            value = parse(resource, body);
+        } catch (UpstreamException e) {
+            health.failed(resource.endpoint(), e);
+            log.debug("{} failed: {}", resource.endpoint(), e.getMessage()); // UpstreamClient logs it, rate-limited
+            throw e;
+        }
+        long now = clock.millis();
+        Long evicted = evictedAt.get(resource.key());
+        if (evicted != null && evicted - started > 0) {
+            return new Fetched<>(value, now, false); // evicted meanwhile: answer, but keep nothing
+        }
+        store.put(resource.key(), new StoredBody(body, now), resource.ttl().plus(maxStale));
+        hold(resource, value, now);
+        health.succeeded(resource.endpoint());
+        return new Fetched<>(value, now, false);
     }
 
     @SuppressWarnings("unchecked")
@@ -137,8 +264,8 @@ public class CachedUpstream {
         try {
             return (Fetched<T>) leader.get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
+            if (e.getCause() instanceof UpstreamException upstream) {
+                throw upstream;
             }
             throw new UpstreamException(ErrorCode.UPSTREAM_UNAVAILABLE, resource.endpoint() + " failed", e.getCause());
         } catch (TimeoutException e) {
@@ -151,15 +278,8 @@ public class CachedUpstream {
     }
 
     @SuppressWarnings("unchecked")
-    private <T> Fetched<T> decode(Resource<T> resource, StoredBody stored, boolean stale) {
-        Parsed memo = parsed.getIfPresent(resource.key());
-        if (memo != null && memo.fetchedAtMillis() == stored.fetchedAtMillis()) {
-            return new Fetched<>((T) memo.value(), stored.fetchedAtMillis(), stale);
-        }
-        // A body another instance stored (Redis): it was validated there, so parsing succeeds here too.
-        T value = parse(resource, stored.body());
-        parsed.put(resource.key(), new Parsed(stored.fetchedAtMillis(), value));
-        return new Fetched<>(value, stored.fetchedAtMillis(), stale);
+    private static <T> Fetched<T> fetched(Held held, boolean stale) {
+        return new Fetched<>((T) held.value(), held.fetchedAtMillis(), stale);
     }
 
     private static <T> T parse(Resource<T> resource, byte[] body) {
@@ -179,22 +299,38 @@ public class CachedUpstream {
         }
     }
 
-    private boolean isFresh(StoredBody stored, Resource<?> resource) {
-        return clock.millis() - stored.fetchedAtMillis() < resource.ttl().toMillis();
+    private static boolean isFresh(Held held, Resource<?> resource, long now) {
+        return now - held.fetchedAtMillis() < resource.ttl().toMillis();
     }
 
-    private boolean isServable(StoredBody stored, Resource<?> resource) {
-        return clock.millis() - stored.fetchedAtMillis()
-                < resource.ttl().plus(maxStale).toMillis();
+    private boolean isServable(Held held, Resource<?> resource, long now) {
+        return now - held.fetchedAtMillis() < resource.ttl().plus(maxStale).toMillis();
     }
 
+    /** Counts a read; the counters are made once per endpoint, not looked up by a string built per request. */
     private void count(Resource<?> resource, String result) {
-        counters.computeIfAbsent(resource.endpoint() + "|" + result, k -> Counter.builder("nuts.cache.requests")
-                        .description(
-                                "Reads of cached upstream resources by result: hit, miss, stale (served after an upstream failure)")
-                        .tag("resource", resource.endpoint())
-                        .tag("result", result)
-                        .register(meters))
+        counters.computeIfAbsent(resource.endpoint(), this::countersOf)
+                .get(result)
                 .increment();
+    }
+
+    private Map<String, Counter> countersOf(String endpoint) {
+        Map<String, Counter> byResult = new HashMap<>();
+        for (String result : new String[] {"hit", "miss", "stale"}) {
+            byResult.put(
+                    result,
+                    Counter.builder("nuts.cache.requests")
+                            .description("Reads of cached upstream resources by result: hit, miss, stale (served past"
+                                    + " its lifetime while a refresh runs or upstream fails)")
+                            .tag("resource", endpoint)
+                            .tag("result", result)
+                            .register(meters));
+        }
+        return Map.copyOf(byResult);
+    }
+
+    @PreDestroy
+    void stop() {
+        refresher.shutdownNow();
     }
 }

@@ -43,20 +43,31 @@ public class PositionsApi {
 
     /** The same list through the cache (stale on upstream failure, see {@link CachedUpstream}). */
     public Fetched<List<ObjectNode>> fetchCached(String address, PositionKind kind) {
+        return cached.get(resource(address, kind));
+    }
+
+    /**
+     * Refetches the cached lists of {@code address} (after a trade). A list is replaced only by a newer good answer:
+     * when the indexer fails, the last good one stays and is still served, so a failing refresh cannot knock out
+     * anyone's fallback. Lists not in the cache are left for their first read.
+     */
+    public void refresh(String address) {
+        for (PositionKind kind : PositionKind.values()) {
+            Resource<List<ObjectNode>> resource = resource(address, kind);
+            if (cached.holds(resource.key())) {
+                cached.refresh(resource);
+            }
+        }
+    }
+
+    private Resource<List<ObjectNode>> resource(String address, PositionKind kind) {
         Duration lifetime = kind == PositionKind.OPEN ? ttl.positions() : ttl.history();
-        return cached.get(new Resource<>(
+        return new Resource<>(
                 cacheKey(address, kind),
                 kind.endpoint(),
                 uri(address, kind),
                 lifetime,
-                body -> PositionsParser.parse(json, body)));
-    }
-
-    /** Drops the cached lists of {@code address}, so its next read goes to the indexer. */
-    public void evict(String address) {
-        for (PositionKind kind : PositionKind.values()) {
-            cached.evict(cacheKey(address, kind));
-        }
+                body -> PositionsParser.parse(json, body));
     }
 
     private URI uri(String address, PositionKind kind) {

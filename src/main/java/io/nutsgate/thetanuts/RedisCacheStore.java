@@ -1,8 +1,11 @@
 package io.nutsgate.thetanuts;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -10,17 +13,19 @@ import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
 /**
- * Shared store: the value is the fetch time (8 bytes) followed by the upstream body, under a key that
- * expires with the entry's retention. Redis trouble degrades to a cache miss, never to a failed request.
+ * Shared store: the value is the fetch time (8 bytes) followed by the upstream body, under a key that expires with
+ * the entry's retention. Redis trouble degrades to a cache miss, never to a failed request: every command has the
+ * short {@code nuts.redis.timeout}, and while the {@code redis} circuit breaker is open Redis is not called at all.
  */
 class RedisCacheStore implements CacheStore {
 
     private static final Logger log = LoggerFactory.getLogger(RedisCacheStore.class);
     private final RedisTemplate<String, byte[]> redis;
+    private final CircuitBreaker breaker;
     private final String prefix;
 
     /** Keys are {@code <keyPrefix>upstream:<key>} ({@code NUTS_REDIS_KEY_PREFIX}, {@code nutsgate:}). */
-    RedisCacheStore(RedisConnectionFactory connections, String keyPrefix) {
+    RedisCacheStore(RedisConnectionFactory connections, String keyPrefix, CircuitBreaker breaker) {
         this.prefix = keyPrefix + "upstream:";
         RedisTemplate<String, byte[]> template = new RedisTemplate<>();
         template.setConnectionFactory(connections);
@@ -28,24 +33,20 @@ class RedisCacheStore implements CacheStore {
         template.setValueSerializer(RedisSerializer.byteArray());
         template.afterPropertiesSet();
         this.redis = template;
+        this.breaker = breaker;
     }
 
     @Override
     public Optional<StoredBody> get(String key) {
-        try {
-            byte[] raw = redis.opsForValue().get(prefix + key);
-            if (raw == null || raw.length < Long.BYTES) {
-                return Optional.empty();
-            }
-            ByteBuffer buffer = ByteBuffer.wrap(raw);
-            long fetchedAt = buffer.getLong();
-            byte[] body = new byte[buffer.remaining()];
-            buffer.get(body);
-            return Optional.of(new StoredBody(body, fetchedAt));
-        } catch (RuntimeException e) {
-            log.warn("Redis read of {} failed, treating as a miss: {}", key, e.toString());
+        byte[] raw = call("read", key, () -> redis.opsForValue().get(prefix + key));
+        if (raw == null || raw.length < Long.BYTES) {
             return Optional.empty();
         }
+        ByteBuffer buffer = ByteBuffer.wrap(raw);
+        long fetchedAt = buffer.getLong();
+        byte[] body = new byte[buffer.remaining()];
+        buffer.get(body);
+        return Optional.of(new StoredBody(body, fetchedAt));
     }
 
     @Override
@@ -54,19 +55,26 @@ class RedisCacheStore implements CacheStore {
                 .putLong(value.fetchedAtMillis())
                 .put(value.body())
                 .array();
-        try {
+        call("write", key, () -> {
             redis.opsForValue().set(prefix + key, raw, retain);
-        } catch (RuntimeException e) {
-            log.warn("Redis write of {} failed: {}", key, e.toString());
-        }
+            return null;
+        });
     }
 
     @Override
     public void evict(String key) {
+        call("delete", key, () -> redis.delete(prefix + key));
+    }
+
+    /** Runs one command through the breaker; a failure, or an open breaker, gives null. */
+    private <T> T call(String what, String key, Supplier<T> command) {
         try {
-            redis.delete(prefix + key);
+            return breaker.executeSupplier(command);
+        } catch (CallNotPermittedException e) {
+            return null; // Redis is down: the in-process level serves meanwhile
         } catch (RuntimeException e) {
-            log.warn("Redis delete of {} failed: {}", key, e.toString());
+            log.warn("Redis {} of {} failed: {}", what, key, e.toString());
+            return null;
         }
     }
 }

@@ -171,6 +171,14 @@ public class ChainTrades {
         return removed;
     }
 
+    /** The trades entered by one transaction (lower-case hash), as the API shows them. */
+    public List<TradeView> byEntryTx(String txHash) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM trades WHERE entry_tx_hash = :tx ORDER BY wallet, side")
+                .param("tx", txHash)
+                .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
+                .list();
+    }
+
     /** Options of trades without a product (the indexer sync had no {@code implementationName}). */
     public List<String> optionsWithoutProduct(int limit) {
         return jdbc.sql("SELECT DISTINCT option_address FROM trades WHERE product IS NULL LIMIT :limit")

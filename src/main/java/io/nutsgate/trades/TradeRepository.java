@@ -136,9 +136,9 @@ class TradeRepository {
                 .update();
     }
 
+    /** Records the sync of a followed wallet; a wallet not followed (see {@link #markSeen}) gets no row. */
     void markSynced(String address, Instant now) {
-        jdbc.sql("INSERT INTO wallet_activity (address, last_seen_at, last_synced_at) VALUES (:address, :now, :now)"
-                        + " ON CONFLICT (address) DO UPDATE SET last_synced_at = EXCLUDED.last_synced_at")
+        jdbc.sql("UPDATE wallet_activity SET last_synced_at = :now WHERE address = :address")
                 .param("address", address)
                 .param("now", utc(now))
                 .update();

@@ -33,8 +33,12 @@ import tools.jackson.databind.node.ObjectNode;
  * one wallet, on one instance or several, leave exactly one row per trade, and a fill whose buyer and seller are
  * both followed wallets is kept once for each side.
  *
- * <p>Runs every {@code nuts.trades.sync-interval} for the wallets seen within {@code active-window}, and
- * {@code after-update-delay} after a wallet signs in or asks for {@code POST /nuts/update}.
+ * <p>Runs every {@code nuts.trades.sync-interval} for the wallets seen within {@code active-window}, on one instance
+ * at a time (a {@link RunLock} per run), and {@code after-update-delay} after a wallet signs in or asks for
+ * {@code POST /nuts/update}. Nothing runs on the caller's thread: a request only hands the wallet to the background
+ * (so {@code POST /nuts/update} works while the database is down).
+ * Only signed-in wallets and wallets found with trades through our referrer are followed: anyone can post any
+ * address to {@code /nuts/update}, and that must not make us poll the indexer for it for 30 days.
  */
 @Component
 class TradeSync implements SmartLifecycle {
@@ -47,6 +51,7 @@ class TradeSync implements SmartLifecycle {
 
     private final TradeSource source;
     private final TradeRepository trades;
+    private final RunLock runLock;
     private final TransactionTemplate transaction;
     private final NutsProperties properties;
     private final Clock clock;
@@ -58,6 +63,7 @@ class TradeSync implements SmartLifecycle {
     TradeSync(
             TradeSource source,
             TradeRepository trades,
+            RunLock runLock,
             TransactionTemplate transaction,
             NutsProperties properties,
             Clock clock,
@@ -65,6 +71,7 @@ class TradeSync implements SmartLifecycle {
         this.events = events;
         this.source = source;
         this.trades = trades;
+        this.runLock = runLock;
         this.transaction = transaction;
         this.properties = properties;
         this.clock = clock;
@@ -105,6 +112,9 @@ class TradeSync implements SmartLifecycle {
                 }
             }
             trades.refreshTotals(address, now);
+            if (!fills.isEmpty()) {
+                trades.markSeen(address, now); // it trades through us: follow it
+            }
             trades.markSynced(address, now);
             return rows;
         });
@@ -121,6 +131,17 @@ class TradeSync implements SmartLifecycle {
     /** The same trade seen in both lists: the one further along wins (history lists it settled or closed). */
     private static Fill newer(Fill earlier, Fill later) {
         return later.status().isFinal() || !earlier.status().isFinal() ? later : earlier;
+    }
+
+    /** The scheduled run: {@link #syncActive()} unless another instance is running it right now. */
+    void syncActiveAlone() {
+        try {
+            if (!runLock.runAlone("trade-sync", this::syncActive)) {
+                log.debug("scheduled trade sync skipped: another instance is running it");
+            }
+        } catch (RuntimeException e) {
+            log.warn("scheduled trade sync did not run: {}", e.getMessage());
+        }
     }
 
     /** Syncs every wallet seen within the active window, oldest sync first; failures are logged and skipped. */
@@ -141,36 +162,62 @@ class TradeSync implements SmartLifecycle {
         }
     }
 
-    /** Marks the wallet active and syncs it after {@code delay}; requests for a wallet already waiting merge. */
-    void requestSync(String address, Duration delay) {
-        trades.markSeen(address, clock.instant());
+    /**
+     * Syncs the wallet after {@code delay} in the background, and with {@code follow} first marks it active for the
+     * scheduled sync; requests for a wallet already waiting merge.
+     */
+    void requestSync(String address, Duration delay, boolean follow) {
+        Instant seen = clock.instant();
         ScheduledExecutorService executor = requested;
-        if (executor == null || !properties.trades().syncOnEvents() || !pending.add(address)) {
+        if (executor == null) {
+            return;
+        }
+        if (!properties.trades().syncOnEvents()) {
+            if (follow) {
+                executor.execute(() -> markSeenQuietly(address, seen));
+            }
+            return;
+        }
+        if (!pending.add(address)) {
             return;
         }
         executor.schedule(
                 () -> {
                     pending.remove(address);
-                    syncQuietly(address);
+                    if (!follow || markSeenQuietly(address, seen)) {
+                        syncQuietly(address);
+                    }
                 },
                 delay.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
+    private boolean markSeenQuietly(String address, Instant seen) {
+        try {
+            trades.markSeen(address, seen);
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("could not record activity of {}: {}", address, e.getMessage());
+            return false;
+        }
+    }
+
     @EventListener
     void onSignedIn(WalletSignedInEvent event) {
-        requestSync(event.address(), Duration.ZERO);
+        requestSync(event.address(), Duration.ZERO, true);
     }
 
     @EventListener
     void onRefreshRequested(PositionsRefreshRequestedEvent event) {
+        // Followed only if this sync finds trades through our referrer (see sync).
         requestSync(
-                event.address().toLowerCase(Locale.ROOT), properties.trades().afterUpdateDelay());
+                event.address().toLowerCase(Locale.ROOT), properties.trades().afterUpdateDelay(), false);
     }
 
     @EventListener
     void onSyncRequested(TradeSyncRequestedEvent event) {
-        requestSync(event.address().toLowerCase(Locale.ROOT), Duration.ZERO);
+        // Followed only if this sync finds trades through our referrer (see sync).
+        requestSync(event.address().toLowerCase(Locale.ROOT), Duration.ZERO, false);
     }
 
     private boolean syncQuietly(String address) {
@@ -194,7 +241,7 @@ class TradeSync implements SmartLifecycle {
         NutsProperties.Trades settings = properties.trades();
         if (settings.scheduledSync()) {
             long interval = settings.syncInterval().toMillis();
-            periodic.scheduleWithFixedDelay(this::syncActive, interval, interval, TimeUnit.MILLISECONDS);
+            periodic.scheduleWithFixedDelay(this::syncActiveAlone, interval, interval, TimeUnit.MILLISECONDS);
             log.info(
                     "trade sync every {} for wallets seen within {}", settings.syncInterval(), settings.activeWindow());
         }

@@ -1,6 +1,8 @@
 package io.nutsgate.trades;
 
 import io.nutsgate.common.Amount;
+import io.nutsgate.common.Checksummed;
+import io.nutsgate.protocol.Deployment;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
@@ -8,20 +10,20 @@ import java.util.List;
 /**
  * One trade made through the platform. Amounts are in the collateral token (premium, fee, contracts, collateral,
  * payout, P&L); strikes and settlement price are USD with 8 decimals. Payout and P&L are null until the trade is
- * SETTLED or CLOSED.
+ * SETTLED or CLOSED. Times are unix seconds, with ISO-8601 beside the {@code …At} ones.
  */
 public record TradeView(
-        String optionAddress,
+        @Checksummed String optionAddress,
         String entryTxHash,
-        String wallet,
+        @Checksummed String wallet,
         Side side,
         TradeStatus status,
         @Schema(example = "ETH") String underlying,
         @Schema(example = "CALL_SPREAD") String product,
         Boolean isCall,
         List<Amount> strikes,
-        Instant expiry,
-        Collateral collateral,
+        @Schema(description = "option expiry, unix seconds") Instant expiry,
+        Deployment.Token collateral,
         Amount premium,
         Amount fee,
         Amount contracts,
@@ -30,9 +32,11 @@ public record TradeView(
         Amount payout,
         @Schema(description = "buyer: payout − premium; seller: premium − fee − (collateral − collateral returned)")
                 Amount pnl,
-        String referrer,
-        Instant createdAt,
-        Instant settledAt,
+        @Checksummed String referrer,
+        @Schema(description = "entry time, unix seconds") Instant createdAt,
+        @Schema(example = "2026-06-03T04:05:31Z") String createdAtIso,
+        @Schema(description = "settlement or close time, unix seconds; null while open") Instant settledAt,
+        String settledAtIso,
         @Schema(description = "the referrer's share of the fee; null when our chain indexer has not read the fill")
                 Amount referralFee,
         @Schema(
@@ -41,6 +45,8 @@ public record TradeView(
                         example = "confirmed")
                 String confirmation) {
 
-    /** The collateral token of a trade. */
-    public record Collateral(String token, String symbol, int decimals) {}
+    /** The ISO-8601 text of a time shown beside its unix seconds; null for null. */
+    public static String iso(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
 }

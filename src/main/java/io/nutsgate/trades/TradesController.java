@@ -5,6 +5,7 @@ import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.protocol.Deployment;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -76,7 +77,7 @@ class TradesController {
             total += row.trades();
             open += row.openTrades();
             byCollateral.add(new UserSummaryView.CollateralTotals(
-                    new TradeView.Collateral(row.token(), row.symbol(), row.decimals()),
+                    new Deployment.Token(row.symbol(), row.token(), row.decimals()),
                     row.trades(),
                     row.openTrades(),
                     Amount.of(row.volume(), row.decimals()),
@@ -99,7 +100,7 @@ class TradesController {
                 fill.isCall(),
                 fill.strikes().stream().map(s -> Amount.of(s, 8)).toList(),
                 fill.expiry(),
-                new TradeView.Collateral(fill.collateralToken(), fill.collateralSymbol(), decimals),
+                new Deployment.Token(fill.collateralSymbol(), fill.collateralToken(), decimals),
                 Amount.of(fill.premium(), decimals),
                 Amount.of(fill.fee(), decimals),
                 Amount.of(fill.contracts(), decimals),
@@ -109,7 +110,9 @@ class TradesController {
                 Amount.of(fill.pnl(), decimals),
                 fill.referrer(),
                 fill.createdAt(),
+                TradeView.iso(fill.createdAt()),
                 fill.settledAt(),
+                TradeView.iso(fill.settledAt()),
                 Amount.of(fill.referralFee(), decimals),
                 fill.confirmation());
     }
@@ -121,7 +124,9 @@ class TradesController {
         try {
             return TradeStatus.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "status must be OPEN, EXPIRED, SETTLED or CLOSED");
+            throw new ApiException(
+                    ErrorCode.INVALID_PARAMETER,
+                    "status must be OPEN, EXPIRED, SETTLED or CLOSED (any case); got " + value);
         }
     }
 

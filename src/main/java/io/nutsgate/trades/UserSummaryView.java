@@ -1,18 +1,20 @@
 package io.nutsgate.trades;
 
 import io.nutsgate.common.Amount;
+import io.nutsgate.common.Checksummed;
+import io.nutsgate.protocol.Deployment;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /** A wallet's trading totals, one entry per collateral token (amounts in different tokens are never added). */
 public record UserSummaryView(
-        String address,
+        @Checksummed String address,
         long trades,
         @Schema(description = "trades not yet settled or closed (OPEN and EXPIRED)") long openCount,
         List<CollateralTotals> byCollateral) {
 
     public record CollateralTotals(
-            TradeView.Collateral collateral,
+            Deployment.Token collateral,
             long trades,
             long openCount,
             @Schema(description = "sum of premiums") Amount volume,

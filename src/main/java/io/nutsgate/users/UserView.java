@@ -1,5 +1,6 @@
 package io.nutsgate.users;
 
+import io.nutsgate.common.Checksummed;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,6 +14,6 @@ public record UserView(
         Instant createdAt,
         Instant updatedAt) {
 
-    /** A linked wallet, lower case, and when it last proved itself with SIWE. */
-    public record WalletView(String address, Instant verifiedAt) {}
+    /** A linked wallet (answered EIP-55 checksummed) and when it last proved itself with SIWE. */
+    public record WalletView(@Checksummed String address, Instant verifiedAt) {}
 }

@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.ECKeyPair;
 import tools.jackson.databind.JsonNode;
@@ -31,7 +30,8 @@ class AuthIT extends PersistenceTest {
         assertThat(verified.statusCode()).isEqualTo(200);
         String token = body(verified).get("data").get("token").asString();
         assertThat(token).startsWith("ngs_");
-        assertThat(body(verified).get("data").get("address").asString()).isEqualTo(address(alice));
+        io.nutsgate.support.Eip55.assertChecksummed(
+                body(verified).get("data").get("address").asString(), address(alice));
         // Only the hash is stored.
         assertThat(jdbc.sql("SELECT count(*) FROM sessions WHERE encode(token_hash, 'escape') = :t")
                         .param("t", token)
@@ -222,8 +222,9 @@ class AuthIT extends PersistenceTest {
                     proof(v.get("message").asString(), v.get("signature").asString()));
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            // answered EIP-55 checksummed: exactly as ethers writes the address in the vectors
             assertThat(body(response).get("data").get("address").asString())
-                    .isEqualTo(v.get("address").asString().toLowerCase(Locale.ROOT));
+                    .isEqualTo(v.get("address").asString());
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nutsgate.protocol.Product;
+import io.nutsgate.support.ApiShapes;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
 import io.nutsgate.support.Devnet.Order;
@@ -209,6 +210,26 @@ class ChainIndexerIT extends ServiceTest {
         awaitTrade(taker.address(), again, "seen", "confirmed");
         assertThat(body(get("/nuts/indexer")).path("data").path("reorgs").asLong())
                 .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void shouldAnswerTheChainEndpointsInTheApiConventions() {
+        Account taker = devnet.takers().get(0);
+        String tx = fill(taker, REFERRER).getTransactionHash().toLowerCase(Locale.ROOT);
+        awaitTrade(taker.address(), tx, "seen", "confirmed");
+
+        ApiShapes shapes = new ApiShapes();
+        JsonNode revenue = body(get("/nuts/referrer/revenue"));
+        JsonNode trades = body(get("/nuts/users/" + taker.address().toLowerCase(Locale.ROOT) + "/trades?limit=100"));
+        shapes.walk("GET /nuts/indexer", body(get("/nuts/indexer")));
+        shapes.walk("GET /nuts/referrer/revenue", revenue);
+        shapes.walk("GET /nuts/users/{address}/trades", trades);
+
+        assertThat(shapes.violations()).isEmpty();
+        // earned, daily earned, claimable; a trade's strikes, premium, fee, contracts, collateral, referralFee
+        assertThat(shapes.amounts()).isGreaterThanOrEqualTo(10);
+        assertThat(shapes.addresses()).isGreaterThanOrEqualTo(5);
+        assertThat(shapes.timestamps()).isGreaterThanOrEqualTo(3); // daily startsAt; the trade's expiry, createdAt
     }
 
     @Test

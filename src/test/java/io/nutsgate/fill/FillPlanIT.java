@@ -2,6 +2,7 @@ package io.nutsgate.fill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nutsgate.support.Eip55;
 import io.nutsgate.support.GatewayTest;
 import io.nutsgate.support.Vectors;
 import java.math.BigInteger;
@@ -33,7 +34,7 @@ class FillPlanIT extends GatewayTest {
         assertThat(data.get("numContracts").get("value").asString()).isEqualTo("23.724792");
         assertThat(data.get("premium").get("raw").asString()).isEqualTo("999999982");
         assertThat(data.get("estimatedFee").get("value").asString()).isEqualTo("34.880711");
-        assertThat(data.get("referrer").asString()).isEqualTo(REFERRER);
+        Eip55.assertChecksummed(data.get("referrer").asString(), REFERRER);
         assertThat(data.has("estimatedReferrerFee")).isFalse();
         assertThat(data.get("approval").get("spender").asString())
                 .isEqualTo("0x1bDff855d6811728acaDC00989e79143a2bdfDed");
@@ -41,8 +42,8 @@ class FillPlanIT extends GatewayTest {
         JsonNode approve = data.get("transactions").get(0);
         JsonNode fill = data.get("transactions").get(1);
         assertThat(approve.get("kind").asString()).isEqualTo("approve");
-        assertThat(approve.get("from").asString()).isEqualTo(USER);
-        assertThat(approve.get("to").asString()).isEqualToIgnoringCase("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913");
+        Eip55.assertChecksummed(approve.get("from").asString(), USER);
+        assertThat(approve.get("to").asString()).isEqualTo("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913");
         // ethers' encoding of approve(optionBook, 999999982) and of this fill (vectors/calldata.json)
         assertThat(approve.get("data").asString())
                 .isEqualTo(Vectors.load("calldata.json")
@@ -57,9 +58,9 @@ class FillPlanIT extends GatewayTest {
                         .get("calldata")
                         .asString());
         assertThat(approve.get("value").asString()).isEqualTo("0");
-        assertThat(fill.get("from").asString()).isEqualTo(USER);
+        Eip55.assertChecksummed(fill.get("from").asString(), USER);
         assertThat(fill.get("kind").asString()).isEqualTo("fillOrder");
-        assertThat(fill.get("to").asString()).isEqualToIgnoringCase("0x1bDff855d6811728acaDC00989e79143a2bdfDed");
+        assertThat(fill.get("to").asString()).isEqualTo("0x1bDff855d6811728acaDC00989e79143a2bdfDed");
         assertThat(fill.get("value").asString()).isEqualTo("0");
         FillCalldataTests.assertMatchesFeedOrder(
                 FillCalldataTests.decodeFill(fill.get("data").asString()),

@@ -82,16 +82,29 @@ class StrikeOrderIT extends GatewayTest {
             JsonNode order = data.get("orders").get(i);
             assertThat(order.get("id").asString()).isEqualTo(orderId(i));
             List<String> strikes = new ArrayList<>();
-            order.get("strikes").forEach(s -> strikes.add(s.asString()));
+            order.get("strikes").forEach(s -> strikes.add(s.get("raw").asString()));
             assertThat(strikes).as("strikes as signed, order %d", i).isEqualTo(feedStrikes(i));
-            assertThat(order.get("order")).isEqualTo(signed(i).get("order"));
-            assertThat(order.get("capacity").get("maxContracts").asString())
+            assertSignedOrder(order.get("order"), signed(i).get("order"));
+            assertThat(order.get("capacity").get("maxContracts").get("raw").asString())
                     .as("capacity of order %d", i)
                     .isEqualTo(capacities.get(i));
         }
-        assertThat(data.get("orders").get(0).get("strikesDecimal").toString()).isEqualTo("[\"2400\",\"2300\"]");
-        assertThat(data.get("orders").get(4).get("strikesDecimal").toString())
-                .isEqualTo("[\"2500\",\"2400\",\"2200\",\"2100\"]");
+        assertThat(values(data.get("orders").get(0).get("strikes"), "value")).containsExactly("2400", "2300");
+        assertThat(values(data.get("orders").get(4).get("strikes"), "value"))
+                .containsExactly("2500", "2400", "2200", "2100");
+    }
+
+    /** The signed order as the API answers it: every number as signed, the addresses EIP-55 checksummed. */
+    private static void assertSignedOrder(JsonNode answered, JsonNode signed) {
+        assertThat(answered.propertyNames()).containsExactlyElementsOf(signed.propertyNames());
+        for (String field : signed.propertyNames()) {
+            JsonNode given = signed.get(field);
+            if (given.isString() && given.asString().matches("0x[0-9a-fA-F]{40}")) {
+                io.nutsgate.support.Eip55.assertChecksummed(answered.get(field).asString(), given.asString());
+            } else {
+                assertThat(answered.get(field)).as(field).isEqualTo(given);
+            }
+        }
     }
 
     /** One contract of each order valued at a settlement price; every expected number worked out by hand. */
@@ -168,20 +181,21 @@ class StrikeOrderIT extends GatewayTest {
             assertThat(curve.get("from").get("value").asString()).isEqualTo(from);
             assertThat(curve.get("to").get("value").asString()).isEqualTo(to);
             JsonNode points = curve.get("points");
-            assertThat(points.get(0).get("price").asString()).isEqualTo(from);
-            assertThat(points.get(points.size() - 1).get("price").asString()).isEqualTo(to);
+            assertThat(points.get(0).get("price").get("value").asString()).isEqualTo(from);
+            assertThat(points.get(points.size() - 1).get("price").get("value").asString())
+                    .isEqualTo(to);
             for (String kink : kinks.split(",")) {
                 String[] priceAndPayout = kink.split(":");
                 JsonNode point = null;
                 for (JsonNode p : points) {
-                    if (p.get("price").asString().equals(priceAndPayout[0])) {
+                    if (p.get("price").get("value").asString().equals(priceAndPayout[0])) {
                         point = p;
                     }
                 }
                 assertThat(point)
                         .as("a point at the strike %s", priceAndPayout[0])
                         .isNotNull();
-                assertThat(point.get("payout").asString()).isEqualTo(priceAndPayout[1]);
+                assertThat(point.get("payout").get("value").asString()).isEqualTo(priceAndPayout[1]);
             }
         }
         assertThat(withoutIdentity(desc)).isEqualTo(withoutIdentity(asc));

@@ -214,24 +214,25 @@ class PayoutIT extends GatewayTest {
         BigInteger previous = BigInteger.valueOf(-1);
         boolean lowerKink = false, upperKink = false;
         for (JsonNode p : points) {
-            BigInteger price = new BigInteger(p.get("priceRaw").asString());
+            BigInteger price = new BigInteger(p.get("price").get("raw").asString());
             assertThat(price).isGreaterThan(previous);
             previous = price;
-            if (p.get("price").asString().equals("2500")) {
+            if (p.get("price").get("value").asString().equals("2500")) {
                 lowerKink = true;
-                assertThat(p.get("payout").asString()).isEqualTo("0");
-                assertThat(p.get("profit").asString()).isEqualTo("-42.15");
+                assertThat(p.get("payout").get("value").asString()).isEqualTo("0");
+                assertThat(p.get("profit").get("value").asString()).isEqualTo("-42.15");
             }
-            if (p.get("price").asString().equals("2700")) {
+            if (p.get("price").get("value").asString().equals("2700")) {
                 upperKink = true;
-                assertThat(p.get("payoutRaw").asString()).isEqualTo("200000000");
-                assertThat(p.get("profit").asString()).isEqualTo("157.85");
+                assertThat(p.get("payout").get("raw").asString()).isEqualTo("200000000");
+                assertThat(p.get("profit").get("value").asString()).isEqualTo("157.85");
             }
         }
         assertThat(lowerKink).isTrue();
         assertThat(upperKink).isTrue();
-        assertThat(points.get(0).get("price").asString()).isEqualTo("2000");
-        assertThat(points.get(points.size() - 1).get("price").asString()).isEqualTo("3240");
+        assertThat(points.get(0).get("price").get("value").asString()).isEqualTo("2000");
+        assertThat(points.get(points.size() - 1).get("price").get("value").asString())
+                .isEqualTo("3240");
     }
 
     @Test
@@ -241,10 +242,11 @@ class PayoutIT extends GatewayTest {
         assertThat(data.get("numContracts").get("raw").asString()).isEqualTo("23724792");
         assertThat(data.get("capped").asBoolean()).isFalse();
         List<String> prices = new ArrayList<>();
-        data.get("points").forEach(p -> prices.add(p.get("price").asString()));
+        data.get("points").forEach(p -> prices.add(p.get("price").get("value").asString()));
         // 3 grid points (2400, 2600, 2800) and the two strikes
         assertThat(prices).containsExactly("2400", "2500", "2600", "2700", "2800");
-        assertThat(data.get("points").get(4).get("payout").asString()).isEqualTo("4744.9584");
+        assertThat(data.get("points").get(4).get("payout").get("value").asString())
+                .isEqualTo("4744.9584");
     }
 
     @Test

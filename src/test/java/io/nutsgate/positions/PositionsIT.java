@@ -2,6 +2,7 @@ package io.nutsgate.positions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nutsgate.support.Eip55;
 import io.nutsgate.support.FixtureUpstream.Fault;
 import io.nutsgate.support.GatewayTest;
 import java.net.http.HttpResponse;
@@ -28,14 +29,21 @@ class PositionsIT extends GatewayTest {
                         "{\"address\":\"" + USER.toUpperCase().replace("0X", "0x") + "\",\"type\":\"all\"}"))
                 .get("data");
 
-        assertThat(data.get("address").asString()).isEqualTo(USER);
-        assertThat(data.get("referrer").asString()).isEqualTo(REFERRER);
+        Eip55.assertChecksummed(data.get("address").asString(), USER);
+        Eip55.assertChecksummed(data.get("referrer").asString(), REFERRER);
         assertThat(referrers(data.get("positions"))).isNotEmpty().containsOnly(REFERRER);
         assertThat(referrers(data.get("history"))).isNotEmpty().containsOnly(REFERRER);
         JsonNode first = data.get("positions").get(0);
         assertThat(first.get("entryPremium").isString()).isTrue();
         assertThat(first.get("strikes").get(0).asString()).isEqualTo("250000000000");
         assertThat(first.get("collateralDecimals").asInt()).isEqualTo(6);
+        // the companion: the same amounts as {raw, value}, in USDC's 6 decimals and USD's 8
+        JsonNode amounts = first.get("amounts");
+        assertThat(amounts.get("entryPremium").get("raw").asString()).isEqualTo("999999982");
+        assertThat(amounts.get("entryPremium").get("value").asString()).isEqualTo("999.999982");
+        assertThat(amounts.get("numContracts").get("value").asString()).isEqualTo("23.724792");
+        assertThat(amounts.get("collateralAmount").get("value").asString()).isEqualTo("4744.9584");
+        assertThat(amounts.get("strikes").get(1).get("value").asString()).isEqualTo("2700");
     }
 
     @Test
@@ -71,6 +79,10 @@ class PositionsIT extends GatewayTest {
         assertThat(history.get("settlement").get("collateralReturnedSeller").isNull())
                 .isTrue();
         assertThat(history.get("futureField").get("x").asInt()).isEqualTo(1);
+        // no collateralDecimals nor a known collateralToken: only the USD amounts get a companion
+        assertThat(history.get("amounts").has("entryPremium")).isFalse();
+        assertThat(history.get("amounts").get("strikes").get(0).get("value").asString())
+                .isEqualTo("2300");
     }
 
     @Test

@@ -16,7 +16,7 @@ class ConfigIT extends GatewayTest {
         assertThat(data.get("deployment").get("optionBook").asString())
                 .isEqualTo("0x1bDff855d6811728acaDC00989e79143a2bdfDed");
         assertThat(data.get("deployment").get("deploymentBlock").asLong()).isEqualTo(45601440);
-        assertThat(data.get("referrer").asString()).isEqualTo(REFERRER);
+        io.nutsgate.support.Eip55.assertChecksummed(data.get("referrer").asString(), REFERRER);
         assertThat(data.get("tokens").toString()).contains("\"symbol\":\"USDC\"", "\"decimals\":6");
         assertThat(data.get("priceFeeds").toString()).contains("0x64c911996D3c6aC71f9b455B1E8E7266BcbD848F");
         assertThat(data.get("implementations").toString()).contains("\"product\":\"IRON_CONDOR\"");

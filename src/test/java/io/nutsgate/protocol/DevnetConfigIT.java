@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,34 +54,36 @@ class DevnetConfigIT extends ServiceTest {
 
         assertThat(data.get("chainId").asLong()).isEqualTo(8453);
         assertThat(data.get("deployment").get("name").asString()).isEqualTo("devnet");
-        assertThat(data.get("deployment").get("optionBook").asString()).isEqualTo(book);
+        assertThat(data.get("deployment").get("optionBook").asString()).isEqualToIgnoringCase(book);
         assertThat(data.get("deployment").get("factory").asString())
-                .isEqualTo(file.get("factory").asString());
+                .isEqualToIgnoringCase(file.get("factory").asString());
         assertThat(data.get("deployment").get("deploymentBlock").asLong())
                 .isEqualTo(file.get("deploymentBlock").asLong())
                 .isPositive();
         assertThat(data.get("tokens")).hasSize(1);
         assertThat(data.get("tokens").get(0).get("symbol").asString()).isEqualTo("USDC");
         assertThat(data.get("tokens").get(0).get("address").asString())
-                .isEqualTo(file.get("tokens").get(0).get("address").asString());
+                .isEqualToIgnoringCase(file.get("tokens").get(0).get("address").asString());
         assertThat(data.get("tokens").get(0).get("decimals").asInt()).isEqualTo(6);
-        assertThat(data.get("priceFeeds").toString())
-                .contains(file.get("priceFeeds").get(0).get("address").asString());
+        assertThat(data.get("priceFeeds").toString().toLowerCase(Locale.ROOT))
+                .contains(
+                        file.get("priceFeeds").get(0).get("address").asString().toLowerCase(Locale.ROOT));
         List<String> products = new ArrayList<>();
         data.get("implementations")
-                .forEach(i -> products.add(
-                        i.get("product").asString() + "@" + i.get("address").asString()));
+                .forEach(i -> products.add(i.get("product").asString() + "@"
+                        + i.get("address").asString().toLowerCase(Locale.ROOT)));
         List<String> expected = new ArrayList<>();
         file.get("implementations")
-                .forEach(i -> expected.add(
-                        i.get("product").asString() + "@" + i.get("address").asString()));
+                .forEach(i -> expected.add(i.get("product").asString() + "@"
+                        + i.get("address").asString().toLowerCase(Locale.ROOT)));
         assertThat(products)
                 .containsExactlyElementsOf(expected)
-                .contains("PUT_SPREAD@" + devnet.implementation(Product.PUT_SPREAD));
+                .contains("PUT_SPREAD@"
+                        + devnet.implementation(Product.PUT_SPREAD).toLowerCase(Locale.ROOT));
         assertThat(data.get("otherDeployments"))
                 .as("the file replaces r12 and r10")
                 .isEmpty();
-        assertThat(data.get("referrer").asString()).isEqualTo(REFERRER);
+        assertThat(data.get("referrer").asString()).isEqualToIgnoringCase(REFERRER);
     }
 
     @Test

@@ -119,7 +119,7 @@ class PushIT extends PersistenceTest {
 
             assertThat(client.sawType("disconnect")).isFalse();
         }
-        String metrics = get("/actuator/prometheus").body();
+        String metrics = get("/actuator/prometheus", OPERATOR).body();
         assertThat(metrics).contains("nuts_push_rejected_total{reason=\"invalid_address\"}");
         assertThat(metrics).contains("nuts_push_rejected_total{reason=\"unknown_event\"}");
         assertThat(metrics).contains("nuts_push_rejected_total{reason=\"too_many_subscriptions\"}");
@@ -145,6 +145,41 @@ class PushIT extends PersistenceTest {
                 assertThat(next.awaitConnected()).isEqualTo("websocket");
             }
         }
+    }
+
+    @Test
+    void shouldAnswerABigMessageOverLongPollingAsOverWebSocketAndKeepTheSession() {
+        try (SocketIoTestClient client = SocketIoTestClient.connectPolling(baseUrl())) {
+            assertThat(client.awaitConnected()).isEqualTo("polling");
+
+            // A 1,000,000-character string: over the REST API's 64 KB, under NUTS_PUSH_MAX_MESSAGE (1 MB).
+            assertError(client.emitBigStringWithAck(PushSockets.SUBSCRIBE, 1_000_000), "INVALID_ADDRESS");
+            assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, USER)
+                            .path("ok")
+                            .asBoolean())
+                    .isTrue();
+            assertThat(client.sawType("disconnect")).isFalse();
+        }
+    }
+
+    @Test
+    void shouldCloseOnlyThePollingSessionThatSendsAMessageOverTheLimit() {
+        try (SocketIoTestClient flooder = SocketIoTestClient.connectPolling(baseUrl());
+                SocketIoTestClient bystander = SocketIoTestClient.connectPolling(baseUrl())) {
+            flooder.awaitConnected();
+            bystander.awaitConnected();
+
+            flooder.emit(PushSockets.SUBSCRIBE, "x".repeat(2_000_000));
+
+            flooder.await(line -> line.path("type").asString().equals("disconnect"), WAIT, "the disconnect");
+            assertThat(bystander
+                            .emitWithAck(PushSockets.SUBSCRIBE, USER)
+                            .path("ok")
+                            .asBoolean())
+                    .isTrue();
+        }
+        assertThat(get("/actuator/prometheus", OPERATOR).body())
+                .contains("nuts_push_rejected_total{reason=\"message_too_large\"}");
     }
 
     @Test
@@ -257,7 +292,7 @@ class PushIT extends PersistenceTest {
     // ---- helpers ----
 
     private double signedInCount() {
-        return get("/actuator/prometheus")
+        return get("/actuator/prometheus", OPERATOR)
                 .body()
                 .lines()
                 .filter(l -> l.startsWith("nuts_push_signed_in_total "))

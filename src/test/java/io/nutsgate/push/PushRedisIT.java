@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.ServiceTest;
 import io.nutsgate.support.SocketIoTestClient;
 import io.nutsgate.support.TestDatabase;
 import java.io.IOException;
@@ -158,6 +159,7 @@ class PushRedisIT {
         return new SpringApplicationBuilder(NutsgateApplication.class)
                 .run(
                         "--server.port=0",
+                        "--nuts.management.token=" + ServiceTest.MANAGEMENT_TOKEN,
                         "--REDIS_URL=redis://127.0.0.1:" + redisPort,
                         "--DATABASE_URL=" + TestDatabase.LOCAL_URL + "&currentSchema=" + schema,
                         "--spring.flyway.schemas=" + schema,
@@ -190,6 +192,7 @@ class PushRedisIT {
             throws IOException, InterruptedException {
         return http.send(
                 HttpRequest.newBuilder(URI.create(base(app) + path))
+                        .header(ServiceTest.OPERATOR[0], ServiceTest.OPERATOR[1])
                         .timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -201,6 +204,7 @@ class PushRedisIT {
             throws IOException, InterruptedException {
         return http.send(
                 HttpRequest.newBuilder(URI.create(base(app) + path))
+                        .header(ServiceTest.OPERATOR[0], ServiceTest.OPERATOR[1])
                         .timeout(Duration.ofSeconds(10))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

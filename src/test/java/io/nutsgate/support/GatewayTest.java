@@ -1,5 +1,6 @@
 package io.nutsgate.support;
 
+import io.nutsgate.thetanuts.Breakers;
 import io.nutsgate.thetanuts.CachedUpstream;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +19,9 @@ public abstract class GatewayTest extends ServiceTest {
     @Autowired
     protected CachedUpstream cache;
 
+    @Autowired
+    protected Breakers breakers;
+
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
         registry.add("nuts.update.retry-delay", () -> "200ms");
@@ -35,6 +39,10 @@ public abstract class GatewayTest extends ServiceTest {
             "orders:feed", "stats", "referrer-state:" + REFERRER, "positions:" + USER, "history:" + USER
         }) {
             cache.evict(key);
+        }
+        // Many tests make an endpoint fail on purpose: each starts with every breaker closed.
+        for (String endpoint : new String[] {"orders", "stats", "referrer-state", "positions", "history"}) {
+            breakers.upstream(endpoint).reset();
         }
     }
 }

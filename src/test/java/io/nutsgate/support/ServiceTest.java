@@ -29,6 +29,10 @@ public abstract class ServiceTest {
     public static final String REFERRER = "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d";
     public static final String OTHER_REFERRER = "0x9b2e44c1d0a7f36e5b8c4d2a1f0e9d8c7b6a5f41";
     public static final String USER = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c";
+    /** NUTS_MANAGEMENT_TOKEN of every test context: send {@link #OPERATOR} to read metrics and health details. */
+    public static final String MANAGEMENT_TOKEN = "test-operator-token";
+
+    public static final String[] OPERATOR = {"Authorization", "Bearer " + MANAGEMENT_TOKEN};
 
     protected static final FixtureUpstream upstream = new FixtureUpstream();
     protected static final JsonMapper json = JsonMapper.builder().build();
@@ -57,6 +61,7 @@ public abstract class ServiceTest {
         registry.add("nuts.referrer-address", () -> REFERRER);
         registry.add("nuts.upstream.timeout", () -> "1s");
         registry.add("nuts.upstream.connect-timeout", () -> "500ms");
+        registry.add("nuts.management.token", () -> MANAGEMENT_TOKEN);
     }
 
     protected HttpResponse<String> get(String path, String... headers) {

@@ -69,6 +69,11 @@ public final class SocketIoTestClient implements AutoCloseable {
         return start(baseUrl, "websocket", null);
     }
 
+    /** Connects with {@code transports: ['polling']}: long-polling only, never upgraded. */
+    public static SocketIoTestClient connectPolling(String baseUrl) {
+        return start(baseUrl, "polling", null);
+    }
+
     /** Connects over WebSocket with {@code auth: {token}}. */
     public static SocketIoTestClient connectWithToken(String baseUrl, String token) {
         return start(baseUrl, "websocket", token);

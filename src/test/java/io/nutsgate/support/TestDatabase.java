@@ -39,8 +39,19 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
         }
         if (!forceEmbedded && localPostgresReachable()) {
             String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-            properties =
-                    Map.of("DATABASE_URL", LOCAL_URL + "&currentSchema=" + schema, "spring.flyway.schemas", schema);
+            // Test contexts stay cached for the whole run and builds run side by side on the machine's PostgreSQL
+            // (100 connections): each context keeps one idle connection, not a full pool.
+            properties = Map.of(
+                    "DATABASE_URL",
+                    LOCAL_URL + "&currentSchema=" + schema,
+                    "spring.flyway.schemas",
+                    schema,
+                    "spring.datasource.hikari.minimum-idle",
+                    "1",
+                    "spring.datasource.hikari.maximum-pool-size",
+                    "5",
+                    "spring.datasource.hikari.idle-timeout",
+                    "10000");
             context.addApplicationListener(event -> {
                 if (event instanceof ContextClosedEvent) {
                     dropSchema(schema);

@@ -41,14 +41,14 @@ class DocsIT extends GatewayTest {
     @Test
     void shouldExposePrometheusMetricsOfTheGateway() {
         get("/nuts/orders");
-        String metrics = get("/actuator/prometheus").body();
+        String metrics = get("/actuator/prometheus", OPERATOR).body();
         assertThat(metrics).contains("nuts_upstream_latency_seconds", "nuts_cache_requests_total");
     }
 
     @Test
     void shouldReportUpstreamHealth() {
         get("/nuts/stats");
-        JsonNode health = body(get("/actuator/health"));
+        JsonNode health = body(get("/actuator/health", OPERATOR));
         assertThat(health.get("components").get("upstream").get("status").asString())
                 .isEqualTo("UP");
     }

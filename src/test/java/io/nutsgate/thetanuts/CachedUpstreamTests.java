@@ -2,7 +2,9 @@ package io.nutsgate.thetanuts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
@@ -12,9 +14,12 @@ import io.nutsgate.support.TestProperties;
 import io.nutsgate.system.NutsProperties;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,15 +37,23 @@ class CachedUpstreamTests {
             "indexer-url",
             upstream.indexerUrl(),
             "upstream.connect-timeout",
-            "500ms",
+            "1s",
             "upstream.timeout",
-            "500ms"));
+            "2s"));
     private final UpstreamHealth health = new UpstreamHealth(clock);
+    private final Breakers breakers = new Breakers(properties, meters);
     private final CachedUpstream cache = new CachedUpstream(
-            new UpstreamClient(properties, meters), new CaffeineCacheStore(), health, clock, properties, meters);
+            new UpstreamClient(properties, meters),
+            new CaffeineCacheStore(),
+            health,
+            breakers,
+            clock,
+            properties,
+            meters);
 
     @AfterEach
     void stop() {
+        cache.stop();
         upstream.close();
     }
 
@@ -109,12 +122,115 @@ class CachedUpstreamTests {
                 .isEqualTo(1);
         assertThat(meters.counter("nuts.cache.requests", "resource", "stats", "result", "miss")
                         .count())
-                .isEqualTo(2);
+                .isEqualTo(1);
         assertThat(meters.counter("nuts.cache.requests", "resource", "stats", "result", "stale")
                         .count())
                 .isEqualTo(1);
         assertThat(meters.find("nuts.upstream.latency").tag("endpoint", "stats").timers())
                 .isNotEmpty();
+    }
+
+    @Test
+    void shouldServeTheStaleCopyAtOnceWhileOneRefreshRunsInTheBackground() throws Exception {
+        CachedUpstream.Resource<String> stats = resource(URI.create(upstream.indexerUrl() + "/stats"));
+        cache.get(stats);
+        clock.advance(Duration.ofSeconds(31));
+        upstream.fault("/book/stats", FixtureUpstream.Fault.SLOW).slowDelay(Duration.ofSeconds(4));
+
+        List<CachedUpstream.Fetched<String>> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(cache.get(stats));
+        }
+
+        assertThat(answers).allSatisfy(fetched -> {
+            assertThat(fetched.stale()).isTrue();
+            assertThat(fetched.ageSeconds(clock)).isEqualTo(31);
+        });
+        // 20 reads while the feed hangs: one background refresh, not 20 waits
+        await().atMost(Duration.ofSeconds(10)).until(() -> upstream.hits("/book/stats") == 2);
+        assertThat(upstream.hits("/book/stats")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldReplaceTheStaleCopyOnceTheBackgroundRefreshSucceeds() {
+        CachedUpstream.Resource<String> stats = resource(URI.create(upstream.indexerUrl() + "/stats"));
+        long first = cache.get(stats).fetchedAtMillis();
+        clock.advance(Duration.ofSeconds(31));
+
+        assertThat(cache.get(stats).stale()).isTrue();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !cache.get(stats).stale());
+        assertThat(cache.get(stats).fetchedAtMillis()).isGreaterThan(first);
+        assertThat(upstream.hits("/book/stats")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldStopCallingAFailingEndpointOnceItsBreakerOpens() {
+        CachedUpstream.Resource<String> stats = resource(URI.create(upstream.indexerUrl() + "/stats"));
+        upstream.fault("/book/stats", FixtureUpstream.Fault.HTTP_500);
+
+        for (int i = 0; i < 12; i++) {
+            assertThatThrownBy(() -> cache.get(stats))
+                    .isInstanceOf(UpstreamException.class)
+                    .extracting(e -> ((ApiException) e).code())
+                    .isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+        }
+
+        // the default breaker opens after 5 calls of which at least 50 % failed; then no call leaves
+        assertThat(upstream.hits("/book/stats")).isEqualTo(5);
+        assertThat(breakers.upstream("stats").getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    }
+
+    @Test
+    void shouldNotOpenTheBreakerForAnswersThatAreMerelyUnexpected() {
+        CachedUpstream.Resource<String> stats = resource(URI.create(upstream.indexerUrl() + "/nope"));
+
+        for (int i = 0; i < 8; i++) {
+            assertThatThrownBy(() -> cache.get(stats)).isInstanceOf(UpstreamException.class);
+        }
+
+        assertThat(upstream.hits("/book/nope"))
+                .as("404s are answers, the host is up")
+                .isEqualTo(8);
+        assertThat(breakers.upstream("stats").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void shouldFailAConnectionResetAsARefusalAndCountItForTheBreaker() throws IOException {
+        try (ServerSocket resetting = new ServerSocket(0)) {
+            Thread.ofVirtual().start(() -> {
+                while (!resetting.isClosed()) {
+                    try (Socket socket = resetting.accept()) {
+                        socket.setSoLinger(true, 0); // close with RST, no answer
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            CachedUpstream.Resource<String> reset =
+                    resource(URI.create("http://127.0.0.1:" + resetting.getLocalPort() + "/"));
+
+            assertThatThrownBy(() -> cache.get(reset))
+                    .isInstanceOf(UpstreamException.class)
+                    .extracting(e -> ((ApiException) e).code())
+                    .isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+        }
+        assertThat(breakers.upstream("stats").getMetrics().getNumberOfFailedCalls())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepTheLastGoodValueWhenAForcedRefreshFails() {
+        CachedUpstream.Resource<String> stats = resource(URI.create(upstream.indexerUrl() + "/stats"));
+        CachedUpstream.Fetched<String> good = cache.get(stats);
+        upstream.fault("/book/stats", FixtureUpstream.Fault.HTTP_500);
+
+        assertThat(cache.refresh(stats)).isFalse();
+
+        CachedUpstream.Fetched<String> after = cache.get(stats);
+        assertThat(after.value()).isEqualTo(good.value());
+        assertThat(after.fetchedAtMillis()).isEqualTo(good.fetchedAtMillis());
+        assertThat(after.stale()).isFalse();
     }
 
     private void attempt(CachedUpstream.Resource<String> resource) {

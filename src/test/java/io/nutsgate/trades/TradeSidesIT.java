@@ -81,7 +81,7 @@ class TradeSidesIT extends PersistenceTest {
         assertThat(summary.get("uniqueTraders").asLong()).isEqualTo(2);
         JsonNode fees = null;
         for (JsonNode entry : summary.get("fees")) {
-            if (entry.get("collateral").get("token").asString().equals(USDC)) {
+            if (entry.get("collateral").get("address").asString().equalsIgnoreCase(USDC)) {
                 fees = entry;
             }
         }
@@ -181,7 +181,7 @@ class TradeSidesIT extends PersistenceTest {
 
     private static JsonNode usdc(JsonNode summary) {
         for (JsonNode entry : summary.get("byCollateral")) {
-            if (entry.get("collateral").get("token").asString().equals(USDC)) {
+            if (entry.get("collateral").get("address").asString().equalsIgnoreCase(USDC)) {
                 return entry;
             }
         }

@@ -8,7 +8,6 @@ import static org.mockito.Mockito.after;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
-import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -32,12 +31,17 @@ class TradeSyncTests {
     private final TradeSource source = mock(TradeSource.class);
     private final TradeRepository trades = mock(TradeRepository.class);
     private final TransactionTemplate transaction = mock(TransactionTemplate.class);
+    private final RunLock runLock = mock(RunLock.class);
     private TradeSync sync;
 
     private TradeSync start(Map<String, String> settings) {
         NutsProperties properties =
                 new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("nuts", NutsProperties.class);
-        sync = new TradeSync(source, trades, transaction, properties, new MutableClock(), event -> {});
+        when(runLock.runAlone(any(), any())).thenAnswer(call -> {
+            call.<Runnable>getArgument(1).run();
+            return true;
+        });
+        sync = new TradeSync(source, trades, runLock, transaction, properties, new MutableClock(), event -> {});
         sync.start();
         return sync;
     }
@@ -79,20 +83,56 @@ class TradeSyncTests {
         sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
         sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
 
-        verify(trades, times(2)).markSeen(eq(WALLET), any());
         verify(source, after(200).never()).openPositions(WALLET);
         verify(source, timeout(10_000).times(1)).openPositions(WALLET);
         verify(source, after(300).times(1)).history(WALLET);
+        // No trades through our referrer were found: the wallet is not followed by the scheduled sync.
+        verify(trades, never()).markSeen(eq(WALLET), any());
     }
 
     @Test
-    void shouldOnlyMarkTheWalletSeenWhenEventSyncIsOff() {
+    void shouldLeaveTheDatabaseToTheBackgroundWhenAWalletSignsIn() {
+        start(Map.of(
+                "nuts.referrer-address", "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d",
+                "nuts.trades.after-update-delay", "0s",
+                "nuts.trades.scheduled-sync", "false"));
+        List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.mockito.Mockito.doAnswer(call -> {
+                    threads.add(Thread.currentThread().getName());
+                    throw new org.springframework.jdbc.CannotGetJdbcConnectionException("database down");
+                })
+                .when(trades)
+                .markSeen(any(), any());
+
+        sync.onSignedIn(new io.nutsgate.auth.WalletSignedInEvent(WALLET)); // does not throw
+
+        verify(trades, timeout(2000)).markSeen(eq(WALLET), any());
+        assertThat(threads).doesNotContain(Thread.currentThread().getName());
+        verify(source, after(200).never()).openPositions(any());
+    }
+
+    @Test
+    void shouldSkipTheScheduledRunWhileAnotherInstanceHoldsTheLock() {
+        when(trades.activeWallets(any(), anyInt())).thenReturn(List.of(WALLET));
+        start(Map.of(
+                "nuts.referrer-address", "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d",
+                "nuts.trades.scheduled-sync", "false"));
+        org.mockito.Mockito.doReturn(false).when(runLock).runAlone(any(), any());
+
+        sync.syncActiveAlone();
+
+        verify(trades, never()).activeWallets(any(), anyInt());
+        verify(source, never()).openPositions(any());
+    }
+
+    @Test
+    void shouldNeitherSyncNorFollowAnUpdatedWalletWhenEventSyncIsOff() {
         start(Map.of("nuts.trades.sync-on-events", "false", "nuts.trades.after-update-delay", "0s"));
 
         sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
 
-        verify(trades).markSeen(eq(WALLET), any());
         verify(source, after(300).never()).openPositions(any());
+        verify(trades, never()).markSeen(any(), any());
     }
 
     @Test

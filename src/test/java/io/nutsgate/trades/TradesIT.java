@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.nutsgate.common.ApiException;
-import io.nutsgate.leaderboard.LeaderboardWindows;
+import io.nutsgate.support.Eip55;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.FixtureUpstream.Fault;
 import io.nutsgate.support.PersistenceTest;
@@ -32,7 +32,7 @@ class TradesIT extends PersistenceTest {
     TradeSync sync;
 
     @Autowired
-    LeaderboardWindows windows;
+    javax.sql.DataSource dataSource;
 
     private long rows() {
         return jdbc.sql("SELECT count(*) FROM trades").query(Long.class).single();
@@ -106,7 +106,7 @@ class TradesIT extends PersistenceTest {
         assertThat(status(option)).isEqualTo("SETTLED");
         JsonNode trade =
                 tradesOf(USER, "status=SETTLED&limit=100").get("trades").get(2); // the oldest
-        assertThat(trade.get("optionAddress").asString()).isEqualTo(option);
+        Eip55.assertChecksummed(trade.get("optionAddress").asString(), option);
         assertThat(trade.get("payout").get("value").asString()).isEqualTo("896.21");
         assertThat(trade.get("payout").get("raw").asString()).isEqualTo("896210000");
         assertThat(trade.get("pnl").get("value").asString()).isEqualTo("610.235");
@@ -217,6 +217,27 @@ class TradesIT extends PersistenceTest {
     }
 
     @Test
+    void shouldRunTheScheduledSyncOnOneInstanceAtATime() throws Exception {
+        jdbc.sql("INSERT INTO wallet_activity (address, last_seen_at) VALUES (:a, :t)")
+                .param("a", USER)
+                .param("t", clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                .update();
+
+        // another instance is in the middle of its run: it holds the job's lock on its own session
+        try (java.sql.Connection otherInstance = dataSource.getConnection()) {
+            otherInstance.createStatement().execute("SELECT pg_advisory_lock(hashtextextended('job:trade-sync', 5))");
+            sync.syncActiveAlone();
+            assertThat(upstream.hits(POSITIONS)).isZero();
+            assertThat(rows()).isZero();
+        } // its session ends (as when it crashes): the lock goes with it
+
+        sync.syncActiveAlone();
+
+        assertThat(upstream.hits(POSITIONS)).isEqualTo(1);
+        assertThat(rows()).isEqualTo(6);
+    }
+
+    @Test
     void shouldPageAWalletsTradesNewestFirstWithACursor() {
         sync.sync(USER);
 
@@ -224,9 +245,9 @@ class TradesIT extends PersistenceTest {
         JsonNode second =
                 tradesOf(USER, "limit=4&cursor=" + first.get("nextCursor").asString());
 
-        List<String> created = new ArrayList<>();
-        first.get("trades").forEach(t -> created.add(t.get("createdAt").asString()));
-        second.get("trades").forEach(t -> created.add(t.get("createdAt").asString()));
+        List<Long> created = new ArrayList<>();
+        first.get("trades").forEach(t -> created.add(t.get("createdAt").asLong()));
+        second.get("trades").forEach(t -> created.add(t.get("createdAt").asLong()));
         assertThat(first.get("trades")).hasSize(4);
         assertThat(second.get("trades")).hasSize(2);
         assertThat(second.get("nextCursor").isNull()).isTrue();
@@ -250,11 +271,7 @@ class TradesIT extends PersistenceTest {
                 "/nuts/users/" + USER + "/trades?limit=101",
                 "/nuts/users/" + USER + "/trades?limit=abc",
                 "/nuts/users/" + USER + "/trades?cursor=bm9wZQ",
-                "/nuts/users/" + USER + "/trades?cursor=%25%25",
-                "/nuts/leaderboard?window=1y",
-                "/nuts/leaderboard?metric=luck",
-                "/nuts/leaderboard?collateral=usdc",
-                "/nuts/referrer/summary?window=forever")) {
+                "/nuts/users/" + USER + "/trades?cursor=%25%25")) {
             HttpResponse<String> response = get(query);
             assertThat(response.statusCode()).as(query).isEqualTo(400);
             assertThat(errorCode(response)).as(query).isIn("INVALID_ADDRESS", "INVALID_PARAMETER");
@@ -284,97 +301,6 @@ class TradesIT extends PersistenceTest {
                 .isZero();
     }
 
-    @Test
-    void shouldNameTheLeaderboardTokenBeforeAnyTrade() {
-        JsonNode data = body(get("/nuts/leaderboard?window=all&metric=pnl")).get("data");
-
-        assertThat(data.get("entries")).isEmpty();
-        assertThat(data.get("collateral").get("symbol").asString()).isEqualTo("USDC");
-        assertThat(data.get("collateral").get("decimals").asInt()).isEqualTo(6);
-    }
-
-    @Test
-    void shouldRankWalletsWithTheirFarcasterProfile() {
-        var alice = key(21);
-        String auth = signIn(alice);
-        put("/users/me", "{\"fid\":3621,\"username\":\"alice\"}", "Authorization", auth);
-        jdbc.sql("INSERT INTO wallets (address, user_id, verified_at) SELECT :a, id, now() FROM users")
-                .param("a", USER)
-                .update();
-        sync.sync(USER);
-        windows.refresh();
-
-        JsonNode allVolume =
-                body(get("/nuts/leaderboard?window=all&metric=volume")).get("data");
-        JsonNode weekVolume = body(get("/nuts/leaderboard?window=7d")).get("data");
-        JsonNode monthPnl = body(get("/nuts/leaderboard?window=30d&metric=pnl")).get("data");
-        JsonNode weekPnl = body(get("/nuts/leaderboard?window=7d&metric=pnl")).get("data");
-
-        JsonNode top = allVolume.get("entries").get(0);
-        assertThat(top.get("rank").asInt()).isEqualTo(1);
-        assertThat(top.get("address").asString()).isEqualTo(USER);
-        assertThat(top.get("fid").asLong()).isEqualTo(3621);
-        assertThat(top.get("username").asString()).isEqualTo("alice");
-        assertThat(top.get("value").get("raw").asString()).isEqualTo("3816614771");
-        assertThat(allVolume.get("collateral").get("symbol").asString()).isEqualTo("USDC");
-        // The three open fills were entered within the last 7 days.
-        assertThat(weekVolume.get("entries").get(0).get("value").get("raw").asString())
-                .isEqualTo(String.valueOf(999999982L + 1999999803L + 499999986L));
-        assertThat(monthPnl.get("entries").get(0).get("value").get("value").asString())
-                .isEqualTo("579.595");
-        // Only the BTC call spread (USDC) settled within the last 7 days.
-        assertThat(weekPnl.get("entries").get(0).get("value").get("value").asString())
-                .isEqualTo("-30.64");
-        JsonNode wethBoard = body(get("/nuts/leaderboard?window=all&metric=pnl&collateral=" + WETH))
-                .get("data");
-        assertThat(wethBoard.get("entries").get(0).get("value").get("value").asString())
-                .isEqualTo("0.021022727272727272");
-    }
-
-    @Test
-    void shouldServeTheWindowedLeaderboardsAsOfTheirLastRefresh() {
-        windows.refresh();
-        sync.sync(USER);
-
-        JsonNode before = body(get("/nuts/leaderboard?window=30d")).get("data");
-        clock.advance(Duration.ofMinutes(1));
-        windows.refresh();
-        JsonNode after = body(get("/nuts/leaderboard?window=30d")).get("data");
-
-        assertThat(before.get("entries")).isEmpty();
-        assertThat(after.get("entries")).hasSize(1);
-        assertThat(after.get("asOf").asString()).isEqualTo("2026-06-03T10:01:00Z");
-    }
-
-    @Test
-    void shouldSummariseTheReferrer() {
-        windows.refresh(); // a first refresh over no trades, so the next one only recomputes the days that changed
-        sync.sync(USER);
-        windows.refresh();
-
-        JsonNode summary = body(get("/nuts/referrer/summary")).get("data");
-        JsonNode week = body(get("/nuts/referrer/summary?window=7d")).get("data");
-
-        assertThat(summary.get("referrer").asString()).isEqualTo(REFERRER);
-        assertThat(summary.get("trades").asLong()).isEqualTo(6);
-        assertThat(summary.get("uniqueTraders").asLong()).isEqualTo(1);
-        assertThat(summary.get("byUnderlyingAndProduct")).hasSize(6);
-        JsonNode usdcFees = collateral(summary.get("fees"), USDC);
-        assertThat(usdcFees.get("fees").get("raw").asString()).isEqualTo("274493427");
-        long perDay = 0;
-        for (JsonNode day : summary.get("tradesPerDay")) {
-            perDay += day.get("trades").asLong();
-        }
-        assertThat(perDay).isEqualTo(6);
-        assertThat(week.get("trades").asLong()).isEqualTo(3);
-        assertThat(week.get("tradesPerDay").get(0).get("date").asString()).isEqualTo("2026-06-03");
-        assertThat(week.get("uniqueTraders").asLong()).isEqualTo(1);
-        JsonNode ethCallSpread = summary.get("byUnderlyingAndProduct").get(2); // after BTC CALL_SPREAD, BTC PUT_FLY
-        assertThat(ethCallSpread.get("underlying").asString()).isEqualTo("ETH");
-        assertThat(ethCallSpread.get("product").asString()).isEqualTo("CALL_SPREAD");
-        assertThat(ethCallSpread.get("volume").get("value").asString()).isEqualTo("999.999982");
-    }
-
     private JsonNode tradesOf(String wallet, String query) {
         HttpResponse<String> response = get("/nuts/users/" + wallet + "/trades?" + query);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -383,7 +309,7 @@ class TradesIT extends PersistenceTest {
 
     private static JsonNode collateral(JsonNode entries, String token) {
         for (JsonNode entry : entries) {
-            if (entry.get("collateral").get("token").asString().equals(token)) {
+            if (entry.get("collateral").get("address").asString().equalsIgnoreCase(token)) {
                 return entry;
             }
         }

@@ -1,0 +1,93 @@
+package io.nutsgate.system;
+
+import io.nutsgate.common.ErrorCode;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.Principal;
+import java.util.Set;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The actuator is not public. Open to anyone: the health status ({@code /actuator/health}, no details) and the
+ * liveness and readiness probes. Health details, metrics and Prometheus need {@code Authorization: Bearer
+ * <NUTS_MANAGEMENT_TOKEN>}, or a request to {@code MANAGEMENT_PORT} when that is set (a port kept off the public
+ * network); otherwise 401 {@code UNAUTHORIZED}.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 3)
+class ManagementAccessFilter extends OncePerRequestFilter {
+
+    private static final Set<String> OPEN =
+            Set.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness", "/livez", "/readyz");
+    private static final Principal OPERATOR = () -> "management";
+
+    private final byte[] token;
+    private final Integer managementPort;
+
+    ManagementAccessFilter(NutsProperties properties, Environment environment) {
+        this.token = properties.management().hasToken()
+                ? properties.management().token().getBytes(StandardCharsets.UTF_8)
+                : null;
+        // Spring Boot's own setting (MANAGEMENT_PORT), read where the actuator reads it.
+        this.managementPort = environment.getProperty("management.server.port", Integer.class);
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return !path.startsWith("/actuator") && !OPEN.contains(path);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        boolean operator = (managementPort != null && managementPort > 0 && request.getLocalPort() == managementPort)
+                || presentsToken(request);
+        if (operator) {
+            chain.doFilter(new Operator(request), response);
+        } else if (OPEN.contains(request.getRequestURI())) {
+            chain.doFilter(request, response);
+        } else {
+            JsonErrors.write(
+                    response,
+                    ErrorCode.UNAUTHORIZED,
+                    "Authorization: " + request.getRequestURI() + " needs Bearer NUTS_MANAGEMENT_TOKEN"
+                            + (token == null ? " (not set; use MANAGEMENT_PORT)" : ""));
+        }
+    }
+
+    private boolean presentsToken(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        if (token == null || header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Lets the actuator show health details ({@code show-details: when-authorized}). */
+    private static final class Operator extends HttpServletRequestWrapper {
+        Operator(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return OPERATOR;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.nutsgate.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nutsgate.protocol.Product;
+import io.nutsgate.support.Devnet;
+import io.nutsgate.support.Devnet.Account;
+import io.nutsgate.support.Devnet.Order;
+import io.nutsgate.support.ServiceTest;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.web3j.crypto.Hash;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The orders API over HTTP against the devnet: an order signed on the devnet is served by a local feed stand-in;
+ * {@code /nuts/orders} shows its remaining collateral drop by what a fill locked (REFERENCE §3.5 row 1: 23.724792
+ * contracts of the ETH 2500/2700 call spread lock 4,744.9584 USDC), and a fill plan with a taker simulates a fill
+ * within the budget as ok and refuses one beyond it with the OptionBook's own revert reason (read by the test with
+ * its own {@code eth_call}).
+ */
+class OrdersOnDevnetIT extends ServiceTest {
+
+    static final BigInteger BUDGET = BigInteger.valueOf(10_000_000_000L); // 10,000 USDC
+    static final BigInteger N = BigInteger.valueOf(23_724_792);
+    static final BigInteger PREMIUM = BigInteger.valueOf(999_999_982);
+    static final BigInteger COLLATERAL = BigInteger.valueOf(4_744_958_400L);
+
+    static Devnet devnet;
+
+    @DynamicPropertySource
+    static void chainProperties(DynamicPropertyRegistry registry) {
+        devnet = Devnet.start(REFERRER);
+        registry.add("nuts.deployment-file", () -> devnet.deploymentFile().toString());
+        registry.add("nuts.chain.rpc-url", devnet::rpcUrl);
+        registry.add("nuts.chain.indexer-enabled", () -> "false");
+        registry.add("nuts.chain.capacity-refresh", () -> "0s");
+        registry.add("nuts.trades.scheduled-sync", () -> "false");
+    }
+
+    @AfterEach
+    void resetFeed() {
+        upstream.reset();
+    }
+
+    @AfterAll
+    static void stopDevnet() {
+        if (devnet != null) {
+            devnet.close();
+        }
+    }
+
+    @Test
+    void shouldShowRemainingCapacityDropAfterAFillAndSimulateFillPlansOnChain() {
+        Order order = devnet.order(
+                Product.CALL_SPREAD,
+                List.of(BigInteger.valueOf(2_500_00000000L), BigInteger.valueOf(2_700_00000000L)),
+                BigInteger.valueOf(4_215_000_000L),
+                BUDGET,
+                false);
+        String signature = devnet.sign(order, devnet.maker().credentials());
+        String id = Hash.sha3(signature);
+        serve(order, signature);
+        clock.set(Instant.ofEpochSecond(devnet.latestBlockTimestamp()));
+
+        JsonNode before = listed(id);
+        assertThat(before.path("capacity")
+                        .path("remainingCollateral")
+                        .path("raw")
+                        .asString())
+                .isEqualTo(BUDGET.toString());
+
+        Account filler = devnet.takers().get(0);
+        devnet.approve(filler, devnet.usdc(), devnet.optionBook(), PREMIUM);
+        assertThat(devnet.fillOrder(filler, order.withNumContracts(N), signature, REFERRER)
+                        .isStatusOK())
+                .isTrue();
+
+        JsonNode after = listed(id);
+        assertThat(after.path("capacity")
+                        .path("remainingCollateral")
+                        .path("raw")
+                        .asString())
+                .isEqualTo(BUDGET.subtract(COLLATERAL).toString()); // 5,255.0416 USDC
+        assertThat(after.path("capacity")
+                        .path("remainingCollateral")
+                        .path("value")
+                        .asString())
+                .isEqualTo("5255.0416");
+
+        // within what is left, from a taker who has not approved: ok, approve first
+        Account taker = devnet.takers().get(1);
+        HttpResponse<String> fits = post(
+                "/nuts/orders/" + id + "/fill-plan",
+                "{\"numContracts\":\"23.724792\",\"taker\":\"" + taker.address().toLowerCase(Locale.ROOT) + "\"}");
+        assertThat(fits.statusCode()).as(fits.body()).isEqualTo(200);
+        JsonNode plan = body(fits).path("data");
+        assertThat(plan.path("simulation").path("ok").asBoolean()).isTrue();
+        assertThat(plan.path("simulation").path("skipped").asBoolean()).isFalse();
+        assertThat(plan.path("taker").path("approvalNeeded").asBoolean()).isTrue();
+        assertThat(plan.path("taker").path("balanceSufficient").asBoolean()).isTrue();
+        assertThat(plan.path("premium").path("raw").asString()).isEqualTo(PREMIUM.toString());
+
+        // 2 × 23.724792 contracts lock 9,489.9168 USDC: more than is left; the book's own reason
+        devnet.approve(taker, devnet.usdc(), devnet.optionBook(), PREMIUM.multiply(BigInteger.TWO));
+        String reason = devnet.fillOrderRevertReason(
+                        taker, order.withNumContracts(N.multiply(BigInteger.TWO)), signature, REFERRER)
+                .orElseThrow();
+        HttpResponse<String> tooMuch = post(
+                "/nuts/orders/" + id + "/fill-plan",
+                "{\"numContracts\":\"47.449584\",\"taker\":\"" + taker.address() + "\"}");
+        assertThat(tooMuch.statusCode()).as(tooMuch.body()).isEqualTo(422);
+        assertThat(errorCode(tooMuch)).isEqualTo("AMOUNT_EXCEEDS_CAPACITY");
+        assertThat(body(tooMuch).path("error").path("message").asString())
+                .contains("numContracts")
+                .contains("the OptionBook reverts: ")
+                .contains(reason);
+    }
+
+    private JsonNode listed(String id) {
+        HttpResponse<String> response = get("/nuts/orders");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        for (JsonNode o : body(response).path("data").path("orders")) {
+            if (o.path("id").asString().equalsIgnoreCase(id)) {
+                return o;
+            }
+        }
+        throw new AssertionError("order " + id + " not listed: " + response.body());
+    }
+
+    /** The feed stand-in answers one order, shaped like the Thetanuts feed (the fixture's envelope). */
+    private static void serve(Order order, String signature) {
+        ObjectNode feed = (ObjectNode) json.readTree(upstream.fixture("orders.json"));
+        ObjectNode signed = json.createObjectNode()
+                .put("maker", order.maker())
+                .put("orderExpiryTimestamp", order.orderExpiryTimestamp().longValueExact())
+                .put("collateral", order.collateral())
+                .put("isCall", order.isCall())
+                .put("priceFeed", order.priceFeed())
+                .put("implementation", order.implementation())
+                .put("isLong", order.isLong())
+                .put("maxCollateralUsable", order.maxCollateralUsable().toString());
+        ArrayNode strikes = signed.putArray("strikes");
+        order.strikes().forEach(strikes::add);
+        signed.put("expiry", order.expiry().longValueExact())
+                .put("price", order.price().toString())
+                .put("numContracts", "0")
+                .put("extraOptionData", "0x");
+        ObjectNode entry = json.createObjectNode();
+        entry.set("order", signed);
+        entry.put("signature", signature)
+                .put("chainId", Devnet.CHAIN_ID)
+                .put("optionBookAddress", devnet.optionBook())
+                .put("nonce", devnet.computeNonce(order).toString());
+        entry.putObject("greeks").put("delta", 0.2143).put("iv", 0.6215);
+        ObjectNode data = (ObjectNode) feed.get("data");
+        data.putArray("orders").add(entry);
+        upstream.body(URI.create(upstream.ordersUrl()).getPath(), feed.toString());
+    }
+}

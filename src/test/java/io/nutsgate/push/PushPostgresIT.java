@@ -1,0 +1,273 @@
+package io.nutsgate.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.nutsgate.NutsgateApplication;
+import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.ServiceTest;
+import io.nutsgate.support.SocketIoTestClient;
+import io.nutsgate.support.TestDatabase;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two instances sharing one database and no Redis: pushes cross over PostgreSQL {@code LISTEN/NOTIFY}. A socket on B
+ * gets what happened on A, including a push far larger than one notification.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PushPostgresIT {
+
+    static final String REFERRER = "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d";
+    static final String USER = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c";
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static final FixtureUpstream upstream = new FixtureUpstream();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static String schema;
+    private static ConfigurableApplicationContext a;
+    private static ConfigurableApplicationContext b;
+
+    @BeforeAll
+    static void startTwoInstances() {
+        assumeTrue(TestDatabase.localPostgresReachable(), "the machine's PostgreSQL is needed (CI starts it)");
+        schema = "t_pushpg_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        a = start();
+        b = start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (b != null) b.close();
+        if (a != null) a.close();
+        upstream.close();
+        if (schema != null) {
+            try (Connection connection = DriverManager.getConnection(TestDatabase.LOCAL_URL);
+                    Statement statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            } catch (SQLException ignored) {
+                // left behind: test rows only
+            }
+        }
+    }
+
+    @Test
+    @Order(1) // before any other test gave B a subscriber
+    void shouldUseListenNotifyWithoutRedisAndListenOnlyWithSubscribers() {
+        assertThat(a.getBean(PushBus.class)).isInstanceOf(PostgresPushBus.class);
+        assertThat(b.getBean(PushBus.class)).isInstanceOf(PostgresPushBus.class);
+        assertThat(listeningConnections()).isZero();
+        try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(b))) {
+            client.awaitConnected();
+            client.emitWithAck(PushSockets.SUBSCRIBE, "0x00000000000000000000000000000000000000e5");
+            awaitListening(b);
+            assertThat(listeningConnections())
+                    .as(
+                            "%s",
+                            a.getBean(JdbcClient.class)
+                                    .sql("SELECT application_name || ' | ' || query FROM pg_stat_activity")
+                                    .query(String.class)
+                                    .list())
+                    .isEqualTo(1);
+        }
+    }
+
+    /** Connections of this test's instances listening on its schema's channel, as PostgreSQL counts them. */
+    private static long listeningConnections() {
+        return a.getBean(JdbcClient.class)
+                .sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
+                .param("name", "nutsgate-push-listen nuts_push:" + schema)
+                .query(Long.class)
+                .single();
+    }
+
+    @Test
+    void shouldDeliverToASocketOnOneInstanceWhatHappenedOnTheOther() throws Exception {
+        try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(b))) {
+            client.awaitConnected();
+            assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, USER)
+                            .path("ok")
+                            .asBoolean())
+                    .isTrue();
+            awaitRegistered(USER);
+            awaitListening(b);
+
+            assertThat(post(a, "/nuts/update", "{\"address\":\"" + USER + "\"}").statusCode())
+                    .isEqualTo(200);
+
+            List<JsonNode> trades = client.awaitEvents(PushMessage.TRADE_NEW, 6, WAIT);
+            assertThat(trades)
+                    .allSatisfy(t -> assertThat(t.path("status").asString()).isEqualTo("confirmed"));
+            JsonNode positions = client.awaitEvent(PushMessage.POSITION_UPDATE, WAIT);
+            assertThat(positions.path("positions").size()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void shouldJoinAPushLargerThanOneNotification() {
+        String wallet = "0x00000000000000000000000000000000000000c3";
+        // 30,000 characters, two- three- and four-byte UTF-8 among them: about 60 KB, over the 8,000-byte limit.
+        String text = "é€😀x".repeat(6_000);
+        String payload = "{\"wallet\":\"" + wallet + "\",\"note\":\"" + text + "\"}";
+        try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(b))) {
+            client.awaitConnected();
+            assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, wallet)
+                            .path("ok")
+                            .asBoolean())
+                    .isTrue();
+            awaitListening(b);
+
+            a.getBean(PushBus.class).publish(new PushMessage(PushMessage.positionsRoom(wallet), "trade:new", payload));
+
+            JsonNode trade = client.awaitEvent(PushMessage.TRADE_NEW, WAIT);
+            assertThat(trade.path("wallet").asString()).isEqualTo(wallet);
+            assertThat(trade.path("note").asString()).isEqualTo(text);
+        }
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void shouldKeepPushingLocallyAndAnsweringWhenTheDatabaseIsLost(CapturedOutput output) throws Exception {
+        String wallet = "0x00000000000000000000000000000000000000d4";
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("unix_socket_directories", "")
+                .start();
+        ConfigurableApplicationContext c = null;
+        try {
+            c = start("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres?user=postgres", "public");
+            try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(c))) {
+                client.awaitConnected();
+                assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, wallet)
+                                .path("ok")
+                                .asBoolean())
+                        .isTrue();
+                postgres.close(); // stops the server: pool, NOTIFY and the listening connection all fail
+
+                PushBus bus = c.getBean(PushBus.class);
+                for (int i = 0; i < 3; i++) {
+                    bus.publish(new PushMessage(PushMessage.positionsRoom(wallet), "trade:new", "{\"seq\":" + i + "}"));
+                }
+
+                assertThat(client.awaitEvents(PushMessage.TRADE_NEW, 3, WAIT))
+                        .extracting(t -> t.path("seq").asInt())
+                        .containsExactly(0, 1, 2);
+                HttpResponse<String> config = get(c, "/nuts/config");
+                assertThat(config.statusCode()).isEqualTo(200);
+                ConfigurableApplicationContext app = c;
+                await().atMost(WAIT).until(() -> busFailures(app) >= 4); // 3 sends, and the listening connection once
+            }
+            assertThat(output.getAll().lines().filter(l -> l.contains("push fan-out (NOTIFY) failed")))
+                    .hasSize(1);
+            assertThat(output.getAll().lines().filter(l -> l.contains("push fan-out (LISTEN) failed")))
+                    .hasSizeLessThanOrEqualTo(1);
+        } finally {
+            if (c != null) c.close();
+            postgres.close();
+        }
+    }
+
+    // ---- helpers ----
+
+    private static ConfigurableApplicationContext start() {
+        return start(TestDatabase.LOCAL_URL + "&currentSchema=" + schema, schema);
+    }
+
+    private static ConfigurableApplicationContext start(String databaseUrl, String schema) {
+        return new SpringApplicationBuilder(NutsgateApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--nuts.management.token=" + ServiceTest.MANAGEMENT_TOKEN,
+                        "--DATABASE_URL=" + databaseUrl,
+                        "--spring.datasource.hikari.maximum-pool-size=3",
+                        "--spring.flyway.schemas=" + schema,
+                        "--nuts.orders-url=" + upstream.ordersUrl(),
+                        "--nuts.indexer-url=" + upstream.indexerUrl(),
+                        "--nuts.referrer-address=" + REFERRER,
+                        "--nuts.trades.scheduled-sync=false",
+                        "--nuts.trades.after-update-delay=0s",
+                        "--nuts.trades.leaderboard-refresh=1h",
+                        "--nuts.push.after-update-checks=0s",
+                        "--nuts.push.watch-interval=1h");
+    }
+
+    /** B listens once it has a subscriber (an idle instance holds no listening connection). */
+    private static void awaitListening(ConfigurableApplicationContext app) {
+        PostgresPushBus bus = (PostgresPushBus) app.getBean(PushBus.class);
+        await().atMost(WAIT).until(bus::isListening);
+    }
+
+    private static void awaitRegistered(String wallet) {
+        JdbcClient jdbc = a.getBean(JdbcClient.class);
+        await().atMost(WAIT)
+                .until(() -> jdbc.sql("SELECT count(*) FROM push_subscriptions WHERE wallet = :w")
+                                .param("w", wallet)
+                                .query(Long.class)
+                                .single()
+                        == 1);
+    }
+
+    private static String base(ConfigurableApplicationContext app) {
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) app).getWebServer().getPort();
+    }
+
+    private static double busFailures(ConfigurableApplicationContext app) throws Exception {
+        return get(app, "/actuator/prometheus")
+                .body()
+                .lines()
+                .filter(l -> l.startsWith("nuts_push_bus_failures_total "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
+                .findFirst()
+                .orElse(0);
+    }
+
+    private static HttpResponse<String> get(ConfigurableApplicationContext app, String path)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base(app) + path))
+                        .header(ServiceTest.OPERATOR[0], ServiceTest.OPERATOR[1])
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(ConfigurableApplicationContext app, String path, String body)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base(app) + path))
+                        .header(ServiceTest.OPERATOR[0], ServiceTest.OPERATOR[1])
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

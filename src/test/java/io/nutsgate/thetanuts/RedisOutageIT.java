@@ -1,0 +1,148 @@
+package io.nutsgate.thetanuts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.nutsgate.support.FixtureUpstream.Fault;
+import io.nutsgate.support.GatewayTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The service on a redis-server of its own, killed with SIGKILL mid-run and started again on the same port: the
+ * in-process level keeps serving (stale data included), the breaker stops calling Redis while it is down, and
+ * Redis is written again once it is back.
+ */
+class RedisOutageIT extends GatewayTest {
+
+    private static final int REDIS_PORT = freePort();
+    private static Process redis = startRedis();
+
+    @Autowired
+    Breakers breakers;
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("REDIS_URL", () -> "redis://127.0.0.1:" + REDIS_PORT);
+        registry.add("nuts.redis.breaker.minimum-calls", () -> "3");
+        registry.add("nuts.redis.breaker.open-for", () -> "500ms");
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.destroyForcibly();
+    }
+
+    @Test
+    void shouldKeepServingFromProcessWhileRedisIsKilledAndUseItAgainOnceItIsBack() throws Exception {
+        HttpResponse<String> before = get("/nuts/stats");
+        assertThat(before.statusCode()).isEqualTo(200);
+        assertThat(redisHas("stats")).isTrue();
+
+        redis.destroyForcibly().waitFor(); // kill -9
+
+        // fresh: served from the in-process copy as if nothing happened
+        HttpResponse<String> during = get("/nuts/stats");
+        assertThat(during.statusCode()).isEqualTo(200);
+        assertThat(body(during).get("data")).isEqualTo(body(before).get("data"));
+        // stale data survives the Redis loss: past its lifetime, with the indexer failing too
+        clock.advance(Duration.ofSeconds(301));
+        upstream.fault("/book/stats", Fault.HTTP_500);
+        HttpResponse<String> stale = get("/nuts/stats");
+        assertThat(stale.statusCode()).isEqualTo(200);
+        assertThat(body(stale).get("stale").asBoolean()).isTrue();
+        assertThat(body(stale).get("data")).isEqualTo(body(before).get("data"));
+        // new keys are fetched and served while Redis is down; its breaker opens
+        for (int i = 1; i <= 4; i++) {
+            assertThat(post("/nuts/positions", positions(wallet(i))).statusCode())
+                    .isEqualTo(200);
+        }
+        assertThat(breakers.redis().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        redis = startRedis(); // same port, empty
+
+        String wallet = wallet(99);
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    cache.evict("positions:" + wallet);
+                    post("/nuts/positions", positions(wallet));
+                    return redisHas("positions:" + wallet);
+                });
+        assertThat(breakers.redis().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    private static String wallet(int n) {
+        return "0x" + String.format(Locale.ROOT, "%040x", n);
+    }
+
+    private static String positions(String wallet) {
+        return "{\"address\":\"" + wallet + "\",\"type\":\"open\"}";
+    }
+
+    private static boolean redisHas(String key) {
+        RedisClient client = RedisClient.create("redis://127.0.0.1:" + REDIS_PORT);
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            return connection.sync().exists("nutsgate:upstream:" + key) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+    }
+
+    private static Process startRedis() {
+        try {
+            Process process = new ProcessBuilder(
+                            "redis-server",
+                            "--port",
+                            Integer.toString(REDIS_PORT),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            for (int i = 0; i < 100; i++) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", REDIS_PORT), 200);
+                    return process;
+                } catch (IOException notYet) {
+                    Thread.sleep(50);
+                }
+            }
+            process.destroyForcibly();
+            throw new IllegalStateException("redis-server did not start on port " + REDIS_PORT);
+        } catch (IOException e) {
+            throw new UncheckedIOException("redis-server is needed (apt-get install redis-server)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
