@@ -89,10 +89,10 @@
           { 'data-id': o.id, 'data-product': o.product, 'data-underlying': o.underlying },
           el('td', { textContent: o.underlying }),
           el('td', { textContent: o.product }),
-          el('td', { textContent: o.strikesDecimal.join(' / ') }),
+          el('td', { textContent: o.strikes.map((s) => s.value).join(' / ') }),
           el('td', { textContent: utc(o.expiry) }),
-          el('td', { class: 'num', textContent: `${o.priceDecimal} ${o.collateral.symbol}` }),
-          el('td', { class: 'num', textContent: o.capacity.maxContractsDecimal ?? '?' }),
+          el('td', { class: 'num', textContent: `${o.price.value} ${o.collateral.symbol}` }),
+          el('td', { class: 'num', textContent: o.capacity.maxContracts ? o.capacity.maxContracts.value : '?' }),
           el('td', { class: 'num', textContent: `${Math.max(0, Math.round(o.orderExpiryTimestamp - now))} s` }),
         );
         if (state.selected && sameStructure(state.selected, o)) tr.classList.add('selected');
@@ -104,7 +104,7 @@
 
   // Quotes are re-signed every few seconds: follow the selected structure to its freshest quote.
   const sameStructure = (a, b) =>
-    a.underlying === b.underlying && a.product === b.product && a.expiry === b.expiry && a.strikes.join() === b.strikes.join();
+    a.underlying === b.underlying && a.product === b.product && a.expiry === b.expiry && a.strikes.map((s) => s.raw).join() === b.strikes.map((s) => s.raw).join();
   const freshest = (o) => state.orders.filter((x) => sameStructure(x, o)).sort((a, b) => b.orderExpiryTimestamp - a.orderExpiryTimestamp)[0] || o;
 
   async function select(order) {
@@ -122,13 +122,13 @@
   // structure to its freshest quote, and once more after reloading the feed when the id is already gone.
   async function drawPayoff(retry = true) {
     const o = (state.selected = freshest(state.selected));
-    $('payoff-title').textContent = `${o.underlying} ${o.product} ${o.strikesDecimal.join('/')}`;
+    $('payoff-title').textContent = `${o.underlying} ${o.product} ${o.strikes.map((s) => s.value).join('/')}`;
     try {
       const amount = encodeURIComponent($('amount').value.trim() || '100');
       const p = await api(`/nuts/orders/${o.id}/payoff?usdcAmount=${amount}&points=240`);
-      const xs = p.points.map((pt) => Number(pt.price));
-      const ys = p.points.map((pt) => Number(pt.profit));
-      const strikes = new Set(o.strikesDecimal.map(Number));
+      const xs = p.points.map((pt) => Number(pt.price.value));
+      const ys = p.points.map((pt) => Number(pt.profit.value));
+      const strikes = new Set(o.strikes.map((s) => Number(s.value)));
       const kinks = xs.map((x, i) => (strikes.has(x) ? ys[i] : null));
       const host = $('payoff');
       const width = Math.max(260, Math.min(host.clientWidth, document.documentElement.clientWidth - 56));
