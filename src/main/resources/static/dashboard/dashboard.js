@@ -172,7 +172,7 @@
       const now = Date.now() / 1000;
       const facts = [
         ['service', health ? pill(health.status) : pill('DOWN')],
-        ['upstream (Thetanuts)', upstream ? pill(upstream.status) : '—'],
+        ['upstream (Thetanuts)', upstream ? pill(upstream.status) : 'details need the management token (NUTS_MANAGEMENT_TOKEN)'],
         ['indexer last block', stats && stats.lastProcessedBlock != null ? String(stats.lastProcessedBlock) : '—'],
         ['indexer lag', stats && stats.lastUpdateTimestamp ? `${Math.max(0, Math.round(now - stats.lastUpdateTimestamp))} s` : '—'],
         ['our chain indexer', indexer ? indexerText(indexer) : 'not available (BASE_RPC_URL unset)'],

@@ -306,14 +306,14 @@
   }
 
   function renderPositions() {
-    const rows = [...state.positions.values()].sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
+    const rows = [...state.positions.values()].sort((a, b) => Number(b.createdAt) - Number(a.createdAt));
     $('positions-empty').hidden = rows.length > 0;
     $('positions').tBodies[0].replaceChildren(
       ...rows.map((t) =>
         el(
           'tr',
           { 'data-tx': t.entryTxHash.toLowerCase() },
-          el('td', { textContent: typeof t.createdAt === 'number' ? utc(t.createdAt) : String(t.createdAt).slice(0, 16).replace('T', ' ') }),
+          el('td', { textContent: utc(t.createdAt) }),
           el('td', { textContent: `${t.underlying ?? ''} ${t.product ?? ''}` }),
           el('td', { textContent: (t.strikes || []).map((s) => s.value).join(' / ') }),
           el('td', { textContent: t.side }),

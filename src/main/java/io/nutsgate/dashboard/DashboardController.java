@@ -59,6 +59,7 @@ class DashboardController {
         List<DashboardView.DailyRevenue> revenue = repository.revenuePerDay(from).stream()
                 .map(r -> new DashboardView.DailyRevenue(
                         r.day(),
+                        r.day().atStartOfDay(ZoneOffset.UTC).toInstant(),
                         r.collateral(),
                         r.trades(),
                         Amount.of(r.volume(), r.collateral().decimals()),
@@ -80,7 +81,8 @@ class DashboardController {
                         Amount.of(r.volume(), r.collateral().decimals())))
                 .toList();
         List<DashboardView.DailyTraders> traders = repository.tradersPerDay(from).stream()
-                .map(r -> new DashboardView.DailyTraders(r.day(), r.traders(), r.trades()))
+                .map(r -> new DashboardView.DailyTraders(
+                        r.day(), r.day().atStartOfDay(ZoneOffset.UTC).toInstant(), r.traders(), r.trades()))
                 .toList();
         String referrer = properties.hasReferrer() ? Keys.toChecksumAddress(properties.referrerAddress()) : null;
         return ApiResponse.ok(new DashboardView(referrer, now, span, split, revenue, products, traders));

@@ -2,6 +2,7 @@ package io.nutsgate.dashboard;
 
 import io.nutsgate.common.Amount;
 import io.nutsgate.protocol.Deployment;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -24,6 +25,7 @@ record DashboardView(
     /** Per UTC day and collateral token: fills, premium volume, protocol fees and our estimated referral share. */
     record DailyRevenue(
             LocalDate date,
+            @Schema(description = "00:00 UTC of the day, unix seconds") Instant startsAt,
             Deployment.Token collateral,
             long trades,
             Amount volume,
@@ -33,5 +35,9 @@ record DashboardView(
     record ProductVolume(String underlying, String product, Deployment.Token collateral, long trades, Amount volume) {}
 
     /** Distinct wallets that traded (either side) and fills, per UTC day. */
-    record DailyTraders(LocalDate date, long traders, long trades) {}
+    record DailyTraders(
+            LocalDate date,
+            @Schema(description = "00:00 UTC of the day, unix seconds") Instant startsAt,
+            long traders,
+            long trades) {}
 }
