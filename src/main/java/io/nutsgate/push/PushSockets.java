@@ -3,7 +3,9 @@ package io.nutsgate.push;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.auth.SessionTokens;
+import io.nutsgate.chain.FillSubmissions;
 import io.nutsgate.common.Addresses;
+import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.system.NutsProperties;
 import io.socket.engineio.server.EngineIoSocket;
@@ -41,6 +43,8 @@ class PushSockets {
 
     static final String SUBSCRIBE = "subscribe:positions";
     static final String UNSUBSCRIBE = "unsubscribe:positions";
+    static final String FILL_SUBMITTED = "fill:submitted";
+    private static final Set<String> HANDLED = Set.of(SUBSCRIBE, UNSUBSCRIBE, FILL_SUBMITTED);
     private static final Set<String> RESERVED = Set.of("disconnect", "disconnecting", "error", "connect");
     private static final Logger log = LoggerFactory.getLogger(PushSockets.class);
     private static final IOParser.Encoder ENCODER = new IOParser.Encoder();
@@ -52,6 +56,7 @@ class PushSockets {
     private final SessionTokens sessions;
     private final SubscriptionRegistry registry;
     private final PushMetrics metrics;
+    private final FillSubmissions fills;
     private final Map<String, Set<SocketIoSocket>> rooms = new ConcurrentHashMap<>();
     private volatile Runnable roomOpened;
 
@@ -61,7 +66,9 @@ class PushSockets {
             SessionTokens sessions,
             SubscriptionRegistry registry,
             PushMetrics metrics,
+            FillSubmissions fills,
             MeterRegistry meters) {
+        this.fills = fills;
         this.settings = properties.push();
         this.sessions = sessions;
         this.registry = registry;
@@ -77,10 +84,15 @@ class PushSockets {
         SocketState state = new SocketState(ConcurrentHashMap.newKeySet(), signedInAs(socket));
         socket.on(SUBSCRIBE, args -> safely(socket, () -> subscribe(socket, state, args)));
         socket.on(UNSUBSCRIBE, args -> safely(socket, () -> unsubscribe(socket, state, args)));
+        socket.on(FILL_SUBMITTED, args -> safely(socket, () -> fillSubmitted(args)));
         socket.registerAllEventListener((event, args) -> {
-            if (!SUBSCRIBE.equals(event) && !UNSUBSCRIBE.equals(event) && !RESERVED.contains(event)) {
+            if (!HANDLED.contains(event) && !RESERVED.contains(event)) {
                 metrics.rejected(PushMetrics.UNKNOWN_EVENT);
-                ack(args, error(ErrorCode.UNKNOWN_EVENT, "unknown event; emit " + SUBSCRIBE + " or " + UNSUBSCRIBE));
+                ack(
+                        args,
+                        error(
+                                ErrorCode.UNKNOWN_EVENT,
+                                "unknown event; emit " + SUBSCRIBE + ", " + UNSUBSCRIBE + " or " + FILL_SUBMITTED));
             }
         });
         socket.on(
@@ -148,6 +160,38 @@ class PushSockets {
             }
         }
         ack(args, ok());
+    }
+
+    /**
+     * {@code fill:submitted} with {@code txHash} or {@code {txHash}}: the same as {@code POST /nuts/fills}. The ack
+     * is {@code {ok:true, fill:{txHash, state, error}}} (the trade then arrives as {@code trade:new} in the wallet's
+     * room) or the error of that endpoint ({@code INVALID_PARAMETER}, {@code CHAIN_UNAVAILABLE}).
+     */
+    private void fillSubmitted(Object[] args) {
+        Object first = args.length == 0 ? null : args[0];
+        String txHash = first instanceof String value
+                ? value
+                : first instanceof JSONObject body && body.opt("txHash") instanceof String value ? value : null;
+        try {
+            FillSubmissions.Submission submission = fills.submit(txHash);
+            ack(
+                    args,
+                    ok().put(
+                                    "fill",
+                                    new JSONObject()
+                                            .put("txHash", submission.txHash())
+                                            .put(
+                                                    "state",
+                                                    submission.state().name().toLowerCase(Locale.ROOT))
+                                            .put(
+                                                    "error",
+                                                    submission.error() == null
+                                                            ? JSONObject.NULL
+                                                            : submission.error())));
+        } catch (ApiException e) {
+            metrics.rejected(PushMetrics.BAD_PACKET);
+            ack(args, error(e.code(), e.getMessage()));
+        }
     }
 
     private void join(SocketIoSocket socket, String wallet) {

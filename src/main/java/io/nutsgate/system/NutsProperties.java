@@ -37,6 +37,8 @@ public record NutsProperties(
                 String optionBookAddress,
         String deploymentFile,
         String redisUrl,
+        @Pattern(regexp = "^(\\S{16,})?$", message = "NUTS_OPERATOR_TOKEN must be at least 16 characters, no spaces")
+                String operatorToken,
         @NotNull @DefaultValue("nutsgate:") String redisKeyPrefix,
         @Valid @DefaultValue Cache cache,
         @Valid @DefaultValue Upstream upstream,
@@ -175,7 +177,7 @@ public record NutsProperties(
      */
     public record Push(
             @DefaultValue("true") boolean enabled,
-            @Min(value = 1, message = "NUTS_PUSH_MAX_CONNECTIONS must be at least 1") @DefaultValue("10000")
+            @Min(value = 1, message = "NUTS_PUSH_MAX_CONNECTIONS must be at least 1") @DefaultValue("20000")
                     int maxConnections,
             @Min(value = 1, message = "NUTS_PUSH_MAX_SUBSCRIPTIONS must be 1 to 1000")
                     @Max(value = 1000, message = "NUTS_PUSH_MAX_SUBSCRIPTIONS must be 1 to 1000")
@@ -279,6 +281,11 @@ public record NutsProperties(
     /** A {@code NUTS_DEPLOYMENT_FILE} replaces the built-in registry of deployments. */
     public boolean hasDeploymentFile() {
         return deploymentFile != null && !deploymentFile.isBlank();
+    }
+
+    /** {@code NUTS_OPERATOR_TOKEN} opens the operator's data ({@code GET /nuts/dashboard}); unset, it stays closed. */
+    public boolean hasOperatorToken() {
+        return operatorToken != null && !operatorToken.isBlank();
     }
 
     public boolean hasRedis() {

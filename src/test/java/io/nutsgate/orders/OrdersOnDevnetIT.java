@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -49,6 +50,8 @@ class OrdersOnDevnetIT extends ServiceTest {
         registry.add("nuts.trades.scheduled-sync", () -> "false");
     }
 
+    // The feed stand-in is shared by every test class: start from a clean one (no fault another class left set).
+    @BeforeEach
     @AfterEach
     void resetFeed() {
         upstream.reset();

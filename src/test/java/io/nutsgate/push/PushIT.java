@@ -310,6 +310,26 @@ class PushIT extends PersistenceTest {
                         == 1);
     }
 
+    @Test
+    void shouldAnswerFillSubmittedLikePostFillsOnTheSocket() {
+        String tx = "0x" + "ab".repeat(32);
+        try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(baseUrl())) {
+            client.awaitConnected();
+
+            assertError(client.emitWithAck(PushSockets.FILL_SUBMITTED, "0x1234"), "INVALID_PARAMETER");
+            assertError(client.emitWithAck(PushSockets.FILL_SUBMITTED), "INVALID_PARAMETER");
+            // This context has no BASE_RPC_URL: the socket says so as POST /nuts/fills does (503 CHAIN_UNAVAILABLE).
+            assertError(client.emitWithAck(PushSockets.FILL_SUBMITTED, tx), "CHAIN_UNAVAILABLE");
+            assertThat(post("/nuts/fills", "{\"txHash\":\"" + tx + "\"}").statusCode())
+                    .isEqualTo(503);
+            assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, USER)
+                            .path("ok")
+                            .asBoolean())
+                    .as("the socket stays usable")
+                    .isTrue();
+        }
+    }
+
     private static void assertError(JsonNode ack, String code) {
         assertThat(ack.path("ok").asBoolean()).as(ack.toString()).isFalse();
         assertThat(ack.path("error").path("code").asString()).as(ack.toString()).isEqualTo(code);

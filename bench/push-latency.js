@@ -1,0 +1,115 @@
+'use strict';
+// bench/push-latency.js: time from a fill's block to its trade:new push, p50/p95 over N fills.
+//   node bench/push-latency.js --api A --watch B --deployment FILE [--fills 50] [--mode update|fills|chain]
+// Fills are planned on instance A (POST /nuts/orders/{id}/fill-plan), signed with the devnet's taker key and sent to
+// the chain; the socket (official socket.io-client, as the demo page uses) is connected to instance B. "Block time" is
+// when this process first sees the fill's block (eth_blockNumber polled every 50 ms), so the figure includes the
+// receipt poll, POST /nuts/update (mode update: the Thetanuts-style flow: update, the indexer syncs, nutsgate checks
+// after NUTS_PUSH_AFTER_UPDATE_CHECKS), POST /nuts/fills (mode fills: when the server has it) or nothing at all
+// (mode chain: our chain indexer, BASE_RPC_URL, sees the block by itself and pushes "seen"),
+// the trade sync and the Redis fan-out from A to B.
+const { ethers } = require('../dev/node_modules/ethers');
+const { io } = require('../src/test/socketio/node_modules/socket.io-client');
+const fs = require('node:fs');
+
+function args() {
+  const a = { fills: 50, mode: 'update' };
+  const v = process.argv.slice(2);
+  for (let i = 0; i < v.length; i += 2) a[v[i].replace(/^--/, '')] = v[i + 1];
+  if (!a.api || !a.watch || !a.deployment) throw new Error('usage: --api URL --watch URL --deployment FILE [--fills N] [--mode update|fills]');
+  a.fills = Number(a.fills);
+  return a;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function api(base, path, body) {
+  const res = await fetch(base + path, {
+    method: body ? 'POST' : 'GET',
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(15000),
+  });
+  const json = await res.json();
+  if (!json.success) throw new Error(`${path}: ${json.error.code} ${json.error.message}`);
+  return json.data;
+}
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+async function main() {
+  const a = args();
+  const d = JSON.parse(fs.readFileSync(a.deployment, 'utf8'));
+  const taker = d.accounts.filter((x) => x.role === 'taker')[1] || d.accounts.find((x) => x.role === 'taker');
+  const provider = new ethers.JsonRpcProvider(d.rpcUrl, d.chainId, { staticNetwork: true, pollingInterval: 50 });
+  const wallet = new ethers.NonceManager(new ethers.Wallet(taker.privateKey, provider));
+  const address = taker.address;
+
+  const blockSeen = new Map();
+  let polling = true;
+  (async () => {
+    while (polling) {
+      try {
+        const n = await provider.getBlockNumber();
+        if (!blockSeen.has(n)) blockSeen.set(n, Date.now());
+      } catch {}
+      await sleep(50);
+    }
+  })();
+
+  const pushes = new Map();
+  const socket = io(a.watch, { transports: ['websocket'] });
+  await new Promise((resolve, reject) => { socket.on('connect', resolve); setTimeout(() => reject(new Error('socket did not connect')), 15000); });
+  await new Promise((resolve) => socket.emit('subscribe:positions', address, resolve));
+  socket.on('trade:new', (t) => {
+    const h = t.entryTxHash.toLowerCase();
+    if (!pushes.has(h)) pushes.set(h, Date.now());
+  });
+
+  // One approval for the whole run, then fillOrder only.
+  const plan0 = await firstPlan(a.api, address);
+  const approve = plan0.transactions.find((t) => t.kind === 'approve');
+  const usdc = new ethers.Contract(approve.to, ['function approve(address,uint256) returns (bool)'], wallet);
+  await (await usdc.approve(plan0.approval.spender, ethers.MaxUint256)).wait();
+
+  const latencies = [];
+  let misses = 0;
+  for (let i = 0; i < a.fills; i++) {
+    const plan = await firstPlan(a.api, address);
+    const tx = plan.transactions.find((t) => t.kind === 'fillOrder');
+    const sent = await wallet.sendTransaction({ to: tx.to, data: tx.data });
+    const receipt = await sent.wait();
+    const hash = receipt.hash.toLowerCase();
+    if (a.mode === 'fills') await api(a.api, '/nuts/fills', { txHash: hash }).catch((e) => console.error(e.message));
+    if (a.mode !== 'chain') await api(a.api, '/nuts/update', { address }).catch((e) => console.error(e.message));
+    const deadline = Date.now() + 90_000;
+    while (!pushes.has(hash) && Date.now() < deadline) await sleep(20);
+    const seen = blockSeen.get(receipt.blockNumber) ?? Date.now();
+    if (pushes.has(hash)) {
+      latencies.push(pushes.get(hash) - seen);
+      process.stderr.write(`fill ${i + 1}/${a.fills}: block ${receipt.blockNumber} → push ${pushes.get(hash) - seen} ms\n`);
+    } else {
+      misses++;
+      process.stderr.write(`fill ${i + 1}/${a.fills}: no push within 90 s\n`);
+    }
+    await sleep(500);
+  }
+  polling = false;
+  socket.close();
+  provider.destroy();
+  const out = { mode: a.mode, fills: a.fills, pushed: latencies.length, misses, p50_ms: pct(latencies, 50), p95_ms: pct(latencies, 95), max_ms: Math.max(...latencies) };
+  console.log(JSON.stringify(out));
+}
+
+async function firstPlan(base, taker) {
+  const orders = (await api(base, '/nuts/orders?underlying=ETH&product=CALL_SPREAD')).orders;
+  const now = Date.now() / 1000;
+  const o = orders.filter((x) => x.orderExpiryTimestamp > now + 40).sort((x, y) => y.orderExpiryTimestamp - x.orderExpiryTimestamp)[0];
+  if (!o) throw new Error('no fillable ETH call spread in the feed');
+  return api(base, `/nuts/orders/${o.id}/fill-plan`, { usdcAmount: '20', taker });
+}
+
+main().catch((e) => {
+  console.error(e.stack || e.message);
+  process.exit(1);
+});

@@ -1,0 +1,122 @@
+package io.nutsgate.dashboard;
+
+import io.nutsgate.common.Amount;
+import io.nutsgate.common.ApiException;
+import io.nutsgate.common.ApiResponse;
+import io.nutsgate.common.ErrorCode;
+import io.nutsgate.system.NutsProperties;
+import io.swagger.v3.oas.annotations.Operation;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.web3j.crypto.Keys;
+
+/**
+ * The operator dashboard's numbers. Closed unless {@code NUTS_OPERATOR_TOKEN} is set (404
+ * {@code OPERATOR_NOT_CONFIGURED}); then it needs {@code Authorization: Bearer <token>} (401
+ * {@code OPERATOR_TOKEN_REQUIRED}).
+ */
+@RestController
+@RequestMapping("/nuts")
+class DashboardController {
+
+    private final NutsProperties properties;
+    private final DashboardRepository repository;
+    private final Clock clock;
+
+    DashboardController(NutsProperties properties, DashboardRepository repository, Clock clock) {
+        this.properties = properties;
+        this.repository = repository;
+        this.clock = clock;
+    }
+
+    @GetMapping(value = "/dashboard", produces = "application/json")
+    @Operation(
+            summary = "The operator dashboard's numbers",
+            description = "Over the last `days` UTC days (1-366, default 30): referral revenue per token and day"
+                    + " (protocol fees and our estimated share from ALPHABIT_REFERRER_FEE_SPLIT_BPS), volume by"
+                    + " underlying and product, traders per day. Needs `Authorization: Bearer NUTS_OPERATOR_TOKEN`.")
+    ApiResponse<DashboardView> dashboard(
+            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+            @RequestParam(required = false) String days) {
+        authorize(authorization);
+        int span = parseDays(days);
+        Instant now = clock.instant();
+        LocalDate firstDay = LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(span - 1L);
+        Instant from = firstDay.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Integer split = properties.fill().referrerFeeSplitBps();
+        List<DashboardView.DailyRevenue> revenue = repository.revenuePerDay(from).stream()
+                .map(r -> new DashboardView.DailyRevenue(
+                        r.day(),
+                        r.day().atStartOfDay(ZoneOffset.UTC).toInstant(),
+                        r.collateral(),
+                        r.trades(),
+                        Amount.of(r.volume(), r.collateral().decimals()),
+                        Amount.of(r.fees(), r.collateral().decimals()),
+                        split == null
+                                ? null
+                                : Amount.of(
+                                        r.fees()
+                                                .multiply(BigInteger.valueOf(split))
+                                                .divide(BigInteger.valueOf(10_000)),
+                                        r.collateral().decimals())))
+                .toList();
+        List<DashboardView.ProductVolume> products = repository.volumeByProduct(from).stream()
+                .map(r -> new DashboardView.ProductVolume(
+                        r.underlying(),
+                        r.product(),
+                        r.collateral(),
+                        r.trades(),
+                        Amount.of(r.volume(), r.collateral().decimals())))
+                .toList();
+        List<DashboardView.DailyTraders> traders = repository.tradersPerDay(from).stream()
+                .map(r -> new DashboardView.DailyTraders(
+                        r.day(), r.day().atStartOfDay(ZoneOffset.UTC).toInstant(), r.traders(), r.trades()))
+                .toList();
+        String referrer = properties.hasReferrer() ? Keys.toChecksumAddress(properties.referrerAddress()) : null;
+        return ApiResponse.ok(new DashboardView(referrer, now, span, split, revenue, products, traders));
+    }
+
+    private void authorize(String authorization) {
+        if (!properties.hasOperatorToken()) {
+            throw new ApiException(
+                    ErrorCode.OPERATOR_NOT_CONFIGURED, "the dashboard is off: NUTS_OPERATOR_TOKEN is not set");
+        }
+        String prefix = "Bearer ";
+        if (authorization == null
+                || !authorization.regionMatches(true, 0, prefix, 0, prefix.length())
+                || !MessageDigest.isEqual(
+                        authorization.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8),
+                        properties.operatorToken().getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiException(
+                    ErrorCode.OPERATOR_TOKEN_REQUIRED,
+                    "Authorization: a Bearer header with the operator token (NUTS_OPERATOR_TOKEN) is required");
+        }
+    }
+
+    private static int parseDays(String days) {
+        if (days == null || days.isBlank()) {
+            return 30;
+        }
+        try {
+            int value = Integer.parseInt(days.trim());
+            if (value >= 1 && value <= 366) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ApiException(ErrorCode.INVALID_PARAMETER, "days: must be a whole number from 1 to 366, was " + days);
+    }
+}
