@@ -193,6 +193,14 @@ class ChainIndexer implements SmartLifecycle {
         long from = cursor.indexedBlock() + 1;
         long confirmedUpTo = head.number() - properties.chain().confirmations();
         if (from > head.number()) {
+            // Caught up, but a reorg that did not lengthen the chain replaced the very block we stand on: roll back
+            // now rather than when the next block shows the new parent hash.
+            if (cursor.indexedHash() != null
+                    && head.number() == cursor.indexedBlock()
+                    && !head.hash().equalsIgnoreCase(cursor.indexedHash())) {
+                rollBack(rpc, chainId, cursor, now, published);
+                return Outcome.REORG;
+            }
             confirm(chainId, confirmedUpTo, now, published);
             indexedBlock = cursor.indexedBlock();
             indexedTime = cursor.indexedTime();

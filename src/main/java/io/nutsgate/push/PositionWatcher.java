@@ -6,6 +6,8 @@ import io.nutsgate.protocol.Platform;
 import io.nutsgate.system.NutsProperties;
 import io.nutsgate.thetanuts.PositionKind;
 import io.nutsgate.thetanuts.PositionsApi;
+import io.nutsgate.trades.TradeRecordedEvent;
+import io.nutsgate.trades.TradeRemovedEvent;
 import io.nutsgate.trades.TradeSyncRequestedEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -89,7 +91,28 @@ class PositionWatcher implements SmartLifecycle {
 
     @EventListener
     void onRefreshRequested(PositionsRefreshRequestedEvent event) {
-        String wallet = event.address().toLowerCase(Locale.ROOT);
+        scheduleChecks(event.address());
+    }
+
+    /**
+     * A fill our chain reader or a submitted receipt just recorded (or a reorg took back) changes the wallet's open
+     * positions: its room gets {@code position:update} from the same checks as after an update. Trades from the
+     * indexer sync are {@code confirmed} and already come from such a check, so they do not start another.
+     */
+    @EventListener
+    void onTradeRecorded(TradeRecordedEvent event) {
+        if (TradeRecordedEvent.SEEN.equals(event.confirmation())) {
+            scheduleChecks(event.trade().wallet());
+        }
+    }
+
+    @EventListener
+    void onTradeRemoved(TradeRemovedEvent event) {
+        scheduleChecks(event.trade().wallet());
+    }
+
+    private void scheduleChecks(String address) {
+        String wallet = address.toLowerCase(Locale.ROOT);
         ScheduledExecutorService executor = scheduler;
         if (executor == null || !Addresses.isValid(wallet)) {
             return;

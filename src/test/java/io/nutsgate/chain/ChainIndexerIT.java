@@ -3,11 +3,9 @@ package io.nutsgate.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nutsgate.protocol.Product;
 import io.nutsgate.support.ApiShapes;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
-import io.nutsgate.support.Devnet.Order;
 import io.nutsgate.support.ServiceTest;
 import io.nutsgate.trades.TradeRecordedEvent;
 import io.nutsgate.trades.TradeRemovedEvent;
@@ -25,9 +23,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.core.methods.response.VoidResponse;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,8 +36,8 @@ import tools.jackson.databind.JsonNode;
 class ChainIndexerIT extends ServiceTest {
 
     // REFERENCE §3.5, first row: ETH CALL_SPREAD 2500/2700 at 42.15, N = 23.724792, ETH spot 2450.37, 50 % split
-    static final BigInteger N = BigInteger.valueOf(23_724_792);
-    static final BigInteger PREMIUM = BigInteger.valueOf(999_999_982);
+    static final BigInteger N = Devnet.REFERENCE_CONTRACTS;
+    static final BigInteger PREMIUM = Devnet.REFERENCE_PREMIUM;
     static final BigInteger FEE = BigInteger.valueOf(34_880_711);
     static final BigInteger REFERRAL_FEE = BigInteger.valueOf(17_440_355);
     static final BigInteger COLLATERAL = BigInteger.valueOf(4_744_958_400L);
@@ -182,17 +178,9 @@ class ChainIndexerIT extends ServiceTest {
         TransactionReceipt receipt = fill(taker, REFERRER);
         String tx = receipt.getTransactionHash().toLowerCase(Locale.ROOT);
         awaitTrade(taker.address(), tx, "seen", "confirmed");
-        long head = devnet.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
-        long depth = head - receipt.getBlockNumber().longValueExact() + 1;
 
         // the fill's block and everything after it replaced by empty blocks
-        VoidResponse reorg = new Request<>(
-                        "anvil_reorg",
-                        List.of(depth, List.of()),
-                        new org.web3j.protocol.http.HttpService(devnet.rpcUrl()),
-                        VoidResponse.class)
-                .send();
-        assertThat(reorg.hasError()).as(String.valueOf(reorg.getError())).isFalse();
+        devnet.reorg(devnet.head() - receipt.getBlockNumber().longValueExact() + 1);
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(trades(taker.address()))
                 .noneMatch(t -> t.path("entryTxHash").asString().equals(tx)));
@@ -250,18 +238,7 @@ class ChainIndexerIT extends ServiceTest {
     }
 
     static TransactionReceipt fill(Devnet devnet, Account taker, String referrer) {
-        Order order = devnet.order(
-                        Product.CALL_SPREAD,
-                        List.of(strike(2_500), strike(2_700)),
-                        BigInteger.valueOf(4_215_000_000L),
-                        BigInteger.valueOf(20_000_000_000L),
-                        false)
-                .withNumContracts(N);
-        String signature = devnet.sign(order, devnet.maker().credentials());
-        devnet.approve(taker, devnet.usdc(), devnet.optionBook(), PREMIUM);
-        TransactionReceipt receipt = devnet.fillOrder(taker, order, signature, referrer);
-        assertThat(receipt.isStatusOK()).isTrue();
-        return receipt;
+        return devnet.fillReferenceSpread(taker, referrer);
     }
 
     JsonNode awaitTrade(String wallet, String tx, String... confirmations) {
@@ -284,9 +261,5 @@ class ChainIndexerIT extends ServiceTest {
         List<JsonNode> out = new java.util.ArrayList<>();
         list.forEach(out::add);
         return out;
-    }
-
-    static BigInteger strike(long usd) {
-        return BigInteger.valueOf(usd).multiply(BigInteger.TEN.pow(8));
     }
 }

@@ -24,10 +24,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.protocol.core.methods.response.VoidResponse;
-import org.web3j.protocol.http.HttpService;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -141,16 +138,9 @@ class FillSubmissionIT extends ServiceTest {
         String tx = receipt.getTransactionHash().toLowerCase(Locale.ROOT);
         post("/nuts/fills", "{\"txHash\":\"" + tx + "\"}");
         awaitState(tx, "recorded");
-        long head = devnet.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
 
         // the fill's block and everything after it replaced by empty blocks, then the indexer's batches
-        VoidResponse reorg = new Request<>(
-                        "anvil_reorg",
-                        List.of(head - receipt.getBlockNumber().longValueExact() + 1, List.of()),
-                        new HttpService(devnet.rpcUrl()),
-                        VoidResponse.class)
-                .send();
-        assertThat(reorg.hasError()).as(String.valueOf(reorg.getError())).isFalse();
+        devnet.reorg(devnet.head() - receipt.getBlockNumber().longValueExact() + 1);
         while (indexer.runOnce() != ChainIndexer.Outcome.CAUGHT_UP) {
             // read up to the head
         }

@@ -499,6 +499,60 @@ public final class Devnet implements AutoCloseable {
         }
     }
 
+    /** REFERENCE §3.5, first row: ETH CALL_SPREAD 2500/2700 at 42.15 for N = 23.724792 contracts. */
+    public static final BigInteger REFERENCE_CONTRACTS = BigInteger.valueOf(23_724_792);
+    /** The premium of that row, hand-computed there: 999.999982 USDC. */
+    public static final BigInteger REFERENCE_PREMIUM = BigInteger.valueOf(999_999_982);
+
+    /**
+     * {@code taker} approves the premium and fills the maker's order of REFERENCE §3.5's first row with
+     * {@code referrer}; the successful receipt.
+     */
+    public TransactionReceipt fillReferenceSpread(Account taker, String referrer) {
+        Order order = order(
+                        Product.CALL_SPREAD,
+                        List.of(usd(2_500), usd(2_700)),
+                        BigInteger.valueOf(4_215_000_000L),
+                        BigInteger.valueOf(20_000_000_000L),
+                        false)
+                .withNumContracts(REFERENCE_CONTRACTS);
+        String signature = sign(order, maker().credentials());
+        approve(taker, usdc(), optionBook(), REFERENCE_PREMIUM);
+        return requireSuccess(fillOrder(taker, order, signature, referrer));
+    }
+
+    /** A price or strike of {@code usd} dollars in the feed's 8 decimals. */
+    public static BigInteger usd(long usd) {
+        return BigInteger.valueOf(usd).multiply(BigInteger.TEN.pow(8));
+    }
+
+    /** {@code anvil_reorg}: the newest {@code depth} blocks replaced by as many empty ones. */
+    public void reorg(long depth) {
+        try {
+            var response = new org.web3j.protocol.core.Request<>(
+                            "anvil_reorg",
+                            List.of(depth, List.of()),
+                            new HttpService(rpcUrl()),
+                            org.web3j.protocol.core.methods.response.VoidResponse.class)
+                    .send();
+            if (response.hasError()) {
+                throw new IllegalStateException(
+                        "anvil_reorg: " + response.getError().getMessage());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The number of the newest block. */
+    public long head() {
+        try {
+            return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public long latestBlockTimestamp() {
         try {
             return web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
