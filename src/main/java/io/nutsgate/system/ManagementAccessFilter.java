@@ -21,7 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The actuator is not public. Open to anyone: the health status ({@code /actuator/health}, no details) and the
  * liveness and readiness probes. Health details, metrics and Prometheus need {@code Authorization: Bearer
  * <NUTS_MANAGEMENT_TOKEN>}, or a request to {@code MANAGEMENT_PORT} when that is set (a port kept off the public
- * network); otherwise 401 {@code UNAUTHORIZED}.
+ * network); otherwise 401 {@code UNAUTHORIZED}. With {@code MANAGEMENT_PORT} set the public port serves no actuator
+ * at all, token or not: {@code /actuator/**} there is 404 {@code NOT_FOUND}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 3)
@@ -39,7 +40,7 @@ class ManagementAccessFilter extends OncePerRequestFilter {
                 ? properties.management().token().getBytes(StandardCharsets.UTF_8)
                 : null;
         // Spring Boot's own setting (MANAGEMENT_PORT), read where the actuator reads it.
-        this.managementPort = environment.getProperty("management.server.port", Integer.class);
+        this.managementPort = ManagementPortDetails.separatePort(environment);
     }
 
     @Override
@@ -51,9 +52,11 @@ class ManagementAccessFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        boolean operator = (managementPort != null && managementPort > 0 && request.getLocalPort() == managementPort)
-                || presentsToken(request);
-        if (operator) {
+        boolean onManagementPort = managementPort != null && request.getLocalPort() == managementPort;
+        if (managementPort != null && !onManagementPort) {
+            // The public port, with the actuator on MANAGEMENT_PORT: nothing here to ask a token for.
+            chain.doFilter(request, response);
+        } else if (onManagementPort || presentsToken(request)) {
             chain.doFilter(new Operator(request), response);
         } else if (OPEN.contains(request.getRequestURI())) {
             chain.doFilter(request, response);
