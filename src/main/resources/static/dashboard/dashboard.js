@@ -1,5 +1,6 @@
-// The operator's dashboard: GET /nuts/dashboard (operator token), the leaderboard, the indexer's stats and the
-// service's health, redrawn every 5 s. Token from the URL fragment (#token=…) or the form; kept for the tab only.
+// The operator's dashboard: GET /nuts/dashboard (Bearer NUTS_MANAGEMENT_TOKEN, the metrics' token), the leaderboard,
+// the indexer's stats and the service's health (with details, same token), redrawn every 5 s. Token from the URL
+// fragment (#token=…) or the form; kept for the tab only.
 'use strict';
 (() => {
   const API = window.location.origin;
@@ -7,7 +8,7 @@
   const REFRESH_MS = 5000;
   const COLORS = ['#2663d9', '#1a8a4a', '#d9822b', '#8e44ad', '#c0392b', '#16a085'];
   const charts = {};
-  let token = new URLSearchParams(window.location.hash.slice(1)).get('token') || sessionStorage.getItem('nuts-operator-token') || '';
+  let token = new URLSearchParams(window.location.hash.slice(1)).get('token') || sessionStorage.getItem('nuts-management-token') || '';
   window.__dashboard = { renders: 0 };
 
   const el = (tag, attrs = {}, ...children) => {
@@ -123,7 +124,9 @@
         optional(get('/nuts/referrer/summary?window=30d')),
         optional(get('/nuts/leaderboard?window=30d&metric=volume&limit=10')),
         optional(get('/nuts/stats')),
-        fetch(API + '/actuator/health', { headers: { accept: 'application/json' } }).then((r) => r.json()).catch(() => null),
+        fetch(API + '/actuator/health', { headers: { accept: 'application/json', authorization: `Bearer ${token}` } })
+          .then((r) => r.json())
+          .catch(() => null),
         optional(get('/nuts/referrer/revenue', true)),
         optional(get('/nuts/indexer', true)),
       ]);
@@ -171,7 +174,7 @@
       const upstream = health && health.components ? health.components.upstream : null;
       const now = Date.now() / 1000;
       const facts = [
-        ['service', health ? pill(health.status) : pill('DOWN')],
+        ['service', !health ? pill('DOWN') : health.status ? pill(health.status) : 'served on MANAGEMENT_PORT, not here'],
         ['upstream (Thetanuts)', upstream ? pill(upstream.status) : 'details need the management token (NUTS_MANAGEMENT_TOKEN)'],
         ['indexer last block', stats && stats.lastProcessedBlock != null ? String(stats.lastProcessedBlock) : '—'],
         ['indexer lag', stats && stats.lastUpdateTimestamp ? `${Math.max(0, Math.round(now - stats.lastUpdateTimestamp))} s` : '—'],
@@ -194,7 +197,7 @@
 
   $('use-token').addEventListener('click', () => {
     token = $('token').value.trim();
-    sessionStorage.setItem('nuts-operator-token', token);
+    sessionStorage.setItem('nuts-management-token', token);
     refresh();
   });
   refresh();

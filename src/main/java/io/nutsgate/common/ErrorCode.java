@@ -50,8 +50,8 @@ public enum ErrorCode {
     // Socket.IO pushes (issue 10): answered in acks, never over HTTP.
     TOO_MANY_SUBSCRIPTIONS(HttpStatus.TOO_MANY_REQUESTS),
     UNKNOWN_EVENT(HttpStatus.BAD_REQUEST),
-    // Operator pages (issue 11): the dashboard's data needs NUTS_OPERATOR_TOKEN as a bearer token.
-    OPERATOR_TOKEN_REQUIRED(HttpStatus.UNAUTHORIZED),
+    // Operator pages (issue 11): the dashboard's data needs Bearer NUTS_MANAGEMENT_TOKEN (else UNAUTHORIZED, as the
+    // metrics); with no token set the dashboard is off.
     OPERATOR_NOT_CONFIGURED(HttpStatus.NOT_FOUND),
     TOO_MANY_CONNECTIONS(HttpStatus.SERVICE_UNAVAILABLE),
     MESSAGE_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE),

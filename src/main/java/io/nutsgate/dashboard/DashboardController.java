@@ -4,11 +4,10 @@ import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.system.ManagementToken;
 import io.nutsgate.system.NutsProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,20 +22,22 @@ import org.springframework.web.bind.annotation.RestController;
 import org.web3j.crypto.Keys;
 
 /**
- * The operator dashboard's numbers. Closed unless {@code NUTS_OPERATOR_TOKEN} is set (404
- * {@code OPERATOR_NOT_CONFIGURED}); then it needs {@code Authorization: Bearer <token>} (401
- * {@code OPERATOR_TOKEN_REQUIRED}).
+ * The operator dashboard's numbers, behind the same protection as the metrics: {@code Authorization: Bearer
+ * <NUTS_MANAGEMENT_TOKEN>} ({@link ManagementToken}), else 401 {@code UNAUTHORIZED}. Closed when no token is set (404
+ * {@code OPERATOR_NOT_CONFIGURED}).
  */
 @RestController
 @RequestMapping("/nuts")
 class DashboardController {
 
     private final NutsProperties properties;
+    private final ManagementToken token;
     private final DashboardRepository repository;
     private final Clock clock;
 
-    DashboardController(NutsProperties properties, DashboardRepository repository, Clock clock) {
+    DashboardController(NutsProperties properties, ManagementToken token, DashboardRepository repository, Clock clock) {
         this.properties = properties;
+        this.token = token;
         this.repository = repository;
         this.clock = clock;
     }
@@ -44,9 +45,10 @@ class DashboardController {
     @GetMapping(value = "/dashboard", produces = "application/json")
     @Operation(
             summary = "The operator dashboard's numbers",
-            description = "Over the last `days` UTC days (1-366, default 30): referral revenue per token and day"
-                    + " (protocol fees and our estimated share from ALPHABIT_REFERRER_FEE_SPLIT_BPS), volume by"
-                    + " underlying and product, traders per day. Needs `Authorization: Bearer NUTS_OPERATOR_TOKEN`.")
+            description =
+                    "Over the last `days` UTC days (1-366, default 30): referral revenue per token and day"
+                            + " (protocol fees and our estimated share from ALPHABIT_REFERRER_FEE_SPLIT_BPS), volume by"
+                            + " underlying and product, traders per day. Needs `Authorization: Bearer NUTS_MANAGEMENT_TOKEN`, as the metrics do.")
     ApiResponse<DashboardView> dashboard(
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
             @RequestParam(required = false) String days) {
@@ -89,19 +91,13 @@ class DashboardController {
     }
 
     private void authorize(String authorization) {
-        if (!properties.hasOperatorToken()) {
+        if (!token.isSet()) {
             throw new ApiException(
-                    ErrorCode.OPERATOR_NOT_CONFIGURED, "the dashboard is off: NUTS_OPERATOR_TOKEN is not set");
+                    ErrorCode.OPERATOR_NOT_CONFIGURED, "the dashboard is off: NUTS_MANAGEMENT_TOKEN is not set");
         }
-        String prefix = "Bearer ";
-        if (authorization == null
-                || !authorization.regionMatches(true, 0, prefix, 0, prefix.length())
-                || !MessageDigest.isEqual(
-                        authorization.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8),
-                        properties.operatorToken().getBytes(StandardCharsets.UTF_8))) {
+        if (!token.presentedIn(authorization)) {
             throw new ApiException(
-                    ErrorCode.OPERATOR_TOKEN_REQUIRED,
-                    "Authorization: a Bearer header with the operator token (NUTS_OPERATOR_TOKEN) is required");
+                    ErrorCode.UNAUTHORIZED, "Authorization: /nuts/dashboard needs Bearer NUTS_MANAGEMENT_TOKEN");
         }
     }
 

@@ -7,8 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.Principal;
 import java.util.Set;
 import org.springframework.core.Ordered;
@@ -21,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The actuator is not public. Open to anyone: the health status ({@code /actuator/health}, no details) and the
  * liveness and readiness probes. Health details, metrics and Prometheus need {@code Authorization: Bearer
  * <NUTS_MANAGEMENT_TOKEN>}, or a request to {@code MANAGEMENT_PORT} when that is set (a port kept off the public
- * network); otherwise 401 {@code UNAUTHORIZED}.
+ * network); otherwise 401 {@code UNAUTHORIZED}. With {@code MANAGEMENT_PORT} set the public port serves no actuator
+ * at all, token or not: {@code /actuator/**} there is 404 {@code NOT_FOUND}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 3)
@@ -31,15 +30,13 @@ class ManagementAccessFilter extends OncePerRequestFilter {
             Set.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness", "/livez", "/readyz");
     private static final Principal OPERATOR = () -> "management";
 
-    private final byte[] token;
+    private final ManagementToken token;
     private final Integer managementPort;
 
-    ManagementAccessFilter(NutsProperties properties, Environment environment) {
-        this.token = properties.management().hasToken()
-                ? properties.management().token().getBytes(StandardCharsets.UTF_8)
-                : null;
+    ManagementAccessFilter(ManagementToken token, Environment environment) {
+        this.token = token;
         // Spring Boot's own setting (MANAGEMENT_PORT), read where the actuator reads it.
-        this.managementPort = environment.getProperty("management.server.port", Integer.class);
+        this.managementPort = ManagementPortDetails.separatePort(environment);
     }
 
     @Override
@@ -51,9 +48,11 @@ class ManagementAccessFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        boolean operator = (managementPort != null && managementPort > 0 && request.getLocalPort() == managementPort)
-                || presentsToken(request);
-        if (operator) {
+        boolean onManagementPort = managementPort != null && request.getLocalPort() == managementPort;
+        if (managementPort != null && !onManagementPort) {
+            // The public port, with the actuator on MANAGEMENT_PORT: nothing here to ask a token for.
+            chain.doFilter(request, response);
+        } else if (onManagementPort || token.presentedIn(request.getHeader("Authorization"))) {
             chain.doFilter(new Operator(request), response);
         } else if (OPEN.contains(request.getRequestURI())) {
             chain.doFilter(request, response);
@@ -62,16 +61,8 @@ class ManagementAccessFilter extends OncePerRequestFilter {
                     response,
                     ErrorCode.UNAUTHORIZED,
                     "Authorization: " + request.getRequestURI() + " needs Bearer NUTS_MANAGEMENT_TOKEN"
-                            + (token == null ? " (not set; use MANAGEMENT_PORT)" : ""));
+                            + (token.isSet() ? "" : " (not set; use MANAGEMENT_PORT)"));
         }
-    }
-
-    private boolean presentsToken(HttpServletRequest request) {
-        String header = request.getHeader("Authorization");
-        if (token == null || header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        return MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Lets the actuator show health details ({@code show-details: when-authorized}). */

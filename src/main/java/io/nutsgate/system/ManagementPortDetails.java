@@ -5,6 +5,7 @@ import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
@@ -16,9 +17,7 @@ class ManagementPortDetails implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        Integer port = environment.getProperty("management.server.port", Integer.class);
-        Integer main = environment.getProperty("server.port", Integer.class, 8080);
-        if (port != null && port > 0 && !port.equals(main)) {
+        if (separatePort(environment) != null) {
             environment
                     .getPropertySources()
                     .addFirst(new MapPropertySource(
@@ -27,6 +26,16 @@ class ManagementPortDetails implements EnvironmentPostProcessor, Ordered {
                                     "management.endpoint.health.show-details", "always",
                                     "management.endpoint.health.show-components", "always")));
         }
+    }
+
+    /**
+     * {@code MANAGEMENT_PORT} when the actuator has a port of its own: set, positive and not the public port (Spring
+     * Boot serves the actuator on the public port when both are the same); otherwise null.
+     */
+    static Integer separatePort(Environment environment) {
+        Integer port = environment.getProperty("management.server.port", Integer.class);
+        Integer main = environment.getProperty("server.port", Integer.class, 8080);
+        return port != null && port > 0 && !port.equals(main) ? port : null;
     }
 
     @Override

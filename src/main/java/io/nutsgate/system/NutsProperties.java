@@ -37,7 +37,10 @@ public record NutsProperties(
                 String optionBookAddress,
         String deploymentFile,
         String redisUrl,
-        @Pattern(regexp = "^(\\S{16,})?$", message = "NUTS_OPERATOR_TOKEN must be at least 16 characters, no spaces")
+        @Pattern(
+                        regexp = "^(\\S{16,})?$",
+                        message = "NUTS_OPERATOR_TOKEN (deprecated: set NUTS_MANAGEMENT_TOKEN) must be at least 16"
+                                + " characters, no spaces")
                 String operatorToken,
         @NotNull @DefaultValue("nutsgate:") String redisKeyPrefix,
         @Valid @DefaultValue Cache cache,
@@ -112,9 +115,10 @@ public record NutsProperties(
             @NotNull @DefaultValue("nutsgate:ratelimit:") String rateLimitPrefix) {}
 
     /**
-     * Actuator access on the public port: health status, liveness and readiness are open; health details,
-     * metrics and Prometheus need {@code Authorization: Bearer <token>}. Without a token they are served only on
-     * {@code MANAGEMENT_PORT}, when set.
+     * The operator's token ({@code NUTS_MANAGEMENT_TOKEN}, read through {@link ManagementToken}, which also honours
+     * the deprecated {@code operatorToken}): on the public port health status, liveness and readiness are open;
+     * health details, metrics, Prometheus and the dashboard's data need {@code Authorization: Bearer <token>}.
+     * Without a token the actuator is served only on {@code MANAGEMENT_PORT}, when set, and the dashboard is off.
      */
     public record Management(String token) {
         public boolean hasToken() {
@@ -281,11 +285,6 @@ public record NutsProperties(
     /** A {@code NUTS_DEPLOYMENT_FILE} replaces the built-in registry of deployments. */
     public boolean hasDeploymentFile() {
         return deploymentFile != null && !deploymentFile.isBlank();
-    }
-
-    /** {@code NUTS_OPERATOR_TOKEN} opens the operator's data ({@code GET /nuts/dashboard}); unset, it stays closed. */
-    public boolean hasOperatorToken() {
-        return operatorToken != null && !operatorToken.isBlank();
     }
 
     public boolean hasRedis() {

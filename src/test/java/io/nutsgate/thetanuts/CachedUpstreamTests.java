@@ -11,6 +11,7 @@ import io.nutsgate.common.ErrorCode;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.MutableClock;
 import io.nutsgate.support.TestProperties;
+import io.nutsgate.system.CircuitBreakers;
 import io.nutsgate.system.NutsProperties;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -41,7 +42,7 @@ class CachedUpstreamTests {
             "upstream.timeout",
             "2s"));
     private final UpstreamHealth health = new UpstreamHealth(clock);
-    private final Breakers breakers = new Breakers(properties, meters);
+    private final Breakers breakers = new Breakers(properties, new CircuitBreakers(meters));
     private final CachedUpstream cache = new CachedUpstream(
             new UpstreamClient(properties, meters),
             new CaffeineCacheStore(),

@@ -1,0 +1,225 @@
+package io.nutsgate.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.nutsgate.NutsgateApplication;
+import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.TestDatabase;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Two instances counting {@code POST /nuts/update} (3 calls per client per hour) in a private {@code redis-server}
+ * this test starts on a free port: together while it runs; each on its own, without failing or hanging a request,
+ * once it is killed with SIGKILL; together again within seconds of it being started on the same port.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RateLimitRedisOutageIT {
+
+    private static final String TOKEN = "rate-limit-outage-test-token";
+    /** Longer than any answer may take: a request that hangs on the dead Redis fails the test. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final FixtureUpstream upstream = new FixtureUpstream();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final AtomicInteger clients = new AtomicInteger();
+    private static int redisPort;
+    private static Path redisDir;
+    private static Process redis;
+    private static ConfigurableApplicationContext a;
+    private static ConfigurableApplicationContext b;
+
+    @BeforeAll
+    static void startRedisAndTwoInstances() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server is needed");
+        assumeTrue(TestDatabase.localPostgresReachable(), "the machine's PostgreSQL is needed (CI starts it)");
+        redisPort = freePort();
+        redisDir = Files.createTempDirectory("nutsgate-ratelimit-redis");
+        startRedis();
+        a = start();
+        b = start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (b != null) b.close();
+        if (a != null) a.close();
+        stopRedis();
+        upstream.close();
+        if (redisDir != null) {
+            try (var files = Files.list(redisDir)) {
+                for (Path file : files.toList()) Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(redisDir);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldCountAClientOnBothInstancesTogetherWhileRedisRuns() throws Exception {
+        String client = newClient();
+
+        assertThat(List.of(update(a, client), update(b, client), update(a, client), update(b, client)))
+                .containsExactly(200, 200, 200, 429);
+    }
+
+    @Test
+    @Order(2)
+    void shouldAnswerEveryRequestAndLimitEachInstanceOnItsOwnWhileRedisIsDead() throws Exception {
+        redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9
+
+        List<Integer> firstCalls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            firstCalls.add(update(a, newClient()));
+            firstCalls.add(update(b, newClient()));
+        }
+        String client = newClient();
+        List<Integer> onA = List.of(update(a, client), update(a, client), update(a, client), update(a, client));
+        List<Integer> onB = List.of(update(b, client), update(b, client), update(b, client), update(b, client));
+
+        assertThat(firstCalls).containsOnly(200);
+        assertThat(onA).containsExactly(200, 200, 200, 429);
+        // B never heard of A's calls: the limit holds per instance for the outage
+        assertThat(onB).containsExactly(200, 200, 200, 429);
+        // and the breaker stopped trying Redis instead of waiting for it on every call
+        assertThat(notPermittedRedisCalls(a)).isPositive();
+        assertThat(notPermittedRedisCalls(b)).isPositive();
+    }
+
+    @Test
+    @Order(3)
+    void shouldCountTogetherAgainSoonAfterRedisIsBack() throws Exception {
+        startRedis(); // same port, empty
+
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    String client = newClient();
+                    // The 4th call is refused only if B counted A's two calls with its own: counted in Redis.
+                    return List.of(update(a, client), update(b, client), update(a, client), update(b, client))
+                            .equals(List.of(200, 200, 200, 429));
+                });
+    }
+
+    // ---- helpers ----
+
+    /** A client the proxy names in X-Forwarded-For (documentation range), new on each call. */
+    private static String newClient() {
+        int n = clients.incrementAndGet();
+        return "198.51." + (n / 250) + "." + (n % 250 + 1);
+    }
+
+    private static int update(ConfigurableApplicationContext app, String forwardedFor) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base(app) + "/nuts/update"))
+                .header("X-Forwarded-For", forwardedFor)
+                .timeout(REQUEST_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** Calls of Redis the {@code redis-rate-limits} breaker refused, from the instance's Prometheus metrics. */
+    private static double notPermittedRedisCalls(ConfigurableApplicationContext app) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base(app) + "/actuator/prometheus"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .timeout(REQUEST_TIMEOUT)
+                .build();
+        String metrics =
+                http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        Matcher line = Pattern.compile(
+                        "(?m)^resilience4j_circuitbreaker_not_permitted_calls_total\\{[^}]*name=\"redis-rate-limits\"[^}]*} (\\S+)$")
+                .matcher(metrics);
+        return line.find() ? Double.parseDouble(line.group(1)) : 0;
+    }
+
+    private static String base(ConfigurableApplicationContext app) {
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) app).getWebServer().getPort();
+    }
+
+    private static ConfigurableApplicationContext start() {
+        return new SpringApplicationBuilder(NutsgateApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--REDIS_URL=redis://127.0.0.1:" + redisPort,
+                        "--nuts.management.token=" + TOKEN,
+                        "--nuts.clients.trusted-proxies=127.0.0.1/32,::1/128",
+                        "--nuts.update-rate-limit.requests=3",
+                        "--nuts.update-rate-limit.window=1h",
+                        "--nuts.trades.scheduled-sync=false",
+                        "--nuts.trades.sync-on-events=false",
+                        "--nuts.push.watch=false",
+                        "--nuts.orders-url=" + upstream.ordersUrl(),
+                        "--nuts.indexer-url=" + upstream.indexerUrl());
+    }
+
+    private static void startRedis() throws IOException {
+        redis = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        String.valueOf(redisPort),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        redisDir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> reachable(redisPort));
+    }
+
+    private static void stopRedis() throws InterruptedException {
+        if (redis != null && redis.isAlive()) {
+            redis.destroy();
+            if (!redis.waitFor(5, TimeUnit.SECONDS)) {
+                redis.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean reachable(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
