@@ -69,13 +69,10 @@ class ChainIndexerIT extends ServiceTest {
     @DynamicPropertySource
     static void chainProperties(DynamicPropertyRegistry registry) {
         devnet = Devnet.start(REFERRER);
-        registry.add("nuts.deployment-file", () -> devnet.deploymentFile().toString());
-        registry.add("nuts.chain.rpc-url", devnet::rpcUrl);
+        devnet.serveFromChain(registry);
         registry.add("nuts.chain.confirmations", () -> String.valueOf(CONFIRMATIONS));
         registry.add("nuts.chain.poll-interval", () -> "200ms");
         registry.add("nuts.chain.error-backoff", () -> "200ms");
-        registry.add("nuts.trades.scheduled-sync", () -> "false");
-        registry.add("nuts.trades.sync-on-events", () -> "false");
     }
 
     @AfterAll

@@ -38,13 +38,10 @@ class FillPushIT extends ServiceTest {
     @DynamicPropertySource
     static void chainProperties(DynamicPropertyRegistry registry) {
         devnet = Devnet.start(REFERRER);
-        registry.add("nuts.deployment-file", () -> devnet.deploymentFile().toString());
-        registry.add("nuts.chain.rpc-url", devnet::rpcUrl);
+        devnet.serveFromChain(registry);
         registry.add("nuts.chain.confirmations", () -> String.valueOf(CONFIRMATIONS));
         registry.add("nuts.chain.poll-interval", () -> "1h");
         registry.add("nuts.chain.receipt-poll-interval", () -> "100ms");
-        registry.add("nuts.trades.scheduled-sync", () -> "false");
-        registry.add("nuts.trades.sync-on-events", () -> "false");
         registry.add("nuts.push.after-update-checks", () -> "0s");
         registry.add("nuts.push.watch-interval", () -> "1h");
     }

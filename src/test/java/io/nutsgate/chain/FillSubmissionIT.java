@@ -73,12 +73,9 @@ class FillSubmissionIT extends ServiceTest {
     @DynamicPropertySource
     static void chainProperties(DynamicPropertyRegistry registry) {
         devnet = Devnet.start(REFERRER);
-        registry.add("nuts.deployment-file", () -> devnet.deploymentFile().toString());
-        registry.add("nuts.chain.rpc-url", devnet::rpcUrl);
+        devnet.serveFromChain(registry);
         registry.add("nuts.chain.poll-interval", () -> "1h"); // the indexer's batch will not come during the test
         registry.add("nuts.chain.receipt-poll-interval", () -> "100ms");
-        registry.add("nuts.trades.scheduled-sync", () -> "false");
-        registry.add("nuts.trades.sync-on-events", () -> "false");
     }
 
     @AfterAll

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import okhttp3.OkHttpClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
@@ -253,6 +254,17 @@ public final class Devnet implements AutoCloseable {
             shared = devnet;
         }
         return shared;
+    }
+
+    /**
+     * Points the service under test at this devnet (its deployment file and RPC) with the Thetanuts trade sync off, so
+     * trades come only from the chain.
+     */
+    public void serveFromChain(DynamicPropertyRegistry registry) {
+        registry.add("nuts.deployment-file", () -> deploymentFile().toString());
+        registry.add("nuts.chain.rpc-url", this::rpcUrl);
+        registry.add("nuts.trades.scheduled-sync", () -> "false");
+        registry.add("nuts.trades.sync-on-events", () -> "false");
     }
 
     public String rpcUrl() {
