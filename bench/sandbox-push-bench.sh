@@ -74,7 +74,7 @@ stop_pair() {
   kill -TERM "${pids[-1]}" "${pids[-2]}"; wait "${pids[-1]}" "${pids[-2]}" 2>/dev/null || true
   unset 'pids[-1]'; unset 'pids[-1]'
 }
-out="$root/bench/results/sandbox-push"; mkdir -p "$out"; : >"$out/summary.jsonl"
+out="$root/bench/results/sandbox-push"; mkdir -p "$out"; : >"$out/summary.jsonl"; : >"$out/progress.log"
 wd_port="$(free_port)"
 chromedriver --port="$wd_port" >"$dir/chromedriver.log" 2>&1 &
 pids+=($!)

@@ -6,7 +6,7 @@
   const API = window.location.origin;
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(window.location.hash.slice(1));
-  const state = { orders: [], selected: null, plan: null, wallet: null, address: null, positions: new Map(), chart: null };
+  const state = { orders: [], selected: null, plan: null, wallet: null, address: null, positions: new Map(), announced: new Set(), chart: null };
   // What the benchmark and the browser test read: each fill's receipt and each pushed trade, with page times.
   const timeline = (window.__nuts = { fills: [], pushes: [] });
 
@@ -184,6 +184,7 @@
       $('wallet').className = 'ok';
       subscribe();
       await loadPositions();
+      for (const key of state.positions.keys()) state.announced.add(key);
     } catch (e) {
       $('wallet').textContent = e.message;
       $('wallet').className = 'error';
@@ -283,10 +284,14 @@
     const now = Date.now();
     timeline.pushes.push({ txHash: trade.entryTxHash.toLowerCase(), status: trade.status, at: now });
     const key = trade.entryTxHash + trade.optionAddress;
-    const known = state.positions.has(key);
     state.positions.set(key, trade);
     renderPositions();
-    if (!known) toast(trade);
+    // Once per trade, and not for the ones listed when the wallet connected: a position:update may have reloaded the
+    // list with this trade before its trade:new arrived, so "already in the list" does not mean "already announced".
+    if (!state.announced.has(key)) {
+      state.announced.add(key);
+      toast(trade);
+    }
   });
   socket.on('trade:removed', (trade) => {
     state.positions.delete(trade.entryTxHash + trade.optionAddress);
