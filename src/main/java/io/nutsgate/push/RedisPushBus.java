@@ -1,8 +1,10 @@
 package io.nutsgate.push;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,12 +25,14 @@ import tools.jackson.databind.json.JsonMapper;
  * at once and published as a small message (origin, room, event, payload); every other instance emits it to its own
  * sockets in that room. Rooms, joins and leaves never leave the instance. Publishing runs on one background thread
  * with a bounded queue, so Redis never blocks a request; while Redis fails, pushes stay local and the failure is
- * logged once (and again once it recovers).
+ * logged once (and again once it recovers). An instance whose Redis does not answer at start-up starts all the same,
+ * pushing to its own sockets, and subscribes in the background as soon as Redis answers.
  */
 final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
 
     static final String CHANNEL = "nuts:push";
     private static final Logger log = LoggerFactory.getLogger(RedisPushBus.class);
+    private static final Duration SUBSCRIBE_RETRY = Duration.ofSeconds(2);
 
     record Envelope(String origin, String room, String event, String payload) {}
 
@@ -52,6 +56,10 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),
             Thread.ofPlatform().name("push-redis-dispatch").daemon(true).factory());
+    /** Subscribes again every {@link #SUBSCRIBE_RETRY} when Redis did not answer at start-up. */
+    private final ScheduledThreadPoolExecutor resubscriber = new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("push-redis-resubscribe").daemon(true).factory());
+
     private final AtomicBoolean failing = new AtomicBoolean();
     private volatile boolean running;
 
@@ -122,17 +130,64 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
     @Override
     public void start() {
         running = true;
+        if (!subscribe()) {
+            // Redis does not answer at start-up: the instance starts all the same, pushing to its own sockets, and
+            // subscribes as soon as Redis answers (once subscribed, Lettuce resubscribes by itself after an outage).
+            resubscriber.scheduleWithFixedDelay(
+                    this::subscribeAgain,
+                    SUBSCRIBE_RETRY.toMillis(),
+                    SUBSCRIBE_RETRY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Subscribes to {@value #CHANNEL}; false, after one warning for the outage, when Redis does not answer. */
+    private boolean subscribe() {
+        try {
+            listeners.start();
+            return true;
+        } catch (RuntimeException e) {
+            reset();
+            failed("subscribing to " + CHANNEL + ": " + e);
+            return false;
+        }
+    }
+
+    /** A container that failed to subscribe stays started and would never try again: stopped, it can start again. */
+    private void reset() {
+        try {
+            listeners.stop();
+        } catch (RuntimeException e) {
+            log.debug("resetting the Redis listener: {}", e.toString());
+        }
+    }
+
+    private void subscribeAgain() {
+        if (!running) {
+            return;
+        }
         try {
             listeners.start();
         } catch (RuntimeException e) {
-            failed("subscribing to " + CHANNEL + ": " + e);
+            reset();
+            log.debug("Redis still refuses the subscription to {}: {}", CHANNEL, e.toString());
+            return;
         }
+        log.info("subscribed to {}: pushes from other instances reach this instance's sockets", CHANNEL);
+        resubscriber.shutdown(); // no more attempts: this one is running, the scheduler ends with it
     }
 
     @Override
     public void stop() {
         running = false;
         publisher.shutdownNow();
+        resubscriber
+                .shutdown(); // no new attempts; one under way (at most a few seconds) ends before the container stops
+        try {
+            resubscriber.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             listeners.stop();
             listeners.destroy();

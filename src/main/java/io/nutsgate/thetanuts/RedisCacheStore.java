@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,8 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * Shared store: the value is the fetch time (8 bytes) followed by the upstream body, under a key that expires with
  * the entry's retention. Redis trouble degrades to a cache miss, never to a failed request: every command has the
  * short {@code nuts.redis.timeout}, and while the {@code redis} circuit breaker is open Redis is not called at all.
+ * Nothing here connects at start-up: with Redis down then, the instance starts, caches in process, and the
+ * connection factory connects on the first command after Redis answers.
  */
 class RedisCacheStore implements CacheStore {
 
@@ -23,6 +26,7 @@ class RedisCacheStore implements CacheStore {
     private final RedisTemplate<String, byte[]> redis;
     private final CircuitBreaker breaker;
     private final String prefix;
+    private final AtomicBoolean failing = new AtomicBoolean();
 
     /** Keys are {@code <keyPrefix>upstream:<key>} ({@code NUTS_REDIS_KEY_PREFIX}, {@code nutsgate:}). */
     RedisCacheStore(RedisConnectionFactory connections, String keyPrefix, CircuitBreaker breaker) {
@@ -66,15 +70,32 @@ class RedisCacheStore implements CacheStore {
         call("delete", key, () -> redis.delete(prefix + key));
     }
 
-    /** Runs one command through the breaker; a failure, or an open breaker, gives null. */
+    /**
+     * Runs one command through the breaker; a failure, or an open breaker, gives null. The first failure of an outage
+     * (Redis down at start-up included) is logged as a warning, the next ones at debug, and the first success after
+     * them once.
+     */
     private <T> T call(String what, String key, Supplier<T> command) {
+        T result;
         try {
-            return breaker.executeSupplier(command);
+            result = breaker.executeSupplier(command);
         } catch (CallNotPermittedException e) {
             return null; // Redis is down: the in-process level serves meanwhile
         } catch (RuntimeException e) {
-            log.warn("Redis {} of {} failed: {}", what, key, e.toString());
+            if (failing.compareAndSet(false, true)) {
+                log.warn(
+                        "Redis {} of {} failed, the cache serves from process until Redis answers: {}",
+                        what,
+                        key,
+                        e.toString());
+            } else {
+                log.debug("Redis {} of {} failed: {}", what, key, e.toString());
+            }
             return null;
         }
+        if (failing.compareAndSet(true, false)) {
+            log.info("Redis answers again: the cache is shared between instances");
+        }
+        return result;
     }
 }

@@ -1,0 +1,244 @@
+package io.nutsgate.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.nutsgate.NutsgateApplication;
+import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.TestDatabase;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * An instance whose {@code REDIS_URL} names a free port where nothing listens yet: it starts, answers and limits
+ * {@code POST /nuts/update} (3 calls per client per hour) in process; once a private {@code redis-server} is started
+ * on that port, without a restart, it counts rate limits in that Redis under the configured prefix, caches upstream
+ * bodies there and subscribes to the push channel.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedisDownAtStartIT {
+
+    private static final String RATE_LIMIT_PREFIX = "down-at-start:ratelimit:";
+    private static final String CACHE_PREFIX = "down-at-start:";
+    /** Longer than any answer may take: a request that hangs on the missing Redis fails the test. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final FixtureUpstream upstream = new FixtureUpstream();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final AtomicInteger clients = new AtomicInteger();
+    private static final AtomicInteger wallets = new AtomicInteger();
+    private static int redisPort;
+    private static Path redisDir;
+    private static Process redis;
+    private static RedisClient inspector;
+    private static ConfigurableApplicationContext app;
+
+    @BeforeAll
+    static void startAnInstanceWithoutRedis() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server is needed");
+        assumeTrue(TestDatabase.localPostgresReachable(), "the machine's PostgreSQL is needed (CI starts it)");
+        redisPort = freePort();
+        redisDir = Files.createTempDirectory("nutsgate-redis-down-at-start");
+        inspector = RedisClient.create("redis://127.0.0.1:" + redisPort);
+        app = new SpringApplicationBuilder(NutsgateApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--REDIS_URL=redis://127.0.0.1:" + redisPort,
+                        "--nuts.redis-key-prefix=" + CACHE_PREFIX,
+                        "--nuts.clients.rate-limit-prefix=" + RATE_LIMIT_PREFIX,
+                        "--nuts.clients.trusted-proxies=127.0.0.1/32,::1/128",
+                        "--nuts.update-rate-limit.requests=3",
+                        "--nuts.update-rate-limit.window=1h",
+                        "--nuts.trades.scheduled-sync=false",
+                        "--nuts.trades.sync-on-events=false",
+                        "--nuts.push.watch=false",
+                        "--nuts.orders-url=" + upstream.ordersUrl(),
+                        "--nuts.indexer-url=" + upstream.indexerUrl());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (app != null) app.close();
+        if (inspector != null) inspector.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        if (redis != null && redis.isAlive()) {
+            redis.destroy();
+            if (!redis.waitFor(5, TimeUnit.SECONDS)) {
+                redis.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        upstream.close();
+        if (redisDir != null) {
+            try (var files = Files.list(redisDir)) {
+                for (Path file : files.toList()) Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(redisDir);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldStartAndAnswerWithRateLimitsCountedInProcessWhileNothingListensOnTheRedisPort() throws Exception {
+        assertThat(reachable(redisPort))
+                .as("nothing listens on the Redis port yet")
+                .isFalse();
+
+        int config = get("/nuts/config");
+        List<Integer> firstCalls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            firstCalls.add(update(newClient()));
+        }
+        String client = newClient();
+        List<Integer> oneClient = List.of(update(client), update(client), update(client), update(client));
+        int positions = positions(newClient(), newWallet());
+
+        assertThat(config).isEqualTo(200);
+        assertThat(firstCalls).containsOnly(200);
+        assertThat(oneClient).containsExactly(200, 200, 200, 429);
+        assertThat(positions).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void shouldCountCacheAndSubscribeInRedisSoonAfterItStartsOnThatPort() throws Exception {
+        startRedis(); // nothing restarted on the instance's side
+
+        // rate limits: a new client's bucket appears in that Redis under the configured prefix
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    String client = newClient();
+                    return update(client) == 200 && inRedis(r -> r.exists(RATE_LIMIT_PREFIX + "update:" + client)) == 1;
+                });
+        String client = newClient();
+        List<Integer> oneClient = List.of(update(client), update(client), update(client), update(client));
+        assertThat(oneClient).containsExactly(200, 200, 200, 429);
+        long bucketsInRedis = inRedis(r -> r.exists(RATE_LIMIT_PREFIX + "update:" + client));
+        assertThat(bucketsInRedis).isEqualTo(1);
+
+        // the cache: an upstream body fetched now is stored in that Redis
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    String wallet = newWallet();
+                    return positions(newClient(), wallet) == 200
+                            && inRedis(r -> r.exists(CACHE_PREFIX + "upstream:positions:" + wallet)) == 1;
+                });
+
+        // pushes: the instance subscribed to the channel the other instances publish on
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> inRedis(r -> r.pubsubNumsub("nuts:push").getOrDefault("nuts:push", 0L)) == 1);
+    }
+
+    // ---- helpers ----
+
+    /** A client the proxy names in X-Forwarded-For (documentation range), new on each call. */
+    private static String newClient() {
+        int n = clients.incrementAndGet();
+        return "203.0." + (n / 250) + "." + (n % 250 + 1);
+    }
+
+    private static String newWallet() {
+        return "0x" + String.format(Locale.ROOT, "%040x", 0xd0_0000 + wallets.incrementAndGet());
+    }
+
+    private static int get(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + path))
+                .timeout(REQUEST_TIMEOUT)
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    private static int update(String forwardedFor) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/nuts/update"))
+                .header("X-Forwarded-For", forwardedFor)
+                .timeout(REQUEST_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    private static int positions(String forwardedFor, String wallet) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/nuts/positions"))
+                .header("X-Forwarded-For", forwardedFor)
+                .header("Content-Type", "application/json")
+                .timeout(REQUEST_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"address\":\"" + wallet + "\",\"type\":\"open\"}"))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** One command on the test's own connection to the private Redis. */
+    private static <T> T inRedis(Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> command) {
+        try (StatefulRedisConnection<String, String> connection = inspector.connect()) {
+            return command.apply(connection.sync());
+        }
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:"
+                + ((WebServerApplicationContext) app).getWebServer().getPort();
+    }
+
+    private static void startRedis() throws IOException {
+        redis = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        String.valueOf(redisPort),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        redisDir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> reachable(redisPort));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean reachable(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
