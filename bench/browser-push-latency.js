@@ -13,6 +13,7 @@
 // receipt_p50_ms, receipt_p95_ms}.
 const { ethers } = require('../dev/node_modules/ethers');
 const fs = require('node:fs');
+const { sleep, pct, http, freshestPlan } = require('./fill-plans');
 
 function args() {
   const a = { fills: 50, mode: 'page', label: '' };
@@ -23,22 +24,6 @@ function args() {
   }
   a.fills = Number(a.fills);
   return a;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs, p) => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-
-async function http(base, method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(60_000),
-  });
-  return { status: res.status, json: await res.json() };
 }
 
 /** The few WebDriver commands this needs. */
@@ -131,7 +116,7 @@ async function main() {
     for (let i = 0; i < a.fills; i++) {
       let fill;
       try {
-        fill = a.mode === 'chain' ? await fillFromHere(a.api, wallet, taker.address) : await fillThroughPage(browser, i);
+        fill = a.mode === 'chain' ? await fillFromHere(a.api, wallet, taker.address) : await fillThroughPage(browser);
       } catch (e) {
         misses++;
         process.stderr.write(`fill ${i + 1}/${a.fills}: ${e.message}\n`);
@@ -152,7 +137,13 @@ async function main() {
           (fill.receiptAt ? ` (${toastAt - fill.receiptAt} ms after the receipt)` : '') + '\n');
       } else {
         misses++;
-        process.stderr.write(`fill ${i + 1}/${a.fills}: no toast within 90 s\n`);
+        const trace = await browser.js(
+          `return { pushes: window.__nuts.pushes.filter((p) => p.txHash === arguments[0]),
+                    socket: document.getElementById('socket-state').textContent,
+                    log: document.getElementById('log') ? document.getElementById('log').textContent.slice(-600) : null };`,
+          fill.txHash,
+        );
+        process.stderr.write(`fill ${i + 1}/${a.fills}: no toast within 90 s for ${fill.txHash}: ${JSON.stringify(trace)}\n`);
       }
       await sleep(300);
     }
@@ -170,7 +161,8 @@ async function main() {
 }
 
 /** The user's journey on the page: ETH call spread, 20 USDC, plan, sign and send; the page's own record of it. */
-async function fillThroughPage(browser, done) {
+async function fillThroughPage(browser) {
+  const done = await browser.js('return window.__nuts.fills.length;');
   await browser.js(`
     const set = (id, v) => { const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change')); };
     set('f-underlying', 'ETH'); set('f-product', 'CALL_SPREAD');
@@ -190,7 +182,7 @@ async function fillThroughPage(browser, done) {
 }
 
 async function approveOnce(api, wallet, address) {
-  const plan = await firstPlan(api, address);
+  const plan = await freshestPlan(api, address);
   const approve = plan.transactions.find((t) => t.kind === 'approve');
   const usdc = new ethers.Contract(approve.to, ['function approve(address,uint256) returns (bool)'], wallet);
   await (await usdc.approve(plan.approval.spender, ethers.MaxUint256)).wait();
@@ -198,34 +190,10 @@ async function approveOnce(api, wallet, address) {
 
 /** fillOrder sent from this process; nobody is told about it. */
 async function fillFromHere(api, wallet, address) {
-  const plan = await firstPlan(api, address);
+  const plan = await freshestPlan(api, address);
   const tx = plan.transactions.find((t) => t.kind === 'fillOrder');
   const receipt = await (await wallet.sendTransaction({ to: tx.to, data: tx.data })).wait();
   return { txHash: receipt.hash.toLowerCase(), blockNumber: receipt.blockNumber, receiptAt: null };
-}
-
-/** A plan for the freshest ETH call spread; the feed moves under us (quotes expire, get filled), so try thrice. */
-async function firstPlan(api, taker, attempts = 3) {
-  try {
-    return await planOnce(api, taker);
-  } catch (e) {
-    if (attempts <= 1 || !/ORDER_NOT_FOUND|no fillable/.test(e.message)) throw e;
-    await sleep(1000);
-    return firstPlan(api, taker, attempts - 1);
-  }
-}
-
-async function planOnce(api, taker) {
-  const { json } = await http(api, 'GET', '/nuts/orders?underlying=ETH&product=CALL_SPREAD');
-  if (!json.success) throw new Error(`orders: ${json.error.code}`);
-  const now = Date.now() / 1000;
-  const o = json.data.orders
-    .filter((x) => x.orderExpiryTimestamp > now + 40)
-    .sort((x, y) => y.orderExpiryTimestamp - x.orderExpiryTimestamp)[0];
-  if (!o) throw new Error('no fillable ETH call spread in the feed');
-  const plan = await http(api, 'POST', `/nuts/orders/${o.id}/fill-plan`, { usdcAmount: '20', taker });
-  if (!plan.json.success) throw new Error(`fill-plan: ${plan.json.error.code} ${plan.json.error.message}`);
-  return plan.json.data;
 }
 
 main().catch((e) => {

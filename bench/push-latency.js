@@ -12,6 +12,7 @@
 const { ethers } = require('../dev/node_modules/ethers');
 const { io } = require('../src/test/socketio/node_modules/socket.io-client');
 const fs = require('node:fs');
+const { sleep, pct, api, freshestPlan } = require('./fill-plans');
 
 function args() {
   const a = { fills: 50, mode: 'update' };
@@ -21,22 +22,6 @@ function args() {
   a.fills = Number(a.fills);
   return a;
 }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function api(base, path, body) {
-  const res = await fetch(base + path, {
-    method: body ? 'POST' : 'GET',
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(15000),
-  });
-  const json = await res.json();
-  if (!json.success) throw new Error(`${path}: ${json.error.code} ${json.error.message}`);
-  return json.data;
-}
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
 
 async function main() {
   const a = args();
@@ -68,7 +53,7 @@ async function main() {
   });
 
   // One approval for the whole run, then fillOrder only.
-  const plan0 = await firstPlan(a.api, address);
+  const plan0 = await freshestPlan(a.api, address);
   const approve = plan0.transactions.find((t) => t.kind === 'approve');
   const usdc = new ethers.Contract(approve.to, ['function approve(address,uint256) returns (bool)'], wallet);
   await (await usdc.approve(plan0.approval.spender, ethers.MaxUint256)).wait();
@@ -77,7 +62,7 @@ async function main() {
   const fromReceipt = [];
   let misses = 0;
   for (let i = 0; i < a.fills; i++) {
-    const plan = await firstPlan(a.api, address);
+    const plan = await freshestPlan(a.api, address);
     const tx = plan.transactions.find((t) => t.kind === 'fillOrder');
     const sent = await wallet.sendTransaction({ to: tx.to, data: tx.data });
     const receipt = await sent.wait();
@@ -104,25 +89,6 @@ async function main() {
   const out = { mode: a.mode, fills: a.fills, pushed: latencies.length, misses, p50_ms: pct(latencies, 50), p95_ms: pct(latencies, 95), max_ms: Math.max(...latencies),
     receipt_p50_ms: pct(fromReceipt, 50), receipt_p95_ms: pct(fromReceipt, 95) };
   console.log(JSON.stringify(out));
-}
-
-/** A plan for the freshest ETH call spread; the feed moves under us (quotes expire, get filled), so try thrice. */
-async function firstPlan(base, taker, attempts = 3) {
-  try {
-    return await planOnce(base, taker);
-  } catch (e) {
-    if (attempts <= 1 || !/ORDER_NOT_FOUND|no fillable/.test(e.message)) throw e;
-    await sleep(1000);
-    return firstPlan(base, taker, attempts - 1);
-  }
-}
-
-async function planOnce(base, taker) {
-  const orders = (await api(base, '/nuts/orders?underlying=ETH&product=CALL_SPREAD')).orders;
-  const now = Date.now() / 1000;
-  const o = orders.filter((x) => x.orderExpiryTimestamp > now + 40).sort((x, y) => y.orderExpiryTimestamp - x.orderExpiryTimestamp)[0];
-  if (!o) throw new Error('no fillable ETH call spread in the feed');
-  return api(base, `/nuts/orders/${o.id}/fill-plan`, { usdcAmount: '20', taker });
 }
 
 main().catch((e) => {
