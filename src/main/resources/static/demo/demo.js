@@ -32,6 +32,9 @@
     $('log').textContent += line;
     $('log').scrollTop = $('log').scrollHeight;
   };
+  // What breaks in an event handler shows in the page's log, not only in the console.
+  window.addEventListener('error', (e) => log(`error: ${e.message}`));
+  window.addEventListener('unhandledrejection', (e) => log(`error: ${e.reason && e.reason.message ? e.reason.message : e.reason}`));
   const utc = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
   const short = (hex) => (hex ? hex.slice(0, 8) + '…' + hex.slice(-4) : '');
   const el = (tag, attrs = {}, ...children) => {
@@ -284,14 +287,14 @@
     const now = Date.now();
     timeline.pushes.push({ txHash: trade.entryTxHash.toLowerCase(), status: trade.status, at: now });
     const key = trade.entryTxHash + trade.optionAddress;
-    state.positions.set(key, trade);
-    renderPositions();
     // Once per trade, and not for the ones listed when the wallet connected: a position:update may have reloaded the
     // list with this trade before its trade:new arrived, so "already in the list" does not mean "already announced".
     if (!state.announced.has(key)) {
       state.announced.add(key);
       toast(trade);
     }
+    state.positions.set(key, trade);
+    renderPositions();
   });
   socket.on('trade:removed', (trade) => {
     state.positions.delete(trade.entryTxHash + trade.optionAddress);
@@ -311,6 +314,14 @@
   }
 
   function renderPositions() {
+    try {
+      drawPositions();
+    } catch (e) {
+      log(`positions: ${e.message}`);
+    }
+  }
+
+  function drawPositions() {
     const rows = [...state.positions.values()].sort((a, b) => Number(b.createdAt) - Number(a.createdAt));
     $('positions-empty').hidden = rows.length > 0;
     $('positions').tBodies[0].replaceChildren(
