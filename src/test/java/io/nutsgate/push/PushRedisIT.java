@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.RedisServer;
 import io.nutsgate.support.ServiceTest;
 import io.nutsgate.support.SocketIoTestClient;
 import io.nutsgate.support.TestDatabase;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -26,7 +22,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,8 +48,7 @@ class PushRedisIT {
     private static final FixtureUpstream upstream = new FixtureUpstream();
     private static final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static Process redis;
-    private static Path redisDir;
+    private static RedisServer redis;
     private static String schema;
     private static ConfigurableApplicationContext a;
     private static ConfigurableApplicationContext b;
@@ -62,40 +56,18 @@ class PushRedisIT {
     @BeforeAll
     static void startRedisAndTwoInstances() throws Exception {
         assumeTrue(TestDatabase.localPostgresReachable(), "the machine's PostgreSQL is needed (CI starts it)");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server is needed");
-        int redisPort = freePort();
-        redisDir = Files.createTempDirectory("nutsgate-push-redis");
-        redis = new ProcessBuilder(
-                        "redis-server",
-                        "--port",
-                        String.valueOf(redisPort),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--dir",
-                        redisDir.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> reachable(redisPort));
+        assumeTrue(RedisServer.installed(), "redis-server is needed");
+        redis = RedisServer.onFreePort().start();
         schema = "t_push_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        a = start(redisPort);
-        b = start(redisPort);
+        a = start();
+        b = start();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (b != null) b.close();
         if (a != null) a.close();
-        if (redis != null) {
-            redis.destroy();
-            if (!redis.waitFor(5, TimeUnit.SECONDS)) {
-                redis.destroyForcibly();
-            }
-        }
+        if (redis != null) redis.close();
         upstream.close();
         if (schema != null) {
             try (Connection connection = DriverManager.getConnection(TestDatabase.LOCAL_URL);
@@ -140,7 +112,7 @@ class PushRedisIT {
                             .asBoolean())
                     .isTrue();
             awaitRegistered(wallet);
-            redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            redis.kill();
 
             HttpResponse<String> update = post(a, "/nuts/update", "{\"address\":\"" + wallet + "\"}");
 
@@ -155,12 +127,12 @@ class PushRedisIT {
 
     // ---- helpers ----
 
-    private static ConfigurableApplicationContext start(int redisPort) {
+    private static ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(NutsgateApplication.class)
                 .run(
                         "--server.port=0",
                         "--nuts.management.token=" + ServiceTest.MANAGEMENT_TOKEN,
-                        "--REDIS_URL=redis://127.0.0.1:" + redisPort,
+                        "--REDIS_URL=" + redis.url(),
                         "--DATABASE_URL=" + TestDatabase.LOCAL_URL + "&currentSchema=" + schema,
                         "--spring.flyway.schemas=" + schema,
                         "--nuts.orders-url=" + upstream.ordersUrl(),
@@ -208,20 +180,5 @@ class PushRedisIT {
                         .timeout(Duration.ofSeconds(10))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean reachable(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -6,21 +6,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.RedisServer;
 import io.nutsgate.support.TestDatabase;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,19 +44,15 @@ class RateLimitRedisOutageIT {
     private static final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final AtomicInteger clients = new AtomicInteger();
-    private static int redisPort;
-    private static Path redisDir;
-    private static Process redis;
+    private static RedisServer redis;
     private static ConfigurableApplicationContext a;
     private static ConfigurableApplicationContext b;
 
     @BeforeAll
     static void startRedisAndTwoInstances() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server is needed");
+        assumeTrue(RedisServer.installed(), "redis-server is needed");
         assumeTrue(TestDatabase.localPostgresReachable(), "the machine's PostgreSQL is needed (CI starts it)");
-        redisPort = freePort();
-        redisDir = Files.createTempDirectory("nutsgate-ratelimit-redis");
-        startRedis();
+        redis = RedisServer.onFreePort().start();
         a = start();
         b = start();
     }
@@ -71,14 +61,8 @@ class RateLimitRedisOutageIT {
     static void stop() throws Exception {
         if (b != null) b.close();
         if (a != null) a.close();
-        stopRedis();
+        if (redis != null) redis.close();
         upstream.close();
-        if (redisDir != null) {
-            try (var files = Files.list(redisDir)) {
-                for (Path file : files.toList()) Files.deleteIfExists(file);
-            }
-            Files.deleteIfExists(redisDir);
-        }
     }
 
     @Test
@@ -93,7 +77,7 @@ class RateLimitRedisOutageIT {
     @Test
     @Order(2)
     void shouldAnswerEveryRequestAndLimitEachInstanceOnItsOwnWhileRedisIsDead() throws Exception {
-        redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9
+        redis.kill(); // kill -9
 
         List<Integer> firstCalls = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -116,7 +100,7 @@ class RateLimitRedisOutageIT {
     @Test
     @Order(3)
     void shouldCountTogetherAgainSoonAfterRedisIsBack() throws Exception {
-        startRedis(); // same port, empty
+        redis.start(); // same port, empty
 
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500))
@@ -168,7 +152,7 @@ class RateLimitRedisOutageIT {
         return new SpringApplicationBuilder(NutsgateApplication.class)
                 .run(
                         "--server.port=0",
-                        "--REDIS_URL=redis://127.0.0.1:" + redisPort,
+                        "--REDIS_URL=" + redis.url(),
                         "--nuts.management.token=" + TOKEN,
                         "--nuts.clients.trusted-proxies=127.0.0.1/32,::1/128",
                         "--nuts.update-rate-limit.requests=3",
@@ -178,48 +162,5 @@ class RateLimitRedisOutageIT {
                         "--nuts.push.watch=false",
                         "--nuts.orders-url=" + upstream.ordersUrl(),
                         "--nuts.indexer-url=" + upstream.indexerUrl());
-    }
-
-    private static void startRedis() throws IOException {
-        redis = new ProcessBuilder(
-                        "redis-server",
-                        "--port",
-                        String.valueOf(redisPort),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--dir",
-                        redisDir.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> reachable(redisPort));
-    }
-
-    private static void stopRedis() throws InterruptedException {
-        if (redis != null && redis.isAlive()) {
-            redis.destroy();
-            if (!redis.waitFor(5, TimeUnit.SECONDS)) {
-                redis.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean reachable(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

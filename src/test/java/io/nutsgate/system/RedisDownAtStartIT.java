@@ -8,22 +8,17 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.RedisServer;
+import io.nutsgate.support.RequiredService;
 import io.nutsgate.support.TestDatabase;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -55,23 +50,20 @@ class RedisDownAtStartIT {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final AtomicInteger clients = new AtomicInteger();
     private static final AtomicInteger wallets = new AtomicInteger();
-    private static int redisPort;
-    private static Path redisDir;
-    private static Process redis;
+    private static RedisServer redis;
     private static RedisClient inspector;
     private static ConfigurableApplicationContext app;
 
     @BeforeAll
     static void startAnInstanceWithoutRedis() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server is needed");
+        assumeTrue(RedisServer.installed(), "redis-server is needed");
         assumeTrue(TestDatabase.localPostgresReachable(), "the machine's PostgreSQL is needed (CI starts it)");
-        redisPort = freePort();
-        redisDir = Files.createTempDirectory("nutsgate-redis-down-at-start");
-        inspector = RedisClient.create("redis://127.0.0.1:" + redisPort);
+        redis = RedisServer.onFreePort();
+        inspector = RedisClient.create(redis.url());
         app = new SpringApplicationBuilder(NutsgateApplication.class)
                 .run(
                         "--server.port=0",
-                        "--REDIS_URL=redis://127.0.0.1:" + redisPort,
+                        "--REDIS_URL=" + redis.url(),
                         "--nuts.redis-key-prefix=" + CACHE_PREFIX,
                         "--nuts.clients.rate-limit-prefix=" + RATE_LIMIT_PREFIX,
                         "--nuts.clients.trusted-proxies=127.0.0.1/32,::1/128",
@@ -88,25 +80,14 @@ class RedisDownAtStartIT {
     static void stop() throws Exception {
         if (app != null) app.close();
         if (inspector != null) inspector.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        if (redis != null && redis.isAlive()) {
-            redis.destroy();
-            if (!redis.waitFor(5, TimeUnit.SECONDS)) {
-                redis.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
+        if (redis != null) redis.close();
         upstream.close();
-        if (redisDir != null) {
-            try (var files = Files.list(redisDir)) {
-                for (Path file : files.toList()) Files.deleteIfExists(file);
-            }
-            Files.deleteIfExists(redisDir);
-        }
     }
 
     @Test
     @Order(1)
     void shouldStartAndAnswerWithRateLimitsCountedInProcessWhileNothingListensOnTheRedisPort() throws Exception {
-        assertThat(reachable(redisPort))
+        assertThat(RequiredService.reachable("127.0.0.1", redis.port()))
                 .as("nothing listens on the Redis port yet")
                 .isFalse();
 
@@ -128,7 +109,7 @@ class RedisDownAtStartIT {
     @Test
     @Order(2)
     void shouldCountCacheAndSubscribeInRedisSoonAfterItStartsOnThatPort() throws Exception {
-        startRedis(); // nothing restarted on the instance's side
+        redis.start(); // nothing restarted on the instance's side
 
         // rate limits: a new client's bucket appears in that Redis under the configured prefix
         await().atMost(Duration.ofSeconds(30))
@@ -206,39 +187,5 @@ class RedisDownAtStartIT {
     private static String base() {
         return "http://127.0.0.1:"
                 + ((WebServerApplicationContext) app).getWebServer().getPort();
-    }
-
-    private static void startRedis() throws IOException {
-        redis = new ProcessBuilder(
-                        "redis-server",
-                        "--port",
-                        String.valueOf(redisPort),
-                        "--bind",
-                        "127.0.0.1",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--dir",
-                        redisDir.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> reachable(redisPort));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean reachable(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -8,11 +8,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.nutsgate.support.FixtureUpstream.Fault;
 import io.nutsgate.support.GatewayTest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import io.nutsgate.support.RedisServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
@@ -29,22 +25,21 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 class RedisOutageIT extends GatewayTest {
 
-    private static final int REDIS_PORT = freePort();
-    private static Process redis = startRedis();
+    private static final RedisServer redis = RedisServer.onFreePort().start();
 
     @Autowired
     Breakers breakers;
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
-        registry.add("REDIS_URL", () -> "redis://127.0.0.1:" + REDIS_PORT);
+        registry.add("REDIS_URL", redis::url);
         registry.add("nuts.redis.breaker.minimum-calls", () -> "3");
         registry.add("nuts.redis.breaker.open-for", () -> "500ms");
     }
 
     @AfterAll
     static void stopRedis() {
-        redis.destroyForcibly();
+        redis.close();
     }
 
     @Test
@@ -53,7 +48,7 @@ class RedisOutageIT extends GatewayTest {
         assertThat(before.statusCode()).isEqualTo(200);
         assertThat(redisHas("stats")).isTrue();
 
-        redis.destroyForcibly().waitFor(); // kill -9
+        redis.kill(); // kill -9
 
         // fresh: served from the in-process copy as if nothing happened
         HttpResponse<String> during = get("/nuts/stats");
@@ -73,7 +68,7 @@ class RedisOutageIT extends GatewayTest {
         }
         assertThat(breakers.redis().getState()).isEqualTo(CircuitBreaker.State.OPEN);
 
-        redis = startRedis(); // same port, empty
+        redis.start(); // same port, empty
 
         String wallet = wallet(99);
         await().atMost(Duration.ofSeconds(20))
@@ -95,54 +90,13 @@ class RedisOutageIT extends GatewayTest {
     }
 
     private static boolean redisHas(String key) {
-        RedisClient client = RedisClient.create("redis://127.0.0.1:" + REDIS_PORT);
+        RedisClient client = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             return connection.sync().exists("nutsgate:upstream:" + key) == 1;
         } catch (RuntimeException e) {
             return false;
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        }
-    }
-
-    private static Process startRedis() {
-        try {
-            Process process = new ProcessBuilder(
-                            "redis-server",
-                            "--port",
-                            Integer.toString(REDIS_PORT),
-                            "--bind",
-                            "127.0.0.1",
-                            "--save",
-                            "",
-                            "--appendonly",
-                            "no")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            for (int i = 0; i < 100; i++) {
-                try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress("127.0.0.1", REDIS_PORT), 200);
-                    return process;
-                } catch (IOException notYet) {
-                    Thread.sleep(50);
-                }
-            }
-            process.destroyForcibly();
-            throw new IllegalStateException("redis-server did not start on port " + REDIS_PORT);
-        } catch (IOException e) {
-            throw new UncheckedIOException("redis-server is needed (apt-get install redis-server)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,0 +1,132 @@
+package io.nutsgate.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code redis-server} of a test's own on a free loopback port, so a test can kill it and start it again (an
+ * outage and a recovery) without touching the machine's Redis or other tests. Nothing is persisted; its working
+ * directory is a temporary one, removed on {@link #close()}.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static final String HOST = "127.0.0.1";
+    private static final long START_TIMEOUT_MS = 10_000;
+
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    private RedisServer(int port, Path dir) {
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /** Whether {@code redis-server} is an executable on the PATH. */
+    public static boolean installed() {
+        String path = System.getenv("PATH");
+        if (path == null) return false;
+        for (String entry : path.split(File.pathSeparator)) {
+            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, "redis-server"))) return true;
+        }
+        return false;
+    }
+
+    /** A server on a port nothing listens on now; not started. */
+    public static RedisServer onFreePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return new RedisServer(socket.getLocalPort(), Files.createTempDirectory("nutsgate-redis"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "redis://" + HOST + ":" + port;
+    }
+
+    /**
+     * Starts it, empty, on its port (the same each time: this restarts it after {@link #kill()}) and waits until it
+     * answers.
+     */
+    public RedisServer start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("redis-server already runs on port " + port);
+        }
+        try {
+            process = new ProcessBuilder(
+                            "redis-server",
+                            "--port",
+                            String.valueOf(port),
+                            "--bind",
+                            HOST,
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no",
+                            "--dir",
+                            dir.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("redis-server is needed (apt-get install redis-server)", e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
+        while (!RequiredService.reachable(HOST, port)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("redis-server did not start on port " + port);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return this;
+    }
+
+    /** The outage: SIGKILL ({@code kill -9}), and waits until it has exited. */
+    public void kill() {
+        if (process == null) return;
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops it (SIGTERM, then SIGKILL after 5 s) and removes its directory. */
+    @Override
+    public void close() {
+        try {
+            if (process != null && process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
