@@ -45,4 +45,36 @@ async function freshestPlan(base, taker, attempts = 3) {
   }
 }
 
-module.exports = { sleep, pct, http, api, freshestPlan };
+/**
+ * When this process first saw each block: eth_blockNumber every 50 ms straight over HTTP (no client cache or
+ * batching in between). A block the poll skipped over (two new blocks between polls) has no time: the latency of a
+ * fill in it is not measured rather than guessed.
+ */
+function watchBlocks(rpcUrl) {
+  const seen = new Map();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const res = await fetch(rpcUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}',
+          signal: AbortSignal.timeout(1000),
+        });
+        const n = Number(BigInt((await res.json()).result));
+        if (!seen.has(n)) seen.set(n, Date.now());
+      } catch {}
+      await sleep(50);
+    }
+  })();
+  return {
+    at: (n) => seen.get(Number(n)),
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+module.exports = { sleep, pct, http, api, freshestPlan, watchBlocks };

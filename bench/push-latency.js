@@ -12,7 +12,7 @@
 const { ethers } = require('../dev/node_modules/ethers');
 const { io } = require('../src/test/socketio/node_modules/socket.io-client');
 const fs = require('node:fs');
-const { sleep, pct, api, freshestPlan } = require('./fill-plans');
+const { sleep, pct, api, freshestPlan, watchBlocks } = require('./fill-plans');
 
 function args() {
   const a = { fills: 50, mode: 'update' };
@@ -31,17 +31,7 @@ async function main() {
   const wallet = new ethers.NonceManager(new ethers.Wallet(taker.privateKey, provider));
   const address = taker.address;
 
-  const blockSeen = new Map();
-  let polling = true;
-  (async () => {
-    while (polling) {
-      try {
-        const n = await provider.getBlockNumber();
-        if (!blockSeen.has(n)) blockSeen.set(n, Date.now());
-      } catch {}
-      await sleep(50);
-    }
-  })();
+  const blocks = watchBlocks(d.rpcUrl);
 
   const pushes = new Map();
   const socket = io(a.watch, { transports: ['websocket'] });
@@ -61,6 +51,7 @@ async function main() {
   const latencies = [];
   const fromReceipt = [];
   let misses = 0;
+  let unmeasured = 0;
   for (let i = 0; i < a.fills; i++) {
     const plan = await freshestPlan(a.api, address);
     const tx = plan.transactions.find((t) => t.kind === 'fillOrder');
@@ -72,21 +63,27 @@ async function main() {
     if (a.mode !== 'chain') await api(a.api, '/nuts/update', { address }).catch((e) => console.error(e.message));
     const deadline = Date.now() + 90_000;
     while (!pushes.has(hash) && Date.now() < deadline) await sleep(20);
-    const seen = blockSeen.get(receipt.blockNumber) ?? Date.now();
-    if (pushes.has(hash)) {
-      latencies.push(pushes.get(hash) - seen);
-      fromReceipt.push(pushes.get(hash) - receiptAt);
-      process.stderr.write(`fill ${i + 1}/${a.fills}: block ${receipt.blockNumber} → push ${pushes.get(hash) - seen} ms\n`);
-    } else {
+    const seen = blocks.at(receipt.blockNumber);
+    if (!pushes.has(hash)) {
       misses++;
       process.stderr.write(`fill ${i + 1}/${a.fills}: no push within 90 s\n`);
+    } else {
+      fromReceipt.push(pushes.get(hash) - receiptAt);
+      if (seen === undefined) {
+        unmeasured++;
+        process.stderr.write(`fill ${i + 1}/${a.fills}: pushed, but block ${receipt.blockNumber} was skipped by the poll\n`);
+      } else {
+        latencies.push(pushes.get(hash) - seen);
+        process.stderr.write(`fill ${i + 1}/${a.fills}: block ${receipt.blockNumber} → push ${pushes.get(hash) - seen} ms\n`);
+      }
     }
     await sleep(500);
   }
-  polling = false;
+  await blocks.stop();
   socket.close();
   provider.destroy();
-  const out = { mode: a.mode, fills: a.fills, pushed: latencies.length, misses, p50_ms: pct(latencies, 50), p95_ms: pct(latencies, 95), max_ms: Math.max(...latencies),
+  const out = { mode: a.mode, fills: a.fills, pushed: fromReceipt.length, misses, unmeasured,
+    p50_ms: pct(latencies, 50), p95_ms: pct(latencies, 95), max_ms: latencies.length ? Math.max(...latencies) : null,
     receipt_p50_ms: pct(fromReceipt, 50), receipt_p95_ms: pct(fromReceipt, 95) };
   console.log(JSON.stringify(out));
 }
