@@ -4,6 +4,7 @@ import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.common.PageLimit;
 import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.system.NutsProperties;
@@ -30,9 +31,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/nuts")
 @Tag(name = "Leaderboards", description = "Wallets ranked by volume or P&L, and what the platform's referrer brought")
 class LeaderboardController {
-
-    static final int DEFAULT_LIMIT = 20;
-    static final int MAX_LIMIT = 100;
 
     private final LeaderboardRepository trades;
     private final Platform platform;
@@ -84,7 +82,7 @@ class LeaderboardController {
                     String collateral) {
         TradeWindow span = TradeWindow.parse(window, TradeWindow.DAYS_7);
         LeaderboardMetric ranked = LeaderboardMetric.parse(metric);
-        int size = limit(limit);
+        int size = PageLimit.of(limit);
         String token = collateral == null || collateral.isBlank()
                 ? properties.trades().leaderboardCollateral().toLowerCase(Locale.ROOT)
                 : platform.tokenParameter(collateral, "collateral");
@@ -199,16 +197,5 @@ class LeaderboardController {
             volume = volume.add(row.volume());
             fees = fees.add(row.fees());
         }
-    }
-
-    private static int limit(Integer limit) {
-        if (limit == null) {
-            return DEFAULT_LIMIT;
-        }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ApiException(
-                    ErrorCode.INVALID_PARAMETER, "limit must be between 1 and " + MAX_LIMIT + "; got " + limit);
-        }
-        return limit;
     }
 }

@@ -5,6 +5,7 @@ import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.common.PageLimit;
 import io.nutsgate.protocol.Deployment;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -25,9 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
         name = "Trade history",
         description = "The platform's own record of the trades made with its referrer, synced from the indexer")
 class TradesController {
-
-    static final int DEFAULT_LIMIT = 20;
-    static final int MAX_LIMIT = 100;
 
     private final TradeRepository trades;
 
@@ -50,7 +48,7 @@ class TradesController {
         String wallet = Addresses.require(address, "address");
         TradeStatus wanted = status(status);
         Cursor after = Cursor.decode(cursor);
-        int size = limit(limit);
+        int size = PageLimit.of(limit);
         List<TradeRepository.StoredTrade> rows = trades.page(wallet, wanted, after, size + 1);
         String next = null;
         if (rows.size() > size) {
@@ -128,15 +126,5 @@ class TradesController {
                     ErrorCode.INVALID_PARAMETER,
                     "status must be OPEN, EXPIRED, SETTLED or CLOSED (any case); got " + value);
         }
-    }
-
-    private static int limit(Integer limit) {
-        if (limit == null) {
-            return DEFAULT_LIMIT;
-        }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "limit must be between 1 and " + MAX_LIMIT);
-        }
-        return limit;
     }
 }
