@@ -1,5 +1,7 @@
 package io.nutsgate.chain;
 
+import static io.nutsgate.common.SqlValues.utc;
+
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.protocol.Deployment;
@@ -14,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -277,10 +278,6 @@ public class FillSubmissions implements DisposableBean {
                 List.of(),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 
     @Override

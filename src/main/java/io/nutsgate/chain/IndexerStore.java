@@ -1,9 +1,10 @@
 package io.nutsgate.chain;
 
+import static io.nutsgate.common.SqlValues.utc;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -183,9 +184,5 @@ class IndexerStore {
         OffsetDateTime time = rs.getObject("indexed_time", OffsetDateTime.class);
         return new Cursor(
                 rs.getLong("indexed_block"), rs.getString("indexed_hash"), time == null ? null : time.toInstant());
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

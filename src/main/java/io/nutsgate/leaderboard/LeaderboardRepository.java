@@ -1,7 +1,10 @@
 package io.nutsgate.leaderboard;
 
+import static io.nutsgate.common.SqlValues.instant;
+import static io.nutsgate.common.SqlValues.integer;
+import static io.nutsgate.common.SqlValues.utc;
+
 import io.nutsgate.protocol.Deployment;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -247,19 +250,5 @@ class LeaderboardRepository {
                 rs.getString("username"),
                 rs.getString("display_name"),
                 rs.getString("pfp_url"));
-    }
-
-    private static BigInteger integer(ResultSet rs, String column) throws SQLException {
-        BigDecimal value = rs.getBigDecimal(column);
-        return value == null ? null : value.toBigIntegerExact();
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

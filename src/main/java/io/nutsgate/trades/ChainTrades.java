@@ -1,10 +1,10 @@
 package io.nutsgate.trades;
 
+import static io.nutsgate.common.SqlValues.utc;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -215,9 +215,5 @@ public class ChainTrades {
                 .param("option", option)
                 .param("now", utc(now))
                 .update();
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

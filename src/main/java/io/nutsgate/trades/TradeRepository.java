@@ -1,13 +1,16 @@
 package io.nutsgate.trades;
 
+import static io.nutsgate.common.SqlValues.instant;
+import static io.nutsgate.common.SqlValues.integer;
+import static io.nutsgate.common.SqlValues.numeric;
+import static io.nutsgate.common.SqlValues.utc;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -242,23 +245,5 @@ class TradeRepository {
                 instant(rs, "settled_at"),
                 integer(rs, "referral_fee"),
                 rs.getString("confirmation"));
-    }
-
-    private static BigInteger integer(ResultSet rs, String column) throws SQLException {
-        BigDecimal value = rs.getBigDecimal(column);
-        return value == null ? null : value.toBigIntegerExact();
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static BigDecimal numeric(BigInteger value) {
-        return value == null ? null : new BigDecimal(value);
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }
