@@ -4,7 +4,8 @@
 //   {"emit": "<event>", "args": [...], "ack": "<ref>"}      ack optional; "bigString": n replaces args by one n-char string
 //   {"close": true}
 // and prints one JSON line per thing that happened:
-//   {"type":"connect","id":…,"transport":"polling"|"websocket"}  {"type":"upgrade","transport":"websocket"}
+//   {"type":"open","transport":…} (the engine's first transport)  {"type":"upgrade","transport":"websocket"}
+//   {"type":"connect","id":…,"transport":"polling"|"websocket"} (the transport when the namespace connected)
 //   {"type":"event","event":…,"args":[…]}  {"type":"ack","ref":…,"args":[…]}  {"type":"ackTimeout","ref":…}
 //   {"type":"connect_error","message":…,"description":…}  (description: e.g. the refused handshake's HTTP status)  {"type":"disconnect","reason":…}
 const { io } = require('socket.io-client');
@@ -19,9 +20,13 @@ const socket = io(url, options);
 
 const print = (line) => process.stdout.write(JSON.stringify(line) + '\n');
 
+// The engine opens (on its first transport) before the namespace connects; the upgrade may come before or after.
+socket.io.on('open', () => {
+  print({ type: 'open', transport: socket.io.engine.transport.name });
+  socket.io.engine.on('upgrade', (t) => print({ type: 'upgrade', transport: t.name }));
+});
 socket.on('connect', () => {
   print({ type: 'connect', id: socket.id, transport: socket.io.engine.transport.name });
-  socket.io.engine.on('upgrade', (t) => print({ type: 'upgrade', transport: t.name }));
 });
 socket.on('connect_error', (e) => {
   const d = e.description;

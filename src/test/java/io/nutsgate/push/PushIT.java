@@ -61,8 +61,12 @@ class PushIT extends PersistenceTest {
     @Test
     void shouldConnectWithTheDefaultTransportsAndUpgradeToWebSocket() {
         try (SocketIoTestClient client = SocketIoTestClient.connect(baseUrl())) {
-            assertThat(client.awaitConnected()).isEqualTo("polling");
-            client.await(line -> line.path("type").asString().equals("upgrade"), WAIT, "the upgrade to websocket");
+            client.awaitConnected();
+            JsonNode open = client.await(line -> line.path("type").asString().equals("open"), WAIT, "the engine open");
+            assertThat(open.path("transport").asString()).isEqualTo("polling");
+            JsonNode upgrade =
+                    client.await(line -> line.path("type").asString().equals("upgrade"), WAIT, "the upgrade");
+            assertThat(upgrade.path("transport").asString()).isEqualTo("websocket");
             assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, USER).toString())
                     .isEqualTo("{\"ok\":true}");
         }
