@@ -1,27 +1,20 @@
 package io.nutsgate.push;
 
+import static io.nutsgate.support.Instances.base;
+import static io.nutsgate.support.Instances.get;
+import static io.nutsgate.support.Instances.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
-import io.nutsgate.support.ServiceTest;
+import io.nutsgate.support.Instances;
 import io.nutsgate.support.SocketIoTestClient;
 import io.nutsgate.support.TestDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -29,10 +22,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -49,8 +40,6 @@ class PushPostgresIT {
     static final Duration WAIT = Duration.ofSeconds(30);
 
     private static final FixtureUpstream upstream = new FixtureUpstream();
-    private static final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static String schema;
     private static ConfigurableApplicationContext a;
     private static ConfigurableApplicationContext b;
@@ -58,7 +47,7 @@ class PushPostgresIT {
     @BeforeAll
     static void startTwoInstances() {
         assumeTrue(TestDatabase.localPostgresReachable(), "the machine's PostgreSQL is needed (CI starts it)");
-        schema = "t_pushpg_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        schema = Instances.newSchema("t_pushpg_");
         a = start();
         b = start();
     }
@@ -68,14 +57,7 @@ class PushPostgresIT {
         if (b != null) b.close();
         if (a != null) a.close();
         upstream.close();
-        if (schema != null) {
-            try (Connection connection = DriverManager.getConnection(TestDatabase.LOCAL_URL);
-                    Statement statement = connection.createStatement()) {
-                statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            } catch (SQLException ignored) {
-                // left behind: test rows only
-            }
-        }
+        Instances.dropSchema(schema);
     }
 
     @Test
@@ -201,21 +183,18 @@ class PushPostgresIT {
     }
 
     private static ConfigurableApplicationContext start(String databaseUrl, String schema) {
-        return new SpringApplicationBuilder(NutsgateApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--nuts.management.token=" + ServiceTest.MANAGEMENT_TOKEN,
-                        "--DATABASE_URL=" + databaseUrl,
-                        "--spring.datasource.hikari.maximum-pool-size=3",
-                        "--spring.flyway.schemas=" + schema,
-                        "--nuts.orders-url=" + upstream.ordersUrl(),
-                        "--nuts.indexer-url=" + upstream.indexerUrl(),
-                        "--nuts.referrer-address=" + REFERRER,
-                        "--nuts.trades.scheduled-sync=false",
-                        "--nuts.trades.after-update-delay=0s",
-                        "--nuts.trades.leaderboard-refresh=1h",
-                        "--nuts.push.after-update-checks=0s",
-                        "--nuts.push.watch-interval=1h");
+        return Instances.start(
+                "--DATABASE_URL=" + databaseUrl,
+                "--spring.datasource.hikari.maximum-pool-size=3",
+                "--spring.flyway.schemas=" + schema,
+                "--nuts.orders-url=" + upstream.ordersUrl(),
+                "--nuts.indexer-url=" + upstream.indexerUrl(),
+                "--nuts.referrer-address=" + REFERRER,
+                "--nuts.trades.scheduled-sync=false",
+                "--nuts.trades.after-update-delay=0s",
+                "--nuts.trades.leaderboard-refresh=1h",
+                "--nuts.push.after-update-checks=0s",
+                "--nuts.push.watch-interval=1h");
     }
 
     /** B listens once it has a subscriber (an idle instance holds no listening connection). */
@@ -234,11 +213,6 @@ class PushPostgresIT {
                         == 1);
     }
 
-    private static String base(ConfigurableApplicationContext app) {
-        return "http://127.0.0.1:"
-                + ((WebServerApplicationContext) app).getWebServer().getPort();
-    }
-
     private static double busFailures(ConfigurableApplicationContext app) throws Exception {
         return get(app, "/actuator/prometheus")
                 .body()
@@ -247,27 +221,5 @@ class PushPostgresIT {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
                 .findFirst()
                 .orElse(0);
-    }
-
-    private static HttpResponse<String> get(ConfigurableApplicationContext app, String path)
-            throws IOException, InterruptedException {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(base(app) + path))
-                        .header(ServiceTest.OPERATOR[0], ServiceTest.OPERATOR[1])
-                        .timeout(Duration.ofSeconds(10))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> post(ConfigurableApplicationContext app, String path, String body)
-            throws IOException, InterruptedException {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(base(app) + path))
-                        .header(ServiceTest.OPERATOR[0], ServiceTest.OPERATOR[1])
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }
