@@ -4,23 +4,13 @@
 'use strict';
 (() => {
   const API = window.location.origin;
-  const $ = (id) => document.getElementById(id);
+  const { $, el } = window.pages;
   const REFRESH_MS = 5000;
   const COLORS = ['#2663d9', '#1a8a4a', '#d9822b', '#8e44ad', '#c0392b', '#16a085'];
   const charts = {};
   let token = new URLSearchParams(window.location.hash.slice(1)).get('token') || sessionStorage.getItem('nuts-management-token') || '';
   window.__dashboard = { renders: 0 };
 
-  const el = (tag, attrs = {}, ...children) => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (k === 'class') e.className = v;
-      else if (k.startsWith('data-')) e.setAttribute(k, v);
-      else e[k] = v;
-    }
-    for (const c of children) e.append(c);
-    return e;
-  };
   const num = (s) => Number(s);
   const fmt = (x, dp = 2) => Number(x).toLocaleString('en-US', { maximumFractionDigits: dp, minimumFractionDigits: 0 });
   const short = (a) => (a ? a.slice(0, 6) + '…' + a.slice(-4) : '');

@@ -4,7 +4,7 @@
 'use strict';
 (() => {
   const API = window.location.origin;
-  const $ = (id) => document.getElementById(id);
+  const { $, el } = window.pages;
   const params = new URLSearchParams(window.location.hash.slice(1));
   const state = { orders: [], selected: null, plan: null, wallet: null, address: null, positions: new Map(), announced: new Set(), chart: null };
   // What the benchmark and the browser test read: each fill's receipt and each pushed trade, with page times.
@@ -37,16 +37,6 @@
   window.addEventListener('unhandledrejection', (e) => log(`error: ${e.reason && e.reason.message ? e.reason.message : e.reason}`));
   const utc = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
   const short = (hex) => (hex ? hex.slice(0, 8) + '…' + hex.slice(-4) : '');
-  const el = (tag, attrs = {}, ...children) => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (k === 'class') e.className = v;
-      else if (k.startsWith('data-')) e.setAttribute(k, v);
-      else e[k] = v;
-    }
-    for (const c of children) e.append(c);
-    return e;
-  };
 
   // ---- orders ----
   async function loadOrders() {
