@@ -11,6 +11,7 @@ import io.nutsgate.trades.TradeRecordedEvent;
 import io.nutsgate.trades.TradeRemovedEvent;
 import io.nutsgate.trades.TradeView;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -78,6 +80,8 @@ class ChainIndexer implements SmartLifecycle {
     private final Counter reorgCounter;
 
     private volatile int window;
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
     private volatile Thread thread;
     private volatile boolean running;
     private volatile boolean leader;
@@ -423,14 +427,17 @@ class ChainIndexer implements SmartLifecycle {
         }
     }
 
+    /** Waits between batches; {@link #stop()} wakes it at once (without an interrupt, which JDBC would see). */
     private boolean sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-            return running;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (running) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            LockSupport.parkNanos(this, left);
         }
+        return false;
     }
 
     @Override
@@ -452,13 +459,22 @@ class ChainIndexer implements SmartLifecycle {
         running = false;
         Thread t = thread;
         thread = null;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (t == null) {
+            return;
+        }
+        // A batch under way finishes and commits (rows, blocks and cursor in one transaction); a waiting loop wakes.
+        LockSupport.unpark(t);
+        try {
+            t.join(STOP_WAIT.toMillis());
+            if (t.isAlive()) {
+                log.warn(
+                        "chain indexer batch still running after {}; interrupting it (its transaction rolls back)",
+                        STOP_WAIT);
+                t.interrupt();
+                t.join(STOP_WAIT.toMillis());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -65,6 +65,19 @@ final class ConnectionGate {
         return true;
     }
 
+    /**
+     * Ends every engine session of this instance, at shutdown: the clients see a transport close, which the official
+     * client answers by reconnecting (to another instance behind the balancer, or to this one once it is back).
+     */
+    int closeAll() {
+        int closed = 0;
+        for (EngineIoSocket socket : List.copyOf(sessions.values())) {
+            socket.close();
+            closed++;
+        }
+        return closed;
+    }
+
     int max() {
         return max;
     }

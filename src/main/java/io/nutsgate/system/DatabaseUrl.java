@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
@@ -79,6 +80,10 @@ final class DatabaseUrl implements JdbcConnectionDetails {
         if (path.length() > 1 && path.indexOf('/', 1) >= 0) {
             throw refused("the database name holds a '/'");
         }
+        if (path.length() <= 1) {
+            // PostgreSQL would connect to the user's default database (postgres) and Flyway would migrate it.
+            throw noDatabase();
+        }
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
         String host = uri.getHost();
         return new DatabaseUrl(
@@ -86,8 +91,13 @@ final class DatabaseUrl implements JdbcConnectionDetails {
     }
 
     private static DatabaseUrl parseJdbc(String value) {
-        if (org.postgresql.Driver.parseURL(value, null) == null) {
+        Properties parsed = org.postgresql.Driver.parseURL(value, null);
+        if (parsed == null) {
             throw refused("the jdbc:postgresql: URL does not parse");
+        }
+        String database = parsed.getProperty("PGDBNAME");
+        if (database == null || database.isBlank()) {
+            throw noDatabase();
         }
         int q = value.indexOf('?');
         if (q < 0) {
@@ -131,6 +141,12 @@ final class DatabaseUrl implements JdbcConnectionDetails {
         return Character.digit(b, 16);
     }
 
+    private static StartupRefusedException noDatabase() {
+        return new StartupRefusedException(VARIABLE
+                + " names no database (PostgreSQL would use the user's default one, postgres); add it after the host,"
+                + " e.g. postgres://user:password@db.example:5432/nutsgate");
+    }
+
     private static StartupRefusedException refused(String why) {
         return new StartupRefusedException(VARIABLE + " is not a usable PostgreSQL URL: " + why + EXPECTED);
     }
@@ -148,6 +164,12 @@ final class DatabaseUrl implements JdbcConnectionDetails {
     @Override
     public String getPassword() {
         return password;
+    }
+
+    /** {@code host:port} of the server, for messages. */
+    String hostAndPort() {
+        Properties parsed = org.postgresql.Driver.parseURL(jdbcUrl, null);
+        return parsed == null ? "?" : parsed.getProperty("PGHOST") + ":" + parsed.getProperty("PGPORT");
     }
 
     /** Host, port and database, for the logs: no credentials, no parameters. */

@@ -113,6 +113,10 @@ final class EmbeddedDatabase implements JdbcConnectionDetails, AutoCloseable {
                         .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                         .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                         .setPGStartupWait(STARTUP_WAIT)
+                        // Stopped by the application context after the pool and everything using it (close()),
+                        // not by a JVM hook of its own racing the context's shutdown: that one cut the connections
+                        // of the beans still stopping and logged their PSQLExceptions.
+                        .setRegisterShutdownHook(false)
                         .start();
             } catch (IOException | RuntimeException e) {
                 throw new StartupRefusedException(

@@ -2,6 +2,8 @@ package io.nutsgate.system;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringBootExceptionReporter;
@@ -21,6 +23,7 @@ import org.springframework.validation.ObjectError;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class StartupFailureReporter implements SpringBootExceptionReporter {
 
+    private static final Pattern NAMED = Pattern.compile("^([A-Z][A-Z0-9_]+)( .*)$");
     private static final Logger log = LoggerFactory.getLogger("io.nutsgate.Startup");
 
     @Override
@@ -51,19 +54,30 @@ public class StartupFailureReporter implements SpringBootExceptionReporter {
         List<String> problems = new ArrayList<>();
         for (ObjectError error : invalid.getValidationErrors()) {
             String message = error.getDefaultMessage();
-            if (error instanceof FieldError field && message != null && !message.matches("^[A-Z][A-Z0-9_]+ .*")) {
-                String property = invalid.getValidationErrors().getName() + "." + field.getField();
-                String named = property;
-                for (ConfigurationProperty bound : invalid.getValidationErrors().getBoundProperties()) {
-                    if (bound.getName().toString().equalsIgnoreCase(property.replaceAll("([A-Z])", "-$1"))) {
-                        named = SettingsBinding.describe(bound.getName(), bound);
-                    }
-                }
-                problems.add(named + " " + message);
-            } else {
+            if (!(error instanceof FieldError field) || message == null) {
                 problems.add(message);
+                continue;
             }
+            String property = invalid.getValidationErrors().getName() + "." + kebab(field.getField());
+            Matcher named = NAMED.matcher(message);
+            if (named.matches()) {
+                // "NUTS_X must be …" from the annotation: the property goes beside the variable
+                problems.add(named.group(1) + " (" + property + ")" + named.group(2));
+                continue;
+            }
+            String who = property;
+            for (ConfigurationProperty bound : invalid.getValidationErrors().getBoundProperties()) {
+                if (bound.getName().toString().equals(property)) {
+                    who = SettingsBinding.describe(bound.getName(), bound);
+                }
+            }
+            problems.add(who + " " + message);
         }
         return String.join("; ", problems);
+    }
+
+    /** {@code chain.maxBlockRange} as the property is named: {@code chain.max-block-range}. */
+    private static String kebab(String field) {
+        return field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 }
