@@ -27,13 +27,15 @@ public record NutsProperties(
         @DefaultValue("*") String corsOrigin,
         @Pattern(
                         regexp = "^(0x[0-9a-fA-F]{40})?$",
-                        message = "ALPHABIT_REFERRER_ADDRESS must be a 0x-prefixed 20-byte hex address")
+                        message =
+                                "ALPHABIT_REFERRER_ADDRESS must be a 0x-prefixed 20-byte hex address, e.g. 0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d")
                 String referrerAddress,
         @NotNull @DefaultValue("https://round-snowflake-9c31.devops-118.workers.dev/") URI ordersUrl,
         @NotNull @DefaultValue("https://indexer.thetanuts.finance/api/v1/book") URI indexerUrl,
         @Pattern(
                         regexp = "^(0x[0-9a-fA-F]{40})?$",
-                        message = "THETANUTS_OPTIONBOOK_ADDRESS must be a 0x-prefixed 20-byte hex address")
+                        message =
+                                "THETANUTS_OPTIONBOOK_ADDRESS must be a 0x-prefixed 20-byte hex address, e.g. 0x1bDff855d6811728acaDC00989e79143a2bdfDed")
                 String optionBookAddress,
         String deploymentFile,
         String redisUrl,
@@ -69,7 +71,10 @@ public record NutsProperties(
      * {@code capacityRefresh}.
      */
     public record Chain(
-            @Pattern(regexp = "^(https?://\\S+)?$", message = "BASE_RPC_URL must be an http(s) URL") String rpcUrl,
+            @Pattern(
+                            regexp = "^(https?://\\S+)?$",
+                            message = "BASE_RPC_URL must be an http(s) URL, e.g. http://127.0.0.1:8545")
+                    String rpcUrl,
             @DefaultValue("true") boolean indexerEnabled,
             @NotNull @DefaultValue("5s") Duration rpcTimeout,
             @Min(value = 0, message = "NUTS_INDEXER_CONFIRMATIONS must be 0 to 1000")
@@ -127,12 +132,16 @@ public record NutsProperties(
     }
 
     /** The feeds are fetched over HTTP(S) only; anything else cannot work and stops the start-up. */
-    @AssertTrue(message = "THETANUTS_ORDERS_URL must be an http:// or https:// URL with a host")
+    @AssertTrue(
+            message = "THETANUTS_ORDERS_URL (nuts.orders-url) must be an http:// or https:// URL with a host,"
+                    + " e.g. https://round-snowflake-9c31.devops-118.workers.dev/")
     public boolean isOrdersUrlHttp() {
         return isHttp(ordersUrl);
     }
 
-    @AssertTrue(message = "THETANUTS_INDEXER_URL must be an http:// or https:// URL with a host")
+    @AssertTrue(
+            message = "THETANUTS_INDEXER_URL (nuts.indexer-url) must be an http:// or https:// URL with a host,"
+                    + " e.g. https://indexer.thetanuts.finance/api/v1/book")
     public boolean isIndexerUrlHttp() {
         return isHttp(indexerUrl);
     }
@@ -252,9 +261,14 @@ public record NutsProperties(
      * {@code http://localhost:<port>} with the port the server listens on.
      */
     public record Auth(
-            @Pattern(regexp = "^([A-Za-z0-9.-]+(:[0-9]{1,5})?)?$", message = "SIWE_DOMAIN must be host or host:port")
+            @Pattern(
+                            regexp = "^([A-Za-z0-9.-]+(:[0-9]{1,5})?)?$",
+                            message = "SIWE_DOMAIN must be host or host:port, e.g. app.example.com")
                     String siweDomain,
-            @Pattern(regexp = "^(https?://\\S+)?$", message = "SIWE_URI must be an http(s) URI") String siweUri,
+            @Pattern(
+                            regexp = "^(https?://\\S+)?$",
+                            message = "SIWE_URI must be an http(s) URI, e.g. https://app.example.com")
+                    String siweUri,
             @NotNull @DefaultValue("10m") Duration nonceTtl,
             @NotNull @DefaultValue("24h") Duration sessionTtl,
             @NotNull @DefaultValue("5m") Duration clockSkew,
@@ -274,7 +288,10 @@ public record NutsProperties(
             @NotNull @DefaultValue("30d") Duration activeWindow,
             @NotNull @DefaultValue("15s") Duration afterUpdateDelay,
             @NotNull @DefaultValue("1m") Duration leaderboardRefresh,
-            @Pattern(regexp = "^0x[0-9a-fA-F]{40}$", message = "NUTS_LEADERBOARD_COLLATERAL must be a token address")
+            @Pattern(
+                            regexp = "^0x[0-9a-fA-F]{40}$",
+                            message =
+                                    "NUTS_LEADERBOARD_COLLATERAL must be a token address, e.g. 0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913")
                     @DefaultValue("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913")
                     String leaderboardCollateral) {}
 

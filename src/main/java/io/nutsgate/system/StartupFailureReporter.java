@@ -23,7 +23,7 @@ import org.springframework.validation.ObjectError;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class StartupFailureReporter implements SpringBootExceptionReporter {
 
-    private static final Pattern NAMED = Pattern.compile("^([A-Z][A-Z0-9_]+)( .*)$");
+    private static final Pattern NAMED = Pattern.compile("^([A-Z][A-Z0-9_]+)( [^(].*)$");
     private static final Logger log = LoggerFactory.getLogger("io.nutsgate.Startup");
 
     @Override
@@ -59,19 +59,18 @@ public class StartupFailureReporter implements SpringBootExceptionReporter {
                 continue;
             }
             String property = invalid.getValidationErrors().getName() + "." + kebab(field.getField());
+            ConfigurationProperty bound = invalid.getValidationErrors().getBoundProperties().stream()
+                    .filter(p -> p.getName().toString().equals(property))
+                    .findFirst()
+                    .orElse(null);
             Matcher named = NAMED.matcher(message);
             if (named.matches()) {
                 // "NUTS_X must be …" from the annotation: the property goes beside the variable
-                problems.add(named.group(1) + " (" + property + ")" + named.group(2));
-                continue;
+                problems.add(bound == null ? message : named.group(1) + " (" + property + ")" + named.group(2));
+            } else {
+                problems.add(
+                        (bound == null ? property : SettingsBinding.describe(bound.getName(), bound)) + " " + message);
             }
-            String who = property;
-            for (ConfigurationProperty bound : invalid.getValidationErrors().getBoundProperties()) {
-                if (bound.getName().toString().equals(property)) {
-                    who = SettingsBinding.describe(bound.getName(), bound);
-                }
-            }
-            problems.add(who + " " + message);
         }
         return String.join("; ", problems);
     }

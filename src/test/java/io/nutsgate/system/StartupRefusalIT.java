@@ -58,7 +58,8 @@ class StartupRefusalIT {
     void shouldRefuseAnUpstreamUrlThatIsNotHttpNamingTheVariable(CapturedOutput output) {
         Throwable failure = start("--THETANUTS_INDEXER_URL=ftp://indexer.thetanuts.finance/api/v1/book");
 
-        assertThat(messages(failure)).contains("THETANUTS_INDEXER_URL must be an http:// or https:// URL");
+        assertThat(messages(failure))
+                .contains("THETANUTS_INDEXER_URL (nuts.indexer-url) must be an http:// or https:// URL");
         assertThat(oneLineReport(output)).contains("THETANUTS_INDEXER_URL");
     }
 
