@@ -13,6 +13,8 @@
 
   const num = (s) => Number(s);
   const fmt = (x, dp = 2) => Number(x).toLocaleString('en-US', { maximumFractionDigits: dp, minimumFractionDigits: 0 });
+  // Every token amount on the page is shown one way: rounded half-up to 4 decimals (6.39565 USDC -> 6.3957).
+  const amount = (x) => fmt(x, 4);
   const short = (a) => (a ? a.slice(0, 6) + '…' + a.slice(-4) : '');
 
   async function get(path, auth) {
@@ -79,10 +81,10 @@
     const list = [
       ['fills', d.revenuePerDay.reduce((a, r) => a + r.trades, 0), 'fills'],
       ['traders', summary ? summary.uniqueTraders : '—', 'unique traders'],
-      ['volume', fmt(sum(d.revenuePerDay, (r) => r.volume.value)), 'premium volume (USDC)'],
-      ['fees', fmt(sum(d.revenuePerDay, (r) => r.fees.value), 4), 'protocol fees (USDC)'],
-      ['referral', referral.length ? fmt(sum(referral, (r) => r.referralFees.value), 4) : '—', `referral revenue, est. at ${d.referralFeeSplitBps ?? '?'} bps`],
-      ['earned', revenue ? revenue.tokens.map((t) => `${t.earned.value} ${t.token.symbol}`).join(', ') || '0' : '—', revenue ? 'referral fees paid to us (chain)' : 'earned: needs BASE_RPC_URL'],
+      ['volume', amount(sum(d.revenuePerDay, (r) => r.volume.value)), 'premium volume (USDC)'],
+      ['fees', amount(sum(d.revenuePerDay, (r) => r.fees.value)), 'protocol fees (USDC)'],
+      ['referral', referral.length ? amount(sum(referral, (r) => r.referralFees.value)) : '—', `referral revenue, est. at ${d.referralFeeSplitBps ?? '?'} bps`],
+      ['earned', revenue ? revenue.tokens.map((t) => `${amount(t.earned.value)} ${t.token.symbol}`).join(', ') || '0' : '—', revenue ? 'referral fees paid to us (chain)' : 'earned: needs BASE_RPC_URL'],
       ['claimable', revenue ? claimable(revenue) : '—', revenue ? 'claimable now: fees(token, referrer)' : 'claimable: needs BASE_RPC_URL'],
     ];
     $('cards').replaceChildren(...list.map(([id, v, k]) => el('div', { class: 'card', 'data-card': id }, el('div', { class: 'v', textContent: String(v) }), el('div', { class: 'k', textContent: k }))));
@@ -92,7 +94,7 @@
   function claimable(revenue) {
     const tokens = revenue.tokens || [];
     if (!tokens.length) return '0';
-    return tokens.map((t) => `${t.claimable ? t.claimable.value : '?'} ${t.token ? t.token.symbol : ''}`).join(', ');
+    return tokens.map((t) => `${t.claimable ? amount(t.claimable.value) : '?'} ${t.token ? t.token.symbol : ''}`).join(', ');
   }
 
   function indexerText(i) {
@@ -143,8 +145,8 @@
       $('revenue').tBodies[0].replaceChildren(
         ...d.revenuePerDay.slice().reverse().map((r) =>
           el('tr', {}, el('td', { textContent: r.date }), el('td', { textContent: r.collateral.symbol }), el('td', { class: 'num', textContent: r.trades }),
-            el('td', { class: 'num', textContent: fmt(r.volume.value) }), el('td', { class: 'num', textContent: r.fees.value }),
-            el('td', { class: 'num', textContent: r.referralFees ? r.referralFees.value : '—' }))),
+            el('td', { class: 'num', textContent: amount(r.volume.value) }), el('td', { class: 'num', textContent: amount(r.fees.value) }),
+            el('td', { class: 'num', textContent: r.referralFees ? amount(r.referralFees.value) : '—' }))),
       );
 
       const products = d.volumeByProduct;
@@ -158,7 +160,7 @@
       $('leaderboard').tBodies[0].replaceChildren(
         ...(board ? board.entries : []).map((e) =>
           el('tr', {}, el('td', { textContent: e.rank }), el('td', { textContent: e.username || e.displayName || short(e.address || e.wallet) }),
-            el('td', { class: 'num', textContent: fmt(e.value.value) }), el('td', { class: 'num', textContent: e.trades }))),
+            el('td', { class: 'num', textContent: amount(e.value.value) }), el('td', { class: 'num', textContent: e.trades }))),
       );
 
       const upstream = health && health.components ? health.components.upstream : null;
@@ -177,7 +179,12 @@
     } catch (e) {
       if (e.status === 401 || e.status === 404) {
         $('auth').hidden = false;
-        $('auth-error').textContent = e.message;
+        $('auth-error').textContent =
+          e.status === 404
+            ? 'This service has no NUTS_MANAGEMENT_TOKEN set, so the dashboard has no data to show: restart it with one (at least 16 characters).'
+            : token
+              ? `The service refused this token (${e.message}): enter its NUTS_MANAGEMENT_TOKEN.`
+              : 'Nothing is shown until you enter the service\'s NUTS_MANAGEMENT_TOKEN above (or open /dashboard/#token=…): the dashboard\'s data is behind the same token as its metrics.';
       } else {
         $('error').textContent = e.message;
       }

@@ -30,6 +30,10 @@ class Endpoints {
         }
     }
 
+    /** What a newcomer looks for beside the API: the documentation, the demo, the dashboard and the probes. */
+    static final String PAGES =
+            "GET /docs (API documentation), GET /demo/, GET /dashboard/, GET /livez, GET /readyz, GET /v3/api-docs";
+
     private final ObjectProvider<RequestMappingHandlerMapping> mappings;
     private volatile List<Endpoint> endpoints;
 
@@ -93,6 +97,7 @@ class Endpoints {
         closest(path).ifPresent(e -> message.append("; did you mean ").append(e).append('?'));
         message.append(" Endpoints: ");
         message.append(String.join(", ", all().stream().map(Endpoint::toString).toList()));
+        message.append(". Pages: ").append(PAGES);
         return message.toString();
     }
 

@@ -230,7 +230,7 @@ class SandboxBrowserIT {
         wait.until(d ->
                 "1".equals(d.findElement(By.cssSelector("[data-card=fills] .v")).getText()));
         String premium = new BigDecimal(premiumPaid, 6).stripTrailingZeros().toPlainString();
-        // The card shows the volume to 2 decimals.
+        // The card shows the volume rounded to 4 decimals.
         BigDecimal shown = new BigDecimal(browser.findElement(By.cssSelector("[data-card=volume] .v"))
                 .getText()
                 .replace(",", ""));
@@ -249,6 +249,10 @@ class SandboxBrowserIT {
         assertThat(browser.findElement(By.cssSelector("#revenue tbody tr")).getText())
                 .contains("USDC")
                 .contains(" 1 ");
+        // Amounts are rounded one way everywhere: the fees card and today's fees cell show the same text.
+        List<WebElement> cells = browser.findElements(By.cssSelector("#revenue tbody tr:first-child td"));
+        assertThat(browser.findElement(By.cssSelector("[data-card=fees] .v")).getText())
+                .isEqualTo(cells.get(4).getText());
         // One trader, one fill today.
         WebElement traders = browser.findElement(By.id("chart-traders"));
         assertThat(traders.getDomAttribute("data-total")).isEqualTo("2");

@@ -72,7 +72,10 @@ class ApiConventionsIT extends PersistenceTest {
                     .contains("POST /nuts/orders/{id}/fill-plan", "GET /nuts/leaderboard", "GET /users/{fid}");
         }
         String far = body(get("/totally/elsewhere")).get("error").get("message").asString();
-        assertThat(far).doesNotContain("did you mean").contains("GET /nuts/orders");
+        assertThat(far)
+                .doesNotContain("did you mean")
+                .contains("GET /nuts/orders")
+                .contains("GET /docs", "GET /demo/", "GET /dashboard/");
     }
 
     @Test
