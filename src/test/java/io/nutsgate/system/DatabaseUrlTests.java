@@ -53,4 +53,20 @@ class DatabaseUrlTests {
                 .hasMessageStartingWith("DATABASE_URL is not a usable PostgreSQL URL")
                 .hasMessageNotContaining("s3cr");
     }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "postgres://nuts:s3cr%^t#p@ss@db.example:5432",
+                "postgres://nuts:s3cr%^t#p@ss@db.example:5432/",
+                "postgresql://nuts@db.example/?sslmode=require",
+                "jdbc:postgresql://db.example:5432/?user=nuts&password=s3cr3t"
+            })
+    void shouldRefuseAUrlWithoutADatabaseInsteadOfMigratingTheDefaultOne(String value) {
+        assertThatThrownBy(() -> DatabaseUrl.parse(value))
+                .isInstanceOf(StartupRefusedException.class)
+                .hasMessageStartingWith("DATABASE_URL names no database")
+                .hasMessageContaining("e.g. postgres://user:password@db.example:5432/nutsgate")
+                .hasMessageNotContaining("s3cr");
+    }
 }
