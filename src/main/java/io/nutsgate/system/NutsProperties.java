@@ -29,8 +29,8 @@ public record NutsProperties(
                         regexp = "^(0x[0-9a-fA-F]{40})?$",
                         message = "ALPHABIT_REFERRER_ADDRESS must be a 0x-prefixed 20-byte hex address")
                 String referrerAddress,
-        @NotNull @DefaultValue("https://round-snowflake-9c31.devops-118.workers.dev/") URI ordersUrl,
-        @NotNull @DefaultValue("https://indexer.thetanuts.finance/api/v1/book") URI indexerUrl,
+        @NotNull @DefaultValue(DEFAULT_ORDERS_URL) URI ordersUrl,
+        @NotNull @DefaultValue(DEFAULT_INDEXER_URL) URI indexerUrl,
         @Pattern(
                         regexp = "^(0x[0-9a-fA-F]{40})?$",
                         message = "THETANUTS_OPTIONBOOK_ADDRESS must be a 0x-prefixed 20-byte hex address")
@@ -58,6 +58,12 @@ public record NutsProperties(
         @Valid @DefaultValue Redis redis,
         @Valid @DefaultValue Push push,
         @Valid @DefaultValue Chain chain) {
+
+    /** THETANUTS_ORDERS_URL when unset: the production orders feed. */
+    public static final String DEFAULT_ORDERS_URL = "https://round-snowflake-9c31.devops-118.workers.dev/";
+
+    /** THETANUTS_INDEXER_URL when unset: the production book indexer. */
+    public static final String DEFAULT_INDEXER_URL = "https://indexer.thetanuts.finance/api/v1/book";
 
     /**
      * Chain access (issue 9). A blank {@code rpcUrl} ({@code BASE_RPC_URL}) turns every chain feature off. Every RPC
