@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -110,6 +111,7 @@ public class UpstreamClient {
 
     private final HttpClient http;
     private final Duration timeout;
+    private final Duration connectTimeout;
     private final MeterRegistry meters;
     private final ObservationRegistry observations;
     private final Retry freshConnection;
@@ -121,6 +123,7 @@ public class UpstreamClient {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
         this.timeout = properties.upstream().timeout();
+        this.connectTimeout = properties.upstream().connectTimeout();
         this.meters = meters;
         this.observations = observations;
         // The JDK client retries only idempotent requests on a pooled connection the host had closed; POST /update
@@ -177,7 +180,7 @@ public class UpstreamClient {
                     UpstreamHosts.describe(endpoint, request.uri(), cause, false));
         } catch (TimeoutException e) {
             outcome = "timeout";
-            String cause = "no answer within " + timeout.toMillis() + " ms (NUTS_UPSTREAM_TIMEOUT)";
+            String cause = noAnswer();
             failures.failed(endpoint, request.uri(), cause, true);
             throw new UpstreamException(
                     ErrorCode.UPSTREAM_TIMEOUT, UpstreamHosts.describe(endpoint, request.uri(), cause, true));
@@ -194,7 +197,9 @@ public class UpstreamClient {
                     throw UpstreamException.badResponse(UpstreamHosts.describe(endpoint, request.uri(), cause, false));
                 }
             }
-            String cause = UpstreamFailureLog.cause(error);
+            String cause = error instanceof HttpConnectTimeoutException
+                    ? "no connection within " + connectTimeout.toMillis() + " ms (NUTS_UPSTREAM_CONNECT_TIMEOUT)"
+                    : error instanceof HttpTimeoutException ? noAnswer() : UpstreamFailureLog.cause(error);
             failures.failed(endpoint, request.uri(), cause, true);
             String message = UpstreamHosts.describe(endpoint, request.uri(), cause, true);
             if (error instanceof HttpTimeoutException) {
@@ -216,6 +221,10 @@ public class UpstreamClient {
                     .register(meters)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private String noAnswer() {
+        return "no answer within " + timeout.toMillis() + " ms (NUTS_UPSTREAM_TIMEOUT)";
     }
 
     /** One exchange, bounded by the total timeout; a timed-out or interrupted exchange is cancelled. */
