@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.OtlpReceiver;
 import io.nutsgate.support.OtlpReceiver.ReceivedSpan;
+import io.nutsgate.support.UniqueContext;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
             "nuts.trades.sync-on-events=false"
         })
 @ExtendWith(OutputCaptureExtension.class)
+@UniqueContext
 class TracingIT {
 
     private static final OtlpReceiver collector = new OtlpReceiver();

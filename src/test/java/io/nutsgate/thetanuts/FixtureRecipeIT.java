@@ -3,6 +3,7 @@ package io.nutsgate.thetanuts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nutsgate.support.UniqueContext;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -29,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"nuts.trades.scheduled-sync=false", "nuts.trades.sync-on-events=false"})
+@UniqueContext
 class FixtureRecipeIT {
 
     private static final String REFERRER = "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d";
