@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
-"""A stand-in for the Thetanuts hosts for benchmarks: the orders feed at /feed/ (quotes re-dated to stay
-live), the book indexer under /book/. Every answer waits --delay-ms first. GET /__hits returns the count of
+"""A stand-in for the Thetanuts hosts, for trying the service and for benchmarks: the orders feed at /feed/
+(quotes re-dated to stay live), the book indexer under /book/ (every path the service calls: user positions and
+history, stats, referrer state, update). Run it and point the service at it:
+
+    python3 bench/fixture_upstream.py &
+    THETANUTS_ORDERS_URL=http://127.0.0.1:19080/feed/ THETANUTS_INDEXER_URL=http://127.0.0.1:19080/book ./mvnw spring-boot:run
+
+Every answer waits --delay-ms first. GET /__hits returns the count of
 requests per path as JSON; POST /__reset clears it. Listens on 127.0.0.1 only."""
 import argparse
 import json
@@ -80,6 +86,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, load("stats.json"))
         if path == "/book/update":
             return self._send(200, b'{"status":"success"}')
+        referrer = re.fullmatch(r"/book/referrer/(0x[0-9a-fA-F]{40})/state", path)
+        if referrer:
+            state = {"referrer": referrer.group(1), "positions": {}, "lastUpdateTimestamp": int(time.time())}
+            return self._send(200, json.dumps(state).encode())
         return self._send(404, b'{"error":"not found"}')
 
     do_GET = _route

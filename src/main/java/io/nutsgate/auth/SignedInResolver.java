@@ -3,6 +3,7 @@ package io.nutsgate.auth;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import java.time.Clock;
+import org.slf4j.MDC;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.support.WebDataBinderFactory;
@@ -12,6 +13,9 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 
 /** Resolves {@link SignedIn} parameters from {@code Authorization: Bearer <token>}, or answers 401. */
 class SignedInResolver implements HandlerMethodArgumentResolver {
+
+    /** The log field (MDC key) of the signed-in wallet. */
+    static final String WALLET_MDC_KEY = "wallet";
 
     private final SessionStore sessions;
     private final Clock clock;
@@ -33,12 +37,16 @@ class SignedInResolver implements HandlerMethodArgumentResolver {
             NativeWebRequest request,
             WebDataBinderFactory binderFactory) {
         String token = token(request.getHeader(HttpHeaders.AUTHORIZATION));
-        return sessions.find(token, clock.instant())
+        SignedIn signedIn = sessions.find(token, clock.instant())
                 .orElseThrow(() -> new ApiException(
                         ErrorCode.UNAUTHORIZED,
                         token == null
                                 ? "sign in first: send Authorization: Bearer <token from POST /auth/verify>"
                                 : "the session token is unknown or expired; sign in again with POST /auth/verify"));
+        // The signed-in wallet on every later log line of the request (public, unlike the token); the request id
+        // filter clears it when the request ends.
+        MDC.put(WALLET_MDC_KEY, signedIn.address());
+        return signedIn;
     }
 
     /** The token of a {@code Bearer} header, or null. */

@@ -1,5 +1,6 @@
 package io.nutsgate.chain;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.protocol.Platform;
@@ -24,7 +25,7 @@ public class ChainAccess implements DisposableBean {
     private final Platform platform;
     private volatile boolean chainIdChecked;
 
-    ChainAccess(NutsProperties properties, Platform platform) {
+    ChainAccess(NutsProperties properties, Platform platform, ObservationRegistry observations) {
         this.platform = platform;
         if (!properties.chain().enabled()) {
             log.warn("BASE_RPC_URL is not set: the chain indexer, referral revenue, live capacity, fill simulation"
@@ -32,7 +33,7 @@ public class ChainAccess implements DisposableBean {
             this.rpc = null;
             return;
         }
-        this.rpc = Rpc.of(properties);
+        this.rpc = Rpc.of(properties, observations);
         try {
             checkChainId();
         } catch (RpcException e) {

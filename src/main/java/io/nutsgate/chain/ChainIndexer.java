@@ -3,6 +3,8 @@ package io.nutsgate.chain;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.system.NutsProperties;
@@ -66,6 +68,7 @@ class ChainIndexer implements SmartLifecycle {
             long skippedLogs,
             long reorgs) {}
 
+    private final ObservationRegistry observations;
     private final ChainAccess chain;
     private final IndexerStore store;
     private final ChainTrades trades;
@@ -101,7 +104,9 @@ class ChainIndexer implements SmartLifecycle {
             NutsProperties properties,
             Platform platform,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            ObservationRegistry observations) {
+        this.observations = observations;
         this.chain = chain;
         this.store = store;
         this.trades = trades;
@@ -401,7 +406,10 @@ class ChainIndexer implements SmartLifecycle {
         while (running) {
             Outcome outcome;
             try {
-                outcome = runOnce();
+                // a span per batch, parent of its RPC requests
+                outcome = Observation.createNotStarted("nuts.indexer.batch", observations)
+                        .contextualName("indexer batch")
+                        .observe(this::runOnce);
                 if (ticks++ % 20 == 0 && leader) {
                     fillMissingProducts();
                 }

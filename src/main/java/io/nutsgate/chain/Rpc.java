@@ -1,5 +1,7 @@
 package io.nutsgate.chain;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.system.NutsProperties;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.BatchRequest;
@@ -45,8 +48,9 @@ public class Rpc implements AutoCloseable {
     private final HttpService service;
     private final Web3j web3j;
     private final String url;
+    private final ObservationRegistry observations;
 
-    public Rpc(String url, Duration timeout) {
+    public Rpc(String url, Duration timeout, ObservationRegistry observations) {
         OkHttpClient http = new OkHttpClient.Builder()
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
@@ -54,12 +58,13 @@ public class Rpc implements AutoCloseable {
                 .callTimeout(timeout)
                 .build();
         this.url = url;
+        this.observations = observations;
         this.service = new HttpService(url, http);
         this.web3j = Web3j.build(service);
     }
 
-    static Rpc of(NutsProperties properties) {
-        return new Rpc(properties.chain().rpcUrl(), properties.chain().rpcTimeout());
+    static Rpc of(NutsProperties properties, ObservationRegistry observations) {
+        return new Rpc(properties.chain().rpcUrl(), properties.chain().rpcTimeout(), observations);
     }
 
     /** The URL without its path and query (API keys of providers live there): safe to log. */
@@ -113,6 +118,10 @@ public class Rpc implements AutoCloseable {
     }
 
     private Map<Long, Header> headerBatch(List<Long> list) {
+        return observed("eth_getBlockByNumber batch", () -> sendHeaderBatch(list));
+    }
+
+    private Map<Long, Header> sendHeaderBatch(List<Long> list) {
         Map<Long, Header> out = new java.util.TreeMap<>();
         BatchRequest batch = web3j.newBatch();
         for (long n : list) {
@@ -251,6 +260,10 @@ public class Rpc implements AutoCloseable {
     }
 
     private List<CallResult> batch(BatchRequest batch, int size) {
+        return observed("eth_call batch", () -> sendBatch(batch, size));
+    }
+
+    private List<CallResult> sendBatch(BatchRequest batch, int size) {
         BatchResponse response;
         try {
             response = batch.send();
@@ -282,6 +295,18 @@ public class Rpc implements AutoCloseable {
     }
 
     private <T extends Response<?>> T check(String method, Request<?, T> request) {
+        return observed(method, () -> send(method, request));
+    }
+
+    /** A span per RPC request (a batch is one), named for its JSON-RPC method. */
+    private <T> T observed(String method, Supplier<T> call) {
+        return Observation.createNotStarted("nuts.rpc", observations)
+                .contextualName("rpc " + method)
+                .lowCardinalityKeyValue("rpc.method", method)
+                .observe(call);
+    }
+
+    private <T extends Response<?>> T send(String method, Request<?, T> request) {
         T response;
         try {
             response = request.send();

@@ -2,6 +2,8 @@ package io.nutsgate.push;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.auth.SessionTokens;
 import io.nutsgate.chain.FillSubmissions;
 import io.nutsgate.common.Addresses;
@@ -52,6 +54,7 @@ class PushSockets {
     /** What one socket holds: its wallets (bounded) and the wallet it signed in as, if any. */
     private record SocketState(Set<String> wallets, Optional<String> signedInAs) {}
 
+    private final ObservationRegistry observations;
     private final NutsProperties.Push settings;
     private final SessionTokens sessions;
     private final SubscriptionRegistry registry;
@@ -67,7 +70,9 @@ class PushSockets {
             SubscriptionRegistry registry,
             PushMetrics metrics,
             FillSubmissions fills,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            ObservationRegistry observations) {
+        this.observations = observations;
         this.fills = fills;
         this.settings = properties.push();
         this.sessions = sessions;
@@ -246,6 +251,14 @@ class PushSockets {
         if (sockets == null || sockets.isEmpty()) {
             return 0;
         }
+        // a span per push this instance delivers (none for a room nobody here listens to)
+        return Observation.createNotStarted("nuts.push", observations)
+                .contextualName("push " + message.event())
+                .lowCardinalityKeyValue("event", message.event())
+                .observe(() -> deliver(message, sockets));
+    }
+
+    private int deliver(PushMessage message, Set<SocketIoSocket> sockets) {
         Object[] encoded;
         try {
             encoded = encode(message);

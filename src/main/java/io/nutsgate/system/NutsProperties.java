@@ -30,8 +30,8 @@ public record NutsProperties(
                         message =
                                 "ALPHABIT_REFERRER_ADDRESS must be a 0x-prefixed 20-byte hex address, e.g. 0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d")
                 String referrerAddress,
-        @NotNull @DefaultValue("https://round-snowflake-9c31.devops-118.workers.dev/") URI ordersUrl,
-        @NotNull @DefaultValue("https://indexer.thetanuts.finance/api/v1/book") URI indexerUrl,
+        @NotNull @DefaultValue(DEFAULT_ORDERS_URL) URI ordersUrl,
+        @NotNull @DefaultValue(DEFAULT_INDEXER_URL) URI indexerUrl,
         @Pattern(
                         regexp = "^(0x[0-9a-fA-F]{40})?$",
                         message =
@@ -60,6 +60,12 @@ public record NutsProperties(
         @Valid @DefaultValue Redis redis,
         @Valid @DefaultValue Push push,
         @Valid @DefaultValue Chain chain) {
+
+    /** THETANUTS_ORDERS_URL when unset: the production orders feed. */
+    public static final String DEFAULT_ORDERS_URL = "https://round-snowflake-9c31.devops-118.workers.dev/";
+
+    /** THETANUTS_INDEXER_URL when unset: the production book indexer. */
+    public static final String DEFAULT_INDEXER_URL = "https://indexer.thetanuts.finance/api/v1/book";
 
     /**
      * Chain access (issue 9). A blank {@code rpcUrl} ({@code BASE_RPC_URL}) turns every chain feature off. Every RPC

@@ -14,7 +14,10 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Gives every response an {@code X-Request-Id}: the caller's if it is sane, otherwise a new one. */
+/**
+ * Gives every response an {@code X-Request-Id}: the caller's if it is sane, otherwise a new one, and puts it on every
+ * log line of the request (MDC {@code requestId}).
+ */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestIdFilter extends OncePerRequestFilter {
@@ -33,6 +36,7 @@ class RequestIdFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
         } finally {
             MDC.remove("requestId");
+            MDC.remove("wallet"); // put by auth.SignedInResolver for a signed-in caller
         }
     }
 

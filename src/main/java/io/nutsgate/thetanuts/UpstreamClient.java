@@ -1,7 +1,13 @@
 package io.nutsgate.thetanuts;
 
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.system.NutsProperties;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +15,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -104,16 +111,32 @@ public class UpstreamClient {
 
     private final HttpClient http;
     private final Duration timeout;
+    private final Duration connectTimeout;
     private final MeterRegistry meters;
+    private final ObservationRegistry observations;
+    private final Retry freshConnection;
     private final UpstreamFailureLog failures = new UpstreamFailureLog(Clock.systemUTC());
 
-    UpstreamClient(NutsProperties properties, MeterRegistry meters) {
+    UpstreamClient(NutsProperties properties, MeterRegistry meters, ObservationRegistry observations) {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(properties.upstream().connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
         this.timeout = properties.upstream().timeout();
+        this.connectTimeout = properties.upstream().connectTimeout();
         this.meters = meters;
+        this.observations = observations;
+        // The JDK client retries only idempotent requests on a pooled connection the host had closed; POST /update
+        // failed with "header parser received no bytes". Such a request was never served: send it once more, on a
+        // fresh connection (the closed one has left the pool).
+        RetryRegistry retries = RetryRegistry.of(RetryConfig.custom()
+                .maxAttempts(2)
+                .waitDuration(Duration.ofMillis(1))
+                .retryOnException(e -> e instanceof ExecutionException failed
+                        && UpstreamFailureLog.closedBeforeAnswer(failed.getCause()))
+                .build());
+        this.freshConnection = retries.retry("upstream-closed-connection");
+        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
     }
 
     /** GETs {@code uri}; {@code endpoint} names the call in metrics. Returns the body of a 2xx answer. */
@@ -131,53 +154,64 @@ public class UpstreamClient {
                 .header("Accept", "application/json")
                 .header("User-Agent", "nutsgate")
                 .build();
+        // A span per call (its name says which call), timed in nuts.upstream.latency below as well.
+        return Observation.createNotStarted("nuts.upstream", observations)
+                .contextualName("upstream " + endpoint)
+                .lowCardinalityKeyValue("endpoint", endpoint)
+                .lowCardinalityKeyValue("http.method", request.method())
+                .highCardinalityKeyValue("server.address", UpstreamHosts.host(request.uri()))
+                .observe(() -> exchange(endpoint, request));
+    }
+
+    private byte[] exchange(String endpoint, HttpRequest request) {
         long start = System.nanoTime();
         String outcome = "error";
-        CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request, CappedBody.handler(MAX_BODY_BYTES));
         try {
-            HttpResponse<byte[]> response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            HttpResponse<byte[]> response = freshConnection.executeCallable(() -> attempt(request));
             int status = response.statusCode();
             outcome = Integer.toString(status);
-            if (status < 200 || status >= 300) {
-                failures.failed(endpoint, request.uri(), "HTTP " + status);
+            if (status >= 200 && status < 300) {
+                return response.body();
             }
-            if (status >= 500 || status == 429) {
-                throw new UpstreamException(ErrorCode.UPSTREAM_UNAVAILABLE, endpoint + " answered HTTP " + status);
-            }
-            if (status < 200 || status >= 300) {
-                throw new UpstreamException(ErrorCode.UPSTREAM_BAD_RESPONSE, endpoint + " answered HTTP " + status);
-            }
-            return response.body();
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            outcome = "timeout";
-            failures.failed(endpoint, request.uri(), "timeout after " + timeout.toMillis() + " ms");
+            String cause = "answered HTTP " + status;
+            failures.failed(endpoint, request.uri(), cause, false);
             throw new UpstreamException(
-                    ErrorCode.UPSTREAM_TIMEOUT, endpoint + " did not answer within " + timeout.toMillis() + " ms");
+                    status >= 500 || status == 429 ? ErrorCode.UPSTREAM_UNAVAILABLE : ErrorCode.UPSTREAM_BAD_RESPONSE,
+                    UpstreamHosts.describe(endpoint, request.uri(), cause, false));
+        } catch (TimeoutException e) {
+            outcome = "timeout";
+            String cause = noAnswer();
+            failures.failed(endpoint, request.uri(), cause, true);
+            throw new UpstreamException(
+                    ErrorCode.UPSTREAM_TIMEOUT, UpstreamHosts.describe(endpoint, request.uri(), cause, true));
         } catch (InterruptedException e) {
-            call.cancel(true);
             Thread.currentThread().interrupt();
             throw new UpstreamException(ErrorCode.UPSTREAM_UNAVAILABLE, endpoint + " call interrupted");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            for (Throwable t = cause; t != null; t = t.getCause()) {
+            Throwable error = e.getCause();
+            for (Throwable t = error; t != null; t = t.getCause()) {
                 if (t instanceof BodyTooLargeException) {
                     outcome = "too-large";
-                    failures.failed(endpoint, request.uri(), "body larger than " + MAX_BODY_BYTES + " bytes");
-                    throw UpstreamException.badResponse(endpoint + " body larger than " + MAX_BODY_BYTES + " bytes");
+                    String cause = "body larger than " + MAX_BODY_BYTES + " bytes";
+                    failures.failed(endpoint, request.uri(), cause, false);
+                    throw UpstreamException.badResponse(UpstreamHosts.describe(endpoint, request.uri(), cause, false));
                 }
             }
-            failures.failed(endpoint, request.uri(), UpstreamFailureLog.cause(cause));
-            if (cause instanceof HttpTimeoutException) {
+            String cause = error instanceof HttpConnectTimeoutException
+                    ? "no connection within " + connectTimeout.toMillis() + " ms (NUTS_UPSTREAM_CONNECT_TIMEOUT)"
+                    : error instanceof HttpTimeoutException ? noAnswer() : UpstreamFailureLog.cause(error);
+            failures.failed(endpoint, request.uri(), cause, true);
+            String message = UpstreamHosts.describe(endpoint, request.uri(), cause, true);
+            if (error instanceof HttpTimeoutException) {
                 outcome = "timeout";
-                throw new UpstreamException(ErrorCode.UPSTREAM_TIMEOUT, endpoint + " did not answer in time", cause);
+                throw new UpstreamException(ErrorCode.UPSTREAM_TIMEOUT, message, error);
             }
-            outcome = cause instanceof ConnectException ? "refused" : "io";
-            String reason = cause instanceof IOException && cause.getMessage() != null
-                    ? cause.getClass().getSimpleName() + ": " + cause.getMessage()
-                    : String.valueOf(cause);
-            throw new UpstreamException(
-                    ErrorCode.UPSTREAM_UNAVAILABLE, endpoint + " unreachable (" + reason + ")", cause);
+            outcome = error instanceof ConnectException ? "refused" : "io";
+            throw new UpstreamException(ErrorCode.UPSTREAM_UNAVAILABLE, message, error);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // attempt throws only the checked exceptions above
         } finally {
             Timer.builder("nuts.upstream.latency")
                     .description("Latency of calls to the Thetanuts hosts")
@@ -186,6 +220,22 @@ public class UpstreamClient {
                     .publishPercentileHistogram()
                     .register(meters)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private String noAnswer() {
+        return "no answer within " + timeout.toMillis() + " ms (NUTS_UPSTREAM_TIMEOUT)";
+    }
+
+    /** One exchange, bounded by the total timeout; a timed-out or interrupted exchange is cancelled. */
+    private HttpResponse<byte[]> attempt(HttpRequest request)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(request, CappedBody.handler(MAX_BODY_BYTES));
+        try {
+            return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+            call.cancel(true);
+            throw e;
         }
     }
 }

@@ -7,6 +7,7 @@ import io.nutsgate.support.ApiShapes;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
 import io.nutsgate.support.ServiceTest;
+import io.nutsgate.support.UniqueContext;
 import io.nutsgate.trades.TradeRecordedEvent;
 import io.nutsgate.trades.TradeRemovedEvent;
 import java.math.BigInteger;
@@ -33,6 +34,7 @@ import tools.jackson.databind.JsonNode;
  * read again.
  */
 @Import(ChainIndexerIT.Events.class)
+@UniqueContext
 class ChainIndexerIT extends ServiceTest {
 
     // REFERENCE §3.5, first row: ETH CALL_SPREAD 2500/2700 at 42.15, N = 23.724792, ETH spot 2450.37, 50 % split

@@ -8,6 +8,7 @@ import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
 import io.nutsgate.support.ServiceTest;
 import io.nutsgate.support.SocketIoTestClient;
+import io.nutsgate.support.UniqueContext;
 import java.time.Duration;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +26,7 @@ import tools.jackson.databind.JsonNode;
  * runs no batch on its own here ({@code poll-interval} 1 h): each test says when it reads the chain, so a push can
  * only come from the path under test. Amounts are REFERENCE §3.5's first row, hand-computed there.
  */
+@UniqueContext
 class FillPushIT extends ServiceTest {
 
     static final Duration WAIT = Duration.ofSeconds(60);

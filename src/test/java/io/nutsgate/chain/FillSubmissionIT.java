@@ -7,6 +7,7 @@ import io.nutsgate.support.ApiShapes;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
 import io.nutsgate.support.ServiceTest;
+import io.nutsgate.support.UniqueContext;
 import io.nutsgate.trades.TradeRecordedEvent;
 import io.nutsgate.trades.TradeRemovedEvent;
 import java.math.BigInteger;
@@ -34,6 +35,7 @@ import tools.jackson.databind.JsonNode;
  * an approve transaction is not a fill and ends failed with a reason; the same hash twice is one entry.
  */
 @Import({FillSubmissionIT.Events.class, FillSubmissionIT.Removals.class})
+@UniqueContext
 class FillSubmissionIT extends ServiceTest {
 
     static Devnet devnet;

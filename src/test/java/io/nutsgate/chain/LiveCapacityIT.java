@@ -2,6 +2,7 @@ package io.nutsgate.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.protocol.Product;
 import io.nutsgate.support.Devnet;
@@ -35,7 +36,8 @@ class LiveCapacityIT {
     static void start() {
         devnet = Devnet.start();
         var properties = TestProperties.with(Map.of("chain.rpc-url", devnet.rpcUrl(), "chain.capacity-refresh", "0s"));
-        chain = new ChainAccess(properties, new Platform(devnet.deployment(), Optional.empty()));
+        chain = new ChainAccess(
+                properties, new Platform(devnet.deployment(), Optional.empty()), ObservationRegistry.NOOP);
     }
 
     @AfterAll
@@ -98,8 +100,10 @@ class LiveCapacityIT {
 
     @Test
     void shouldSayTheSimulationWasSkippedWithoutAnRpcUrl() {
-        ChainAccess off =
-                new ChainAccess(TestProperties.with(Map.of()), new Platform(devnet.deployment(), Optional.empty()));
+        ChainAccess off = new ChainAccess(
+                TestProperties.with(Map.of()),
+                new Platform(devnet.deployment(), Optional.empty()),
+                ObservationRegistry.NOOP);
         assertThat(new FillSimulation(off)
                         .simulate("0x1", "0x2", "0x3", BigInteger.ONE, "0x")
                         .skipped())

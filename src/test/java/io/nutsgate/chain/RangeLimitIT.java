@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.ServiceTest;
+import io.nutsgate.support.UniqueContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -27,6 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A JSON-RPC stand-in in front of the devnet answers Infura's -32005 to {@code eth_getLogs} over more than
  * {@value #LIMIT} blocks: the indexer splits its windows and still reads every fill.
  */
+@UniqueContext
 class RangeLimitIT extends ServiceTest {
 
     static final int LIMIT = 4;

@@ -7,13 +7,13 @@ import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
 import io.nutsgate.support.Devnet.Order;
 import io.nutsgate.support.ServiceTest;
+import io.nutsgate.support.UniqueContext;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  * within the budget as ok and refuses one beyond it with the OptionBook's own revert reason (read by the test with
  * its own {@code eth_call}).
  */
+@UniqueContext
 class OrdersOnDevnetIT extends ServiceTest {
 
     static final BigInteger BUDGET = BigInteger.valueOf(10_000_000_000L); // 10,000 USDC
@@ -42,7 +43,7 @@ class OrdersOnDevnetIT extends ServiceTest {
 
     @DynamicPropertySource
     static void chainProperties(DynamicPropertyRegistry registry) {
-        devnet = Devnet.start(REFERRER);
+        devnet = Devnet.sharedWithReferrer(REFERRER);
         registry.add("nuts.deployment-file", () -> devnet.deploymentFile().toString());
         registry.add("nuts.chain.rpc-url", devnet::rpcUrl);
         registry.add("nuts.chain.indexer-enabled", () -> "false");
@@ -55,13 +56,6 @@ class OrdersOnDevnetIT extends ServiceTest {
     @AfterEach
     void resetFeed() {
         upstream.reset();
-    }
-
-    @AfterAll
-    static void stopDevnet() {
-        if (devnet != null) {
-            devnet.close();
-        }
     }
 
     @Test

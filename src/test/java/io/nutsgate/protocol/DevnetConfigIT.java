@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.ServiceTest;
+import io.nutsgate.support.UniqueContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -21,21 +21,15 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import tools.jackson.databind.JsonNode;
 
 /** nutsgate started with {@code NUTS_DEPLOYMENT_FILE} = the file dev/devnet wrote serves that deployment. */
+@UniqueContext
 class DevnetConfigIT extends ServiceTest {
 
     private static Devnet devnet;
 
     @DynamicPropertySource
     static void deploymentFile(DynamicPropertyRegistry registry) {
-        devnet = Devnet.start(REFERRER);
+        devnet = Devnet.sharedWithReferrer(REFERRER); // only read here
         registry.add("nuts.deployment-file", () -> devnet.deploymentFile().toString());
-    }
-
-    @AfterAll
-    static void stopDevnet() {
-        if (devnet != null) {
-            devnet.close();
-        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +158,7 @@ public final class Devnet implements AutoCloseable {
     }
 
     private static Devnet shared;
+    private static final Map<String, Devnet> sharedWithReferrer = new HashMap<>();
 
     private final Process process;
     private final List<ProcessHandle> children;
@@ -249,11 +251,24 @@ public final class Devnet implements AutoCloseable {
      */
     public static synchronized Devnet shared() {
         if (shared == null) {
-            Devnet devnet = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(devnet::close, "devnet-stop"));
-            shared = devnet;
+            shared = startShared(null);
         }
         return shared;
+    }
+
+    /**
+     * One devnet for the whole test JVM whose book whitelists {@code referrer} (starting a devnet costs seconds of
+     * CPU), never closed by a test, stopped when the JVM exits. Tests sharing it must not depend on each other's
+     * balances or events: one that counts the book's events or a wallet's balance from genesis needs its own.
+     */
+    public static synchronized Devnet sharedWithReferrer(String referrer) {
+        return sharedWithReferrer.computeIfAbsent(referrer, Devnet::startShared);
+    }
+
+    private static Devnet startShared(String referrer) {
+        Devnet devnet = start(referrer);
+        Runtime.getRuntime().addShutdownHook(new Thread(devnet::close, "devnet-stop"));
+        return devnet;
     }
 
     /**

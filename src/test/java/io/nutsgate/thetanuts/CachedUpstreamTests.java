@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.support.FixtureUpstream;
@@ -44,7 +45,7 @@ class CachedUpstreamTests {
     private final UpstreamHealth health = new UpstreamHealth(clock);
     private final Breakers breakers = new Breakers(properties, new CircuitBreakers(meters));
     private final CachedUpstream cache = new CachedUpstream(
-            new UpstreamClient(properties, meters),
+            new UpstreamClient(properties, meters, ObservationRegistry.NOOP),
             new CaffeineCacheStore(),
             health,
             breakers,

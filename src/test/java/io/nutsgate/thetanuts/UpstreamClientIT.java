@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.support.TestProperties;
 import java.io.IOException;
@@ -33,8 +34,10 @@ class UpstreamClientIT {
     private HttpServer server;
     private final AtomicLong sent = new AtomicLong();
     private final CountDownLatch served = new CountDownLatch(1);
-    private final UpstreamClient client =
-            new UpstreamClient(TestProperties.with(Map.of("upstream.timeout", "60s")), new SimpleMeterRegistry());
+    private final UpstreamClient client = new UpstreamClient(
+            TestProperties.with(Map.of("upstream.timeout", "60s")),
+            new SimpleMeterRegistry(),
+            ObservationRegistry.NOOP);
 
     @BeforeEach
     void start() throws IOException {

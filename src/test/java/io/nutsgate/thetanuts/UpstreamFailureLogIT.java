@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.TestProperties;
 import java.net.ServerSocket;
@@ -28,7 +29,8 @@ class UpstreamFailureLogIT {
 
     private final UpstreamClient client = new UpstreamClient(
             TestProperties.with(Map.of("upstream.timeout", "500ms", "upstream.connect-timeout", "500ms")),
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(),
+            ObservationRegistry.NOOP);
 
     @AfterAll
     static void stop() {
@@ -49,7 +51,22 @@ class UpstreamFailureLogIT {
         assertThat(lines(output, "127.0.0.1:" + closed))
                 .singleElement()
                 .asString()
-                .contains("upstream 127.0.0.1:" + closed + " failed (stats): connection refused");
+                .contains("upstream stats call to 127.0.0.1:" + closed
+                        + " (THETANUTS_INDEXER_URL) failed: connection refused");
+    }
+
+    @Test
+    void shouldAnswerWithTheSettingTheHostAndTheCauseButNoJavaClassName() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        URI uri = URI.create("http://127.0.0.1:" + closed + "/feed/");
+
+        assertThatThrownBy(() -> client.get("orders", uri))
+                .isInstanceOf(UpstreamException.class)
+                .hasMessage("orders call to 127.0.0.1:" + closed + " (THETANUTS_ORDERS_URL) failed: connection refused")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern("[A-Za-z]+(Exception|Error)\\b"));
     }
 
     @Test
@@ -59,7 +76,7 @@ class UpstreamFailureLogIT {
             assertThatThrownBy(() -> client.get("stats", uri)).isInstanceOf(UpstreamException.class);
         }
 
-        assertThat(lines(output, "(stats): HTTP 500"))
+        assertThat(lines(output, "failed: answered HTTP 500"))
                 .singleElement()
                 .asString()
                 .contains(host(uri));
@@ -71,7 +88,7 @@ class UpstreamFailureLogIT {
 
         assertThatThrownBy(() -> client.get("orders", uri)).isInstanceOf(UpstreamException.class);
 
-        assertThat(lines(output, "(orders): timeout"))
+        assertThat(lines(output, "failed: no answer within 500 ms"))
                 .singleElement()
                 .asString()
                 .contains(host(uri));
@@ -86,11 +103,11 @@ class UpstreamFailureLogIT {
         assertThat(lines(output, "nutsgate-no-such-host.invalid"))
                 .singleElement()
                 .asString()
-                .contains("failed (orders): DNS lookup failed");
+                .contains("(THETANUTS_ORDERS_URL) failed: DNS lookup failed");
     }
 
     private static String host(URI uri) {
-        return "upstream " + uri.getHost() + ":" + uri.getPort() + " failed";
+        return " call to " + uri.getHost() + ":" + uri.getPort() + " (THETANUTS_";
     }
 
     private static List<String> lines(CapturedOutput output, String containing) {

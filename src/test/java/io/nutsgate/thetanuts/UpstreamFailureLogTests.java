@@ -21,31 +21,31 @@ class UpstreamFailureLogTests {
     @Test
     void shouldReportHowManyFailuresAQuietMinuteStoodFor(CapturedOutput output) {
         for (int i = 0; i < 10; i++) {
-            failures.failed("stats", indexer, "connection refused");
+            failures.failed("stats", indexer, "connection refused", true);
             clock.advance(Duration.ofSeconds(5)); // 10 failures within 50 s
         }
         clock.advance(Duration.ofSeconds(10)); // a minute after the first
-        failures.failed("stats", indexer, "connection refused");
+        failures.failed("stats", indexer, "connection refused", true);
 
         assertThat(lines(output))
                 .containsExactly(
-                        "upstream indexer.example:8443 failed (stats): connection refused",
-                        "upstream indexer.example:8443 failed (stats): connection refused (and 9 more times since the"
-                                + " last report)");
+                        "upstream stats call to indexer.example:8443 (THETANUTS_INDEXER_URL) failed: connection refused",
+                        "upstream stats call to indexer.example:8443 (THETANUTS_INDEXER_URL) failed: connection refused"
+                                + " (and 9 more times since the last report)");
     }
 
     @Test
     void shouldReportEachCauseAndHostOnItsOwn(CapturedOutput output) {
-        failures.failed("stats", indexer, "connection refused");
-        failures.failed("stats", indexer, "HTTP 503");
-        failures.failed("orders", URI.create("https://feed.example/"), "HTTP 503");
-        failures.failed("stats", indexer, "HTTP 503");
+        failures.failed("stats", indexer, "connection refused", true);
+        failures.failed("stats", indexer, "answered HTTP 503", false);
+        failures.failed("orders", URI.create("https://feed.example/"), "answered HTTP 503", false);
+        failures.failed("stats", indexer, "answered HTTP 503", false);
 
         assertThat(lines(output))
                 .containsExactly(
-                        "upstream indexer.example:8443 failed (stats): connection refused",
-                        "upstream indexer.example:8443 failed (stats): HTTP 503",
-                        "upstream feed.example failed (orders): HTTP 503");
+                        "upstream stats call to indexer.example:8443 (THETANUTS_INDEXER_URL) failed: connection refused",
+                        "upstream stats call to indexer.example:8443 (THETANUTS_INDEXER_URL) failed: answered HTTP 503",
+                        "upstream orders call to feed.example (THETANUTS_ORDERS_URL) failed: answered HTTP 503");
     }
 
     private static List<String> lines(CapturedOutput output) {
