@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export PATH="$JAVA_HOME/bin:$PATH"
 mkdir -p bench/results
-./mvnw -B -q test-compile -Dspotless.check.skip=true
-./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+./mvnw -B -q -Pbench test-compile -Dspotless.check.skip=true
+./mvnw -B -q -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 PATTERN='io.nutsgate.bench.PayoutBenchmark'
 if [[ $# -gt 0 && $1 != -* ]]; then

@@ -8,6 +8,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.system.NutsProperties;
+import io.nutsgate.system.SingleInstanceJobs;
 import io.nutsgate.trades.ChainTrades;
 import io.nutsgate.trades.TradeRecordedEvent;
 import io.nutsgate.trades.TradeRemovedEvent;
@@ -24,11 +25,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.web3j.abi.TypeEncoder;
@@ -40,9 +42,10 @@ import org.web3j.protocol.core.methods.response.Log;
  * {@code OptionInitialized} from the deployment block on, in bounded {@code eth_getLogs} windows (halved when the
  * provider refuses the range or result size, doubled back after a success).
  *
- * <p>One batch is one transaction: it starts by locking the cursor row ({@code FOR UPDATE SKIP LOCKED}); an instance
- * that does not get the lock is a follower and writes nothing, so only one instance indexes and a stale leader (its
- * connection gone) cannot write. Rows, block hashes and cursor commit together; every insert is idempotent on (chain
+ * <p>One batch runs on one instance at a time (the {@value #JOB} job's lock, {@link SingleInstanceJobs}, taken per batch);
+ * an instance that does not get it is a follower and writes nothing. One batch is one transaction, which also locks
+ * the cursor row ({@code FOR UPDATE SKIP LOCKED}) as a fence: a stale leader whose lease ran out mid-batch still holds
+ * the row, so the next leader finds it locked and writes nothing until that transaction ends. Rows, block hashes and cursor commit together; every insert is idempotent on (chain
  * id, tx hash, log index), so a crash at any point loses and duplicates nothing. Fills less than
  * {@code confirmations} deep are {@code seen}, then {@code confirmed}. A reorg is found by the parent hash of the next
  * block not matching the stored hash of the cursor block: everything above the highest stored block whose hash still
@@ -51,6 +54,7 @@ import org.web3j.protocol.core.methods.response.Log;
 @Component
 class ChainIndexer implements SmartLifecycle {
 
+    static final String JOB = "chain-indexer";
     private static final Logger log = LoggerFactory.getLogger(ChainIndexer.class);
     /** Stored block hashes kept below the cursor, beyond the confirmation depth. */
     private static final int REORG_HORIZON = 256;
@@ -73,6 +77,7 @@ class ChainIndexer implements SmartLifecycle {
     private final IndexerStore store;
     private final ChainTrades trades;
     private final TransactionTemplate transaction;
+    private final SingleInstanceJobs jobs;
     private final ApplicationEventPublisher events;
     private final NutsProperties properties;
     private final Deployment deployment;
@@ -83,10 +88,10 @@ class ChainIndexer implements SmartLifecycle {
     private final Counter reorgCounter;
 
     private volatile int window;
-    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
-
-    private volatile Thread thread;
+    private final TaskScheduler scheduler;
+    private volatile ScheduledFuture<?> scheduled;
     private volatile boolean running;
+    private long ticks;
     private volatile boolean leader;
     private volatile Long headBlock;
     private volatile Instant headTime;
@@ -100,17 +105,21 @@ class ChainIndexer implements SmartLifecycle {
             IndexerStore store,
             ChainTrades trades,
             TransactionTemplate transaction,
+            SingleInstanceJobs jobs,
             ApplicationEventPublisher events,
             NutsProperties properties,
             Platform platform,
             Clock clock,
             MeterRegistry meters,
-            ObservationRegistry observations) {
+            ObservationRegistry observations,
+            TaskScheduler scheduler) {
         this.observations = observations;
+        this.scheduler = scheduler;
         this.chain = chain;
         this.store = store;
         this.trades = trades;
         this.transaction = transaction;
+        this.jobs = jobs;
         this.events = events;
         this.properties = properties;
         this.deployment = platform.deployment();
@@ -178,14 +187,18 @@ class ChainIndexer implements SmartLifecycle {
         headTime = Instant.ofEpochSecond(head.timestamp());
         store.createCursor(chainId, book, Math.max(0, deployment.deploymentBlock()), clock.instant());
         List<Object> published = new ArrayList<>();
-        Outcome outcome = transaction.execute(tx -> {
-            Optional<IndexerStore.Cursor> locked = store.lockCursor(chainId, book);
-            if (locked.isEmpty()) {
-                return Outcome.FOLLOWER;
-            }
-            IndexerStore.Cursor cursor = locked.get();
-            return batch(rpc, chainId, head, cursor, published);
-        });
+        Outcome outcome = jobs.callAlone(
+                        JOB,
+                        properties.jobs().indexerLease(),
+                        () -> transaction.execute(tx -> {
+                            Optional<IndexerStore.Cursor> locked = store.lockCursor(chainId, book);
+                            if (locked.isEmpty()) {
+                                return Outcome.FOLLOWER;
+                            }
+                            IndexerStore.Cursor cursor = locked.get();
+                            return batch(rpc, chainId, head, cursor, published);
+                        }))
+                .orElse(Outcome.FOLLOWER);
         leader = outcome != Outcome.FOLLOWER;
         if (outcome == Outcome.FOLLOWER) {
             store.readCursor(chainId, book).ifPresent(c -> {
@@ -401,51 +414,39 @@ class ChainIndexer implements SmartLifecycle {
                 .ifPresent(p -> trades.setProduct(option, p.name(), p.isCall(), now)));
     }
 
-    private void loop() {
-        long ticks = 0;
-        while (running) {
-            Outcome outcome;
-            try {
+    /**
+     * One tick on the task scheduler: batches until caught up (or a batch fails), then the next tick after
+     * {@code pollInterval} ({@code errorBackoff} after a failure).
+     */
+    private void tick() {
+        Duration next = properties.chain().pollInterval();
+        try {
+            while (running && !Thread.currentThread().isInterrupted()) {
                 // a span per batch, parent of its RPC requests
-                outcome = Observation.createNotStarted("nuts.indexer.batch", observations)
+                Outcome outcome = Observation.createNotStarted("nuts.indexer.batch", observations)
                         .contextualName("indexer batch")
                         .observe(this::runOnce);
                 if (ticks++ % 20 == 0 && leader) {
                     fillMissingProducts();
                 }
-            } catch (RuntimeException e) {
-                lastError = e.getMessage();
-                lastErrorAt = clock.instant();
-                log.warn("chain indexer batch failed, retrying from the cursor: {}", e.getMessage());
-                if (!sleep(properties.chain().errorBackoff().toMillis())) {
-                    return;
+                boolean more = outcome == Outcome.PROGRESSED
+                        && indexedBlock != null
+                        && headBlock != null
+                        && indexedBlock < headBlock;
+                if (outcome != Outcome.RETRY_SMALLER && outcome != Outcome.REORG && !more) {
+                    break;
                 }
-                continue;
             }
-            boolean more = outcome == Outcome.PROGRESSED
-                    && indexedBlock != null
-                    && headBlock != null
-                    && indexedBlock < headBlock;
-            if (outcome == Outcome.RETRY_SMALLER || outcome == Outcome.REORG || more) {
-                continue;
-            }
-            if (!sleep(properties.chain().pollInterval().toMillis())) {
-                return;
-            }
+        } catch (RuntimeException e) {
+            lastError = e.getMessage();
+            lastErrorAt = clock.instant();
+            log.warn("chain indexer batch failed, retrying from the cursor: {}", e.getMessage());
+            next = properties.chain().errorBackoff();
         }
-    }
-
-    /** Waits between batches; {@link #stop()} wakes it at once (without an interrupt, which JDBC would see). */
-    private boolean sleep(long millis) {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (running) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return true;
-            }
-            LockSupport.parkNanos(this, left);
+        if (running) {
+            scheduled = scheduler.schedule(
+                    this::tick, scheduler.getClock().instant().plus(next));
         }
-        return false;
     }
 
     @Override
@@ -454,7 +455,7 @@ class ChainIndexer implements SmartLifecycle {
             return;
         }
         running = true;
-        thread = Thread.ofPlatform().name("chain-indexer").daemon(true).start(this::loop);
+        scheduled = scheduler.schedule(this::tick, scheduler.getClock().instant());
         log.info(
                 "chain indexer on {} from block {}, {} confirmations",
                 book,
@@ -465,24 +466,12 @@ class ChainIndexer implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        Thread t = thread;
-        thread = null;
-        if (t == null) {
-            return;
-        }
-        // A batch under way finishes and commits (rows, blocks and cursor in one transaction); a waiting loop wakes.
-        LockSupport.unpark(t);
-        try {
-            t.join(STOP_WAIT.toMillis());
-            if (t.isAlive()) {
-                log.warn(
-                        "chain indexer batch still running after {}; interrupting it (its transaction rolls back)",
-                        STOP_WAIT);
-                t.interrupt();
-                t.join(STOP_WAIT.toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        ScheduledFuture<?> next = scheduled;
+        scheduled = null;
+        if (next != null) {
+            // A batch under way finishes and commits (rows, blocks and cursor in one transaction); no interrupt,
+            // which JDBC would see.
+            next.cancel(false);
         }
     }
 

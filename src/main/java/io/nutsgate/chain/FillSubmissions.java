@@ -25,15 +25,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.web3j.protocol.core.methods.response.Log;
@@ -75,7 +73,8 @@ public class FillSubmissions implements DisposableBean {
     private final Deployment deployment;
     private final String book;
     private final Clock clock;
-    private final ScheduledExecutorService poller;
+    private final TaskScheduler scheduler;
+    private volatile boolean stopped;
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
 
     FillSubmissions(
@@ -86,7 +85,8 @@ public class FillSubmissions implements DisposableBean {
             ApplicationEventPublisher events,
             NutsProperties properties,
             Platform platform,
-            Clock clock) {
+            Clock clock,
+            TaskScheduler scheduler) {
         this.chain = chain;
         this.trades = trades;
         this.jdbc = jdbc;
@@ -96,8 +96,7 @@ public class FillSubmissions implements DisposableBean {
         this.deployment = platform.deployment();
         this.book = deployment.optionBook().toLowerCase(Locale.ROOT);
         this.clock = clock;
-        this.poller = Executors.newScheduledThreadPool(
-                2, Thread.ofPlatform().name("fill-receipts-", 0).daemon(true).factory());
+        this.scheduler = scheduler;
     }
 
     /**
@@ -154,10 +153,13 @@ public class FillSubmissions implements DisposableBean {
         if (!polling.add(tx)) {
             return;
         }
-        poller.execute(() -> poll(tx, deadline));
+        scheduler.schedule(() -> poll(tx, deadline), scheduler.getClock().instant());
     }
 
     private void poll(String tx, Instant deadline) {
+        if (stopped) {
+            return;
+        }
         boolean again = true;
         try {
             Optional<TransactionReceipt> receipt = Optional.empty();
@@ -184,11 +186,10 @@ public class FillSubmissions implements DisposableBean {
                 again = false;
             }
         }
-        if (again && !poller.isShutdown()) {
-            poller.schedule(
+        if (again && !stopped) {
+            scheduler.schedule(
                     () -> poll(tx, deadline),
-                    properties.chain().receiptPollInterval().toMillis(),
-                    TimeUnit.MILLISECONDS);
+                    scheduler.getClock().instant().plus(properties.chain().receiptPollInterval()));
         } else {
             polling.remove(tx);
         }
@@ -282,12 +283,8 @@ public class FillSubmissions implements DisposableBean {
 
     @Override
     public void destroy() {
-        poller.shutdownNow();
-        try {
-            poller.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // polls already scheduled do nothing at their turn; the scheduler itself stops with the context
+        stopped = true;
     }
 
     Duration receiptTimeout() {

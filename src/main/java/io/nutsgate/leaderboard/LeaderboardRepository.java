@@ -83,16 +83,10 @@ class LeaderboardRepository {
 
     /**
      * Recomputes the 7 and 30 day totals of every wallet as of {@code now}, replacing the previous ones in the same
-     * transaction (readers see either set, never a mix). Returns false, doing nothing, while another instance is
-     * refreshing. Call inside a transaction.
+     * transaction (readers see either set, never a mix). Call inside a transaction, on one instance at a time
+     * ({@link LeaderboardWindows} holds the job's lock).
      */
-    boolean refreshWindows(Instant now) {
-        boolean locked = jdbc.sql("SELECT pg_try_advisory_xact_lock(hashtextextended('trader_window_totals', 4))")
-                .query(Boolean.class)
-                .single();
-        if (!locked) {
-            return false;
-        }
+    void refreshWindows(Instant now) {
         jdbc.sql("DELETE FROM trader_window_totals").update();
         jdbc.sql(
                         """
@@ -133,7 +127,6 @@ class LeaderboardRepository {
                         """)
                 .param("now", utc(now))
                 .update();
-        return true;
     }
 
     /** When the window totals were last computed; empty before the first refresh. */

@@ -1,15 +1,15 @@
 package io.nutsgate.leaderboard;
 
 import io.nutsgate.system.NutsProperties;
+import io.nutsgate.system.SingleInstanceJobs;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -26,14 +26,25 @@ public class LeaderboardWindows implements SmartLifecycle {
 
     private final LeaderboardRepository trades;
     private final TransactionTemplate transaction;
+    private final SingleInstanceJobs jobs;
+    private final NutsProperties properties;
     private final NutsProperties.Trades settings;
     private final Clock clock;
-    private volatile ScheduledExecutorService executor;
+    private final TaskScheduler scheduler;
+    private volatile ScheduledFuture<?> scheduled;
 
     LeaderboardWindows(
-            LeaderboardRepository trades, TransactionTemplate transaction, NutsProperties properties, Clock clock) {
+            LeaderboardRepository trades,
+            TransactionTemplate transaction,
+            SingleInstanceJobs jobs,
+            NutsProperties properties,
+            Clock clock,
+            TaskScheduler scheduler) {
+        this.scheduler = scheduler;
         this.trades = trades;
         this.transaction = transaction;
+        this.jobs = jobs;
+        this.properties = properties;
         this.settings = properties.trades();
         this.clock = clock;
     }
@@ -41,8 +52,11 @@ public class LeaderboardWindows implements SmartLifecycle {
     /** Recomputes the window totals now; false when another instance was doing it. */
     public boolean refresh() {
         long start = System.nanoTime();
-        Boolean done = transaction.execute(status -> trades.refreshWindows(clock.instant()));
-        if (Boolean.TRUE.equals(done)) {
+        boolean done = jobs.runAlone(
+                "leaderboard-windows",
+                properties.jobs().leaderboardLease(),
+                () -> transaction.executeWithoutResult(status -> trades.refreshWindows(clock.instant())));
+        if (done) {
             log.debug("leaderboard windows refreshed in {} ms", (System.nanoTime() - start) / 1_000_000);
             return true;
         }
@@ -69,23 +83,20 @@ public class LeaderboardWindows implements SmartLifecycle {
 
     @Override
     public void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("leaderboard-windows").daemon(true).factory());
-        long interval = settings.leaderboardRefresh().toMillis();
-        executor.scheduleWithFixedDelay(this::refreshQuietly, 0, interval, TimeUnit.MILLISECONDS);
+        scheduled = scheduler.scheduleWithFixedDelay(this::refreshQuietly, settings.leaderboardRefresh());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService running = executor;
-        executor = null;
+        ScheduledFuture<?> running = scheduled;
+        scheduled = null;
         if (running != null) {
-            running.shutdownNow();
+            running.cancel(true);
         }
     }
 
     @Override
     public boolean isRunning() {
-        return executor != null;
+        return scheduled != null;
     }
 }

@@ -4,6 +4,7 @@ import io.nutsgate.common.Addresses;
 import io.nutsgate.positions.PositionsRefreshRequestedEvent;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.system.NutsProperties;
+import io.nutsgate.system.SingleInstanceJobs;
 import io.nutsgate.thetanuts.PositionKind;
 import io.nutsgate.thetanuts.PositionsApi;
 import io.nutsgate.trades.TradeRecordedEvent;
@@ -14,18 +15,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -37,8 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <ul>
  *   <li>after {@code POST /nuts/update} for a wallet with subscribers (on any instance), checks it at each of
  *       {@code NUTS_PUSH_AFTER_UPDATE_CHECKS} (the indexer may need a moment, or skip a sync);
- *   <li>every {@code NUTS_PUSH_WATCH_INTERVAL}, the instance holding the {@value #LEASE} lease (taken per run) checks
- *       every wallet with subscribers, at most {@code NUTS_PUSH_WATCH_MAX_WALLETS} per run.
+ *   <li>every {@code NUTS_PUSH_WATCH_INTERVAL}, one instance at a time (the {@value #JOB} job's lock, taken per run)
+ *       checks every wallet with subscribers, at most {@code NUTS_PUSH_WATCH_MAX_WALLETS} per run.
  * </ul>
  *
  * A check reads the wallet's open positions from the indexer and pushes {@code position:update} (the shape of
@@ -48,7 +49,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class PositionWatcher implements SmartLifecycle {
 
-    static final String LEASE = "positions-watch";
+    static final String JOB = "positions-watch";
     private static final Logger log = LoggerFactory.getLogger(PositionWatcher.class);
 
     private final PositionsApi positions;
@@ -57,12 +58,14 @@ class PositionWatcher implements SmartLifecycle {
     private final SubscriptionRegistry registry;
     private final PushSockets sockets;
     private final PushBus bus;
-    private final PushInstance instance;
+    private final SingleInstanceJobs jobs;
+    private final NutsProperties properties;
     private final NutsProperties.Push settings;
     private final JsonMapper json;
     private final Clock clock;
     private final ApplicationEventPublisher events;
-    private volatile ScheduledExecutorService scheduler;
+    private final TaskScheduler scheduler;
+    private volatile ScheduledFuture<?> watching;
 
     PositionWatcher(
             PositionsApi positions,
@@ -71,18 +74,21 @@ class PositionWatcher implements SmartLifecycle {
             SubscriptionRegistry registry,
             PushSockets sockets,
             PushBus bus,
-            PushInstance instance,
+            SingleInstanceJobs jobs,
             NutsProperties properties,
             JsonMapper json,
             Clock clock,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            TaskScheduler scheduler) {
+        this.scheduler = scheduler;
         this.positions = positions;
         this.platform = platform;
         this.repository = repository;
         this.registry = registry;
         this.sockets = sockets;
         this.bus = bus;
-        this.instance = instance;
+        this.jobs = jobs;
+        this.properties = properties;
         this.settings = properties.push();
         this.json = json;
         this.clock = clock;
@@ -113,21 +119,30 @@ class PositionWatcher implements SmartLifecycle {
 
     private void scheduleChecks(String address) {
         String wallet = address.toLowerCase(Locale.ROOT);
-        ScheduledExecutorService executor = scheduler;
-        if (executor == null || !Addresses.isValid(wallet)) {
+        if (watching == null || !Addresses.isValid(wallet)) {
             return;
         }
-        executor.execute(() -> {
-            if (!sockets.hasLocalSubscribers(wallet) && !quietly(() -> registry.hasSubscribers(wallet), false)) {
-                return;
-            }
-            for (Duration delay : settings.afterUpdateChecks()) {
-                executor.schedule(() -> check(wallet), delay.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        });
+        scheduler.schedule(
+                () -> {
+                    if (!sockets.hasLocalSubscribers(wallet)
+                            && !quietly(() -> registry.hasSubscribers(wallet), false)) {
+                        return;
+                    }
+                    Instant now = scheduler.getClock().instant();
+                    for (Duration delay : settings.afterUpdateChecks()) {
+                        scheduler.schedule(() -> checkWhileRunning(wallet), now.plus(delay));
+                    }
+                },
+                scheduler.getClock().instant());
     }
 
-    /** One run of the watch: refresh this instance's registry rows, then, holding the lease, check every wallet. */
+    private void checkWhileRunning(String wallet) {
+        if (watching != null) {
+            check(wallet);
+        }
+    }
+
+    /** One run of the watch: refresh this instance's registry rows, then, holding the job's lock, check every wallet. */
     void watch() {
         quietly(
                 () -> {
@@ -135,10 +150,12 @@ class PositionWatcher implements SmartLifecycle {
                     return null;
                 },
                 null);
-        if (!settings.watch()
-                || !quietly(() -> repository.tryLease(LEASE, instance.id(), settings.watchInterval()), false)) {
-            return;
+        if (settings.watch()) {
+            quietly(() -> jobs.runAlone(JOB, properties.jobs().watchLease(), this::checkSubscribed), false);
         }
+    }
+
+    private void checkSubscribed() {
         List<String> wallets = quietly(registry::subscribedWallets, List.of());
         for (String wallet : wallets) {
             if (Thread.currentThread().isInterrupted()) {
@@ -199,29 +216,21 @@ class PositionWatcher implements SmartLifecycle {
 
     @Override
     public void start() {
-        scheduler = Executors.newScheduledThreadPool(
-                1, Thread.ofPlatform().name("push-watch").daemon(true).factory());
-        long interval = settings.watchInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::watch, interval, interval, TimeUnit.MILLISECONDS);
+        watching = scheduler.scheduleWithFixedDelay(
+                this::watch, scheduler.getClock().instant().plus(settings.watchInterval()), settings.watchInterval());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService executor = scheduler;
-        scheduler = null;
-        if (executor != null) {
-            executor.shutdownNow();
+        ScheduledFuture<?> running = watching;
+        watching = null;
+        if (running != null) {
+            running.cancel(true);
         }
-        quietly(
-                () -> {
-                    repository.releaseLease(LEASE, instance.id());
-                    return null;
-                },
-                null);
     }
 
     @Override
     public boolean isRunning() {
-        return scheduler != null;
+        return watching != null;
     }
 }

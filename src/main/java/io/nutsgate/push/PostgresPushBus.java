@@ -1,19 +1,22 @@
 package io.nutsgate.push;
 
+import io.github.resilience4j.retry.Retry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.system.NamedExecutors;
+import io.nutsgate.system.Retries;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +27,7 @@ import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -52,7 +56,6 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(PostgresPushBus.class);
     private static final int MAX_PARTIAL = 1_000;
     private static final long CHECK_MILLIS = 10_000;
-    private static final long RECONNECT_MILLIS = 2_000;
     /** How long the listening connection stays open after the last room here closed. */
     private static final long IDLE_MILLIS = 60_000;
 
@@ -76,13 +79,12 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
     private final String origin;
     private final JsonMapper json;
     private final AtomicLong ids = new AtomicLong();
-    private final ThreadPoolExecutor publisher = new ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(10_000),
-            Thread.ofPlatform().name("push-pg-notify").daemon(true).factory());
+    /** One thread sends, with a bounded queue, so the database never blocks a request. */
+    private final ThreadPoolTaskExecutor publisher;
+    /** Listens again every {@code NUTS_PUSH_BUS_RETRY} while the listening connection fails. */
+    private final Retry relisten;
+
+    private final Duration retryInterval;
     private final Map<String, Partial> partial = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Partial> eldest) {
@@ -108,7 +110,13 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
             PushSockets sockets,
             PushMetrics metrics,
             PushInstance instance,
-            JsonMapper json) {
+            JsonMapper json,
+            Duration retryInterval,
+            Retries retries,
+            MeterRegistry meters) {
+        this.publisher = NamedExecutors.singleThread("push-pg-notify", 10_000, meters);
+        this.retryInterval = retryInterval;
+        this.relisten = retries.retry("push-pg-listen", Integer.MAX_VALUE, retryInterval, e -> true, null);
         this.pool = pool;
         this.listenUrl = listenUrl;
         this.listenProperties = new Properties();
@@ -212,75 +220,90 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
                 continue;
             }
-            try (Connection connection = DriverManager.getConnection(listenUrl, listenProperties)) {
-                listening = connection;
-                String schema;
-                try (Statement statement = connection.createStatement();
-                        ResultSet rs = statement.executeQuery("SELECT current_schema()")) {
-                    rs.next();
-                    schema = rs.getString(1);
-                }
-                channel = CHANNEL_PREFIX + schema;
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
-                }
-                try (PreparedStatement name =
-                        connection.prepareStatement("SELECT set_config('application_name', ?, false)")) {
-                    name.setString(1, "nutsgate-push-listen " + channel); // who listens on what, in pg_stat_activity
-                    name.execute();
-                }
-                if (listenFailing.compareAndSet(true, false)) {
-                    log.info("PostgreSQL push fan-out (LISTEN) works again");
-                } else {
-                    log.debug("listening for pushes from other instances on PostgreSQL channel {}", channel);
-                }
-                listeningNow = true;
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                long idleSince = 0;
-                while (running) {
-                    if (sockets.hasRooms()) {
-                        idleSince = 0;
-                    } else if (idleSince == 0) {
-                        idleSince = System.nanoTime();
-                    } else if (System.nanoTime() - idleSince > TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)) {
-                        log.debug("no subscribers here: stopped listening on {}", channel);
-                        break;
-                    }
-                    PGNotification[] notifications = pg.getNotifications((int) CHECK_MILLIS);
-                    if (notifications == null || notifications.length == 0) {
-                        try (Statement statement = connection.createStatement()) {
-                            statement.setQueryTimeout(5);
-                            statement.execute("SELECT 1");
-                        }
-                        continue;
-                    }
-                    for (PGNotification notification : notifications) {
-                        receive(notification.getParameter());
-                    }
-                }
-            } catch (SQLException | RuntimeException e) {
+            try {
+                relisten.executeCheckedSupplier(() -> {
+                    listenOnce();
+                    return null;
+                });
+            } catch (Throwable e) {
+                // the retry gives up only when interrupted: stopping
                 if (!running) {
                     return;
                 }
-                if (listenFailing.compareAndSet(false, true)) {
-                    metrics.busFailure(); // once per outage, not per retry
-                    log.warn(
-                            "PostgreSQL push fan-out (LISTEN) failed, pushes from other instances are missed until it"
-                                    + " recovers (retrying every {} ms): {}",
-                            RECONNECT_MILLIS,
-                            e.toString());
-                }
-            } finally {
-                listening = null;
-                listeningNow = false;
             }
-            if (listenFailing.get()) {
-                try {
-                    Thread.sleep(RECONNECT_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
+        }
+    }
+
+    /**
+     * Connects, listens and hands the notifications to the sockets until this instance has no subscribers left
+     * (returns) or the connection fails (throws, and {@link #relisten} tries again).
+     */
+    private void listenOnce() throws SQLException {
+        if (!running || !sockets.hasRooms()) {
+            return;
+        }
+        try (Connection connection = DriverManager.getConnection(listenUrl, listenProperties)) {
+            listening = connection;
+            String schema;
+            try (Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT current_schema()")) {
+                rs.next();
+                schema = rs.getString(1);
+            }
+            channel = CHANNEL_PREFIX + schema;
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
+            }
+            try (PreparedStatement name =
+                    connection.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+                name.setString(1, "nutsgate-push-listen " + channel); // who listens on what, in pg_stat_activity
+                name.execute();
+            }
+            if (listenFailing.compareAndSet(true, false)) {
+                log.info("PostgreSQL push fan-out (LISTEN) works again");
+            } else {
+                log.debug("listening for pushes from other instances on PostgreSQL channel {}", channel);
+            }
+            listeningNow = true;
+            PGConnection pg = connection.unwrap(PGConnection.class);
+            long idleSince = 0;
+            while (running) {
+                if (sockets.hasRooms()) {
+                    idleSince = 0;
+                } else if (idleSince == 0) {
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince > TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)) {
+                    log.debug("no subscribers here: stopped listening on {}", channel);
+                    break;
+                }
+                PGNotification[] notifications = pg.getNotifications((int) CHECK_MILLIS);
+                if (notifications == null || notifications.length == 0) {
+                    try (Statement statement = connection.createStatement()) {
+                        statement.setQueryTimeout(5);
+                        statement.execute("SELECT 1");
+                    }
+                    continue;
+                }
+                for (PGNotification notification : notifications) {
+                    receive(notification.getParameter());
                 }
             }
+        } catch (SQLException | RuntimeException e) {
+            if (!running) {
+                return;
+            }
+            if (listenFailing.compareAndSet(false, true)) {
+                metrics.busFailure(); // once per outage, not per retry
+                log.warn(
+                        "PostgreSQL push fan-out (LISTEN) failed, pushes from other instances are missed until it"
+                                + " recovers (retrying every {} ms): {}",
+                        retryInterval.toMillis(),
+                        e.toString());
+            }
+            throw e;
+        } finally {
+            listening = null;
+            listeningNow = false;
         }
     }
 
@@ -358,7 +381,7 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        publisher.shutdownNow();
+        publisher.shutdown();
         Thread thread = listener;
         if (thread != null) {
             thread.interrupt();

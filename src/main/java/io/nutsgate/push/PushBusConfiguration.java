@@ -1,8 +1,11 @@
 package io.nutsgate.push;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.system.NutsProperties;
+import io.nutsgate.system.Retries;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -30,10 +33,13 @@ class PushBusConfiguration {
             PushSockets sockets,
             PushMetrics metrics,
             PushInstance instance,
-            JsonMapper json) {
+            JsonMapper json,
+            Retries retries,
+            MeterRegistry meters) {
+        Duration retry = properties.push().busRetry();
         if (properties.hasRedis()) {
             log.info("pushes fan out between instances over Redis pub/sub ({})", RedisPushBus.CHANNEL);
-            return new RedisPushBus(redis.getObject(), sockets, metrics, instance, json);
+            return new RedisPushBus(redis.getObject(), sockets, metrics, instance, json, retry, retries, meters);
         }
         HikariDataSource hikari = hikari(database.getIfAvailable());
         if (hikari != null && hikari.getJdbcUrl() != null && hikari.getJdbcUrl().startsWith("jdbc:postgresql:")) {
@@ -45,7 +51,8 @@ class PushBusConfiguration {
             if (hikari.getPassword() != null) {
                 connection.setProperty("password", hikari.getPassword());
             }
-            return new PostgresPushBus(hikari, hikari.getJdbcUrl(), connection, sockets, metrics, instance, json);
+            return new PostgresPushBus(
+                    hikari, hikari.getJdbcUrl(), connection, sockets, metrics, instance, json, retry, retries, meters);
         }
         log.info("REDIS_URL unset and no PostgreSQL pool: pushes reach the sockets of this instance only");
         return new LocalPushBus(sockets, metrics);

@@ -1,13 +1,12 @@
 package io.nutsgate.push;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Which wallets have subscribers on which instance, what each room was last sent, and one-instance leases. */
+/** Which wallets have subscribers on which instance, and what each room was last sent. */
 @Repository
 class PushRepository {
 
@@ -86,31 +85,5 @@ class PushRepository {
                         .param("now", now.atOffset(ZoneOffset.UTC))
                         .update()
                 == 1;
-    }
-
-    /**
-     * Takes (or keeps) the lease {@code name} for {@code holder} for {@code length}, by the database's clock; false
-     * while another instance holds it.
-     */
-    boolean tryLease(String name, String holder, Duration length) {
-        return jdbc.sql(
-                                """
-                        INSERT INTO push_leases (name, holder, expires_at)
-                        VALUES (:name, :holder, now() + CAST(:length AS interval))
-                        ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-                        WHERE push_leases.expires_at < now() OR push_leases.holder = EXCLUDED.holder
-                        """)
-                        .param("name", name)
-                        .param("holder", holder)
-                        .param("length", length.toMillis() + " milliseconds")
-                        .update()
-                == 1;
-    }
-
-    void releaseLease(String name, String holder) {
-        jdbc.sql("DELETE FROM push_leases WHERE name = :name AND holder = :holder")
-                .param("name", name)
-                .param("holder", holder)
-                .update();
     }
 }

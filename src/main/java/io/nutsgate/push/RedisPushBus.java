@@ -1,12 +1,11 @@
 package io.nutsgate.push;
 
+import io.github.resilience4j.retry.Retry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.system.NamedExecutors;
+import io.nutsgate.system.Retries;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +17,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,7 +32,6 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
 
     static final String CHANNEL = "nuts:push";
     private static final Logger log = LoggerFactory.getLogger(RedisPushBus.class);
-    private static final Duration SUBSCRIBE_RETRY = Duration.ofSeconds(2);
 
     record Envelope(String origin, String room, String event, String payload) {}
 
@@ -42,23 +41,15 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
     private final JsonMapper json;
     private final StringRedisTemplate redis;
     private final RedisMessageListenerContainer listeners;
-    private final ThreadPoolExecutor publisher = new ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(10_000),
-            Thread.ofPlatform().name("push-redis-publish").daemon(true).factory());
-    private final ThreadPoolExecutor dispatcher = new ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            Thread.ofPlatform().name("push-redis-dispatch").daemon(true).factory());
-    /** Subscribes again every {@link #SUBSCRIBE_RETRY} when Redis did not answer at start-up. */
-    private final ScheduledThreadPoolExecutor resubscriber = new ScheduledThreadPoolExecutor(
-            1, Thread.ofPlatform().name("push-redis-resubscribe").daemon(true).factory());
+    /** One thread publishes, with a bounded queue, so Redis never blocks a request. */
+    private final ThreadPoolTaskExecutor publisher;
+    /** One thread hands every message to the sockets, in the order published. */
+    private final ThreadPoolTaskExecutor dispatcher;
+    /** Subscribes again every {@code NUTS_PUSH_BUS_RETRY} when Redis did not answer at start-up. */
+    private final Retries retries;
+
+    private final Retry resubscribe;
+    private final Duration retryInterval;
 
     private final AtomicBoolean failing = new AtomicBoolean();
     private volatile boolean running;
@@ -68,7 +59,15 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
             PushSockets sockets,
             PushMetrics metrics,
             PushInstance instance,
-            JsonMapper json) {
+            JsonMapper json,
+            Duration retryInterval,
+            Retries retries,
+            MeterRegistry meters) {
+        this.publisher = NamedExecutors.singleThread("push-redis-publish", 10_000, meters);
+        this.dispatcher = NamedExecutors.singleThread("push-redis-dispatch", Integer.MAX_VALUE, meters);
+        this.retries = retries;
+        this.retryInterval = retryInterval;
+        this.resubscribe = retries.retry("push-redis-subscribe", Integer.MAX_VALUE, retryInterval, e -> true, null);
         this.sockets = sockets;
         this.metrics = metrics;
         this.origin = instance.id();
@@ -133,11 +132,10 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
         if (!subscribe()) {
             // Redis does not answer at start-up: the instance starts all the same, pushing to its own sockets, and
             // subscribes as soon as Redis answers (once subscribed, Lettuce resubscribes by itself after an outage).
-            resubscriber.scheduleWithFixedDelay(
-                    this::subscribeAgain,
-                    SUBSCRIBE_RETRY.toMillis(),
-                    SUBSCRIBE_RETRY.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            retries.inBackground(resubscribe, retryInterval, () -> {
+                subscribeAgain();
+                return null;
+            });
         }
     }
 
@@ -162,38 +160,35 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
         }
     }
 
+    /** One attempt of the background subscription: throws (to be tried again) while Redis refuses it. */
     private void subscribeAgain() {
-        if (!running) {
-            return;
-        }
-        try {
-            listeners.start();
-        } catch (RuntimeException e) {
-            reset();
-            log.debug("Redis still refuses the subscription to {}: {}", CHANNEL, e.toString());
-            return;
+        synchronized (listeners) {
+            if (!running) {
+                return;
+            }
+            try {
+                listeners.start();
+            } catch (RuntimeException e) {
+                reset();
+                throw e;
+            }
         }
         log.info("subscribed to {}: pushes from other instances reach this instance's sockets", CHANNEL);
-        resubscriber.shutdown(); // no more attempts: this one is running, the scheduler ends with it
     }
 
     @Override
     public void stop() {
         running = false;
-        publisher.shutdownNow();
-        resubscriber
-                .shutdown(); // no new attempts; one under way (at most a few seconds) ends before the container stops
-        try {
-            resubscriber.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            listeners.stop();
-            listeners.destroy();
-            dispatcher.shutdownNow();
-        } catch (Exception e) {
-            log.debug("stopping the Redis listener: {}", e.toString());
+        publisher.shutdown();
+        // an attempt to subscribe under way (at most a few seconds) ends before the container stops
+        synchronized (listeners) {
+            try {
+                listeners.stop();
+                listeners.destroy();
+                dispatcher.shutdown();
+            } catch (Exception e) {
+                log.debug("stopping the Redis listener: {}", e.toString());
+            }
         }
     }
 

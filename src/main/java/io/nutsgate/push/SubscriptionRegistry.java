@@ -1,15 +1,16 @@
 package io.nutsgate.push;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.system.NamedExecutors;
 import io.nutsgate.system.NutsProperties;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,10 +28,15 @@ class SubscriptionRegistry implements DisposableBean {
     private final PushInstance instance;
     private final Clock clock;
     private final NutsProperties.Push settings;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("push-registry").daemon(true).factory());
+    private final ThreadPoolTaskExecutor writer;
 
-    SubscriptionRegistry(PushRepository repository, PushInstance instance, Clock clock, NutsProperties properties) {
+    SubscriptionRegistry(
+            PushRepository repository,
+            PushInstance instance,
+            Clock clock,
+            NutsProperties properties,
+            MeterRegistry meters) {
+        this.writer = NamedExecutors.singleThread("push-registry", Integer.MAX_VALUE, meters);
         this.repository = repository;
         this.instance = instance;
         this.clock = clock;
@@ -81,7 +87,7 @@ class SubscriptionRegistry implements DisposableBean {
 
     @Override
     public void destroy() {
-        writer.shutdownNow();
+        writer.shutdown();
         try {
             repository.keepOnly(instance.id(), List.of());
         } catch (RuntimeException e) {

@@ -59,7 +59,32 @@ public record NutsProperties(
         @Valid @DefaultValue Update update,
         @Valid @DefaultValue Redis redis,
         @Valid @DefaultValue Push push,
-        @Valid @DefaultValue Chain chain) {
+        @Valid @DefaultValue Chain chain,
+        @Valid @DefaultValue Jobs jobs) {
+
+    /**
+     * Background work (docs/plumbing.md). Every periodic and delayed job runs on the one task scheduler of
+     * {@code schedulerThreads} threads. A job that must run on one instance at a time takes its lock (ShedLock, table
+     * {@code shedlock}) per run and holds it for at most its lease, which must be longer than one run can take: an
+     * instance that dies mid-run blocks that job everywhere for at most the lease.
+     */
+    public record Jobs(
+            @Min(value = 1, message = "NUTS_SCHEDULER_THREADS must be at least 1") @DefaultValue("4")
+                    int schedulerThreads,
+            @NotNull @DurationMin(seconds = 1, message = "NUTS_INDEXER_LEASE must be at least 1s") @DefaultValue("2m")
+                    Duration indexerLease,
+            @NotNull
+                    @DurationMin(seconds = 1, message = "NUTS_TRADES_SYNC_LEASE must be at least 1s")
+                    @DefaultValue("1h")
+                    Duration tradeSyncLease,
+            @NotNull
+                    @DurationMin(seconds = 1, message = "NUTS_PUSH_WATCH_LEASE must be at least 1s")
+                    @DefaultValue("10m")
+                    Duration watchLease,
+            @NotNull
+                    @DurationMin(seconds = 1, message = "NUTS_LEADERBOARD_LEASE must be at least 1s")
+                    @DefaultValue("10m")
+                    Duration leaderboardLease) {}
 
     /** THETANUTS_ORDERS_URL when unset: the production orders feed. */
     public static final String DEFAULT_ORDERS_URL = "https://round-snowflake-9c31.devops-118.workers.dev/";
@@ -192,7 +217,8 @@ public record NutsProperties(
      * Socket.IO pushes ({@code /socket.io/} on the API's port): connections per instance, wallets per socket, the
      * largest message read (bigger ones close that socket), what a slow socket may queue and how long one send may
      * take; the watch of subscribed wallets (one instance, every {@code watchInterval}, at most
-     * {@code watchMaxWallets} per run) and the checks after {@code POST /nuts/update}.
+     * {@code watchMaxWallets} per run) and the checks after {@code POST /nuts/update}; how often the bus between
+     * instances tries again to subscribe (Redis) or listen (PostgreSQL) while it cannot ({@code busRetry}).
      */
     public record Push(
             @DefaultValue("true") boolean enabled,
@@ -210,7 +236,11 @@ public record NutsProperties(
             @NotNull @DefaultValue("30s") Duration watchInterval,
             @Min(value = 1, message = "NUTS_PUSH_WATCH_MAX_WALLETS must be at least 1") @DefaultValue("1000")
                     int watchMaxWallets,
-            @NotNull @DefaultValue("5s,20s,60s") List<Duration> afterUpdateChecks) {}
+            @NotNull @DefaultValue("5s,20s,60s") List<Duration> afterUpdateChecks,
+            @NotNull
+                    @DurationMin(millis = 100, message = "NUTS_PUSH_BUS_RETRY must be at least 100ms")
+                    @DefaultValue("2s")
+                    Duration busRetry) {}
 
     /**
      * Fill plans: quotes expiring within {@code quoteMargin} are refused (the user still has to sign and the

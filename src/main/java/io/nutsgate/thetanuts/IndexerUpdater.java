@@ -1,11 +1,9 @@
 package io.nutsgate.thetanuts;
 
+import io.github.resilience4j.retry.Retry;
 import io.nutsgate.system.NutsProperties;
-import jakarta.annotation.PreDestroy;
+import io.nutsgate.system.Retries;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Asks the indexer to sync. When it answers {@code skipped} (a sync is already running) it is asked again in
- * the background after a pause, a bounded number of times; at most one retry chain runs at once.
+ * the background every {@code NUTS_UPDATE_RETRY_DELAY}, at most {@code NUTS_UPDATE_MAX_RETRIES} times (the
+ * {@code indexer-update} retry of {@link Retries}); at most one retry chain runs at once.
  */
 @Component
 public class IndexerUpdater {
@@ -27,52 +26,45 @@ public class IndexerUpdater {
     private final JsonMapper json;
     private final Duration retryDelay;
     private final int maxRetries;
+    private final Retries retries;
+    private final Retry retry;
     private final AtomicBoolean retrying = new AtomicBoolean();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofVirtual().name("indexer-update-retry").factory());
 
-    IndexerUpdater(UpstreamClient client, IndexerUrls urls, JsonMapper json, NutsProperties properties) {
+    IndexerUpdater(
+            UpstreamClient client, IndexerUrls urls, JsonMapper json, NutsProperties properties, Retries retries) {
         this.client = client;
         this.urls = urls;
         this.json = json;
         this.retryDelay = properties.update().retryDelay();
         this.maxRetries = properties.update().maxRetries();
+        this.retries = retries;
+        this.retry = retries.retry(
+                "indexer-update",
+                Math.max(1, maxRetries),
+                retryDelay,
+                e -> e instanceof UpstreamException,
+                "skipped"::equals);
     }
 
     /** The indexer's status ({@code success} or {@code skipped}); schedules the retries of a skip. */
     public Result update() {
         String status = call();
         boolean skipped = status.equals("skipped");
-        if (skipped && retrying.compareAndSet(false, true)) {
-            schedule(1);
+        if (skipped && maxRetries > 0 && retrying.compareAndSet(false, true)) {
+            retries.inBackground(retry, retryDelay, this::call).whenComplete((last, failure) -> {
+                retrying.set(false);
+                if (failure != null) {
+                    log.warn("indexer update retries ({}) failed: {}", maxRetries, failure.getMessage());
+                } else {
+                    log.info("indexer update retried: {}", last);
+                }
+            });
         }
         // A skip started a retry chain, or joined the one already pending.
         return new Result(status, skipped && retrying.get());
     }
 
     public record Result(String status, boolean retryScheduled) {}
-
-    private void schedule(int attempt) {
-        scheduler.schedule(() -> retry(attempt), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void retry(int attempt) {
-        try {
-            String status = call();
-            log.info("indexer update retry {} of {}: {}", attempt, maxRetries, status);
-            if (status.equals("skipped") && attempt < maxRetries) {
-                schedule(attempt + 1);
-                return;
-            }
-        } catch (UpstreamException e) {
-            log.warn("indexer update retry {} of {} failed: {}", attempt, maxRetries, e.getMessage());
-            if (attempt < maxRetries) {
-                schedule(attempt + 1);
-                return;
-            }
-        }
-        retrying.set(false);
-    }
 
     private String call() {
         byte[] body = client.post("update", urls.update());
@@ -87,10 +79,5 @@ public class IndexerUpdater {
             throw UpstreamException.badResponse("update answer has no status");
         }
         return status;
-    }
-
-    @PreDestroy
-    void stop() {
-        scheduler.shutdownNow();
     }
 }

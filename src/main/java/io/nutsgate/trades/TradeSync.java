@@ -4,6 +4,7 @@ import io.nutsgate.auth.WalletSignedInEvent;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.positions.PositionsRefreshRequestedEvent;
 import io.nutsgate.system.NutsProperties;
+import io.nutsgate.system.SingleInstanceJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,14 +15,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,7 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
  * both followed wallets is kept once for each side.
  *
  * <p>Runs every {@code nuts.trades.sync-interval} for the wallets seen within {@code active-window}, on one instance
- * at a time (a {@link RunLock} per run), and {@code after-update-delay} after a wallet signs in or asks for
+ * at a time (its {@link SingleInstanceJobs} lock per run), and {@code after-update-delay} after a wallet signs in or asks for
  * {@code POST /nuts/update}. Nothing runs on the caller's thread: a request only hands the wallet to the background
  * (so {@code POST /nuts/update} works while the database is down).
  * Only signed-in wallets and wallets found with trades through our referrer are followed: anyone can post any
@@ -51,27 +51,30 @@ class TradeSync implements SmartLifecycle {
 
     private final TradeSource source;
     private final TradeRepository trades;
-    private final RunLock runLock;
+    private final SingleInstanceJobs jobs;
     private final TransactionTemplate transaction;
     private final NutsProperties properties;
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private volatile ScheduledExecutorService periodic;
-    private volatile ScheduledExecutorService requested;
+    private final TaskScheduler scheduler;
+    private volatile boolean running;
+    private volatile ScheduledFuture<?> periodic;
 
     TradeSync(
             TradeSource source,
             TradeRepository trades,
-            RunLock runLock,
+            SingleInstanceJobs jobs,
             TransactionTemplate transaction,
             NutsProperties properties,
             Clock clock,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            TaskScheduler scheduler) {
         this.events = events;
+        this.scheduler = scheduler;
         this.source = source;
         this.trades = trades;
-        this.runLock = runLock;
+        this.jobs = jobs;
         this.transaction = transaction;
         this.properties = properties;
         this.clock = clock;
@@ -136,7 +139,7 @@ class TradeSync implements SmartLifecycle {
     /** The scheduled run: {@link #syncActive()} unless another instance is running it right now. */
     void syncActiveAlone() {
         try {
-            if (!runLock.runAlone("trade-sync", this::syncActive)) {
+            if (!jobs.runAlone("trade-sync", properties.jobs().tradeSyncLease(), this::syncActive)) {
                 log.debug("scheduled trade sync skipped: another instance is running it");
             }
         } catch (RuntimeException e) {
@@ -168,28 +171,27 @@ class TradeSync implements SmartLifecycle {
      */
     void requestSync(String address, Duration delay, boolean follow) {
         Instant seen = clock.instant();
-        ScheduledExecutorService executor = requested;
-        if (executor == null) {
+        if (!running) {
             return;
         }
+        Instant now = scheduler.getClock().instant();
         if (!properties.trades().syncOnEvents()) {
             if (follow) {
-                executor.execute(() -> markSeenQuietly(address, seen));
+                scheduler.schedule(() -> markSeenQuietly(address, seen), now);
             }
             return;
         }
         if (!pending.add(address)) {
             return;
         }
-        executor.schedule(
+        scheduler.schedule(
                 () -> {
                     pending.remove(address);
-                    if (!follow || markSeenQuietly(address, seen)) {
+                    if (running && (!follow || markSeenQuietly(address, seen))) {
                         syncQuietly(address);
                     }
                 },
-                delay.toMillis(),
-                TimeUnit.MILLISECONDS);
+                now.plus(delay));
     }
 
     private boolean markSeenQuietly(String address, Instant seen) {
@@ -234,14 +236,13 @@ class TradeSync implements SmartLifecycle {
 
     @Override
     public void start() {
-        requested = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("trade-sync-requested").daemon(true).factory());
-        periodic = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("trade-sync").daemon(true).factory());
+        running = true;
         NutsProperties.Trades settings = properties.trades();
         if (settings.scheduledSync()) {
-            long interval = settings.syncInterval().toMillis();
-            periodic.scheduleWithFixedDelay(this::syncActiveAlone, interval, interval, TimeUnit.MILLISECONDS);
+            periodic = scheduler.scheduleWithFixedDelay(
+                    this::syncActiveAlone,
+                    scheduler.getClock().instant().plus(settings.syncInterval()),
+                    settings.syncInterval());
             log.info(
                     "trade sync every {} for wallets seen within {}", settings.syncInterval(), settings.activeWindow());
         }
@@ -249,21 +250,17 @@ class TradeSync implements SmartLifecycle {
 
     @Override
     public void stop() {
-        ScheduledExecutorService a = periodic;
-        ScheduledExecutorService b = requested;
+        running = false;
+        ScheduledFuture<?> scheduled = periodic;
         periodic = null;
-        requested = null;
-        if (a != null) {
-            a.shutdownNow();
-        }
-        if (b != null) {
-            b.shutdownNow();
+        if (scheduled != null) {
+            scheduled.cancel(true);
         }
         pending.clear();
     }
 
     @Override
     public boolean isRunning() {
-        return requested != null;
+        return running;
     }
 }

@@ -143,6 +143,8 @@ class IndexerCrashIT {
         env.put("NUTS_INDEXER_MAX_BLOCK_RANGE", "1");
         env.put("NUTS_INDEXER_POLL_INTERVAL", "200ms");
         env.put("NUTS_INDEXER_ERROR_BACKOFF", "200ms");
+        // a batch here is one block: the killed leader's lock is taken over 15 s after its last batch began
+        env.put("NUTS_INDEXER_LEASE", "15s");
         env.put("NUTS_TRADES_SCHEDULED_SYNC", "false");
         env.put("THETANUTS_ORDERS_URL", "http://127.0.0.1:9/");
         env.put("THETANUTS_INDEXER_URL", "http://127.0.0.1:9/api/v1/book");

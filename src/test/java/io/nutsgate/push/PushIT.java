@@ -51,7 +51,7 @@ class PushIT extends PersistenceTest {
 
     @BeforeEach
     void emptyPushTables() {
-        jdbc.sql("TRUNCATE push_subscriptions, push_rooms, push_leases").update();
+        jdbc.sql("TRUNCATE push_subscriptions, push_rooms").update();
     }
 
     String baseUrl() {
@@ -265,10 +265,12 @@ class PushIT extends PersistenceTest {
 
             client.awaitEvents(PushMessage.TRADE_NEW, 6, WAIT);
             client.awaitEvent(PushMessage.POSITION_UPDATE, WAIT);
-            assertThat(jdbc.sql("SELECT holder FROM push_leases")
-                            .query(String.class)
-                            .list())
-                    .hasSize(1);
+            // the run took the job's lock and gave it back when it ended
+            assertThat(jdbc.sql("SELECT count(*) FROM shedlock WHERE name = 'positions-watch'"
+                                    + " AND lock_until <= timezone('utc', now())")
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(1);
         }
     }
 
@@ -306,12 +308,7 @@ class PushIT extends PersistenceTest {
     }
 
     private void awaitRegistered(String wallet) {
-        await().atMost(WAIT)
-                .until(() -> jdbc.sql("SELECT count(*) FROM push_subscriptions WHERE wallet = :w")
-                                .param("w", wallet)
-                                .query(Long.class)
-                                .single()
-                        == 1);
+        PushRegistrations.awaitRegistered(jdbc, wallet, WAIT);
     }
 
     @Test

@@ -14,6 +14,7 @@ import static org.mockito.Mockito.when;
 import io.nutsgate.positions.PositionsRefreshRequestedEvent;
 import io.nutsgate.support.MutableClock;
 import io.nutsgate.system.NutsProperties;
+import io.nutsgate.system.SingleInstanceJobs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The sync's triggers, without a database: schedule, update events, and the switches that turn them off. */
@@ -31,17 +33,19 @@ class TradeSyncTests {
     private final TradeSource source = mock(TradeSource.class);
     private final TradeRepository trades = mock(TradeRepository.class);
     private final TransactionTemplate transaction = mock(TransactionTemplate.class);
-    private final RunLock runLock = mock(RunLock.class);
+    private final SingleInstanceJobs jobs = mock(SingleInstanceJobs.class);
+    private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
     private TradeSync sync;
 
     private TradeSync start(Map<String, String> settings) {
         NutsProperties properties =
                 new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("nuts", NutsProperties.class);
-        when(runLock.runAlone(any(), any())).thenAnswer(call -> {
-            call.<Runnable>getArgument(1).run();
+        when(jobs.runAlone(any(), any(), any())).thenAnswer(call -> {
+            call.<Runnable>getArgument(2).run();
             return true;
         });
-        sync = new TradeSync(source, trades, runLock, transaction, properties, new MutableClock(), event -> {});
+        scheduler.initialize();
+        sync = new TradeSync(source, trades, jobs, transaction, properties, new MutableClock(), event -> {}, scheduler);
         sync.start();
         return sync;
     }
@@ -51,6 +55,7 @@ class TradeSyncTests {
         if (sync != null) {
             sync.stop();
         }
+        scheduler.shutdown();
     }
 
     @Test
@@ -117,7 +122,7 @@ class TradeSyncTests {
         start(Map.of(
                 "nuts.referrer-address", "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d",
                 "nuts.trades.scheduled-sync", "false"));
-        org.mockito.Mockito.doReturn(false).when(runLock).runAlone(any(), any());
+        org.mockito.Mockito.doReturn(false).when(jobs).runAlone(any(), any(), any());
 
         sync.syncActiveAlone();
 

@@ -31,9 +31,6 @@ class TradesIT extends PersistenceTest {
     @Autowired
     TradeSync sync;
 
-    @Autowired
-    javax.sql.DataSource dataSource;
-
     private long rows() {
         return jdbc.sql("SELECT count(*) FROM trades").query(Long.class).single();
     }
@@ -223,14 +220,20 @@ class TradesIT extends PersistenceTest {
                 .param("t", clock.instant().atOffset(java.time.ZoneOffset.UTC))
                 .update();
 
-        // another instance is in the middle of its run: it holds the job's lock on its own session
-        try (java.sql.Connection otherInstance = dataSource.getConnection()) {
-            otherInstance.createStatement().execute("SELECT pg_advisory_lock(hashtextextended('job:trade-sync', 5))");
-            sync.syncActiveAlone();
-            assertThat(upstream.hits(POSITIONS)).isZero();
-            assertThat(rows()).isZero();
-        } // its session ends (as when it crashes): the lock goes with it
+        // another instance is in the middle of its run: it holds the job's lock (its ShedLock row, lease ahead)
+        jdbc.sql("INSERT INTO shedlock (name, lock_until, locked_at, locked_by) VALUES ('trade-sync',"
+                        + " timezone('utc', now()) + interval '1 hour', timezone('utc', now()), 'other-instance')"
+                        + " ON CONFLICT (name) DO UPDATE SET lock_until = EXCLUDED.lock_until,"
+                        + " locked_at = EXCLUDED.locked_at, locked_by = EXCLUDED.locked_by")
+                .update();
+        sync.syncActiveAlone();
+        assertThat(upstream.hits(POSITIONS)).isZero();
+        assertThat(rows()).isZero();
 
+        // it dies mid-run: its lease runs out and the next run here takes the lock
+        jdbc.sql("UPDATE shedlock SET lock_until = timezone('utc', now()) - interval '1 second'"
+                        + " WHERE name = 'trade-sync'")
+                .update();
         sync.syncActiveAlone();
 
         assertThat(upstream.hits(POSITIONS)).isEqualTo(1);
