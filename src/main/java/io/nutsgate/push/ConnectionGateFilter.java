@@ -2,12 +2,17 @@ package io.nutsgate.push;
 
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.system.JsonErrors;
-import io.socket.engineio.server.utils.ParseQS;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import io.nutsgate.system.ClientAddresses;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -21,28 +26,66 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class ConnectionGateFilter extends OncePerRequestFilter {
 
     private final ConnectionGate gate;
+    private final ClientAddresses clients;
 
-    ConnectionGateFilter(ConnectionGate gate) {
+    ConnectionGateFilter(ConnectionGate gate, ClientAddresses clients) {
         this.gate = gate;
+        this.clients = clients;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (!hasSession(request) && !gate.admit(java.util.Map.of(), java.util.Map.of())) {
+        String client = clients.clientKey(request);
+        String refusal = hasSession(request) ? null : gate.refusal(client);
+        if (refusal != null) {
             response.setHeader("Retry-After", "5");
-            JsonErrors.write(
-                    response,
-                    ErrorCode.TOO_MANY_CONNECTIONS,
-                    "socket.io: this instance holds its maximum of " + gate.max() + " connections; retry later");
+            JsonErrors.write(response, ErrorCode.TOO_MANY_CONNECTIONS, "socket.io: " + refusal + "; retry later");
             return;
         }
-        chain.doFilter(request, response);
+        chain.doFilter(new WithClient(request, client), response);
     }
 
-    /** From the query string only: reading parameters could consume a form body. */
+    /**
+     * The request with the client's key in {@link ConnectionGate#CLIENT_HEADER}, so that the session the engine makes
+     * of it (polling or WebSocket, whose handshake headers Tomcat copies from this request) is counted for its client.
+     * A value the client sent itself is replaced.
+     */
+    private static final class WithClient extends HttpServletRequestWrapper {
+        private final String client;
+
+        WithClient(HttpServletRequest request, String client) {
+            super(request);
+            this.client = client;
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return ConnectionGate.CLIENT_HEADER.equalsIgnoreCase(name) ? client : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return ConnectionGate.CLIENT_HEADER.equalsIgnoreCase(name)
+                    ? Collections.enumeration(List.of(client))
+                    : super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            List<String> names = new ArrayList<>();
+            for (String name : Collections.list(super.getHeaderNames())) {
+                if (!ConnectionGate.CLIENT_HEADER.equalsIgnoreCase(name)) {
+                    names.add(name);
+                }
+            }
+            names.add(ConnectionGate.CLIENT_HEADER);
+            return Collections.enumeration(names);
+        }
+    }
+
+    /** From the query string only: reading parameters could consume a form body. A malformed one is no session. */
     private static boolean hasSession(HttpServletRequest request) {
-        String query = request.getQueryString();
-        return query != null && ParseQS.decode(query).containsKey("sid");
+        return SocketIoQuery.parse(request.getQueryString()).map(q -> q.sid() != null).orElse(false);
     }
 }

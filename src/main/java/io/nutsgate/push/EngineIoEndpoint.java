@@ -32,18 +32,26 @@ final class EngineIoEndpoint extends Endpoint {
     private final NutsProperties.Push settings;
     private final ExecutorService writers;
     private final PushMetrics metrics;
+    private final InboundLimits limits;
     private final long maxMessage;
+    /** Bytes of the message being joined, taken from the instance's budget ({@link InboundLimits}). */
+    private long reserved;
     private QueuedWebSocket socket;
     private StringBuilder text;
     private ByteArrayOutputStream binary;
     private boolean discarding;
 
     EngineIoEndpoint(
-            EngineIoServer engine, NutsProperties.Push settings, ExecutorService writers, PushMetrics metrics) {
+            EngineIoServer engine,
+            NutsProperties.Push settings,
+            ExecutorService writers,
+            PushMetrics metrics,
+            InboundLimits limits) {
         this.engine = engine;
         this.settings = settings;
         this.writers = writers;
         this.metrics = metrics;
+        this.limits = limits;
         this.maxMessage = settings.maxMessageSize().toBytes();
     }
 
@@ -68,7 +76,7 @@ final class EngineIoEndpoint extends Endpoint {
             }
             if (text.length() + (long) part.length() > maxMessage) {
                 tooLarge();
-            } else {
+            } else if (hold(2L * part.length())) {
                 text.append(part);
             }
         }
@@ -76,6 +84,7 @@ final class EngineIoEndpoint extends Endpoint {
             String message = discarding || text == null ? null : text.toString();
             text = null;
             discarding = false;
+            releaseHeld();
             if (message != null) {
                 deliver(message);
             }
@@ -89,7 +98,7 @@ final class EngineIoEndpoint extends Endpoint {
             }
             if (binary.size() + (long) part.remaining() > maxMessage) {
                 tooLarge();
-            } else {
+            } else if (hold(part.remaining())) {
                 byte[] bytes = new byte[part.remaining()];
                 part.get(bytes);
                 binary.writeBytes(bytes);
@@ -99,9 +108,32 @@ final class EngineIoEndpoint extends Endpoint {
             byte[] message = discarding || binary == null ? null : binary.toByteArray();
             binary = null;
             discarding = false;
+            releaseHeld();
             if (message != null) {
                 deliver(message);
             }
+        }
+    }
+
+    /** Takes a part's bytes from the instance's budget, or closes this socket when the instance holds its maximum. */
+    private boolean hold(long bytes) {
+        if (limits.reserve(bytes)) {
+            reserved += bytes;
+            return true;
+        }
+        discarding = true;
+        text = null;
+        binary = null;
+        releaseHeld();
+        socket.close(limits.rejected(
+                InboundLimits.INSTANCE_BUFFER_FULL, "the instance holds its maximum of buffered input"));
+        return false;
+    }
+
+    private void releaseHeld() {
+        if (reserved > 0) {
+            limits.release(reserved);
+            reserved = 0;
         }
     }
 
@@ -109,13 +141,14 @@ final class EngineIoEndpoint extends Endpoint {
         discarding = true;
         text = null;
         binary = null;
+        releaseHeld();
         metrics.rejected(PushMetrics.MESSAGE_TOO_LARGE);
         socket.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message larger than " + maxMessage + " bytes"));
     }
 
     private void deliver(Object message) {
         try {
-            socket.emit("message", message);
+            limits.reading(socket, () -> socket.emit("message", message));
         } catch (RuntimeException e) {
             // A packet the parser or a handler choked on: the socket stays, the message is dropped.
             metrics.rejected(PushMetrics.BAD_PACKET);
@@ -125,6 +158,9 @@ final class EngineIoEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
+        text = null;
+        binary = null;
+        releaseHeld();
         if (socket != null) {
             socket.closed();
         }

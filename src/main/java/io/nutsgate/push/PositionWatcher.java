@@ -138,7 +138,7 @@ class PositionWatcher implements SmartLifecycle {
 
     private void checkWhileRunning(String wallet) {
         if (watching != null) {
-            check(wallet);
+            check(wallet, true);
         }
     }
 
@@ -161,20 +161,31 @@ class PositionWatcher implements SmartLifecycle {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
-            check(wallet);
+            check(wallet, false);
         }
         if (!wallets.isEmpty()) {
             log.debug("watched {} subscribed wallets", wallets.size());
         }
     }
 
-    /** Reads the wallet's open positions, pushes them if the room has not got them yet, and asks for a trade sync. */
-    void check(String wallet) {
+    /**
+     * Reads the wallet's open positions, pushes them if the room has not got them yet, and asks for a trade sync.
+     * After an update or a recorded trade ({@code fresh}) the indexer is asked and the trades synced every time. The
+     * periodic watch reads through the positions cache instead, so a subscribed wallet costs the indexer no more than
+     * {@code POST /nuts/positions} for it would (one read per {@code NUTS_CACHE_TTL_POSITIONS}), and syncs trades
+     * only when the positions changed (a trade changes them).
+     */
+    void check(String wallet, boolean fresh) {
         try {
-            events.publishEvent(new TradeSyncRequestedEvent(wallet));
+            if (fresh) {
+                events.publishEvent(new TradeSyncRequestedEvent(wallet));
+            }
             Optional<String> referrer = platform.referrer();
             ArrayNode open = json.createArrayNode();
-            for (ObjectNode position : positions.fetchFresh(wallet, PositionKind.OPEN)) {
+            List<ObjectNode> read = fresh
+                    ? positions.fetchFresh(wallet, PositionKind.OPEN)
+                    : positions.fetchCached(wallet, PositionKind.OPEN).value();
+            for (ObjectNode position : read) {
                 if (referrer.isEmpty()
                         || Addresses.same(
                                 referrer.get(), position.path("referrer").asString(""))) {
@@ -189,6 +200,9 @@ class PositionWatcher implements SmartLifecycle {
             byte[] body = json.writeValueAsBytes(view);
             String room = PushMessage.positionsRoom(wallet);
             if (repository.recordDigest(room, sha256(body), clock.instant())) {
+                if (!fresh) {
+                    events.publishEvent(new TradeSyncRequestedEvent(wallet));
+                }
                 bus.publish(
                         new PushMessage(room, PushMessage.POSITION_UPDATE, new String(body, StandardCharsets.UTF_8)));
             }

@@ -32,10 +32,34 @@ class PushRepository {
                 .update();
     }
 
+    /** Drops the wallet's row of this instance, and its room's digest once no instance holds a subscriber. */
     void markUnsubscribed(String instance, String wallet) {
         jdbc.sql("DELETE FROM push_subscriptions WHERE instance_id = :instance AND wallet = :wallet")
                 .param("instance", instance)
                 .param("wallet", wallet)
+                .update();
+        jdbc.sql(
+                        """
+                        DELETE FROM push_rooms WHERE room = :room
+                        AND NOT EXISTS (SELECT 1 FROM push_subscriptions WHERE wallet = :wallet)
+                        """)
+                .param("room", PushMessage.positionsRoom(wallet))
+                .param("wallet", wallet)
+                .update();
+    }
+
+    /**
+     * Drops the digests of rooms no instance holds a subscriber for (left by an instance that stopped, or a write
+     * that failed, rows not refreshed since {@code liveSince}): a wallet no one follows keeps no row.
+     */
+    int dropAbandonedRooms(Instant liveSince) {
+        return jdbc.sql(
+                        """
+                        DELETE FROM push_rooms r WHERE NOT EXISTS
+                          (SELECT 1 FROM push_subscriptions s
+                           WHERE r.room = 'positions:' || s.wallet AND s.seen_at >= :liveSince)
+                        """)
+                .param("liveSince", liveSince.atOffset(ZoneOffset.UTC))
                 .update();
     }
 

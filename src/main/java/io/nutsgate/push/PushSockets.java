@@ -51,8 +51,8 @@ class PushSockets {
     private static final Logger log = LoggerFactory.getLogger(PushSockets.class);
     private static final IOParser.Encoder ENCODER = new IOParser.Encoder();
 
-    /** What one socket holds: its wallets (bounded) and the wallet it signed in as, if any. */
-    private record SocketState(Set<String> wallets, Optional<String> signedInAs) {}
+    /** What one socket holds: its wallets (bounded), the wallet it signed in as, if any, and its client's key. */
+    private record SocketState(Set<String> wallets, Optional<String> signedInAs, String client) {}
 
     private final ObservationRegistry observations;
     private final NutsProperties.Push settings;
@@ -60,6 +60,7 @@ class PushSockets {
     private final SubscriptionRegistry registry;
     private final PushMetrics metrics;
     private final FillSubmissions fills;
+    private final WatchBudget watchBudget;
     private final Map<String, Set<SocketIoSocket>> rooms = new ConcurrentHashMap<>();
     private volatile Runnable roomOpened;
 
@@ -70,10 +71,12 @@ class PushSockets {
             SubscriptionRegistry registry,
             PushMetrics metrics,
             FillSubmissions fills,
+            WatchBudget watchBudget,
             MeterRegistry meters,
             ObservationRegistry observations) {
         this.observations = observations;
         this.fills = fills;
+        this.watchBudget = watchBudget;
         this.settings = properties.push();
         this.sessions = sessions;
         this.registry = registry;
@@ -86,7 +89,10 @@ class PushSockets {
     }
 
     private void onConnection(SocketIoSocket socket) {
-        SocketState state = new SocketState(ConcurrentHashMap.newKeySet(), signedInAs(socket));
+        SocketState state = new SocketState(
+                ConcurrentHashMap.newKeySet(),
+                signedInAs(socket),
+                ConnectionGate.client(socket.getClient().getConnection().getInitialHeaders()));
         socket.on(SUBSCRIBE, args -> safely(socket, () -> subscribe(socket, state, args)));
         socket.on(UNSUBSCRIBE, args -> safely(socket, () -> unsubscribe(socket, state, args)));
         socket.on(FILL_SUBMITTED, args -> safely(socket, () -> fillSubmitted(args)));
@@ -103,10 +109,13 @@ class PushSockets {
         socket.on(
                 "disconnect",
                 args -> safely(socket, () -> {
-                    for (String wallet : state.wallets()) {
-                        leave(socket, wallet);
+                    synchronized (state) {
+                        for (String wallet : state.wallets()) {
+                            watchBudget.removed(state.client());
+                            leave(socket, wallet);
+                        }
+                        state.wallets().clear();
                     }
-                    state.wallets().clear();
                 }));
     }
 
@@ -135,17 +144,17 @@ class PushSockets {
         String address = wallet.get();
         synchronized (state) {
             if (!state.wallets().contains(address)) {
-                if (state.wallets().size() >= settings.maxSubscriptionsPerSocket()) {
+                String refusal = state.wallets().size() >= settings.maxSubscriptionsPerSocket()
+                        ? "wallet: a socket follows at most " + settings.maxSubscriptionsPerSocket()
+                                + " wallets; unsubscribe:positions one first"
+                        : watchBudget.refusal(state.client(), address, hasLocalSubscribers(address));
+                if (refusal != null) {
                     metrics.rejected(PushMetrics.TOO_MANY_SUBSCRIPTIONS);
-                    ack(
-                            args,
-                            error(
-                                    ErrorCode.TOO_MANY_SUBSCRIPTIONS,
-                                    "wallet: a socket follows at most " + settings.maxSubscriptionsPerSocket()
-                                            + " wallets; unsubscribe:positions one first"));
+                    ack(args, error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, refusal));
                     return;
                 }
                 state.wallets().add(address);
+                watchBudget.added(state.client());
                 join(socket, address);
             }
         }
@@ -161,6 +170,7 @@ class PushSockets {
         }
         synchronized (state) {
             if (state.wallets().remove(wallet.get())) {
+                watchBudget.removed(state.client());
                 leave(socket, wallet.get());
             }
         }
@@ -210,6 +220,7 @@ class PushSockets {
             return sockets;
         });
         if (first[0]) {
+            watchBudget.followed(1);
             registry.subscribed(wallet);
             Runnable hook = roomOpened;
             if (hook != null) {
@@ -236,6 +247,7 @@ class PushSockets {
             return last[0] ? null : sockets;
         });
         if (last[0]) {
+            watchBudget.followed(-1);
             registry.unsubscribed(wallet);
         }
     }

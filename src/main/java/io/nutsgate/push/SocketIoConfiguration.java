@@ -1,6 +1,7 @@
 package io.nutsgate.push;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.system.ClientAddresses;
 import io.nutsgate.system.NutsProperties;
 import io.socket.engineio.server.EngineIoServer;
 import io.socket.engineio.server.EngineIoServerOptions;
@@ -58,29 +59,42 @@ class SocketIoConfiguration {
         });
     }
 
-    @Bean
+    @Bean(destroyMethod = "shutdown")
     ConnectionGate connectionGate(NutsProperties properties, MeterRegistry meters) {
-        return new ConnectionGate(properties.push().maxConnections(), meters);
+        return new ConnectionGate(properties.push().maxConnections(), properties.push().bounds(), meters);
     }
 
     /** Before Tomcat's WebSocket filter, so a refused WebSocket handshake is answered over HTTP. */
     @Bean
-    FilterRegistrationBean<ConnectionGateFilter> connectionGateFilter(ConnectionGate gate) {
+    FilterRegistrationBean<ConnectionGateFilter> connectionGateFilter(ConnectionGate gate, ClientAddresses clients) {
         FilterRegistrationBean<ConnectionGateFilter> registration =
-                new FilterRegistrationBean<>(new ConnectionGateFilter(gate));
+                new FilterRegistrationBean<>(new ConnectionGateFilter(gate, clients));
         registration.addUrlPatterns(PATH, PATH + "*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }
 
+    @Bean
+    InboundLimits inboundLimits(NutsProperties properties, PushMetrics metrics, MeterRegistry meters) {
+        return new InboundLimits(properties.push().bounds(), metrics, meters);
+    }
+
     @Bean(destroyMethod = "shutdown")
-    EngineIoServer engineIoServer(ConnectionGate gate) {
+    EngineIoServer engineIoServer(ConnectionGate gate, InboundLimits limits, NutsProperties properties) {
         EngineIoServerOptions options = EngineIoServerOptions.newFromDefault();
+        options.setPingInterval(properties.push().bounds().pingInterval().toMillis());
+        options.setPingTimeout(properties.push().bounds().pingTimeout().toMillis());
         // CORS of the polling requests is Spring MVC's, configured with the REST API's (system.WebConfiguration).
         options.setCorsHandlingDisabled(true);
         options.setHandshakeInterceptor(gate::admit);
         EngineIoServer server = new EngineIoServer(options);
-        server.on("connection", args -> gate.track((EngineIoSocket) args[0]));
+        // Before socket.io-server's own listener (it is added when SocketIoServer is made): every packet is checked
+        // before the Socket.IO parser sees it.
+        server.on("connection", args -> {
+            EngineIoSocket socket = (EngineIoSocket) args[0];
+            gate.track(socket);
+            limits.watch(socket);
+        });
         return server;
     }
 
@@ -98,8 +112,12 @@ class SocketIoConfiguration {
 
     @Bean
     WebSocketRegistration socketIoWebSocket(
-            EngineIoServer engine, NutsProperties properties, ExecutorService pushWriters, PushMetrics metrics) {
-        return new WebSocketRegistration(engine, properties, pushWriters, metrics);
+            EngineIoServer engine,
+            NutsProperties properties,
+            ExecutorService pushWriters,
+            PushMetrics metrics,
+            InboundLimits limits) {
+        return new WebSocketRegistration(engine, properties, pushWriters, metrics, limits);
     }
 
     /** Adds the WebSocket endpoint to the servlet container's {@link ServerContainer} once the beans exist. */
@@ -111,15 +129,21 @@ class SocketIoConfiguration {
         private final NutsProperties properties;
         private final ExecutorService writers;
         private final PushMetrics metrics;
+        private final InboundLimits limits;
         private final CorsConfiguration origins = new CorsConfiguration();
         private ServletContext servletContext;
 
         WebSocketRegistration(
-                EngineIoServer engine, NutsProperties properties, ExecutorService writers, PushMetrics metrics) {
+                EngineIoServer engine,
+                NutsProperties properties,
+                ExecutorService writers,
+                PushMetrics metrics,
+                InboundLimits limits) {
             this.engine = engine;
             this.properties = properties;
             this.writers = writers;
             this.metrics = metrics;
+            this.limits = limits;
             origins.setAllowedOriginPatterns(
                     Arrays.asList(properties.corsOrigin().split("\\s*,\\s*")));
         }
@@ -161,7 +185,7 @@ class SocketIoConfiguration {
                         @Override
                         public <T> T getEndpointInstance(Class<T> endpointClass) {
                             return endpointClass.cast(
-                                    new EngineIoEndpoint(engine, properties.push(), writers, metrics));
+                                    new EngineIoEndpoint(engine, properties.push(), writers, metrics, limits));
                         }
                     })
                     .build();

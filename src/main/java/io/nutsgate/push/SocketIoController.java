@@ -3,9 +3,11 @@ package io.nutsgate.push;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.system.JsonErrors;
 import io.nutsgate.system.NutsProperties;
+import io.nutsgate.system.RateLimitedLog;
 import io.socket.engineio.server.EngineIoServer;
-import io.socket.engineio.server.utils.ParseQS;
 import io.swagger.v3.oas.annotations.Hidden;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,6 +15,14 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -35,12 +45,24 @@ class SocketIoController {
     private final EngineIoServer engine;
     private final ConnectionGate gate;
     private final PushMetrics metrics;
+    private final InboundLimits limits;
     private final long maxMessage;
+    /** Sessions with a poll waiting for data: a second one is refused (socket.io-server answered it 500). */
+    private final Set<String> waiting = ConcurrentHashMap.newKeySet();
 
-    SocketIoController(EngineIoServer engine, ConnectionGate gate, PushMetrics metrics, NutsProperties properties) {
+    private static final RateLimitedLog MALFORMED =
+            new RateLimitedLog(LoggerFactory.getLogger("io.nutsgate.rejected"), Duration.ofMinutes(1));
+
+    SocketIoController(
+            EngineIoServer engine,
+            ConnectionGate gate,
+            PushMetrics metrics,
+            InboundLimits limits,
+            NutsProperties properties) {
         this.engine = engine;
         this.gate = gate;
         this.metrics = metrics;
+        this.limits = limits;
         this.maxMessage = properties.push().maxMessageSize().toBytes();
     }
 
@@ -48,24 +70,147 @@ class SocketIoController {
             value = SocketIoConfiguration.PATH,
             method = {RequestMethod.GET, RequestMethod.POST})
     void poll(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Optional<SocketIoQuery> parsed = SocketIoQuery.parse(request.getQueryString());
+        String problem = parsed.map(SocketIoQuery::problem)
+                .orElse("the query must name transport, EIO and at most one sid, each decodable");
+        if (problem != null) {
+            refuse(response, ErrorCode.INVALID_REQUEST, problem);
+            return;
+        }
+        SocketIoQuery query = parsed.get();
         if ("POST".equals(request.getMethod())) {
             if (request.getContentLengthLong() > maxMessage) {
                 tooLarge(request, response);
                 return;
             }
-            byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxMessage + 1));
-            if (body.length > maxMessage) {
-                tooLarge(request, response);
+            if ("4".equals(query.eio()) && isBinary(request.getContentType())) {
+                refuse(response, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type: Engine.IO 4 payloads are text/plain");
                 return;
             }
-            request = new ReadBody(request, body);
+            long held = Math.max(0, request.getContentLengthLong());
+            if (!limits.reserve(held)) {
+                limits.rejected(InboundLimits.INSTANCE_BUFFER_FULL, "a polling body while the instance is full");
+                gate.close(query.sid());
+                refuse(response, ErrorCode.TOO_MANY_CONNECTIONS, "the instance holds its maximum of buffered input");
+                return;
+            }
+            try {
+                byte[] body =
+                        request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxMessage + 1));
+                if (body.length > maxMessage) {
+                    tooLarge(request, response);
+                    return;
+                }
+                if ("4".equals(query.eio()) && !isPayloadV4(body)) {
+                    gate.close(query.sid());
+                    refuse(response, ErrorCode.INVALID_REQUEST, "body: not an Engine.IO 4 payload; the session is closed");
+                    return;
+                }
+                handle(new ReadBody(request, body), response, query);
+            } finally {
+                limits.release(held);
+            }
+        } else if (query.sid() != null && !waiting.add(query.sid())) {
+            // socket.io-server answered an overlapping poll with a 500 and left the first one hanging.
+            refuse(response, ErrorCode.INVALID_REQUEST, "sid: a poll of this session is already waiting");
+        } else {
+            try {
+                handle(request, response, query);
+            } finally {
+                whenAnswered(request, query.sid());
+            }
         }
-        engine.handleRequest(request, response);
+    }
+
+    /** Hands the request to the engine; what it chokes on is the client's fault, answered 400, never a 500. */
+    private void handle(HttpServletRequest request, HttpServletResponse response, SocketIoQuery query)
+            throws IOException {
+        try {
+            engine.handleRequest(request, response);
+        } catch (RuntimeException e) {
+            gate.close(query.sid());
+            if (!response.isCommitted()) {
+                response.reset();
+                refuse(response, ErrorCode.INVALID_REQUEST, "not an Engine.IO request this server can read");
+            }
+        }
+    }
+
+    /** Forgets the waiting poll of {@code sid} once its answer is written. */
+    private void whenAnswered(HttpServletRequest request, String sid) {
+        if (sid == null) {
+            return;
+        }
+        if (request.isAsyncStarted()) {
+            try {
+                request.getAsyncContext().addListener(new AsyncListener() {
+                    @Override
+                    public void onComplete(AsyncEvent event) {
+                        waiting.remove(sid);
+                    }
+
+                    @Override
+                    public void onTimeout(AsyncEvent event) {
+                        waiting.remove(sid);
+                    }
+
+                    @Override
+                    public void onError(AsyncEvent event) {
+                        waiting.remove(sid);
+                    }
+
+                    @Override
+                    public void onStartAsync(AsyncEvent event) {}
+                });
+                return;
+            } catch (IllegalStateException e) {
+                // already answered
+            }
+        }
+        waiting.remove(sid);
+    }
+
+    private void refuse(HttpServletResponse response, ErrorCode code, String message) throws IOException {
+        metrics.rejected(PushMetrics.BAD_PACKET);
+        MALFORMED.info("socket.io-malformed", "refused a malformed Socket.IO polling request: {}", message);
+        JsonErrors.write(response, code, "socket.io: " + message);
+    }
+
+    private static boolean isBinary(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/octet-stream");
+    }
+
+    /**
+     * An Engine.IO 4 polling payload: packets separated by {@code 0x1e}, each a type digit and its data, or {@code b}
+     * and base64 (a binary message).
+     */
+    static boolean isPayloadV4(byte[] body) {
+        if (body.length == 0) {
+            return false;
+        }
+        for (String packet : new String(body, StandardCharsets.UTF_8).split("\u001e", -1)) {
+            if (packet.isEmpty()) {
+                return false;
+            }
+            char type = packet.charAt(0);
+            if (type == 'b') {
+                try {
+                    Base64.getDecoder().decode(packet.substring(1));
+                } catch (IllegalArgumentException e) {
+                    return false;
+                }
+            } else if (type < '0' || type > '6') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
         metrics.rejected(PushMetrics.MESSAGE_TOO_LARGE);
-        gate.close(ParseQS.decode(request.getQueryString()).get("sid"));
+        gate.close(SocketIoQuery.parse(request.getQueryString())
+                .map(SocketIoQuery::sid)
+                .orElse(null));
         JsonErrors.write(
                 response,
                 ErrorCode.MESSAGE_TOO_LARGE,

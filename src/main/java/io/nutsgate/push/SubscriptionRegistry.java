@@ -55,6 +55,7 @@ class SubscriptionRegistry implements DisposableBean {
     void refresh(List<String> localWallets) {
         repository.keepOnly(instance.id(), localWallets);
         repository.markSubscribed(instance.id(), localWallets, clock.instant());
+        repository.dropAbandonedRooms(liveSince());
     }
 
     /** Rows refreshed within three watch intervals count; older ones belong to an instance that stopped. */

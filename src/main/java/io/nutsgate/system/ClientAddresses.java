@@ -13,9 +13,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * Who a request comes from, for per-client limits. The connection's address, unless it is one of
- * {@code NUTS_TRUSTED_PROXIES}: then the nearest address in {@code Forwarded} ({@code for=}) or, without it,
- * {@code X-Forwarded-For} that is not itself a trusted proxy (read right to left, so a client cannot claim an
- * address by prepending it). IPv6 clients are grouped by their /64, which one subscriber usually holds whole.
+ * {@code NUTS_TRUSTED_PROXIES}: then the nearest address that is not itself a trusted proxy in the one header the
+ * proxy writes, {@code NUTS_FORWARDED_HEADER} ({@code X-Forwarded-For} by default, or RFC 7239 {@code Forwarded}'s
+ * {@code for=}), read right to left so a client cannot claim an address by prepending it. The other header is never
+ * read: a proxy that writes one passes the other through as the client sent it. IPv6 clients are grouped by their /64,
+ * which one subscriber usually holds whole.
+ *
+ * <p>Not Tomcat's {@code RemoteIpValve}: it parses only the {@code X-Forwarded-For} list syntax (not {@code Forwarded}'s
+ * {@code for=} pairs) and takes trusted proxies as regular expressions instead of IPv4 and IPv6 CIDR blocks.
  */
 @Component
 public class ClientAddresses {
@@ -61,8 +66,10 @@ public class ClientAddresses {
     }
 
     private final List<Cidr> trusted;
+    private final NutsProperties.Clients.ForwardedHeader header;
 
     ClientAddresses(NutsProperties properties) {
+        this.header = properties.clients().forwardedHeader();
         List<Cidr> blocks = new ArrayList<>();
         for (String entry : properties.clients().trustedProxies()) {
             for (String block : entry.split(",")) {
@@ -76,19 +83,19 @@ public class ClientAddresses {
 
     /** The key the client's limits are counted under: an IPv4 address, or an IPv6 /64 such as {@code 2001:db8:0:1::/64}. */
     public String clientKey(HttpServletRequest request) {
-        return clientKey(
-                request.getRemoteAddr(),
-                Collections.list(request.getHeaders("Forwarded")),
-                Collections.list(request.getHeaders("X-Forwarded-For")));
+        return clientKey(request.getRemoteAddr(), Collections.list(request.getHeaders(header.headerName())));
     }
 
-    String clientKey(String remoteAddress, List<String> forwarded, List<String> forwardedFor) {
+    /** {@code headers}: the values of the configured header ({@code NUTS_FORWARDED_HEADER}), in order. */
+    String clientKey(String remoteAddress, List<String> headers) {
         InetAddress client = literal(remoteAddress).orElse(null);
         if (client == null) {
             return remoteAddress;
         }
         if (isTrusted(client)) {
-            List<String> hops = forwarded.isEmpty() ? split(forwardedFor) : forwardedFor(forwarded);
+            List<String> hops = header == NutsProperties.Clients.ForwardedHeader.FORWARDED
+                    ? forwardedFor(headers)
+                    : split(headers);
             for (int i = hops.size() - 1; i >= 0; i--) {
                 Optional<InetAddress> hop = literal(stripPort(hops.get(i)));
                 if (hop.isEmpty()) {

@@ -7,13 +7,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.Locale;
 import java.util.Set;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UriUtils;
 
 /**
  * The actuator is not public. Open to anyone: the health status ({@code /actuator/health}, no details) and the
@@ -41,8 +44,44 @@ class ManagementAccessFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return !path.startsWith("/actuator") && !OPEN.contains(path);
+        String path = normalised(request);
+        return !path.startsWith("/actuator/") && !path.equals("/actuator") && !OPEN.contains(path);
+    }
+
+    /**
+     * The path as routing sees it, never narrower: each segment percent-decoded and stripped of {@code ;} parameters
+     * (as Spring MVC's {@code PathContainer} matches it), empty segments (double and trailing slashes) dropped, and
+     * lower case. The raw request URI let {@code /%61ctuator/prometheus} through; a path that might route to the
+     * actuator in any spelling is decided here as the actuator.
+     */
+    static String normalised(HttpServletRequest request) {
+        String raw = request.getRequestURI();
+        String context = request.getContextPath();
+        if (context != null && !context.isEmpty() && raw.startsWith(context)) {
+            raw = raw.substring(context.length());
+        }
+        return normalised(raw);
+    }
+
+    static String normalised(String rawPath) {
+        StringBuilder path = new StringBuilder();
+        for (String segment : rawPath.split("/")) {
+            int parameters = segment.indexOf(';');
+            String name = parameters >= 0 ? segment.substring(0, parameters) : segment;
+            try {
+                name = UriUtils.decode(name, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                // Tomcat refuses a malformed escape before any filter; kept as written if one gets here.
+            }
+            int decodedParameters = name.indexOf(';');
+            if (decodedParameters >= 0) {
+                name = name.substring(0, decodedParameters);
+            }
+            if (!name.isEmpty()) {
+                path.append('/').append(name.toLowerCase(Locale.ROOT));
+            }
+        }
+        return path.isEmpty() ? "/" : path.toString();
     }
 
     @Override
@@ -54,7 +93,7 @@ class ManagementAccessFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
         } else if (onManagementPort || token.presentedIn(request.getHeader("Authorization"))) {
             chain.doFilter(new Operator(request), response);
-        } else if (OPEN.contains(request.getRequestURI())) {
+        } else if (OPEN.contains(normalised(request))) {
             chain.doFilter(request, response);
         } else {
             JsonErrors.write(

@@ -142,13 +142,34 @@ public record NutsProperties(
 
     /**
      * Who the client is, for rate limits: the connection's address, or, when that is one of {@code trustedProxies}
-     * (CIDRs such as {@code 10.0.0.0/8, fd00::/8}), the nearest untrusted address in {@code X-Forwarded-For} or
-     * {@code Forwarded}. IPv6 clients count per /64. With {@code REDIS_URL} the counters live in Redis under
+     * (CIDRs such as {@code 10.0.0.0/8, fd00::/8}), the nearest untrusted address in the one header the proxy writes,
+     * {@code forwardedHeader}: {@code X-Forwarded-For} (default) or {@code Forwarded}. IPv6 clients count per /64. With {@code REDIS_URL} the counters live in Redis under
      * {@code rateLimitPrefix}, shared by all instances.
      */
     public record Clients(
             @NotNull @DefaultValue("") List<String> trustedProxies,
-            @NotNull @DefaultValue("nutsgate:ratelimit:") String rateLimitPrefix) {}
+            @NotNull @DefaultValue("nutsgate:ratelimit:") String rateLimitPrefix,
+            @NotNull @DefaultValue("x-forwarded-for") ForwardedHeader forwardedHeader) {
+
+        /**
+         * The one header the trusted proxy writes ({@code NUTS_FORWARDED_HEADER}): only it is read, the other is
+         * ignored, since a client can send either and a proxy that writes one passes the other through untouched.
+         */
+        public enum ForwardedHeader {
+            X_FORWARDED_FOR("X-Forwarded-For"),
+            FORWARDED("Forwarded");
+
+            private final String headerName;
+
+            ForwardedHeader(String headerName) {
+                this.headerName = headerName;
+            }
+
+            public String headerName() {
+                return headerName;
+            }
+        }
+    }
 
     /**
      * The operator's token ({@code NUTS_MANAGEMENT_TOKEN}, read through {@link ManagementToken}, which also honours
@@ -240,7 +261,45 @@ public record NutsProperties(
             @NotNull
                     @DurationMin(millis = 100, message = "NUTS_PUSH_BUS_RETRY must be at least 100ms")
                     @DefaultValue("2s")
-                    Duration busRetry) {}
+                    Duration busRetry,
+            @Valid @DefaultValue Bounds bounds) {
+
+        /**
+         * What one client may make the push channel hold (docs/hostile-clients.md): binary attachments per packet,
+         * bytes buffered per socket and per instance, packets per second per socket, open sessions per client (by the
+         * rate limits' client address) and the Engine.IO heartbeat after which a silent session ends.
+         */
+        public record Bounds(
+                @Min(value = 0, message = "NUTS_PUSH_MAX_ATTACHMENTS must be 0 to 64")
+                        @Max(value = 64, message = "NUTS_PUSH_MAX_ATTACHMENTS must be 0 to 64")
+                        @DefaultValue("4")
+                        int maxAttachments,
+                @NotNull @DefaultValue("2MB") DataSize maxBufferedPerSocket,
+                @NotNull @DefaultValue("64MB") DataSize maxBuffered,
+                @Min(value = 1, message = "NUTS_PUSH_MAX_PACKETS_PER_SECOND must be at least 1") @DefaultValue("50")
+                        int maxPacketsPerSecond,
+                @Min(value = 1, message = "NUTS_PUSH_MAX_SESSIONS_PER_CLIENT must be at least 1") @DefaultValue("20")
+                        int maxSessionsPerClient,
+                @Min(value = 1, message = "NUTS_PUSH_MAX_WALLETS_PER_CLIENT must be at least 1") @DefaultValue("30")
+                        int maxWalletsPerClient,
+                @NotNull @DefaultValue("25s") Duration pingInterval,
+                @NotNull @DefaultValue("20s") Duration pingTimeout) {
+
+            @AssertTrue(message = "NUTS_PUSH_MAX_BUFFERED_PER_SOCKET must be 1KB to NUTS_PUSH_MAX_BUFFERED")
+            boolean isBufferedOrdered() {
+                return maxBufferedPerSocket.toBytes() >= 1024 && maxBufferedPerSocket.toBytes() <= maxBuffered.toBytes();
+            }
+
+            @AssertTrue(message = "NUTS_PUSH_PING_INTERVAL and NUTS_PUSH_PING_TIMEOUT must be 100ms to 10m")
+            boolean isHeartbeatSane() {
+                return within(pingInterval) && within(pingTimeout);
+            }
+
+            private static boolean within(Duration d) {
+                return d.compareTo(Duration.ofMillis(100)) >= 0 && d.compareTo(Duration.ofMinutes(10)) <= 0;
+            }
+        }
+    }
 
     /**
      * Fill plans: quotes expiring within {@code quoteMargin} are refused (the user still has to sign and the

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
  * One short line per kind of event per interval, however often it happens: what hostile or broken clients do
  * must not flood the log. The next line says how many were left out.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     /** Requests refused before an endpoint saw them (malformed, timed out, refused content). */
     static final RateLimitedLog REJECTED =
@@ -21,13 +21,13 @@ final class RateLimitedLog {
     private final long intervalNanos;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
 
-    RateLimitedLog(Logger log, Duration interval) {
+    public RateLimitedLog(Logger log, Duration interval) {
         this.log = log;
         this.intervalNanos = interval.toNanos();
     }
 
     /** Logs {@code message} at INFO unless a line of this {@code kind} was written within the interval. */
-    void info(String kind, String message, Object... args) {
+    public void info(String kind, String message, Object... args) {
         Slot slot = slots.computeIfAbsent(kind, k -> new Slot(new AtomicLong(System.nanoTime()), new AtomicLong()));
         long now = System.nanoTime();
         long next = slot.nextAt().get();

@@ -56,7 +56,7 @@ class PushConnectionLimitIT extends ServiceTest {
                     .isTrue();
         }
         String metrics = get("/actuator/prometheus", OPERATOR).body();
-        assertThat(metrics).contains("nuts_push_connections_rejected_total 3.0");
+        assertThat(metrics).contains("nuts_push_connections_rejected_total{reason=\"instance_full\"} 3.0");
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> get("/actuator/prometheus", OPERATOR).body().contains("nuts_push_connections 0.0"));
         try (SocketIoTestClient later = SocketIoTestClient.connectWebSocket(base)) {

@@ -25,6 +25,48 @@ class ManagementIT extends GatewayTest {
     }
 
     @Test
+    void shouldRefuseTheActuatorInEverySpellingTheRouterAccepts() {
+        // Each of these is a way a client can write a protected actuator path; Spring MVC routes several of them to
+        // the endpoint (decoding %61, dropping ;params). None may answer the stranger with metrics or details.
+        String[] spellings = {
+            "/%61ctuator/prometheus",
+            "/%61ctuator/metrics",
+            "/actuator/%70rometheus",
+            "/act%75ator/metrics/jvm.memory.used",
+            "/actuator;x=1/prometheus",
+            "/actuator/prometheus;jsessionid=1",
+            "/actuator/prometheus/",
+            "/actuator//prometheus",
+            "//actuator/prometheus",
+            "/ACTUATOR/prometheus",
+            "/Actuator/Metrics",
+            "/actuator/health/%75pstream",
+            "/actuator/health;a=b/upstream",
+            "/actuator/health//upstream/",
+        };
+        for (String path : spellings) {
+            HttpResponse<String> anonymous = get(path);
+
+            assertThat(anonymous.statusCode()).as(path).isIn(400, 401, 404);
+            assertThat(anonymous.body()).as(path).doesNotContain("jvm_").doesNotContain("measurements");
+            assertThat(anonymous.body()).as(path).doesNotContain("\"components\"");
+        }
+        // The oracle that the spellings are real routes: the operator reaches the endpoint through them.
+        assertThat(get("/%61ctuator/prometheus", OPERATOR).body()).contains("jvm_");
+        assertThat(get("/actuator;x=1/prometheus", OPERATOR).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldKeepTheDashboardDataClosedInEverySpelling() {
+        for (String path : new String[] {"/nuts/%64ashboard", "/nuts;x=1/dashboard", "/nuts/dashboard;y=2"}) {
+            HttpResponse<String> anonymous = get(path);
+
+            assertThat(anonymous.statusCode()).as(path).isIn(400, 401, 404);
+            assertThat(anonymous.body()).as(path).doesNotContain("revenue");
+        }
+    }
+
+    @Test
     void shouldShowHealthDetailsOnlyToTheOperator() {
         get("/nuts/stats");
 

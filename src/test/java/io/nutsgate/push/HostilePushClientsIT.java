@@ -1,0 +1,429 @@
+package io.nutsgate.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.support.PersistenceTest;
+import io.nutsgate.support.SocketIoTestClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The push channel under attack, as issue 16 found it: a raw WebSocket client speaking Engine.IO/Socket.IO by hand
+ * beside the official socket.io-client, whose pushes must keep arriving. Short heartbeats (500 ms + 500 ms) so that
+ * abandoned sessions end within the test.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class HostilePushClientsIT extends PersistenceTest {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final long MAX_BUFFERED_PER_SOCKET = 2L * 1024 * 1024;
+    static final long MAX_BUFFERED = 8L * 1024 * 1024;
+
+    @Autowired
+    PositionWatcher watcher;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @DynamicPropertySource
+    static void bounds(DynamicPropertyRegistry registry) {
+        registry.add("nuts.push.watch-interval", () -> "1h");
+        registry.add("nuts.push.after-update-checks", () -> "0s");
+        registry.add("nuts.push.bounds.max-packets-per-second", () -> "20");
+        registry.add("nuts.push.bounds.max-sessions-per-client", () -> "3");
+        registry.add("nuts.push.bounds.max-wallets-per-client", () -> "5");
+        registry.add("nuts.push.bounds.max-buffered-per-socket", () -> "2MB");
+        registry.add("nuts.push.bounds.max-buffered", () -> "8MB");
+        registry.add("nuts.push.bounds.ping-interval", () -> "500ms");
+        registry.add("nuts.push.bounds.ping-timeout", () -> "500ms");
+    }
+
+    @BeforeEach
+    void emptyPushTables() {
+        jdbc.sql("TRUNCATE push_subscriptions, push_rooms, push_leases").update();
+        // Every test starts with the sessions of the last one gone (they end at their short heartbeat).
+        await().atMost(WAIT).until(() -> gauge("nuts.push.connections") == 0);
+    }
+
+    @Test
+    void shouldCloseASocketAnnouncingAMillionAttachmentsWhileOthersStillGetTheirPushes() throws Exception {
+        try (SocketIoTestClient official = SocketIoTestClient.connect(baseUrl())) {
+            official.awaitConnected();
+            assertThat(official.emitWithAck(PushSockets.SUBSCRIBE, USER).path("ok").asBoolean())
+                    .isTrue();
+
+            RawSocket attacker = RawSocket.open(port);
+            attacker.connectNamespace();
+            attacker.text("451000000-[\"x\",{\"_placeholder\":true,\"num\":0}]");
+            List<Double> bufferedSeen = new ArrayList<>();
+            byte[] megabyte = new byte[1024 * 1024 - 64];
+            for (int i = 0; i < 20 && !attacker.isClosed(); i++) {
+                attacker.binary(megabyte);
+                bufferedSeen.add(gauge("nuts.push.buffered"));
+            }
+
+            JsonNode close = attacker.awaitClose();
+            assertThat(close.path("code").asInt()).isEqualTo(1008);
+            assertThat(close.path("reason").asString()).contains("too_many_attachments");
+            assertThat(bufferedSeen).allSatisfy(b -> assertThat(b).isLessThanOrEqualTo(MAX_BUFFERED));
+            assertThat(rejected("too_many_attachments")).isGreaterThanOrEqualTo(1);
+
+            watcher.watch();
+            official.awaitEvent(PushMessage.POSITION_UPDATE, WAIT);
+        }
+        await().atMost(WAIT).until(() -> gauge("nuts.push.buffered") == 0);
+    }
+
+    @Test
+    void shouldCloseASocketWhoseAttachmentsPassItsBufferAndKeepTheInstanceBufferBounded() throws Exception {
+        RawSocket attacker = RawSocket.open(port);
+        attacker.connectNamespace();
+        attacker.text("454-[\"x\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1},"
+                + "{\"_placeholder\":true,\"num\":2},{\"_placeholder\":true,\"num\":3}]");
+        byte[] frame = new byte[1000 * 1000];
+        List<Double> bufferedSeen = new ArrayList<>();
+        for (int i = 0; i < 4 && !attacker.isClosed(); i++) {
+            attacker.binary(frame);
+            bufferedSeen.add(gauge("nuts.push.buffered"));
+        }
+
+        JsonNode close = attacker.awaitClose();
+        assertThat(close.path("code").asInt()).isEqualTo(1008);
+        assertThat(close.path("reason").asString()).contains("socket_buffer_full");
+        assertThat(bufferedSeen).allSatisfy(b -> assertThat(b).isLessThanOrEqualTo(MAX_BUFFERED_PER_SOCKET));
+        await().atMost(WAIT).until(() -> gauge("nuts.push.buffered") == 0);
+    }
+
+    @Test
+    void shouldCloseASocketSendingMorePacketsASecondThanAllowed() throws Exception {
+        RawSocket flooder = RawSocket.open(port);
+        flooder.connectNamespace();
+        for (int i = 0; i < 2000 && !flooder.isClosed(); i++) {
+            flooder.text("42[\"ping:me\"]");
+        }
+
+        JsonNode close = flooder.awaitClose();
+        assertThat(close.path("code").asInt()).isEqualTo(1008);
+        assertThat(close.path("reason").asString()).contains("too_many_packets");
+        assertThat(rejected("too_many_packets")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void shouldCloseDeeplyNestedMessagesWithoutFloodingTheLog(CapturedOutput output) throws Exception {
+        int before = output.getAll().split("\n").length;
+        String deep = "[".repeat(50_000) + "]".repeat(50_000);
+        for (int i = 0; i < 5; i++) {
+            RawSocket nester = RawSocket.open(port);
+            nester.connectNamespace();
+            nester.text("42[\"subscribe:positions\"," + deep + "]");
+            assertThat(nester.awaitClose().path("reason").asString()).contains("too_deep");
+        }
+
+        List<String> lines = newLines(output, before);
+        assertThat(lines.stream().filter(l -> l.startsWith("\tat ") || l.contains("Socket.IO")))
+                .as("log lines about five nested messages")
+                .hasSizeLessThanOrEqualTo(1);
+        assertThat(String.join("\n", lines)).doesNotContain("StackOverflowError");
+    }
+
+    @Test
+    void shouldEndAbandonedSessionsAtTheirHeartbeatAndCapTheSessionsOfOneClient() throws Exception {
+        // Abandoned mid-handshake: the polling handshake, never polled again.
+        String handshakeOnly = handshake();
+        // Abandoned after the handshake: connected to the namespace, then silent.
+        String connected = handshake();
+        assertThat(post("/socket.io/?EIO=4&transport=polling&sid=" + connected, "40")
+                        .statusCode())
+                .isEqualTo(200);
+        // Abandoned during the upgrade: the WebSocket probe answered, the upgrade never finished, the socket left open.
+        String upgrading = handshake();
+        RawSocket probe = RawSocket.upgrade(port, upgrading);
+        probe.text("2probe");
+        probe.awaitText("3probe");
+
+        // Three sessions of this client are open: a fourth handshake is refused over HTTP, before any upgrade.
+        HttpResponse<String> fourth = get("/socket.io/?EIO=4&transport=polling");
+        assertThat(fourth.statusCode()).isEqualTo(503);
+        assertThat(json.readTree(fourth.body()).path("error").path("code").asString())
+                .isEqualTo("TOO_MANY_CONNECTIONS");
+        assertThat(json.readTree(fourth.body()).path("error").path("message").asString())
+                .contains("NUTS_PUSH_MAX_SESSIONS_PER_CLIENT");
+        // A silent WebSocket session too, opened once a slot is free.
+        await().atMost(WAIT).until(() -> gauge("nuts.push.connections") == 0);
+        RawSocket silent = RawSocket.openSilent(port);
+
+        await().atMost(WAIT).until(() -> gauge("nuts.push.connections") == 0);
+        assertThat(silent.awaitClose()).isNotNull();
+        try (SocketIoTestClient later = SocketIoTestClient.connect(baseUrl())) {
+            assertThat(later.awaitConnected()).isNotBlank();
+        }
+    }
+
+    @Test
+    void shouldAnswerMalformedPollingWith4xxAndLogAtMostOneLine(CapturedOutput output) throws Exception {
+        String sid = handshake();
+        int before = output.getAll().split("\n").length;
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        answers.add(get("/socket.io/"));
+        answers.add(get("/socket.io/?"));
+        answers.add(get("/socket.io/?EIO=4"));
+        answers.add(get("/socket.io/?EIO=4&transport=polling&sid="));
+        answers.add(get("/socket.io/?EIO=4&transport=polling&sid=" + sid + "&sid=" + sid));
+        List<Integer> rawStatuses = List.of(
+                rawGet("/socket.io/?EIO=4&transport=polling&sid=%zz"), rawGet("/socket.io/?EIO=%zz&transport=polling"));
+        answers.add(get("/socket.io/?EIO=9&transport=polling"));
+        answers.add(get("/socket.io/?EIO=4&transport=carrier-pigeon"));
+        answers.add(get("/socket.io/?EIO=4&transport=polling&sid=unknown"));
+        answers.add(post("/socket.io/?EIO=4&transport=polling", "40"));
+        answers.add(post("/socket.io/?EIO=4&transport=polling&sid=" + sid, ""));
+        answers.add(post("/socket.io/?EIO=4&transport=polling&sid=" + handshake(), "garbage"));
+        answers.add(post("/socket.io/?EIO=4&transport=polling&sid=" + handshake(), "b!!!not-base64!!!"));
+        answers.add(send(HttpRequest.newBuilder(uri("/socket.io/?EIO=4&transport=polling&sid=" + sid))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {4, 1, 2, 3}))
+                .build()));
+        // Overlapping polls: one waits for data, the other is refused; neither is a 500 or left hanging.
+        String waiting = handshake();
+        List<CompletableFuture<HttpResponse<String>>> overlapping = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            overlapping.add(http.sendAsync(
+                    HttpRequest.newBuilder(uri("/socket.io/?EIO=4&transport=polling&sid=" + waiting))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+
+        for (HttpResponse<String> answer : answers) {
+            assertThat(answer.statusCode())
+                    .as(answer.request().method() + " " + answer.uri() + " " + answer.body())
+                    .isBetween(400, 499);
+        }
+        assertThat(rawStatuses).allSatisfy(status -> assertThat(status).isBetween(400, 499));
+        for (CompletableFuture<HttpResponse<String>> poll : overlapping) {
+            assertThat(poll.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode())
+                    .isLessThan(500);
+        }
+        List<String> pushLines = newLines(output, before).stream()
+                .filter(l -> l.toLowerCase(java.util.Locale.ROOT).contains("socket.io") || l.startsWith("\tat "))
+                .toList();
+        assertThat(pushLines).as("log lines about %d malformed requests", answers.size() + 4).hasSizeLessThanOrEqualTo(1);
+    }
+
+    /**
+     * 50 sockets x 20 random wallets cost the indexer about 970 calls a minute: now one client follows at most
+     * NUTS_PUSH_MAX_WALLETS_PER_CLIENT (5 here) wallets over all its sockets, the watch reads them through the
+     * positions cache (one indexer read per wallet per cache TTL, however many runs), and a wallet's push_rooms row
+     * goes when its last subscriber does.
+     */
+    @Test
+    void shouldBoundTheWalletsAClientMakesUsWatchAndForgetRoomsNobodyFollows() throws Exception {
+        List<String> wallets = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            wallets.add(String.format("0x%040x", 0xa11ce00L + i));
+        }
+        for (String wallet : wallets) {
+            upstream.body("/book/user/" + wallet + "/positions", "{\"data\":[]}");
+            upstream.body("/book/user/" + wallet + "/history", "{\"data\":[]}");
+        }
+        int accepted = 0;
+        try (SocketIoTestClient first = SocketIoTestClient.connectWebSocket(baseUrl());
+                SocketIoTestClient second = SocketIoTestClient.connectWebSocket(baseUrl())) {
+            first.awaitConnected();
+            second.awaitConnected();
+            for (int i = 0; i < wallets.size(); i++) {
+                SocketIoTestClient socket = i % 2 == 0 ? first : second;
+                JsonNode ack = socket.emitWithAck(PushSockets.SUBSCRIBE, wallets.get(i));
+                if (ack.path("ok").asBoolean()) {
+                    accepted++;
+                } else {
+                    assertThat(ack.path("error").path("code").asString()).isEqualTo("TOO_MANY_SUBSCRIPTIONS");
+                }
+            }
+            assertThat(accepted).isEqualTo(5);
+
+            watcher.watch();
+            watcher.watch();
+            watcher.watch();
+            int reads = 0;
+            for (String wallet : wallets) {
+                reads += upstream.hits("/book/user/" + wallet + "/positions");
+            }
+            assertThat(reads).as("indexer reads for 5 followed wallets over 3 watch runs").isLessThanOrEqualTo(5);
+            assertThat(count("SELECT count(*) FROM push_rooms")).isEqualTo(5);
+        }
+        // Both sockets gone: no instance follows the wallets, their rows go.
+        await().atMost(WAIT).until(() -> count("SELECT count(*) FROM push_rooms") == 0);
+    }
+
+    private long count(String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
+    }
+
+    // --- helpers ---
+
+    private static List<String> newLines(CapturedOutput output, int before) {
+        String[] all = output.getAll().split("\n");
+        return List.of(all).subList(Math.min(before, all.length), all.length);
+    }
+
+    /** A GET written byte for byte (java.net.URI refuses a malformed escape such as %zz); its status code. */
+    private int rawGet(String target) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream()
+                    .write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    private String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** A polling handshake; the session id. */
+    private String handshake() {
+        HttpResponse<String> open = get("/socket.io/?EIO=4&transport=polling");
+        assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
+        String body = open.body();
+        return json.readTree(body.substring(body.indexOf('{'))).path("sid").asString();
+    }
+
+    private double gauge(String name) {
+        return meters.get(name).gauge().value();
+    }
+
+    private double rejected(String reason) {
+        return meters.find("nuts.push.rejected").tag("reason", reason).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
+    }
+
+    /** Engine.IO 4 over a WebSocket, by hand: what a hostile client sends, and what it sees. */
+    static final class RawSocket implements WebSocket.Listener {
+        private final List<String> texts = new CopyOnWriteArrayList<>();
+        private final CompletableFuture<JsonNode> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+        private final boolean answerPings;
+        private WebSocket socket;
+
+        private RawSocket(boolean answerPings) {
+            this.answerPings = answerPings;
+        }
+
+        /** A session that answers the server's pings (it stays open as long as it wants). */
+        static RawSocket open(int port) throws Exception {
+            return open(port, true);
+        }
+
+        /** A session that never answers a ping: abandoned, with its TCP connection left open. */
+        static RawSocket openSilent(int port) throws Exception {
+            return open(port, false);
+        }
+
+        private static RawSocket open(int port, boolean answerPings) throws Exception {
+            RawSocket raw = new RawSocket(answerPings);
+            raw.socket = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), raw)
+                    .get(30, TimeUnit.SECONDS);
+            raw.awaitText("0{");
+            return raw;
+        }
+
+        static RawSocket upgrade(int port, String sid) throws Exception {
+            RawSocket raw = new RawSocket(false);
+            raw.socket = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .buildAsync(
+                            URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket&sid=" + sid),
+                            raw)
+                    .get(30, TimeUnit.SECONDS);
+            return raw;
+        }
+
+        void connectNamespace() {
+            text("40");
+            awaitText("40{");
+        }
+
+        void text(String message) {
+            try {
+                socket.sendText(message, true).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // closed by the server under us: what the tests wait for
+            }
+        }
+
+        void binary(byte[] message) {
+            try {
+                socket.sendBinary(ByteBuffer.wrap(message), true).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // closed by the server under us
+            }
+        }
+
+        boolean isClosed() {
+            return closed.isDone() || socket.isInputClosed();
+        }
+
+        void awaitText(String prefix) {
+            await().atMost(WAIT).until(() -> texts.stream().anyMatch(t -> t.startsWith(prefix)));
+        }
+
+        JsonNode awaitClose() throws Exception {
+            return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                texts.add(text);
+                partial.setLength(0);
+                if (answerPings && text.equals("2")) {
+                    webSocket.sendText("3", true);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(json.createObjectNode().put("code", statusCode).put("reason", reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(json.createObjectNode().put("code", -1).put("reason", String.valueOf(error)));
+        }
+    }
+}
