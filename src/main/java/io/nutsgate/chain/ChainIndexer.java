@@ -33,7 +33,7 @@ import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * Our reader of the active OptionBook: {@code OrderFilled} and {@code ReferralFeePaid} of the book and the clones'
- * {@code OptionInitialized} from the deployment block on, in bounded {@code eth_getLogs} windows (halved when the
+ * {@code OptionInitialized} and lifecycle events ({@link OptionLifecycle}) from the deployment block on, in bounded {@code eth_getLogs} windows (halved when the
  * provider refuses the range or result size, doubled back after a success).
  *
  * <p>One batch is one transaction: it starts by locking the cursor row ({@code FOR UPDATE SKIP LOCKED}); an instance
@@ -67,6 +67,7 @@ class ChainIndexer implements SmartLifecycle {
     private final ChainAccess chain;
     private final IndexerStore store;
     private final ChainTrades trades;
+    private final OptionLifecycle lifecycle;
     private final TransactionTemplate transaction;
     private final ApplicationEventPublisher events;
     private final NutsProperties properties;
@@ -92,6 +93,7 @@ class ChainIndexer implements SmartLifecycle {
             ChainAccess chain,
             IndexerStore store,
             ChainTrades trades,
+            OptionLifecycle lifecycle,
             TransactionTemplate transaction,
             ApplicationEventPublisher events,
             NutsProperties properties,
@@ -101,6 +103,7 @@ class ChainIndexer implements SmartLifecycle {
         this.chain = chain;
         this.store = store;
         this.trades = trades;
+        this.lifecycle = lifecycle;
         this.transaction = transaction;
         this.events = events;
         this.properties = properties;
@@ -216,6 +219,7 @@ class ChainIndexer implements SmartLifecycle {
         long to = Math.min(head.number(), from + window - 1);
         List<Log> bookLogs;
         List<Log> initLogs;
+        List<Log> lifecycleLogs;
         try {
             bookLogs = rpc.logs(
                     from,
@@ -235,6 +239,7 @@ class ChainIndexer implements SmartLifecycle {
                                     null,
                                     List.of("0x" + TypeEncoder.encode(new Address(book)))))
                     : List.of();
+            lifecycleLogs = lifecycle.read(rpc, from, to);
         } catch (RpcException e) {
             if (e.rangeTooLarge() && to > from) {
                 window = (int) Math.max(1, (to - from + 1) / 2);
@@ -244,7 +249,7 @@ class ChainIndexer implements SmartLifecycle {
             }
             throw e;
         }
-        logsRead.increment(bookLogs.size() + initLogs.size());
+        logsRead.increment(bookLogs.size() + initLogs.size() + lifecycleLogs.size());
 
         List<BookEvents.OrderFilled> fills = new ArrayList<>();
         List<BookEvents.ReferralFeePaid> referralFees = new ArrayList<>();
@@ -274,6 +279,7 @@ class ChainIndexer implements SmartLifecycle {
         fills.forEach(f -> blocks.add(f.at().blockNumber()));
         referralFees.forEach(r -> blocks.add(r.at().blockNumber()));
         blocks.add(to);
+        blocks.addAll(OptionLifecycle.blocks(lifecycleLogs));
         Map<Long, Rpc.Header> headers = rpc.headers(blocks);
         Rpc.Header last = headers.get(to);
 
@@ -323,6 +329,15 @@ class ChainIndexer implements SmartLifecycle {
             published.add(
                     new TradeRecordedEvent(t, t.confirmation() == null ? TradeRecordedEvent.SEEN : t.confirmation()));
         }
+        lifecycle.index(
+                chainId,
+                fills,
+                lifecycleLogs,
+                headers,
+                confirmedUpTo,
+                Instant.ofEpochSecond(last.timestamp()),
+                now,
+                published);
         store.moveCursor(
                 chainId, book, to, last.hash().toLowerCase(Locale.ROOT), Instant.ofEpochSecond(last.timestamp()), now);
         confirm(chainId, confirmedUpTo, now, published);
@@ -361,6 +376,7 @@ class ChainIndexer implements SmartLifecycle {
         List<TradeView> removed = trades.removeAbove(fork, now);
         store.moveCursor(chainId, book, fork, forkHash, forkTime, now);
         removed.forEach(t -> published.add(new TradeRemovedEvent(t)));
+        lifecycle.rollBack(chainId, fork, fork - properties.chain().confirmations(), now, published);
         reorgCounter.increment();
         indexedBlock = fork;
         indexedTime = forkTime;

@@ -56,6 +56,7 @@ class TradeSync implements SmartLifecycle {
     private final NutsProperties properties;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final SettlementComparison comparison;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService periodic;
     private volatile ScheduledExecutorService requested;
@@ -67,8 +68,10 @@ class TradeSync implements SmartLifecycle {
             TransactionTemplate transaction,
             NutsProperties properties,
             Clock clock,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            SettlementComparison comparison) {
         this.events = events;
+        this.comparison = comparison;
         this.source = source;
         this.trades = trades;
         this.runLock = runLock;
@@ -106,11 +109,15 @@ class TradeSync implements SmartLifecycle {
         List<Fill> written = transaction.execute(status -> {
             trades.lockWallet(address);
             List<Fill> rows = new ArrayList<>();
+            // our chain reader's figures win over the indexer's once it has read the option's events
+            boolean chainWins = properties.chain().enabled();
             for (Fill fill : fills.values()) {
-                if (trades.upsert(fill, now) == 1) {
+                if (trades.upsert(fill, chainWins, now) == 1) {
                     rows.add(fill);
                 }
+                trades.recordNutsSettlement(fill);
             }
+            comparison.checkWallet(address);
             trades.refreshTotals(address, now);
             if (!fills.isEmpty()) {
                 trades.markSeen(address, now); // it trades through us: follow it
