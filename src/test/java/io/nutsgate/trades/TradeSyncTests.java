@@ -32,6 +32,7 @@ class TradeSyncTests {
     private final TradeRepository trades = mock(TradeRepository.class);
     private final TransactionTemplate transaction = mock(TransactionTemplate.class);
     private final RunLock runLock = mock(RunLock.class);
+    private final SettlementComparison comparison = mock(SettlementComparison.class);
     private TradeSync sync;
 
     private TradeSync start(Map<String, String> settings) {
@@ -41,7 +42,8 @@ class TradeSyncTests {
             call.<Runnable>getArgument(1).run();
             return true;
         });
-        sync = new TradeSync(source, trades, runLock, transaction, properties, new MutableClock(), event -> {});
+        sync = new TradeSync(
+                source, trades, runLock, transaction, properties, new MutableClock(), event -> {}, comparison);
         sync.start();
         return sync;
     }
