@@ -11,6 +11,11 @@ CREATE TABLE chain_options (
     PRIMARY KEY (chain_id, option_address)
 );
 CREATE INDEX chain_options_block_idx ON chain_options (chain_id, block_number);
+-- Options of fills read before this migration. Their events in blocks the cursor has already passed are not read
+-- again (docs/trade-lifecycle.md: a fresh database, or the cursor moved back, reads them from the deployment block).
+INSERT INTO chain_options (chain_id, option_address, block_number)
+SELECT DISTINCT ON (chain_id, option_address) chain_id, option_address, block_number
+FROM chain_fills ORDER BY chain_id, option_address, block_number;
 
 -- Every lifecycle event of a followed option, as declared on Base. Which columns are set depends on the event:
 --   EXPIRED            settlement_price
