@@ -143,8 +143,9 @@ async function deploy(provider, artifacts, referrer, rpcUrl) {
 /**
  * The settlement keeper: follows every option the book initialises (OptionInitialized with createdBy = the book)
  * and, once a block's timestamp has reached its expiry, sends payout() (mined in the next block). An option whose
- * settlement failed (its feed had no positive answer) is tried again when its feed's round changes. Options are
- * checked on chain (optionSettled/optionClosed) each time, so a settlement that a reorg removed is sent again.
+ * settlement failed (its feed had no positive answer) is tried again when its feed's round changes. A settled or
+ * closed option is forgotten; when a reorg replaces the last block read, every option is read again from the
+ * deployment block (and checked on chain), so a settlement that the reorg removed is sent again.
  */
 async function keep(rpcUrl, artifacts, deployment) {
   const provider = new ethers.JsonRpcProvider(rpcUrl, CHAIN_ID, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
@@ -157,11 +158,20 @@ async function keep(rpcUrl, artifacts, deployment) {
   const bookTopic = ethers.zeroPadValue(deployment.optionBook, 32);
   const options = new Map(); // address -> { expiry, feed, failedRound }
   let next = deployment.deploymentBlock;
+  let lastHash = null; // hash of block next - 1 when it was read
   const call = async (to, iface, fn, args = []) =>
     iface.decodeFunctionResult(fn, await provider.call({ to, data: iface.encodeFunctionData(fn, args) }));
   for (;;) {
     try {
       const head = await provider.getBlock('latest');
+      if (lastHash !== null) {
+        const seen = await provider.getBlock(next - 1);
+        if (!seen || seen.hash !== lastHash) {
+          next = deployment.deploymentBlock; // a reorg: read every option again
+          lastHash = null;
+          options.clear();
+        }
+      }
       if (head.number >= next) {
         const logs = await provider.getLogs({ fromBlock: next, toBlock: head.number, topics: [initTopic, null, null, bookTopic] });
         for (const l of logs) {
@@ -169,6 +179,7 @@ async function keep(rpcUrl, artifacts, deployment) {
           options.set(l.address, { expiry: ev.args.expiryTimestamp, feed: ev.args.priceFeed, failedRound: null });
         }
         next = head.number + 1;
+        lastHash = head.hash;
       }
       let nonce = null;
       const sent = [];
@@ -176,16 +187,20 @@ async function keep(rpcUrl, artifacts, deployment) {
         if (BigInt(head.timestamp) < o.expiry) continue;
         const [settled] = await call(address, option, 'optionSettled');
         const [closed] = await call(address, option, 'optionClosed');
-        if (settled || closed) continue;
+        if (settled || closed) {
+          options.delete(address);
+          continue;
+        }
         const [round] = await call(o.feed, feedAbi, 'latestRoundData');
         if (o.failedRound === round) continue;
         if (nonce === null) nonce = await provider.getTransactionCount(keeper.address, 'pending');
         const tx = await keeper.sendTransaction({ to: address, data: option.encodeFunctionData('payout'), gasLimit: 500_000, nonce: nonce++ });
-        sent.push({ tx, o, round });
+        sent.push({ tx, o, round, address });
       }
-      for (const { tx, o, round } of sent) {
+      for (const { tx, o, round, address } of sent) {
         const receipt = await tx.wait();
         o.failedRound = receipt.logs.some((l) => l.topics[0] === failedTopic) ? round : null;
+        if (o.failedRound === null) options.delete(address);
       }
     } catch (e) {
       process.stderr.write(`devnet: keeper: ${e.shortMessage || e.message}\n`);

@@ -88,9 +88,13 @@ final class OptionEvents {
         }
     }
 
-    /** Topic0 of every lifecycle event: one {@code eth_getLogs} position matching any of them. */
-    static final List<String> TOPICS =
-            List.of(Kind.values()).stream().map(k -> k.topic).toList();
+    /**
+     * Topic0 of every lifecycle event: one {@code eth_getLogs} position matching any of them. A method, not a
+     * constant: {@link Kind}'s initialiser reads this class's events, so this class must not need {@link Kind}'s.
+     */
+    static List<String> topics() {
+        return List.of(Kind.values()).stream().map(k -> k.topic).toList();
+    }
 
     /**
      * One lifecycle event of one option. Fields not carried by the kind are null: {@code account} is the buyer paid

@@ -58,7 +58,7 @@ class OptionLifecycle {
 
     /** The lifecycle logs of blocks {@code from}..{@code to}, of any option (filtered in {@link #index}). */
     List<Log> read(Rpc rpc, long from, long to) {
-        return rpc.logs(from, to, null, List.of(OptionEvents.TOPICS));
+        return rpc.logs(from, to, null, List.of(OptionEvents.topics()));
     }
 
     /** The blocks of {@code logs} whose header the batch must read (logs without a block are skipped later). */
