@@ -73,7 +73,8 @@ async function setUp(file) {
     isLong: false,
     maxCollateralUsable: 900_000n * 10n ** 6n,
     strikes: [250000000000n, 270000000000n],
-    expiry: BigInteger(now + 60 * 24 * 3600),
+    // BENCH_OPTION_EXPIRY_SECONDS: options expiring soon, so the devnet's keeper settles them (settlement-bench.sh)
+    expiry: BigInteger(now + Number(process.env.BENCH_OPTION_EXPIRY_SECONDS || 60 * 24 * 3600)),
     price: 4215000000n,
   };
   const domain = { name: 'OptionBook', version: '1.0', chainId: d.chainId, verifyingContract: d.optionBook };

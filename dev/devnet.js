@@ -1,7 +1,9 @@
 'use strict';
 // dev/devnet --port P --out FILE: anvil (chain id 8453) with the replica OptionBook deployed, accounts funded,
 // the deployment written to FILE (a valid NUTS_DEPLOYMENT_FILE plus rpcUrl and accounts), one line printed on
-// stdout when ready, then 2-second blocks until SIGTERM or SIGINT (which stop anvil).
+// stdout when ready, then 2-second blocks until SIGTERM or SIGINT (which stop anvil). Like r12, every option the
+// book created is settled automatically: a keeper (anvil account 4) calls the clone's payout() within two blocks
+// of its expiry, at its feed's price (see keep()).
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -31,7 +33,8 @@ const PRODUCTS = [
   'PUT_CONDOR',
   'IRON_CONDOR',
 ];
-const ROLES = ['owner', 'maker', 'taker', 'taker']; // anvil's deterministic accounts 0..3
+const ROLES = ['owner', 'maker', 'taker', 'taker', 'keeper']; // anvil's deterministic accounts 0..4
+const KEEPER_TICK_MS = 250;
 
 function usage(message) {
   process.stderr.write(`devnet: ${message}\nusage: dev/devnet --port PORT --out FILE\n`);
@@ -137,6 +140,75 @@ async function deploy(provider, artifacts, referrer, rpcUrl) {
   };
 }
 
+/**
+ * The settlement keeper: follows every option the book initialises (OptionInitialized with createdBy = the book)
+ * and, once a block's timestamp has reached its expiry, sends payout() (mined in the next block). An option whose
+ * settlement failed (its feed had no positive answer) is tried again when its feed's round changes. A settled or
+ * closed option is forgotten; when a reorg replaces the last block read, every option is read again from the
+ * deployment block (and checked on chain), so a settlement that the reorg removed is sent again.
+ */
+async function keep(rpcUrl, artifacts, deployment) {
+  const provider = new ethers.JsonRpcProvider(rpcUrl, CHAIN_ID, { staticNetwork: true, pollingInterval: 100, cacheTimeout: -1 });
+  const keeperAccount = deployment.accounts.find((a) => a.role === 'keeper');
+  const keeper = new ethers.Wallet(keeperAccount.privateKey, provider);
+  const option = new ethers.Interface(artifacts.ReplicaOption.abi);
+  const feedAbi = new ethers.Interface(artifacts.MockPriceFeed.abi);
+  const initTopic = option.getEvent('OptionInitialized').topicHash;
+  const failedTopic = option.getEvent('OptionSettlementFailed').topicHash;
+  const bookTopic = ethers.zeroPadValue(deployment.optionBook, 32);
+  const options = new Map(); // address -> { expiry, feed, failedRound }
+  let next = deployment.deploymentBlock;
+  let lastHash = null; // hash of block next - 1 when it was read
+  const call = async (to, iface, fn, args = []) =>
+    iface.decodeFunctionResult(fn, await provider.call({ to, data: iface.encodeFunctionData(fn, args) }));
+  for (;;) {
+    try {
+      const head = await provider.getBlock('latest');
+      if (lastHash !== null) {
+        const seen = await provider.getBlock(next - 1);
+        if (!seen || seen.hash !== lastHash) {
+          next = deployment.deploymentBlock; // a reorg: read every option again
+          lastHash = null;
+          options.clear();
+        }
+      }
+      if (head.number >= next) {
+        const logs = await provider.getLogs({ fromBlock: next, toBlock: head.number, topics: [initTopic, null, null, bookTopic] });
+        for (const l of logs) {
+          const ev = option.parseLog(l);
+          options.set(l.address, { expiry: ev.args.expiryTimestamp, feed: ev.args.priceFeed, failedRound: null });
+        }
+        next = head.number + 1;
+        lastHash = head.hash;
+      }
+      let nonce = null;
+      const sent = [];
+      for (const [address, o] of options) {
+        if (BigInt(head.timestamp) < o.expiry) continue;
+        const [settled] = await call(address, option, 'optionSettled');
+        const [closed] = await call(address, option, 'optionClosed');
+        if (settled || closed) {
+          options.delete(address);
+          continue;
+        }
+        const [round] = await call(o.feed, feedAbi, 'latestRoundData');
+        if (o.failedRound === round) continue;
+        if (nonce === null) nonce = await provider.getTransactionCount(keeper.address, 'pending');
+        const tx = await keeper.sendTransaction({ to: address, data: option.encodeFunctionData('payout'), gasLimit: 500_000, nonce: nonce++ });
+        sent.push({ tx, o, round, address });
+      }
+      for (const { tx, o, round, address } of sent) {
+        const receipt = await tx.wait();
+        o.failedRound = receipt.logs.some((l) => l.topics[0] === failedTopic) ? round : null;
+        if (o.failedRound === null) options.delete(address);
+      }
+    } catch (e) {
+      process.stderr.write(`devnet: keeper: ${e.shortMessage || e.message}\n`);
+    }
+    await sleep(KEEPER_TICK_MS);
+  }
+}
+
 async function main() {
   const { port, out } = parseArgs(process.argv.slice(2));
   const referrerSetting = (process.env.ALPHABIT_REFERRER_ADDRESS || '').trim();
@@ -187,6 +259,7 @@ async function main() {
     fs.writeFileSync(tmp, JSON.stringify(deployment, null, 2) + '\n');
     fs.renameSync(tmp, out);
     process.stdout.write(`devnet ready rpcUrl=${rpcUrl} optionBook=${deployment.optionBook} out=${out}\n`);
+    keep(rpcUrl, artifacts, deployment);
   } catch (e) {
     process.stderr.write(`devnet: set-up failed: ${e.stack || e.message}\n`);
     stop(1);

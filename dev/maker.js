@@ -1,5 +1,6 @@
 'use strict';
 // dev/maker --deployment FILE --port P [--interval S] [--quote-life S] [--ladder-budget USDC]
+//           [--short-expiry-minutes M]    also quote options expiring on the next M-minute mark (default 5; 0: off)
 //
 // A quoting maker and a local Thetanuts stand-in for the devnet (dev/devnet's deployment file):
 //   GET  /                                  the orders feed, exactly REFERENCE §1.2 (fixtures/orders.json's shape):
@@ -59,12 +60,12 @@ const UNDERLYINGS = {
 const DAY = 86400;
 
 function usage(message) {
-  process.stderr.write(`maker: ${message}\nusage: dev/maker --deployment FILE --port PORT [--interval S] [--quote-life S] [--ladder-budget USDC]\n`);
+  process.stderr.write(`maker: ${message}\nusage: dev/maker --deployment FILE --port PORT [--interval S] [--quote-life S] [--ladder-budget USDC] [--short-expiry-minutes M]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const known = ['--deployment', '--port', '--interval', '--quote-life', '--ladder-budget'];
+  const known = ['--deployment', '--port', '--interval', '--quote-life', '--ladder-budget', '--short-expiry-minutes'];
   const args = {};
   for (let i = 0; i < argv.length; i++) {
     if (!known.includes(argv[i])) usage(`unknown argument ${argv[i]}`);
@@ -80,7 +81,11 @@ function parseArgs(argv) {
   if (!(interval >= 1 && interval <= 3600)) usage(`--interval must be 1-3600 seconds, was ${args.interval}`);
   if (!(quoteLife >= 10 && quoteLife <= 3600)) usage(`--quote-life must be 10-3600 seconds, was ${args['quote-life']}`);
   if (!(budget >= 1 && budget <= 1e9)) usage(`--ladder-budget must be 1-1e9 USDC, was ${args['ladder-budget']}`);
-  return { deployment: args.deployment, port, interval, quoteLife, budget };
+  const shortExpiryMinutes = Number(args['short-expiry-minutes'] ?? 5);
+  if (!(Number.isInteger(shortExpiryMinutes) && shortExpiryMinutes >= 0 && shortExpiryMinutes <= 60)) {
+    usage(`--short-expiry-minutes must be 0-60 (0: none), was ${args['short-expiry-minutes']}`);
+  }
+  return { deployment: args.deployment, port, interval, quoteLife, budget, shortExpiryMinutes };
 }
 
 // ---- pricing --------------------------------------------------------------------------------------------------
@@ -152,8 +157,17 @@ const PUT_SIDE = new Set(['PUT_SPREAD', 'PUT_FLY', 'PUT_CONDOR']);
 const IS_CALL = { PUT: false, LINEAR_CALL: true, CALL_SPREAD: true, PUT_SPREAD: false, CALL_FLY: true, PUT_FLY: false, CALL_CONDOR: true, PUT_CONDOR: false, IRON_CONDOR: false };
 
 /** Option expiries: the next daily 08:00 UTC at least 12 h away and the next two Fridays 08:00 UTC. */
-function expiries(now) {
+/**
+ * The option expiries quoted: the next 08:00 UTC daily at least 12 h away, the next two Fridays, and, with
+ * `shortMinutes` > 0, the next multiple of `shortMinutes` at least 3 minutes away, so that a developer sees a fill
+ * expire and settle (the devnet's keeper settles within two blocks) in minutes.
+ */
+function expiries(now, shortMinutes = 0) {
   const out = [];
+  if (shortMinutes > 0) {
+    const step = shortMinutes * 60;
+    out.push(Math.ceil((now + 180) / step) * step);
+  }
   let daily = Math.floor(now / DAY) * DAY + 8 * 3600;
   while (daily < now + 12 * 3600) daily += DAY;
   out.push(daily);
@@ -206,7 +220,7 @@ class Maker {
       if (!u) continue;
       for (const impl of this.d.implementations) {
         if (!IS_CALL.hasOwnProperty(impl.product)) continue;
-        for (const expiry of expiries(now)) {
+        for (const expiry of expiries(now, this.opts.shortExpiryMinutes)) {
           const years = (expiry - now) / (365 * DAY);
           for (const ascending of ladder(impl.product, spot.usd, u)) {
             if (ascending.some((k) => k <= 0)) continue;
@@ -239,7 +253,7 @@ class Maker {
             const atmVol = smileVol(u, spot.usd, ascending[Math.floor(ascending.length / 2)]);
             orders.push({
               order: {
-                ticker: `${underlying}-${new Date(expiry * 1000).toISOString().slice(0, 10)}-${ascending.join('/')}-${impl.product}`,
+                ticker: `${underlying}-${new Date(expiry * 1000).toISOString().slice(0, expiry - now < DAY / 2 ? 16 : 10)}-${ascending.join('/')}-${impl.product}`,
                 maker: order.maker,
                 orderExpiryTimestamp: order.orderExpiryTimestamp,
                 collateral: order.collateral,

@@ -1,11 +1,28 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
+interface IPriceFeed {
+    function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80);
+}
+
 /// @notice An option implementation for the USDC (quote-collateral) products of REFERENCE §4.1. The OptionBook
 /// deploys EIP-1167 clones of it per fill; the clone's `initialize` records the trade and emits
 /// `OptionInitialized` exactly as declared on Base (topic0 0x2d27837a…a484). The product is fixed per
-/// implementation (an immutable, so clones share it). Settlement is not replicated: no payout, expiry or close.
+/// implementation (an immutable, so clones share it).
+///
+/// Life after the fill, like r12 (events and topics exactly as REFERENCE §2.3 declares them on Base):
+/// `payout()` (anyone, once expired; the devnet's keeper calls it within two blocks of expiry) reads the feed and
+/// either settles (`OptionExpired(price)`, `OptionPayout` to the buyer when in the money,
+/// `ExcessCollateralReturned` to the seller for the rest) or, when the feed answers no positive price, emits
+/// `OptionSettlementFailed()` and moves nothing (it can be called again). `close()` by the buyer before
+/// settlement gives up the long side: every unit of collateral goes back to the seller (`OptionClosed`).
+/// `transfer(isBuyer, to)` by the holder of a role hands it over (`RoleTransferred`).
 contract ReplicaOption {
+    using SafeERC20 for IERC20;
+
     /// The product keys of `protocol.Product` that this replica implements.
     enum Kind {
         PUT,
@@ -45,6 +62,13 @@ contract ReplicaOption {
         bytes extraOptionData
     );
 
+    event OptionExpired(address indexed optionAddress, uint256 settlementPrice);
+    event OptionPayout(address indexed optionAddress, address indexed buyer, uint256 amountPaidOut);
+    event OptionClosed(address indexed optionAddress, address indexed closedBy, uint256 collateralReturned);
+    event OptionSettlementFailed();
+    event ExcessCollateralReturned(address indexed seller, address indexed collateralToken, uint256 collateralReturned);
+    event RoleTransferred(address indexed optionAddress, address indexed from, address indexed to, bool isBuyer);
+
     Kind public immutable kind;
     address private immutable implementation;
 
@@ -59,6 +83,8 @@ contract ReplicaOption {
     uint256 public collateralAmount;
     bytes public extraOptionData;
     uint256[] private strikes;
+    bool public optionSettled;
+    bool public optionClosed;
 
     constructor(Kind kind_) {
         kind = kind_;
@@ -129,6 +155,83 @@ contract ReplicaOption {
             perContract = putWidth > callWidth ? putWidth : callWidth;
         }
         return perContract * contracts / 1e8;
+    }
+
+    /// Settles at the feed's latest answer once expired; a feed without a positive answer fails the settlement.
+    function payout() external returns (uint256 paid) {
+        require(initialized && buyer != address(0), "Not an option");
+        require(block.timestamp >= expiryTimestamp, "Not expired");
+        require(!optionSettled && !optionClosed, "Already settled");
+        (, int256 answer,,,) = IPriceFeed(chainlinkPriceFeed).latestRoundData();
+        if (answer <= 0) {
+            emit OptionSettlementFailed();
+            return 0;
+        }
+        optionSettled = true;
+        uint256 price = uint256(answer);
+        paid = calculatePayout(price);
+        emit OptionExpired(address(this), price);
+        IERC20 token = IERC20(collateralToken);
+        if (paid > 0) {
+            token.safeTransfer(buyer, paid);
+            emit OptionPayout(address(this), buyer, paid);
+        }
+        uint256 rest = collateralAmount - paid;
+        if (rest > 0) {
+            token.safeTransfer(seller, rest);
+            emit ExcessCollateralReturned(seller, collateralToken, rest);
+        }
+    }
+
+    /// The buyer gives up the option before settlement: the whole collateral goes back to the seller.
+    function close() external {
+        require(msg.sender == buyer, "Only buyer");
+        require(!optionSettled && !optionClosed, "Already settled");
+        optionClosed = true;
+        IERC20(collateralToken).safeTransfer(seller, collateralAmount);
+        emit OptionClosed(address(this), msg.sender, collateralAmount);
+    }
+
+    /// The holder of a role hands it to `to`.
+    function transfer(bool isBuyer, address to) external {
+        require(!optionSettled && !optionClosed, "Already settled");
+        require(to != address(0), "Zero address");
+        if (isBuyer) {
+            require(msg.sender == buyer, "Only buyer");
+            buyer = to;
+        } else {
+            require(msg.sender == seller, "Only seller");
+            seller = to;
+        }
+        emit RoleTransferred(address(this), msg.sender, to, isBuyer);
+    }
+
+    /// The buyer's payout at `price` (8 dp): the per-contract intrinsic value × numContracts / 1e8, floored, as
+    /// optionmath computes it. Iron condor strikes are positional, the others sorted.
+    function calculatePayout(uint256 price) public view returns (uint256) {
+        uint256[] memory a = kind == Kind.IRON_CONDOR ? strikes : _sorted(strikes);
+        return _intrinsic(a, price) * numContracts / 1e8;
+    }
+
+    function _intrinsic(uint256[] memory k, uint256 s) private view returns (uint256) {
+        Kind t = kind;
+        if (t == Kind.PUT) return _put(s, k[0]);
+        if (t == Kind.LINEAR_CALL) return _call(s, k[0]) - _call(s, 2 * k[0]);
+        if (t == Kind.CALL_SPREAD) return _call(s, k[0]) - _call(s, k[1]);
+        if (t == Kind.PUT_SPREAD) return _put(s, k[1]) - _put(s, k[0]);
+        if (t == Kind.CALL_FLY) return _call(s, k[0]) + _call(s, k[2]) - 2 * _call(s, k[1]);
+        if (t == Kind.PUT_FLY) return _put(s, k[0]) + _put(s, k[2]) - 2 * _put(s, k[1]);
+        if (t == Kind.CALL_CONDOR) return _call(s, k[0]) + _call(s, k[3]) - _call(s, k[1]) - _call(s, k[2]);
+        if (t == Kind.PUT_CONDOR) return _put(s, k[0]) + _put(s, k[3]) - _put(s, k[1]) - _put(s, k[2]);
+        return _put(s, k[1]) - _put(s, k[0]) + _call(s, k[2]) - _call(s, k[3]);
+    }
+
+    function _call(uint256 s, uint256 k) private pure returns (uint256) {
+        return s > k ? s - k : 0;
+    }
+
+    function _put(uint256 s, uint256 k) private pure returns (uint256) {
+        return k > s ? k - s : 0;
     }
 
     /// REFERENCE §4.6 hypothesis H: `(isQuoteCollateral << 8) | optionStructure`.

@@ -149,6 +149,12 @@
             el('td', { class: 'num', textContent: r.referralFees ? amount(r.referralFees.value) : '—' }))),
       );
 
+      $('payouts').tBodies[0].replaceChildren(
+        ...(d.payoutsPerDay || []).slice().reverse().map((p) =>
+          el('tr', {}, el('td', { textContent: p.date }), el('td', { textContent: p.collateral.symbol }), el('td', { class: 'num', textContent: p.settled }),
+            el('td', { class: 'num', textContent: p.inTheMoney }), el('td', { class: 'num', textContent: fmt(p.payouts.value) }))),
+      );
+
       const products = d.volumeByProduct;
       bars('chart-volume', products.map((p) => `${p.underlying} ${p.product}`), [{ label: 'volume', values: products.map((p) => num(p.volume.value)) }], 'USDC');
       const tdays = d.tradersPerDay;

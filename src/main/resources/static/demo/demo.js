@@ -290,6 +290,17 @@
     state.positions.delete(trade.entryTxHash + trade.optionAddress);
     renderPositions();
   });
+  // The option's life read from the chain: settled (ITM/OTM, payout, P&L), closed, transferred, failed settlement.
+  socket.on('trade:settled', (trade) => {
+    state.positions.set(trade.entryTxHash + trade.optionAddress, trade);
+    lifecycleToast(trade, `Settled ${trade.outcome} at ${trade.settlementPrice.value}: paid ${trade.payout.value} ${trade.collateral.symbol}`);
+    renderPositions();
+  });
+  socket.on('trade:updated', (trade) => {
+    state.positions.set(trade.entryTxHash + trade.optionAddress, trade);
+    if (trade.status !== 'expired') lifecycleToast(trade, `${trade.tradeStatus.replace('_', ' ').toLowerCase()}`);
+    renderPositions();
+  });
   socket.on('position:update', () => loadPositions());
 
   async function loadPositions() {
@@ -325,7 +336,10 @@
           el('td', { textContent: t.side }),
           el('td', { class: 'num', textContent: t.contracts.value }),
           el('td', { class: 'num', textContent: `${t.premium.value} ${t.collateral.symbol ?? ''}` }),
-          el('td', { textContent: t.tradeStatus || t.status }),
+          el('td', { textContent: (t.tradeStatus || t.status) + (t.outcome ? ` ${t.outcome}` : '') + (t.transferredTo ? ` → ${short(t.transferredTo)}` : '') }),
+          el('td', { class: 'num', textContent: t.settlementPrice ? t.settlementPrice.value : '' }),
+          el('td', { class: 'num', textContent: t.payout ? `${t.payout.value} ${t.collateral.symbol ?? ''}` : '' }),
+          el('td', { class: 'num', textContent: t.pnl ? t.pnl.value : '' }),
           el('td', { textContent: short(t.entryTxHash) }),
         ),
       ),
@@ -338,6 +352,17 @@
       { class: 'toast', 'data-tx': trade.entryTxHash.toLowerCase() },
       el('b', { textContent: 'New trade ' }),
       `${trade.side} ${trade.contracts.value} × ${trade.underlying} ${trade.product} for ${trade.premium.value} ${trade.collateral.symbol} (${trade.status})`,
+    );
+    $('toasts').append(t);
+    setTimeout(() => t.remove(), 15000);
+  }
+
+  function lifecycleToast(trade, what) {
+    const t = el(
+      'div',
+      { class: 'toast', 'data-tx': trade.entryTxHash.toLowerCase(), 'data-lifecycle': trade.status },
+      el('b', { textContent: `${trade.underlying} ${trade.product}: ` }),
+      what,
     );
     $('toasts').append(t);
     setTimeout(() => t.remove(), 15000);

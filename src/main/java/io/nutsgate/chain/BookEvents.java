@@ -176,7 +176,7 @@ final class BookEvents {
                 (BigInteger) data.get(6).getValue());
     }
 
-    private static List<Type> indexed(Log log, Event event, int count) {
+    static List<Type> indexed(Log log, Event event, int count) {
         List<String> topics = log.getTopics();
         if (topics == null || topics.size() != count + 1) {
             throw new BadLogException(event.getName() + " with " + (topics == null ? 0 : topics.size()) + " topics");
@@ -194,7 +194,7 @@ final class BookEvents {
     }
 
     /** The non-indexed values; {@code exactBytes} ≥ 0 requires that data length (static layouts). */
-    private static List<Type> data(Log log, Event event, int exactBytes) {
+    static List<Type> data(Log log, Event event, int exactBytes) {
         String hex = log.getData() == null ? "" : Numeric.cleanHexPrefix(log.getData());
         if (exactBytes >= 0 && hex.length() != exactBytes * 2) {
             throw new BadLogException(
@@ -214,7 +214,7 @@ final class BookEvents {
         }
     }
 
-    private static String address(Type value) {
+    static String address(Type value) {
         return lower(((Address) value).getValue());
     }
 

@@ -39,7 +39,7 @@ import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * Our reader of the active OptionBook: {@code OrderFilled} and {@code ReferralFeePaid} of the book and the clones'
- * {@code OptionInitialized} from the deployment block on, in bounded {@code eth_getLogs} windows (halved when the
+ * {@code OptionInitialized} and lifecycle events ({@link OptionLifecycle}) from the deployment block on, in bounded {@code eth_getLogs} windows (halved when the
  * provider refuses the range or result size, doubled back after a success).
  *
  * <p>One batch runs on one instance at a time (the {@value #JOB} job's lock, {@link SingleInstanceJobs}, taken per batch);
@@ -76,6 +76,7 @@ class ChainIndexer implements SmartLifecycle {
     private final ChainAccess chain;
     private final IndexerStore store;
     private final ChainTrades trades;
+    private final OptionLifecycle lifecycle;
     private final TransactionTemplate transaction;
     private final SingleInstanceJobs jobs;
     private final ApplicationEventPublisher events;
@@ -104,6 +105,7 @@ class ChainIndexer implements SmartLifecycle {
             ChainAccess chain,
             IndexerStore store,
             ChainTrades trades,
+            OptionLifecycle lifecycle,
             TransactionTemplate transaction,
             SingleInstanceJobs jobs,
             ApplicationEventPublisher events,
@@ -118,6 +120,7 @@ class ChainIndexer implements SmartLifecycle {
         this.chain = chain;
         this.store = store;
         this.trades = trades;
+        this.lifecycle = lifecycle;
         this.transaction = transaction;
         this.jobs = jobs;
         this.events = events;
@@ -238,6 +241,7 @@ class ChainIndexer implements SmartLifecycle {
         long to = Math.min(head.number(), from + window - 1);
         List<Log> bookLogs;
         List<Log> initLogs;
+        List<Log> lifecycleLogs;
         try {
             bookLogs = rpc.logs(
                     from,
@@ -257,6 +261,7 @@ class ChainIndexer implements SmartLifecycle {
                                     null,
                                     List.of("0x" + TypeEncoder.encode(new Address(book)))))
                     : List.of();
+            lifecycleLogs = lifecycle.read(rpc, from, to);
         } catch (RpcException e) {
             if (e.rangeTooLarge() && to > from) {
                 window = (int) Math.max(1, (to - from + 1) / 2);
@@ -266,7 +271,7 @@ class ChainIndexer implements SmartLifecycle {
             }
             throw e;
         }
-        logsRead.increment(bookLogs.size() + initLogs.size());
+        logsRead.increment(bookLogs.size() + initLogs.size() + lifecycleLogs.size());
 
         List<BookEvents.OrderFilled> fills = new ArrayList<>();
         List<BookEvents.ReferralFeePaid> referralFees = new ArrayList<>();
@@ -296,6 +301,7 @@ class ChainIndexer implements SmartLifecycle {
         fills.forEach(f -> blocks.add(f.at().blockNumber()));
         referralFees.forEach(r -> blocks.add(r.at().blockNumber()));
         blocks.add(to);
+        blocks.addAll(OptionLifecycle.blocks(lifecycleLogs));
         Map<Long, Rpc.Header> headers = rpc.headers(blocks);
         Rpc.Header last = headers.get(to);
 
@@ -345,6 +351,15 @@ class ChainIndexer implements SmartLifecycle {
             published.add(
                     new TradeRecordedEvent(t, t.confirmation() == null ? TradeRecordedEvent.SEEN : t.confirmation()));
         }
+        lifecycle.index(
+                chainId,
+                fills,
+                lifecycleLogs,
+                headers,
+                confirmedUpTo,
+                Instant.ofEpochSecond(last.timestamp()),
+                now,
+                published);
         store.moveCursor(
                 chainId, book, to, last.hash().toLowerCase(Locale.ROOT), Instant.ofEpochSecond(last.timestamp()), now);
         confirm(chainId, confirmedUpTo, now, published);
@@ -383,6 +398,7 @@ class ChainIndexer implements SmartLifecycle {
         List<TradeView> removed = trades.removeAbove(fork, now);
         store.moveCursor(chainId, book, fork, forkHash, forkTime, now);
         removed.forEach(t -> published.add(new TradeRemovedEvent(t)));
+        lifecycle.rollBack(chainId, fork, fork - properties.chain().confirmations(), now, published);
         reorgCounter.increment();
         indexedBlock = fork;
         indexedTime = forkTime;

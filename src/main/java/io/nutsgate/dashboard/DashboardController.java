@@ -48,7 +48,7 @@ class DashboardController {
             description =
                     "Over the last `days` UTC days (1-366, default 30): referral revenue per token and day"
                             + " (protocol fees and our estimated share from ALPHABIT_REFERRER_FEE_SPLIT_BPS), volume by"
-                            + " underlying and product, traders per day. Needs `Authorization: Bearer NUTS_MANAGEMENT_TOKEN`, as the metrics do.")
+                            + " underlying and product, traders per day, settlements and payouts to buyers per day. Needs `Authorization: Bearer NUTS_MANAGEMENT_TOKEN`, as the metrics do.")
     ApiResponse<DashboardView> dashboard(
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
             @RequestParam(required = false) String days) {
@@ -86,8 +86,17 @@ class DashboardController {
                 .map(r -> new DashboardView.DailyTraders(
                         r.day(), r.day().atStartOfDay(ZoneOffset.UTC).toInstant(), r.traders(), r.trades()))
                 .toList();
+        List<DashboardView.DailyPayouts> payouts = repository.payoutsPerDay(from).stream()
+                .map(r -> new DashboardView.DailyPayouts(
+                        r.day(),
+                        r.day().atStartOfDay(ZoneOffset.UTC).toInstant(),
+                        r.collateral(),
+                        r.settled(),
+                        r.inTheMoney(),
+                        Amount.of(r.payouts(), r.collateral().decimals())))
+                .toList();
         String referrer = properties.hasReferrer() ? Keys.toChecksumAddress(properties.referrerAddress()) : null;
-        return ApiResponse.ok(new DashboardView(referrer, now, span, split, revenue, products, traders));
+        return ApiResponse.ok(new DashboardView(referrer, now, span, split, revenue, products, traders, payouts));
     }
 
     private void authorize(String authorization) {

@@ -27,6 +27,8 @@ class DashboardRepository {
 
     record TradersRow(LocalDate day, long traders, long trades) {}
 
+    record PayoutRow(LocalDate day, Deployment.Token collateral, long settled, long inTheMoney, BigInteger payouts) {}
+
     private final JdbcClient jdbc;
 
     DashboardRepository(JdbcClient jdbc) {
@@ -70,6 +72,25 @@ class DashboardRepository {
                 .param("from", java.sql.Timestamp.from(from))
                 .query((rs, n) -> new TradersRow(
                         rs.getObject("day", LocalDate.class), rs.getLong("traders"), rs.getLong("trades")))
+                .list();
+    }
+
+    /** Options of our trades settled per UTC day of settlement: how many, how many paid, what they paid buyers. */
+    List<PayoutRow> payoutsPerDay(Instant from) {
+        return jdbc.sql("SELECT (settled_at AT TIME ZONE 'UTC')::date AS day, collateral_token,"
+                        + " max(collateral_symbol) AS symbol, max(collateral_decimals) AS decimals, count(*) AS settled,"
+                        + " count(*) FILTER (WHERE payout > 0) AS itm, sum(payout) AS payouts FROM"
+                        + " (SELECT DISTINCT ON (option_address) option_address, settled_at, collateral_token,"
+                        + " collateral_symbol, collateral_decimals, payout FROM trades WHERE status = 'SETTLED'"
+                        + " AND settled_at >= :from AND payout IS NOT NULL ORDER BY option_address) options"
+                        + " GROUP BY day, collateral_token ORDER BY day, collateral_token")
+                .param("from", java.sql.Timestamp.from(from))
+                .query((rs, n) -> new PayoutRow(
+                        rs.getObject("day", LocalDate.class),
+                        collateral(rs),
+                        rs.getLong("settled"),
+                        rs.getLong("itm"),
+                        integer(rs, "payouts")))
                 .list();
     }
 

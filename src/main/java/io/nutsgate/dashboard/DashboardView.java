@@ -20,7 +20,17 @@ record DashboardView(
         Integer referralFeeSplitBps,
         List<DailyRevenue> revenuePerDay,
         List<ProductVolume> volumeByProduct,
-        List<DailyTraders> tradersPerDay) {
+        List<DailyTraders> tradersPerDay,
+        List<DailyPayouts> payoutsPerDay) {
+
+    /** Per UTC day of settlement and collateral token: options settled, how many in the money, paid to buyers. */
+    record DailyPayouts(
+            LocalDate date,
+            @Schema(description = "00:00 UTC of the day, unix seconds") Instant startsAt,
+            Deployment.Token collateral,
+            long settled,
+            long inTheMoney,
+            Amount payouts) {}
 
     /** Per UTC day and collateral token: fills, premium volume, protocol fees and our estimated referral share. */
     record DailyRevenue(

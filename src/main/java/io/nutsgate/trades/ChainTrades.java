@@ -1,16 +1,27 @@
 package io.nutsgate.trades;
 
+import static io.nutsgate.common.SqlValues.numeric;
 import static io.nutsgate.common.SqlValues.utc;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.optionmath.OptionMath;
+import io.nutsgate.optionmath.Position;
+import io.nutsgate.protocol.Product;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -22,6 +33,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ChainTrades {
+
+    private static final Logger log = LoggerFactory.getLogger(ChainTrades.class);
 
     /** One side of an {@code OrderFilled} made with our referrer, with the option's terms. */
     public record ChainFill(
@@ -50,14 +63,20 @@ public class ChainTrades {
     private static final String COLUMNS = "entry_tx_hash, option_address, wallet, side, status, underlying, product,"
             + " is_call, strikes, expiry, collateral_token, collateral_symbol, collateral_decimals, premium, fee,"
             + " contracts, collateral, settlement_price, payout, pnl, referrer, created_at, settled_at, referral_fee,"
-            + " confirmation";
+            + " confirmation, collateral_returned, lifecycle_tx_hash, transferred_to, transferred_from";
 
     private final JdbcClient jdbc;
     private final TradeRepository trades;
+    private final SettlementComparison comparison;
+    private final Counter payoutMismatches;
 
-    ChainTrades(JdbcClient jdbc, TradeRepository trades) {
+    ChainTrades(JdbcClient jdbc, TradeRepository trades, SettlementComparison comparison, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.trades = trades;
+        this.comparison = comparison;
+        this.payoutMismatches = Counter.builder("nuts.lifecycle.payout.mismatch")
+                .description("settlements whose OptionPayout differs from optionmath's payout at the settlement price")
+                .register(meters);
     }
 
     /** Which of {@code wallets} (lower case) the platform follows: they signed in or asked for an update. */
@@ -215,5 +234,338 @@ public class ChainTrades {
                 .param("option", option)
                 .param("now", utc(now))
                 .update();
+    }
+
+    /**
+     * Marks OPEN trades whose expiry a block has reached ({@code blockTime}) EXPIRED: awaiting settlement. Returns
+     * the events to publish once committed.
+     */
+    public List<Object> expireUpTo(Instant blockTime, Instant now) {
+        return jdbc.sql("UPDATE trades SET status = 'EXPIRED', updated_at = :now WHERE status = 'OPEN'"
+                        + " AND expiry <= :time RETURNING " + COLUMNS)
+                .param("time", utc(blockTime))
+                .param("now", utc(now))
+                .query((rs, n) -> (Object) new TradeLifecycleEvent(
+                        TradesController.view(TradeRepository.fill(rs)), TradeLifecycleEvent.EXPIRED))
+                .list();
+    }
+
+    /**
+     * Makes the trades of {@code life.option()} agree with its events (docs/trade-lifecycle.md): status, settlement
+     * price, payout, collateral returned, realised P&L and transfers. Idempotent: applying the same life twice changes
+     * nothing the second time; applying a shorter one (a reorg took events away) takes their effects back. A
+     * {@code RoleTransferred} marks the old holder's row TRANSFERRED (with {@code transferred_to}) and gives the new
+     * holder a row of its own (same entry, {@code transferred_from}, premium and fee 0, in the transfer's block, so
+     * a reorg removes it). Options without trades (not made with our referrer) are left alone. Returns the
+     * {@link TradeLifecycleEvent}s and {@link TradeRemovedEvent}s to publish once committed.
+     */
+    public List<Object> applyLifecycle(OptionLife life, long confirmedUpTo, Instant now) {
+        String option = life.option();
+        Set<String> wallets = new TreeSet<>(jdbc.sql("SELECT DISTINCT wallet FROM trades WHERE option_address = :o")
+                .param("o", option)
+                .query(String.class)
+                .list());
+        if (wallets.isEmpty()) {
+            return List.of();
+        }
+        life.transfers().forEach(t -> wallets.add(t.to()));
+        wallets.forEach(trades::lockWallet);
+        Map<Fill.Key, Stored> existing = new LinkedHashMap<>();
+        jdbc.sql("SELECT " + COLUMNS + ", block_number, lifecycle_block FROM trades WHERE option_address = :o"
+                        + " ORDER BY created_at, entry_tx_hash, wallet, side")
+                .param("o", option)
+                .query((rs, n) -> new Stored(TradeRepository.fill(rs), (Long) rs.getObject("block_number"), (Long)
+                        rs.getObject("lifecycle_block")))
+                .list()
+                .forEach(s -> existing.put(s.fill().key(), s));
+        if (life.isEmpty() && existing.values().stream().allMatch(s -> s.lifecycleBlock() == null)) {
+            return List.of(); // no chain facts, before or now: leave the indexer sync's figures alone
+        }
+        Fill template = existing.values().stream()
+                .map(Stored::fill)
+                .filter(f -> f.transferredFrom() == null)
+                .findFirst()
+                .orElse(existing.values().iterator().next().fill());
+
+        Map<Fill.Key, Holder> holders = new LinkedHashMap<>();
+        existing.values().stream()
+                .filter(s -> s.fill().transferredFrom() == null)
+                .forEach(s -> holders.put(
+                        s.fill().key(), new Holder(s.fill().wallet(), s.fill().side(), null, null)));
+        for (OptionLife.Transfer t : life.transfers()) {
+            Side side = t.isBuyer() ? Side.BUYER : Side.SELLER;
+            holders.values().stream()
+                    .filter(h -> h.wallet.equals(t.from()) && h.side == side && h.transferredTo == null)
+                    .reduce((a, b) -> b)
+                    .ifPresent(h -> {
+                        h.transferredTo = t.to();
+                        h.transfer = t;
+                    });
+            Fill.Key key = new Fill.Key(template.entryTxHash(), option, t.to(), side);
+            Holder to = holders.get(key);
+            if (to == null) {
+                holders.put(key, new Holder(t.to(), side, t.from(), t));
+            } else {
+                to.transferredTo = null; // the role came back to a wallet that held it
+                to.transfer = t;
+            }
+        }
+
+        List<Object> events = new ArrayList<>();
+        Set<String> touched = new TreeSet<>();
+        for (Map.Entry<Fill.Key, Holder> e : holders.entrySet()) {
+            Stored stored = existing.get(e.getKey());
+            Holder h = e.getValue();
+            Row row = row(life, h, stored == null ? template : stored.fill(), stored == null, now);
+            List<TradeView> written = stored == null
+                    ? insertTransferred(template, h, row, confirmedUpTo, now)
+                    : update(e.getKey(), row, now);
+            for (TradeView view : written) {
+                touched.add(view.wallet().toLowerCase(java.util.Locale.ROOT));
+                events.add(new TradeLifecycleEvent(view, change(stored == null ? null : stored.fill(), row, h)));
+            }
+        }
+        // rows of transfers the chain no longer has (a reorg in the same block as the cursor): gone
+        for (Stored stored : existing.values()) {
+            if (stored.fill().transferredFrom() != null
+                    && !holders.containsKey(stored.fill().key())) {
+                Fill f = stored.fill();
+                jdbc.sql("DELETE FROM trades WHERE entry_tx_hash = :tx AND option_address = :o AND wallet = :w"
+                                + " AND side = :side")
+                        .param("tx", f.entryTxHash())
+                        .param("o", f.optionAddress())
+                        .param("w", f.wallet())
+                        .param("side", f.side().name())
+                        .update();
+                touched.add(f.wallet());
+                events.add(new TradeRemovedEvent(TradesController.view(f)));
+            }
+        }
+        if (events.stream()
+                .anyMatch(e -> e instanceof TradeLifecycleEvent l && l.change().equals(TradeLifecycleEvent.SETTLED))) {
+            checkPayout(life, template); // once per settlement read, not per re-application
+        }
+        touched.forEach(w -> trades.refreshTotals(w, now));
+        comparison.checkOption(option);
+        return events;
+    }
+
+    /** One wallet holding one role of the option, as the events leave it. */
+    private static final class Holder {
+        final String wallet;
+        final Side side;
+        final String transferredFrom;
+        String transferredTo;
+        OptionLife.Transfer transfer;
+
+        Holder(String wallet, Side side, String transferredFrom, OptionLife.Transfer transfer) {
+            this.wallet = wallet;
+            this.side = side;
+            this.transferredFrom = transferredFrom;
+            this.transfer = transfer;
+        }
+    }
+
+    private record Stored(Fill fill, Long blockNumber, Long lifecycleBlock) {}
+
+    /** The lifecycle columns of one trade row. */
+    private record Row(
+            TradeStatus status,
+            BigInteger settlementPrice,
+            BigInteger payout,
+            BigInteger collateralReturned,
+            BigInteger pnl,
+            Instant settledAt,
+            String lifecycleTx,
+            Long lifecycleBlock,
+            String transferredTo) {}
+
+    private static Row row(OptionLife life, Holder h, Fill fill, boolean received, Instant now) {
+        OptionLife.Transfer t = h.transfer;
+        if (h.transferredTo != null) {
+            return new Row(
+                    TradeStatus.TRANSFERRED, null, null, null, null, t.time(), t.txHash(), t.block(), h.transferredTo);
+        }
+        boolean own = h.transferredFrom == null && !received;
+        Long transferBlock = t == null ? null : t.block();
+        String transferTx = t == null ? null : t.txHash();
+        if (life.end() == null) {
+            TradeStatus status = fill.expiry().isAfter(now) ? TradeStatus.OPEN : TradeStatus.EXPIRED;
+            return new Row(status, null, null, null, null, null, transferTx, transferBlock, null);
+        }
+        return switch (life.end()) {
+            case SETTLEMENT_FAILED ->
+                new Row(
+                        TradeStatus.SETTLEMENT_FAILED,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        life.endTx(),
+                        life.endBlock(),
+                        null);
+            case SETTLED, CLOSED -> {
+                boolean settled = life.end() == OptionLife.End.SETTLED;
+                BigInteger payout = settled ? life.payout() : BigInteger.ZERO;
+                BigInteger returned = life.collateralReturned() != null
+                        ? life.collateralReturned()
+                        : fill.collateral().subtract(payout).max(BigInteger.ZERO);
+                // realised P&L only for the wallet that entered through the fill: a received role's cost is not on
+                // chain (the transfer carries no price)
+                BigInteger pnl = !own
+                        ? null
+                        : h.side == Side.BUYER
+                                ? payout.subtract(fill.premium())
+                                : fill.premium()
+                                        .subtract(fill.fee())
+                                        .subtract(fill.collateral().subtract(returned));
+                yield new Row(
+                        settled ? TradeStatus.SETTLED : TradeStatus.CLOSED,
+                        settled ? life.settlementPrice() : null,
+                        payout,
+                        returned,
+                        pnl,
+                        life.endTime(),
+                        life.endTx(),
+                        life.endBlock(),
+                        null);
+            }
+        };
+    }
+
+    private static String change(Fill before, Row row, Holder h) {
+        return switch (row.status()) {
+            case SETTLED -> TradeLifecycleEvent.SETTLED;
+            case CLOSED -> TradeLifecycleEvent.CLOSED;
+            case TRANSFERRED -> TradeLifecycleEvent.TRANSFERRED;
+            case SETTLEMENT_FAILED -> TradeLifecycleEvent.SETTLEMENT_FAILED;
+            default ->
+                before == null || (h.transfer != null && before.lifecycleTxHash() == null)
+                        ? TradeLifecycleEvent.TRANSFERRED
+                        : TradeLifecycleEvent.REVERTED;
+        };
+    }
+
+    private List<TradeView> update(Fill.Key key, Row row, Instant now) {
+        return jdbc.sql(
+                        """
+                        UPDATE trades SET status = :status, settlement_price = :price, payout = :payout,
+                            collateral_returned = :returned, pnl = :pnl, settled_at = :settledAt,
+                            lifecycle_tx_hash = :tx, lifecycle_block = :block, transferred_to = :to, updated_at = :now
+                        WHERE entry_tx_hash = :entry AND option_address = :option AND wallet = :wallet AND side = :side
+                          AND (status, settlement_price, payout, collateral_returned, pnl, settled_at, lifecycle_tx_hash,
+                               lifecycle_block, transferred_to)
+                              IS DISTINCT FROM
+                              (:status, CAST(:price AS numeric), CAST(:payout AS numeric), CAST(:returned AS numeric),
+                               CAST(:pnl AS numeric), CAST(:settledAt AS timestamptz), CAST(:tx AS text),
+                               CAST(:block AS bigint), CAST(:to AS text))
+                        RETURNING
+                        """
+                                + COLUMNS)
+                .param("status", row.status().name())
+                .param("price", numeric(row.settlementPrice()))
+                .param("payout", numeric(row.payout()))
+                .param("returned", numeric(row.collateralReturned()))
+                .param("pnl", numeric(row.pnl()))
+                .param("settledAt", utc(row.settledAt()))
+                .param("tx", row.lifecycleTx())
+                .param("block", row.lifecycleBlock())
+                .param("to", row.transferredTo())
+                .param("now", utc(now))
+                .param("entry", key.entryTxHash())
+                .param("option", key.optionAddress())
+                .param("wallet", key.wallet())
+                .param("side", key.side().name())
+                .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
+                .list();
+    }
+
+    /** The new holder's row: the option's terms, no premium or fee of its own, in the transfer's block. */
+    private List<TradeView> insertTransferred(Fill template, Holder h, Row row, long confirmedUpTo, Instant now) {
+        OptionLife.Transfer t = h.transfer;
+        return jdbc.sql(
+                        """
+                        INSERT INTO trades (entry_tx_hash, option_address, wallet, side, status, underlying, product,
+                            is_call, strikes, expiry, collateral_token, collateral_symbol, collateral_decimals,
+                            premium, fee, contracts, collateral, settlement_price, payout, pnl, referrer, created_at,
+                            settled_at, updated_at, block_number, confirmation, collateral_returned, lifecycle_tx_hash,
+                            lifecycle_block, transferred_to, transferred_from)
+                        VALUES (:entry, :option, :wallet, :side, :status, :underlying, :product, :isCall,
+                            CAST(:strikes AS numeric[]), :expiry, :collateralToken, :collateralSymbol,
+                            :collateralDecimals, 0, 0, :contracts, :collateral, :price, :payout, :pnl, :referrer,
+                            :createdAt, :settledAt, :now, :block, :confirmation, :returned, :tx, :lifecycleBlock, :to,
+                            :from)
+                        ON CONFLICT (entry_tx_hash, option_address, wallet, side) DO NOTHING
+                        RETURNING
+                        """
+                                + COLUMNS)
+                .param("entry", template.entryTxHash())
+                .param("option", template.optionAddress())
+                .param("wallet", h.wallet)
+                .param("side", h.side.name())
+                .param("status", row.status().name())
+                .param("underlying", template.underlying())
+                .param("product", template.product())
+                .param("isCall", template.isCall())
+                .param(
+                        "strikes",
+                        template.strikes().stream()
+                                .map(BigInteger::toString)
+                                .collect(Collectors.joining(",", "{", "}")))
+                .param("expiry", utc(template.expiry()))
+                .param("collateralToken", template.collateralToken())
+                .param("collateralSymbol", template.collateralSymbol())
+                .param("collateralDecimals", template.collateralDecimals())
+                .param("contracts", numeric(template.contracts()))
+                .param("collateral", numeric(template.collateral()))
+                .param("price", numeric(row.settlementPrice()))
+                .param("payout", numeric(row.payout()))
+                .param("pnl", numeric(row.pnl()))
+                .param("referrer", template.referrer())
+                .param("createdAt", utc(t.time()))
+                .param("settledAt", utc(row.settledAt()))
+                .param("now", utc(now))
+                .param("block", t.block())
+                .param(
+                        "confirmation",
+                        t.block() <= confirmedUpTo ? TradeRecordedEvent.CONFIRMED : TradeRecordedEvent.SEEN)
+                .param("returned", numeric(row.collateralReturned()))
+                .param("tx", row.lifecycleTx())
+                .param("lifecycleBlock", row.lifecycleBlock())
+                .param("to", row.transferredTo())
+                .param("from", h.transferredFrom)
+                .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
+                .list();
+    }
+
+    /** The chain's payout must be optionmath's at the settlement price: a difference is a bug, logged and counted. */
+    private void checkPayout(OptionLife life, Fill terms) {
+        if (life.end() != OptionLife.End.SETTLED || life.settlementPrice() == null || terms.product() == null) {
+            return;
+        }
+        BigInteger expected;
+        try {
+            expected = OptionMath.payout(
+                    new Position(
+                            Product.valueOf(terms.product()),
+                            terms.strikes(),
+                            terms.contracts(),
+                            terms.collateralDecimals()),
+                    life.settlementPrice());
+        } catch (RuntimeException e) {
+            log.warn("cannot check the payout of option {}: {}", life.option(), e.getMessage());
+            return;
+        }
+        if (!Objects.equals(expected, life.payout())) {
+            payoutMismatches.increment();
+            log.warn(
+                    "option {} paid {} at settlement price {}, optionmath says {} (difference {})",
+                    life.option(),
+                    life.payout(),
+                    life.settlementPrice(),
+                    expected,
+                    life.payout().subtract(expected));
+        }
     }
 }

@@ -8,7 +8,8 @@ import java.util.List;
  * One fill made with our referrer, seen from one wallet: what the trades table holds. Amounts are integers in the
  * collateral token's base units; strikes and settlement price have 8 decimals. Payout and P&L are null until the
  * trade is settled or closed. Referral fee and confirmation ({@code seen}, {@code confirmed}) are known only for
- * fills our chain indexer read (null otherwise).
+ * fills our chain indexer read (null otherwise). Collateral returned, lifecycle tx and the transfer fields are chain
+ * facts of the option's own events (docs/trade-lifecycle.md).
  */
 record Fill(
         String entryTxHash,
@@ -35,7 +36,11 @@ record Fill(
         Instant createdAt,
         Instant settledAt,
         BigInteger referralFee,
-        String confirmation) {
+        String confirmation,
+        BigInteger collateralReturned,
+        String lifecycleTxHash,
+        String transferredTo,
+        String transferredFrom) {
 
     /**
      * The idempotency key of a trade: one row per (fill, wallet, side), a fill being (entry tx hash, option address).

@@ -93,13 +93,14 @@ final class PositionMapper {
         BigInteger payout = null;
         BigInteger pnl = null;
         Instant settledAt = null;
+        BigInteger returned = null;
         if (status.isFinal()) {
             payout = hasSettlement ? optionalAmount(settlement, "payoutBuyer") : null;
             if (payout == null && status == TradeStatus.CLOSED) {
                 payout = BigInteger.ZERO;
             }
             if (payout != null) {
-                BigInteger returned = hasSettlement ? optionalAmount(settlement, "collateralReturnedSeller") : null;
+                returned = hasSettlement ? optionalAmount(settlement, "collateralReturnedSeller") : null;
                 if (returned == null) {
                     returned = collateral.subtract(payout).max(BigInteger.ZERO);
                 }
@@ -136,6 +137,10 @@ final class PositionMapper {
                 positionReferrer,
                 Instant.ofEpochSecond(seconds(position, "entryTimestamp", 1, 99_999_999_999L)),
                 settledAt,
+                null,
+                null,
+                returned,
+                null,
                 null,
                 null);
     }

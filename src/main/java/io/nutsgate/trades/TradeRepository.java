@@ -24,7 +24,7 @@ class TradeRepository {
     private static final String TRADE_COLUMNS = "id, entry_tx_hash, option_address, wallet, side, status, underlying,"
             + " product, is_call, strikes, expiry, collateral_token, collateral_symbol, collateral_decimals, premium,"
             + " fee, contracts, collateral, settlement_price, payout, pnl, referrer, created_at, settled_at, referral_fee,"
-            + " confirmation";
+            + " confirmation, collateral_returned, lifecycle_tx_hash, transferred_to, transferred_from";
 
     private final JdbcClient jdbc;
 
@@ -43,9 +43,10 @@ class TradeRepository {
     /**
      * Inserts the trade, or updates the row of the same (entry tx hash, option address, wallet, side) when the
      * change moves forward: a final status (SETTLED, CLOSED) is never replaced by OPEN or EXPIRED from a lagging
-     * list. Strikes are stored as the indexer sent them. Returns 1 when a row was written.
+     * list. Strikes are stored as the indexer sent them. With {@code chainWins} (our chain reader runs), a row whose
+     * lifecycle the chain reader has set keeps the chain's figures. Returns 1 when a row was written.
      */
-    int upsert(Fill fill, Instant now) {
+    int upsert(Fill fill, boolean chainWins, Instant now) {
         return jdbc.sql(
                         """
                         INSERT INTO trades (entry_tx_hash, option_address, wallet, side, status, underlying, product,
@@ -66,7 +67,9 @@ class TradeRepository {
                             pnl = EXCLUDED.pnl,
                             settled_at = COALESCE(trades.settled_at, EXCLUDED.settled_at),
                             updated_at = EXCLUDED.updated_at
-                        WHERE (trades.status IN ('OPEN', 'EXPIRED') OR EXCLUDED.status IN ('SETTLED', 'CLOSED'))
+                        WHERE (trades.status IN ('OPEN', 'EXPIRED', 'SETTLEMENT_FAILED')
+                                OR EXCLUDED.status IN ('SETTLED', 'CLOSED'))
+                          AND (trades.lifecycle_block IS NULL OR NOT :chainWins)
                           AND (trades.status, trades.underlying, trades.product, trades.is_call,
                                trades.settlement_price, trades.payout, trades.pnl)
                               IS DISTINCT FROM
@@ -100,6 +103,25 @@ class TradeRepository {
                 .param("createdAt", utc(fill.createdAt()))
                 .param("settledAt", utc(fill.settledAt()))
                 .param("now", utc(now))
+                .param("chainWins", chainWins)
+                .update();
+    }
+
+    /** Keeps what the Thetanuts indexer says of a settled trade beside the row's own figures, to compare them. */
+    void recordNutsSettlement(Fill fill) {
+        if (fill.status() != TradeStatus.SETTLED) {
+            return;
+        }
+        jdbc.sql("UPDATE trades SET nuts_settlement_price = :price, nuts_payout = :payout WHERE entry_tx_hash = :tx"
+                        + " AND option_address = :option AND wallet = :wallet AND side = :side"
+                        + " AND (nuts_settlement_price, nuts_payout) IS DISTINCT FROM"
+                        + " (CAST(:price AS numeric), CAST(:payout AS numeric))")
+                .param("price", numeric(fill.settlementPrice()))
+                .param("payout", numeric(fill.payout()))
+                .param("tx", fill.entryTxHash())
+                .param("option", fill.optionAddress())
+                .param("wallet", fill.wallet())
+                .param("side", fill.side().name())
                 .update();
     }
 
@@ -110,7 +132,7 @@ class TradeRepository {
                         INSERT INTO trader_totals (wallet, collateral_token, collateral_symbol, collateral_decimals,
                             trades, open_trades, volume, fees, realised_pnl, updated_at)
                         SELECT wallet, collateral_token, max(collateral_symbol), max(collateral_decimals), count(*),
-                            count(*) FILTER (WHERE status IN ('OPEN', 'EXPIRED')), sum(premium), sum(fee),
+                            count(*) FILTER (WHERE status IN ('OPEN', 'EXPIRED', 'SETTLEMENT_FAILED')), sum(premium), sum(fee),
                             coalesce(sum(pnl) FILTER (WHERE status IN ('SETTLED', 'CLOSED')), 0), :now
                         FROM trades WHERE wallet = :wallet
                         GROUP BY wallet, collateral_token
@@ -244,6 +266,10 @@ class TradeRepository {
                 instant(rs, "created_at"),
                 instant(rs, "settled_at"),
                 integer(rs, "referral_fee"),
-                rs.getString("confirmation"));
+                rs.getString("confirmation"),
+                integer(rs, "collateral_returned"),
+                rs.getString("lifecycle_tx_hash"),
+                rs.getString("transferred_to"),
+                rs.getString("transferred_from"));
     }
 }

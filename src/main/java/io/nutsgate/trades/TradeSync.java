@@ -56,6 +56,7 @@ class TradeSync implements SmartLifecycle {
     private final NutsProperties properties;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final SettlementComparison comparison;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final TaskScheduler scheduler;
     private volatile boolean running;
@@ -69,9 +70,11 @@ class TradeSync implements SmartLifecycle {
             NutsProperties properties,
             Clock clock,
             ApplicationEventPublisher events,
-            TaskScheduler scheduler) {
+            TaskScheduler scheduler,
+            SettlementComparison comparison) {
         this.events = events;
         this.scheduler = scheduler;
+        this.comparison = comparison;
         this.source = source;
         this.trades = trades;
         this.jobs = jobs;
@@ -109,11 +112,15 @@ class TradeSync implements SmartLifecycle {
         List<Fill> written = transaction.execute(status -> {
             trades.lockWallet(address);
             List<Fill> rows = new ArrayList<>();
+            // our chain reader's figures win over the indexer's once it has read the option's events
+            boolean chainWins = properties.chain().enabled();
             for (Fill fill : fills.values()) {
-                if (trades.upsert(fill, now) == 1) {
+                if (trades.upsert(fill, chainWins, now) == 1) {
                     rows.add(fill);
                 }
+                trades.recordNutsSettlement(fill);
             }
+            comparison.checkWallet(address);
             trades.refreshTotals(address, now);
             if (!fills.isEmpty()) {
                 trades.markSeen(address, now); // it trades through us: follow it

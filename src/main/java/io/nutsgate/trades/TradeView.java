@@ -43,7 +43,21 @@ public record TradeView(
                         description = "seen (in a block not yet final) or confirmed, for fills our chain indexer read;"
                                 + " null otherwise",
                         example = "confirmed")
-                String confirmation) {
+                String confirmation,
+        @Schema(description = "collateral the seller got back at settlement or close (chain facts); null before")
+                Amount collateralReturned,
+        @Schema(description = "ITM (the buyer was paid) or OTM, for SETTLED trades; null otherwise", example = "ITM")
+                String outcome,
+        @Schema(
+                        description =
+                                "the transaction of the last lifecycle event applied (settlement, close, transfer, failed"
+                                        + " settlement); null while only the fill is known")
+                String lifecycleTxHash,
+        @Schema(description = "TRANSFERRED trades: the wallet that holds this role now") @Checksummed
+                String transferredTo,
+        @Schema(description = "a position this wallet received by RoleTransferred: the wallet it came from")
+                @Checksummed
+                String transferredFrom) {
 
     /** The ISO-8601 text of a time shown beside its unix seconds; null for null. */
     public static String iso(Instant instant) {

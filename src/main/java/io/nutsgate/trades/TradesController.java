@@ -40,7 +40,17 @@ class TradesController {
                     + " INVALID_PARAMETER (status, cursor, limit).")
     ApiResponse<TradePage> trades(
             @PathVariable String address,
-            @Parameter(schema = @Schema(allowableValues = {"OPEN", "EXPIRED", "SETTLED", "CLOSED"}))
+            @Parameter(
+                            schema =
+                                    @Schema(
+                                            allowableValues = {
+                                                "OPEN",
+                                                "EXPIRED",
+                                                "SETTLED",
+                                                "CLOSED",
+                                                "SETTLEMENT_FAILED",
+                                                "TRANSFERRED"
+                                            }))
                     @RequestParam(required = false)
                     String status,
             @RequestParam(required = false) String cursor,
@@ -63,8 +73,9 @@ class TradesController {
     @GetMapping("/users/{address}/summary")
     @Operation(
             summary = "A wallet's volume, realised P&L, open count and fees paid",
-            description = "Totals per collateral token (amounts in different tokens are never added up). Volume is the"
-                    + " sum of premiums; realised P&L sums SETTLED and CLOSED trades; open counts OPEN and EXPIRED.")
+            description =
+                    "Totals per collateral token (amounts in different tokens are never added up). Volume is the"
+                            + " sum of premiums; realised P&L sums SETTLED and CLOSED trades; open counts OPEN, EXPIRED and SETTLEMENT_FAILED.")
     ApiResponse<UserSummaryView> summary(@PathVariable String address) {
         String wallet = Addresses.require(address, "address");
         List<TradeRepository.TotalsRow> rows = trades.totals(wallet);
@@ -112,7 +123,20 @@ class TradesController {
                 fill.settledAt(),
                 TradeView.iso(fill.settledAt()),
                 Amount.of(fill.referralFee(), decimals),
-                fill.confirmation());
+                fill.confirmation(),
+                Amount.of(fill.collateralReturned(), decimals),
+                outcome(fill),
+                fill.lifecycleTxHash(),
+                fill.transferredTo(),
+                fill.transferredFrom());
+    }
+
+    /** ITM when a settled trade paid the buyer something, OTM when it paid nothing. */
+    private static String outcome(Fill fill) {
+        if (fill.status() != TradeStatus.SETTLED || fill.payout() == null) {
+            return null;
+        }
+        return fill.payout().signum() > 0 ? "ITM" : "OTM";
     }
 
     private static TradeStatus status(String value) {
@@ -124,7 +148,8 @@ class TradesController {
         } catch (IllegalArgumentException e) {
             throw new ApiException(
                     ErrorCode.INVALID_PARAMETER,
-                    "status must be OPEN, EXPIRED, SETTLED or CLOSED (any case); got " + value);
+                    "status must be OPEN, EXPIRED, SETTLED, CLOSED, SETTLEMENT_FAILED or TRANSFERRED (any case); got "
+                            + value);
         }
     }
 }

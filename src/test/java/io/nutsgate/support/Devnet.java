@@ -120,6 +120,29 @@ public final class Devnet implements AutoCloseable {
                     extraOptionData);
         }
 
+        /** The same order for an option expiring at {@code unixSeconds}. */
+        public Order withExpiry(long unixSeconds) {
+            return new Order(
+                    maker,
+                    orderExpiryTimestamp,
+                    collateral,
+                    isCall,
+                    priceFeed,
+                    implementation,
+                    isLong,
+                    maxCollateralUsable,
+                    strikes,
+                    BigInteger.valueOf(unixSeconds),
+                    price,
+                    numContracts,
+                    extraOptionData);
+        }
+
+        /** What the taker of a maker-sell order pays: {@code floor(price × numContracts / 1e8)}. */
+        public BigInteger premium() {
+            return price.multiply(numContracts).divide(BigInteger.TEN.pow(8));
+        }
+
         public Order withOrderExpiry(long unixSeconds) {
             return new Order(
                     maker,
@@ -546,6 +569,31 @@ public final class Devnet implements AutoCloseable {
         String signature = sign(order, maker().credentials());
         approve(taker, usdc(), optionBook(), REFERENCE_PREMIUM);
         return requireSuccess(fillOrder(taker, order, signature, referrer));
+    }
+
+    /** {@code taker} approves the premium of a maker-sell order signed by the maker and fills it; the receipt. */
+    public TransactionReceipt fill(Account taker, Order order, String referrer) {
+        approve(taker, usdc(), optionBook(), order.premium());
+        return requireSuccess(fillOrder(taker, order, sign(order, maker().credentials()), referrer));
+    }
+
+    /** The owner sets the feed of {@code underlying} to {@code answer} (8 dp; 0 makes settlements fail). */
+    public TransactionReceipt setPrice(String underlying, BigInteger answer) {
+        return requireSuccess(send(
+                owner(),
+                priceFeed(underlying),
+                new Function("setAnswer", List.of(new org.web3j.abi.datatypes.generated.Int256(answer)), List.of())));
+    }
+
+    /** The option's buyer closes it before settlement ({@code close()}): the collateral goes back to the seller. */
+    public TransactionReceipt closeOption(Account buyer, String option) {
+        return requireSuccess(send(buyer, option, new Function("close", List.of(), List.of())));
+    }
+
+    /** The holder of the buyer's ({@code isBuyer}) or seller's role hands it to {@code to}. */
+    public TransactionReceipt transferRole(Account holder, String option, boolean isBuyer, String to) {
+        return requireSuccess(
+                send(holder, option, new Function("transfer", List.of(new Bool(isBuyer), new Address(to)), List.of())));
     }
 
     /** A price or strike of {@code usd} dollars in the feed's 8 decimals. */

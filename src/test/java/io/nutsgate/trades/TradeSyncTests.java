@@ -35,6 +35,7 @@ class TradeSyncTests {
     private final TransactionTemplate transaction = mock(TransactionTemplate.class);
     private final SingleInstanceJobs jobs = mock(SingleInstanceJobs.class);
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+    private final SettlementComparison comparison = mock(SettlementComparison.class);
     private TradeSync sync;
 
     private TradeSync start(Map<String, String> settings) {
@@ -45,7 +46,8 @@ class TradeSyncTests {
             return true;
         });
         scheduler.initialize();
-        sync = new TradeSync(source, trades, jobs, transaction, properties, new MutableClock(), event -> {}, scheduler);
+        sync = new TradeSync(
+                source, trades, jobs, transaction, properties, new MutableClock(), event -> {}, scheduler, comparison);
         sync.start();
         return sync;
     }
