@@ -54,6 +54,10 @@ public class QuickAuthTokens {
         this.auth = auth;
         this.clock = clock;
         this.skewSeconds = properties.auth().clockSkew().toSeconds();
+        if (settings.jwksRefetchInterval().compareTo(settings.jwksCacheTtl()) >= 0) {
+            throw new IllegalStateException(
+                    "NUTS_QUICK_AUTH_JWKS_REFETCH_INTERVAL must be shorter than" + " NUTS_QUICK_AUTH_JWKS_CACHE_TTL");
+        }
         int timeout = (int) settings.timeout().toMillis();
         JWKSource<SecurityContext> keys;
         try {
