@@ -1,6 +1,7 @@
 // The frontend's journey, written as a frontend developer would against nutsgate's public API and the official
 // socket.io-client: orders with filters, an order's payoff, a fill plan, sign and send, pushed trades.
-// Optional URL fragment: #key=0x…&rpc=http://… (a devnet key and the chain's RPC URL).
+// Optional URL fragment: #key=0x…&rpc=http://… (a devnet key and the chain's RPC URL); &smart=1 signs in as the
+// Coinbase Smart Wallet (Base Account) that key owns, as the Base App does: ERC-1271, ERC-6492-wrapped until deployed.
 'use strict';
 (() => {
   const API = window.location.origin;
@@ -172,8 +173,11 @@
       } else {
         throw new Error('enter a devnet private key, or open this page in a browser with a wallet');
       }
-      state.address = await state.wallet.getAddress();
-      $('wallet').textContent = `wallet ${state.address}`;
+      state.smart = $('smart').checked;
+      if (state.smart && !key) throw new Error('a smart wallet needs its owner key');
+      state.address = state.smart ? await smartWalletAddress() : await state.wallet.getAddress();
+      $('wallet').textContent = `${state.smart ? 'smart wallet' : 'wallet'} ${state.address}`;
+      $('sign-in').disabled = false;
       $('wallet').className = 'ok';
       subscribe();
       await loadPositions();
@@ -181,6 +185,69 @@
     } catch (e) {
       $('wallet').textContent = e.message;
       $('wallet').className = 'error';
+    }
+  }
+
+  // ---- Sign-In with Ethereum: an account key, or the Coinbase Smart Wallet it owns ----
+  // The Coinbase Smart Wallet v1.1 factory on Base (coinbase/smart-wallet README, "Deployments"); the sandbox puts
+  // the same contracts there on its devnet.
+  const SMART_WALLET_FACTORY = '0xBA5ED110eFDBa3D005bfC882d75358ACBbB85842';
+  const FACTORY_ABI = [
+    'function getAddress(bytes[] owners, uint256 nonce) view returns (address)',
+    'function createAccount(bytes[] owners, uint256 nonce) payable returns (address)',
+  ];
+  const ERC6492_SUFFIX = '6492'.repeat(16);
+  const coder = ethers.AbiCoder.defaultAbiCoder();
+  const smartOwners = () => [coder.encode(['address'], [state.wallet.address])];
+
+  async function smartWalletAddress() {
+    const factory = new ethers.Contract(SMART_WALLET_FACTORY, FACTORY_ABI, state.wallet.provider);
+    // getFunction: a contract object's own getAddress() is ethers' (the contract's address)
+    return factory.getFunction('getAddress')(smartOwners(), 0n);
+  }
+
+  /**
+   * As a Base Account signs a message: the owner signs the wallet's replay-safe hash (EIP-712
+   * CoinbaseSmartWalletMessage(bytes32 hash) in the wallet's domain), wrapped as SignatureWrapper(ownerIndex,
+   * signatureData); while the wallet is not deployed, ERC-6492-wrapped with the factory's createAccount call.
+   */
+  async function smartWalletSign(message) {
+    const { chainId } = await state.wallet.provider.getNetwork();
+    const domain = { name: 'Coinbase Smart Wallet', version: '1', chainId, verifyingContract: state.address };
+    const types = { CoinbaseSmartWalletMessage: [{ name: 'hash', type: 'bytes32' }] };
+    const ownerSignature = state.wallet.signingKey.sign(
+      ethers.TypedDataEncoder.hash(domain, types, { hash: ethers.hashMessage(message) }),
+    ).serialized;
+    const wrapped = coder.encode(['tuple(uint8 ownerIndex, bytes signatureData)'], [[0, ownerSignature]]);
+    if ((await state.wallet.provider.getCode(state.address)) !== '0x') return wrapped;
+    const createAccount = new ethers.Interface(FACTORY_ABI).encodeFunctionData('createAccount', [smartOwners(), 0n]);
+    return coder.encode(['address', 'bytes', 'bytes'], [SMART_WALLET_FACTORY, createAccount, wrapped]) + ERC6492_SUFFIX;
+  }
+
+  async function signIn() {
+    try {
+      const n = await api('/auth/nonce');
+      const message = [
+        `${n.domain} wants you to sign in with your Ethereum account:`,
+        ethers.getAddress(state.address),
+        '',
+        'Sign in to the nutsgate demo',
+        '',
+        `URI: ${n.uri}`,
+        'Version: 1',
+        `Chain ID: ${n.chainId}`,
+        `Nonce: ${n.nonce}`,
+        `Issued At: ${new Date().toISOString()}`,
+      ].join('\n');
+      const signature = state.smart ? await smartWalletSign(message) : await state.wallet.signMessage(message);
+      const session = await api('/auth/verify', { method: 'POST', body: JSON.stringify({ message, signature }) });
+      state.session = session.token;
+      $('session').textContent = `signed in as ${session.address} until ${session.expiresAt}`;
+      $('session').className = 'ok';
+      log(`signed in (${state.smart ? 'smart wallet' : 'account key'}) as ${short(session.address)}`);
+    } catch (e) {
+      $('session').textContent = `sign-in refused: ${e.message}`;
+      $('session').className = 'error';
     }
   }
 
@@ -204,7 +271,9 @@
         ['transactions', p.transactions.map((t) => t.kind).join(' → ')],
       ];
       $('plan-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { textContent: k }), el('dd', { textContent: v })]));
-      $('send').disabled = !state.wallet;
+      // A smart wallet sends through a bundler (ERC-4337), which the devnet has not: this demo only signs in with one.
+      $('send').disabled = !state.wallet || state.smart;
+      if (state.smart) $('plan-error').textContent = 'A smart wallet signs in here; sending needs a bundler (use the key alone).';
       if (!state.wallet) $('plan-error').textContent = 'Connect a wallet to sign.';
       drawPayoff();
     } catch (e) {
@@ -371,11 +440,13 @@
   // ---- wiring ----
   for (const id of ['f-underlying', 'f-product', 'f-expiry']) $(id).addEventListener('change', renderOrders);
   $('connect').addEventListener('click', connect);
+  $('sign-in').addEventListener('click', signIn);
   $('plan').addEventListener('click', () => plan());
   $('send').addEventListener('click', send);
   $('amount').addEventListener('change', () => state.selected && drawPayoff());
   if (params.get('key')) $('key').value = params.get('key');
   if (params.get('rpc')) $('rpc').value = params.get('rpc');
+  if (params.get('smart') === '1') $('smart').checked = true;
   loadOrders();
   setInterval(loadOrders, 5000);
   if ($('key').value && $('rpc').value) connect();

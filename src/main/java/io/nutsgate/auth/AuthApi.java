@@ -3,6 +3,7 @@ package io.nutsgate.auth;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.protocol.Deployments;
+import io.nutsgate.protocol.Platform;
 import io.nutsgate.system.NutsProperties;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +22,12 @@ import org.web3j.crypto.Sign;
 import org.web3j.utils.Numeric;
 
 /**
- * Checks Sign-In with Ethereum proofs (EIP-4361): domain, URI, chain 8453, issued/expiry/not-before times, the
- * secp256k1 signature recovered with web3j (low-s only, EIP-2), and finally the single-use nonce, used up only
- * when everything else succeeded. Only externally owned accounts are supported: a smart-contract wallet (EIP-1271) signature does not recover to the wallet's address and is refused
- * with {@code SIWE_SIGNATURE_INVALID}.
+ * Checks Sign-In with Ethereum proofs (EIP-4361): domain, URI, a chain we serve ({@code NUTS_SIWE_CHAIN_IDS}),
+ * issued/expiry/not-before times, the signature, and finally the single-use nonce, used up only when everything
+ * else succeeded. The signature is checked in this order: secp256k1 recovery with web3j (low-s only, EIP-2), the
+ * externally owned account; an ERC-6492-wrapped signature (a smart wallet not deployed yet); ERC-1271 when the
+ * address holds a contract. The contract checks are {@code eth_call}s to {@code BASE_RPC_URL} (see
+ * {@link ContractWalletSignatures}); without it a contract wallet's signature is {@code CHAIN_UNAVAILABLE}.
  */
 @Component
 public class AuthApi {
@@ -32,24 +35,27 @@ public class AuthApi {
     /** EIP-2: of the two signatures (r, s) and (r, n - s) of one message, only the one with s <= n/2 is valid. */
     static final BigInteger HALF_CURVE_ORDER = Sign.CURVE_PARAMS.getN().shiftRight(1);
 
-    static final String EIP_1271_NOTE =
-            "smart-contract wallets (EIP-1271) are not supported yet: sign with an" + " externally owned account";
-
     private final NutsProperties.Auth settings;
     private final NonceStore nonces;
     private final Clock clock;
     private final Environment environment;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
+    private final ContractWalletSignatures contractWallets;
+    private final long walletChainId;
 
     AuthApi(
             NutsProperties properties,
+            Platform platform,
+            ContractWalletSignatures contractWallets,
             NonceStore nonces,
             Clock clock,
             Environment environment,
             ApplicationEventPublisher events,
             TransactionTemplate transactions) {
         this.transactions = transactions;
+        this.contractWallets = contractWallets;
+        this.walletChainId = platform.deployment().chainId();
         this.settings = properties.auth();
         this.nonces = nonces;
         this.clock = clock;
@@ -86,12 +92,8 @@ public class AuthApi {
         Instant now = clock.instant();
         checkAudience(siwe);
         checkTimes(siwe, now);
-        String signer = recoverSigner(message, signature);
-        if (!signer.equals(siwe.addressLowerCase())) {
-            throw new ApiException(
-                    ErrorCode.SIWE_SIGNATURE_INVALID,
-                    "signature: not made by " + siwe.address() + "; " + EIP_1271_NOTE);
-        }
+        String signer = siwe.addressLowerCase();
+        checkSignature(siwe, message, Numeric.hexStringToByteArray(signature));
         if (!nonces.isLive(siwe.nonce(), now)) {
             throw nonceInvalid();
         }
@@ -140,11 +142,22 @@ public class AuthApi {
         if (!trimSlash(siwe.uri()).equals(trimSlash(uri()))) {
             throw new ApiException(ErrorCode.SIWE_URI_MISMATCH, "message URI is " + siwe.uri() + ", expected " + uri());
         }
-        if (siwe.chainId() != Deployments.BASE_CHAIN_ID) {
+        if (!settings.siweChainIds().contains(siwe.chainId())) {
             throw new ApiException(
                     ErrorCode.SIWE_CHAIN_MISMATCH,
-                    "message is for chain " + siwe.chainId() + ", sign in on Base (" + Deployments.BASE_CHAIN_ID + ")");
+                    "message is for chain " + siwe.chainId() + ", sign in on " + chainNames());
         }
+    }
+
+    /** The chain a nonce's message should name: the first of {@code NUTS_SIWE_CHAIN_IDS}. */
+    long chainId() {
+        return settings.siweChainIds().getFirst();
+    }
+
+    private String chainNames() {
+        return settings.siweChainIds().stream()
+                .map(id -> id == Deployments.BASE_CHAIN_ID ? "Base (" + id + ")" : "chain " + id)
+                .collect(java.util.stream.Collectors.joining(" or "));
     }
 
     private void checkTimes(SiweMessage siwe, Instant now) {
@@ -166,9 +179,73 @@ public class AuthApi {
         }
     }
 
-    /** The address whose key made {@code signature} over the EIP-191 prefixed {@code message}, lower case. */
+    /**
+     * The signature must be the message's address's: recovered with secp256k1, or, failing that, accepted by its
+     * contract (ERC-6492 wrapped, or ERC-1271 when deployed). Contract wallets are checked on the chain
+     * {@code BASE_RPC_URL} serves, so a message for another chain must be signed by an externally owned account.
+     */
+    private void checkSignature(SiweMessage siwe, String message, byte[] signature) {
+        String address = siwe.addressLowerCase();
+        ApiException ecdsaRefusal;
+        try {
+            if (recoverSigner(message, signature).equals(address)) {
+                return;
+            }
+            ecdsaRefusal =
+                    new ApiException(ErrorCode.SIWE_SIGNATURE_INVALID, "signature: not made by " + siwe.address());
+        } catch (ApiException e) {
+            ecdsaRefusal = e;
+        }
+        boolean erc6492 = ContractWalletSignatures.isErc6492(signature);
+        if (!erc6492 && signature.length == 65) {
+            // the shape of an account key's signature: without a node, say what is wrong with it as one
+            if (!contractWallets.canCheck()) {
+                throw new ApiException(
+                        ErrorCode.SIWE_SIGNATURE_INVALID,
+                        ecdsaRefusal.getMessage() + " (contract wallets are not checked: BASE_RPC_URL is not set)");
+            }
+            if (!contractWallets.isContract(address)) {
+                throw ecdsaRefusal;
+            }
+        }
+        if (siwe.chainId() != walletChainId) {
+            throw new ApiException(
+                    ErrorCode.SIWE_SIGNATURE_INVALID,
+                    "signature: not made by " + siwe.address() + "'s key, and contract wallets are checked on chain "
+                            + walletChainId + " only, not " + siwe.chainId());
+        }
+        byte[] hash = Sign.getEthereumMessageHash(message.getBytes(StandardCharsets.UTF_8));
+        if (erc6492) {
+            if (!contractWallets.isValidErc6492(address, hash, signature)) {
+                throw new ApiException(
+                        ErrorCode.SIWE_SIGNATURE_INVALID,
+                        "signature: the ERC-6492 validator refused it for " + siwe.address()
+                                + " (wrong owner, wrong wallet or a factory call that fails)");
+            }
+            return;
+        }
+        if (!contractWallets.isContract(address)) {
+            throw new ApiException(
+                    ErrorCode.SIWE_SIGNATURE_INVALID,
+                    "signature: not made by " + siwe.address() + " (not a 65-byte signature of its key, and no"
+                            + " contract wallet is deployed there; an undeployed smart wallet signs ERC-6492"
+                            + " wrapped)");
+        }
+        if (!contractWallets.isValidErc1271(address, hash, signature)) {
+            throw new ApiException(
+                    ErrorCode.SIWE_SIGNATURE_INVALID,
+                    "signature: the contract wallet " + siwe.address() + " did not accept it (ERC-1271"
+                            + " isValidSignature)");
+        }
+    }
+
+    /** {@link #recoverSigner(String, byte[])} of a 0x-prefixed hex signature. */
     static String recoverSigner(String message, String signature) {
-        byte[] bytes = Numeric.hexStringToByteArray(signature);
+        return recoverSigner(message, Numeric.hexStringToByteArray(signature));
+    }
+
+    /** The address whose key made {@code signature} over the EIP-191 prefixed {@code message}, lower case. */
+    static String recoverSigner(String message, byte[] bytes) {
         if (bytes.length != 65) {
             throw new ApiException(ErrorCode.SIWE_SIGNATURE_INVALID, "signature must be 65 bytes");
         }
@@ -192,9 +269,7 @@ public class AuthApi {
             BigInteger key = Sign.signedPrefixedMessageToKey(message.getBytes(StandardCharsets.UTF_8), data);
             return "0x" + Keys.getAddress(key).toLowerCase(Locale.ROOT);
         } catch (SignatureException | RuntimeException e) {
-            throw new ApiException(
-                    ErrorCode.SIWE_SIGNATURE_INVALID,
-                    "signature: no address can be recovered from it; " + EIP_1271_NOTE);
+            throw new ApiException(ErrorCode.SIWE_SIGNATURE_INVALID, "signature: no address can be recovered from it");
         }
     }
 

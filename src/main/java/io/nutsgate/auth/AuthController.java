@@ -2,7 +2,6 @@ package io.nutsgate.auth;
 
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.Checksummed;
-import io.nutsgate.protocol.Deployments;
 import io.nutsgate.system.NutsProperties;
 import io.nutsgate.system.RateLimiter;
 import io.nutsgate.system.RateLimiters;
@@ -14,9 +13,12 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,8 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/auth")
 @Tag(
         name = "Sign-In with Ethereum",
-        description = "EIP-4361 sign-in for externally owned accounts on Base (chain 8453). Smart-contract wallets"
-                + " (EIP-1271) are not supported yet.")
+        description = "EIP-4361 sign-in on Base (chain 8453) with an account key, a deployed smart wallet"
+                + " (ERC-1271) or one not deployed yet (ERC-6492); Farcaster Quick Auth JWTs.")
 class AuthController {
 
     private final AuthApi auth;
@@ -39,6 +41,8 @@ class AuthController {
     private final SessionStore sessions;
     private final NutsProperties.Auth settings;
     private final Clock clock;
+    private final QuickAuthTokens quickAuth;
+    private final ApplicationEventPublisher events;
     /** Each nonce is a database row until it expires: a client may not mint them without bound. */
     private final RateLimiter nonceLimiter;
 
@@ -48,7 +52,11 @@ class AuthController {
             SessionStore sessions,
             NutsProperties properties,
             Clock clock,
-            RateLimiters limiters) {
+            RateLimiters limiters,
+            QuickAuthTokens quickAuth,
+            ApplicationEventPublisher events) {
+        this.quickAuth = quickAuth;
+        this.events = events;
         this.nonceLimiter = limiters.limiter("auth-nonce", properties.auth().noncesPerMinute(), Duration.ofMinutes(1));
         this.auth = auth;
         this.nonces = nonces;
@@ -60,8 +68,13 @@ class AuthController {
     @Schema(description = "A single-use nonce and the values the message must carry")
     record NonceDto(String nonce, Instant expiresAt, String domain, String uri, long chainId) {}
 
-    @Schema(description = "A session: send the token as Authorization: Bearer <token>")
-    record SessionDto(String token, @Checksummed String address, Instant expiresAt) {}
+    @Schema(
+            description = "A session: send the token as Authorization: Bearer <token>. A wallet's session (SIWE) has"
+                    + " the address and no fid; a Farcaster session (Quick Auth) the verified fid and no address.")
+    record SessionDto(String token, @Checksummed String address, Long fid, Instant expiresAt) {}
+
+    @Schema(description = "A Farcaster Quick Auth JWT, as the mini app's sdk.quickAuth.getToken() gives it")
+    record QuickAuthRequest(@NotBlank @Size(max = 8192) String token) {}
 
     @GetMapping("/nonce")
     @Operation(
@@ -74,20 +87,23 @@ class AuthController {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(settings.nonceTtl());
         String nonce = nonces.issue(now, expiresAt);
-        return ApiResponse.ok(new NonceDto(nonce, expiresAt, auth.domain(), auth.uri(), Deployments.BASE_CHAIN_ID));
+        return ApiResponse.ok(new NonceDto(nonce, expiresAt, auth.domain(), auth.uri(), auth.chainId()));
     }
 
     @PostMapping("/verify")
     @Operation(
             summary = "Sign in with an EIP-4361 message and its signature",
-            description = "Checks the domain (SIWE_DOMAIN), URI (SIWE_URI), chain id 8453, the nonce (single use),"
-                    + " Issued At / Expiration Time / Not Before, and recovers the signer with secp256k1. Answers an"
-                    + " opaque session token (stored hashed, expiring after NUTS_SESSION_TTL, default 24 h)."
-                    + " Failures are 401 with SIWE_DOMAIN_MISMATCH, SIWE_URI_MISMATCH, SIWE_CHAIN_MISMATCH,"
-                    + " SIWE_EXPIRED, SIWE_NOT_YET_VALID, SIWE_NONCE_INVALID (replayed, unknown or expired) or"
-                    + " SIWE_SIGNATURE_INVALID (also for a high-s signature, EIP-2); a message that is not EIP-4361"
-                    + " is 400 SIWE_MALFORMED. The nonce is used up only when every check passed."
-                    + " Smart-contract wallets (EIP-1271) are not supported yet.")
+            description =
+                    "Checks the domain (SIWE_DOMAIN), URI (SIWE_URI), chain id (NUTS_SIWE_CHAIN_IDS, default 8453), the nonce (single use),"
+                            + " Issued At / Expiration Time / Not Before, and the signature. Answers an"
+                            + " opaque session token (stored hashed, expiring after NUTS_SESSION_TTL, default 24 h)."
+                            + " Failures are 401 with SIWE_DOMAIN_MISMATCH, SIWE_URI_MISMATCH, SIWE_CHAIN_MISMATCH,"
+                            + " SIWE_EXPIRED, SIWE_NOT_YET_VALID, SIWE_NONCE_INVALID (replayed, unknown or expired) or"
+                            + " SIWE_SIGNATURE_INVALID (also for a high-s signature, EIP-2); a message that is not EIP-4361"
+                            + " is 400 SIWE_MALFORMED. The nonce is used up only when every check passed."
+                            + " Smart wallets: ERC-1271 when deployed, ERC-6492 wrapped when not (the factory must be one of"
+                            + " NUTS_SIWE_6492_FACTORIES), checked by eth_call on BASE_RPC_URL; without it, 503"
+                            + " CHAIN_UNAVAILABLE for such a signature.")
     @ApiResponses({
         @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "signed in"),
         @io.swagger.v3.oas.annotations.responses.ApiResponse(
@@ -101,7 +117,26 @@ class AuthController {
         return ApiResponse.ok(auth.redeemProof(
                 request.message(),
                 request.signature(),
-                address -> new SessionDto(sessions.create(address, now, expiresAt), address, expiresAt)));
+                address -> new SessionDto(sessions.create(address, null, now, expiresAt), address, null, expiresAt)));
+    }
+
+    @PostMapping("/farcaster")
+    @Operation(
+            summary = "Sign in with a Farcaster Quick Auth JWT",
+            description = "Verifies the JWT (RS256 by a key of FARCASTER_QUICK_AUTH_ORIGIN's"
+                    + " /.well-known/jwks.json, iss that origin, aud FARCASTER_QUICK_AUTH_DOMAIN, exp and iat within"
+                    + " NUTS_SIWE_CLOCK_SKEW), finds or creates the user of its fid (sub) and answers a session like"
+                    + " POST /auth/verify, holding the verified fid. The JWT itself is accepted as a bearer token"
+                    + " too. Refusals are 401: QUICK_AUTH_MALFORMED, QUICK_AUTH_EXPIRED,"
+                    + " QUICK_AUTH_AUDIENCE_MISMATCH, QUICK_AUTH_ISSUER_MISMATCH, QUICK_AUTH_SIGNATURE_INVALID;"
+                    + " 503 QUICK_AUTH_UNAVAILABLE when the keys cannot be fetched.")
+    ApiResponse<SessionDto> farcaster(@Valid @RequestBody QuickAuthRequest request) {
+        QuickAuthTokens.Verified verified = quickAuth.verify(request.token());
+        events.publishEvent(new FarcasterSignedInEvent(verified.fid()));
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(settings.sessionTtl());
+        return ApiResponse.ok(
+                new SessionDto(sessions.create(null, verified.fid(), now, expiresAt), null, verified.fid(), expiresAt));
     }
 
     @DeleteMapping("/session")

@@ -2,7 +2,6 @@ package io.nutsgate.auth;
 
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
-import java.time.Clock;
 import java.util.List;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -14,19 +13,17 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
         name = SignedIn.SECURITY_SCHEME,
         type = SecuritySchemeType.HTTP,
         scheme = "bearer",
-        description = "Session token from POST /auth/verify")
+        description = "Session token from POST /auth/verify or POST /auth/farcaster, or a Farcaster Quick Auth JWT")
 class AuthWebConfiguration implements WebMvcConfigurer {
 
-    private final SessionStore sessions;
-    private final Clock clock;
+    private final SessionTokens tokens;
 
-    AuthWebConfiguration(SessionStore sessions, Clock clock) {
-        this.sessions = sessions;
-        this.clock = clock;
+    AuthWebConfiguration(SessionTokens tokens) {
+        this.tokens = tokens;
     }
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
-        resolvers.add(new SignedInResolver(sessions, clock));
+        resolvers.add(new SignedInResolver(tokens));
     }
 }

@@ -28,34 +28,39 @@ class SessionStore {
         this.jdbc = jdbc;
     }
 
-    /** Creates a session for {@code address} and returns its token; expired sessions are purged on the way. */
-    String create(String address, Instant now, Instant expiresAt) {
+    /**
+     * Creates a session for {@code address} (SIWE) or {@code fid} (Quick Auth; the other one null) and returns its
+     * token; expired sessions are purged on the way.
+     */
+    String create(String address, Long fid, Instant now, Instant expiresAt) {
         jdbc.sql("DELETE FROM sessions WHERE expires_at <= :now")
                 .param("now", now.atOffset(ZoneOffset.UTC))
                 .update();
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        jdbc.sql("INSERT INTO sessions (token_hash, address, created_at, expires_at)"
-                        + " VALUES (:hash, :address, :now, :expiresAt)")
+        jdbc.sql("INSERT INTO sessions (token_hash, address, fid, created_at, expires_at)"
+                        + " VALUES (:hash, :address, :fid, :now, :expiresAt)")
                 .param("hash", hash(token))
                 .param("address", address)
+                .param("fid", fid)
                 .param("now", now.atOffset(ZoneOffset.UTC))
                 .param("expiresAt", expiresAt.atOffset(ZoneOffset.UTC))
                 .update();
         return token;
     }
 
-    /** The wallet and expiry of a live session, or empty for an unknown or expired token. */
+    /** The wallet or fid and expiry of a live session, or empty for an unknown or expired token. */
     Optional<SignedIn> find(String token, Instant now) {
         if (token == null || !token.startsWith(PREFIX) || token.length() > 128) {
             return Optional.empty();
         }
-        return jdbc.sql("SELECT address, expires_at FROM sessions WHERE token_hash = :hash AND expires_at > :now")
+        return jdbc.sql("SELECT address, fid, expires_at FROM sessions WHERE token_hash = :hash AND expires_at > :now")
                 .param("hash", hash(token))
                 .param("now", now.atOffset(ZoneOffset.UTC))
                 .query((rs, n) -> new SignedIn(
                         rs.getString("address"),
+                        rs.getObject("fid", Long.class),
                         rs.getObject("expires_at", OffsetDateTime.class).toInstant()))
                 .optional();
     }

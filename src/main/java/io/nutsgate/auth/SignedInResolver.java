@@ -2,7 +2,6 @@ package io.nutsgate.auth;
 
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
-import java.time.Clock;
 import org.slf4j.MDC;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
@@ -11,18 +10,19 @@ import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
-/** Resolves {@link SignedIn} parameters from {@code Authorization: Bearer <token>}, or answers 401. */
+/**
+ * Resolves {@link SignedIn} parameters from {@code Authorization: Bearer <token>} (a session token or a Quick Auth
+ * JWT), or answers 401.
+ */
 class SignedInResolver implements HandlerMethodArgumentResolver {
 
     /** The log field (MDC key) of the signed-in wallet. */
     static final String WALLET_MDC_KEY = "wallet";
 
-    private final SessionStore sessions;
-    private final Clock clock;
+    private final SessionTokens tokens;
 
-    SignedInResolver(SessionStore sessions, Clock clock) {
-        this.sessions = sessions;
-        this.clock = clock;
+    SignedInResolver(SessionTokens tokens) {
+        this.tokens = tokens;
     }
 
     @Override
@@ -37,15 +37,18 @@ class SignedInResolver implements HandlerMethodArgumentResolver {
             NativeWebRequest request,
             WebDataBinderFactory binderFactory) {
         String token = token(request.getHeader(HttpHeaders.AUTHORIZATION));
-        SignedIn signedIn = sessions.find(token, clock.instant())
+        SignedIn signedIn = tokens.signedIn(token)
                 .orElseThrow(() -> new ApiException(
                         ErrorCode.UNAUTHORIZED,
                         token == null
-                                ? "sign in first: send Authorization: Bearer <token from POST /auth/verify>"
+                                ? "sign in first: send Authorization: Bearer <token from POST /auth/verify or"
+                                        + " POST /auth/farcaster, or a Farcaster Quick Auth JWT>"
                                 : "the session token is unknown or expired; sign in again with POST /auth/verify"));
         // The signed-in wallet on every later log line of the request (public, unlike the token); the request id
         // filter clears it when the request ends.
-        MDC.put(WALLET_MDC_KEY, signedIn.address());
+        if (signedIn.address() != null) {
+            MDC.put(WALLET_MDC_KEY, signedIn.address());
+        }
         return signedIn;
     }
 

@@ -17,7 +17,15 @@ public record SiweRequest(
                 @NotBlank
                 @Size(max = SiweMessage.MAX_LENGTH)
                 String message,
-        @Schema(description = "65-byte secp256k1 signature, 0x-prefixed hex (v = 27/28 or 0/1)")
+        @Schema(
+                        description = "0x-prefixed hex: an account key's 65-byte secp256k1 signature (v = 27/28 or"
+                                + " 0/1), a deployed smart wallet's ERC-1271 signature, or an undeployed one's"
+                                + " ERC-6492-wrapped signature; at most " + MAX_SIGNATURE_BYTES + " bytes")
                 @NotNull
-                @Pattern(regexp = "^0x[0-9a-fA-F]{130}$", message = "must be a 0x-prefixed 65-byte hex signature")
-                String signature) {}
+                @Size(max = 2 + 2 * MAX_SIGNATURE_BYTES, message = "must be at most " + MAX_SIGNATURE_BYTES + " bytes")
+                @Pattern(regexp = "^0x(?:[0-9a-fA-F]{2})+$", message = "must be 0x-prefixed hex of whole bytes")
+                String signature) {
+
+    /** Room for a passkey (WebAuthn) signature wrapped with its factory call: a few kB. */
+    static final int MAX_SIGNATURE_BYTES = 8192;
+}

@@ -183,6 +183,12 @@ public class Rpc implements AutoCloseable {
         return logs;
     }
 
+    /** {@code eth_getCode} at the latest block: the account's code, {@code 0x} for none. */
+    public String code(String address) {
+        return check("eth_getCode", web3j.ethGetCode(address, DefaultBlockParameterName.LATEST))
+                .getCode();
+    }
+
     /** {@code eth_call} at the latest block; the return data. A revert is thrown with its reason data. */
     public String call(String from, String to, String data) {
         return callResult(from, to, data, null).orElseThrow();

@@ -55,8 +55,8 @@ class LeaderboardController {
     @Operation(
             summary = "Wallets ranked by premium volume or realised P&L",
             description = "In one collateral token (default USDC, NUTS_LEADERBOARD_COLLATERAL). Volume counts trades"
-                    + " entered in the window, P&L trades settled or closed in it. Each entry carries the fid and"
-                    + " username of the wallet's user when it is linked. all is live; 7d and 30d are recomputed"
+                    + " entered in the window, P&L trades settled or closed in it. Each entry carries the fid, fidVerified"
+                    + " and username of the wallet's user when it is linked. all is live; 7d and 30d are recomputed"
                     + " every minute (NUTS_LEADERBOARD_REFRESH) and say when in asOf.")
     ApiResponse<LeaderboardView> leaderboard(
             @Parameter(
@@ -112,6 +112,7 @@ class LeaderboardController {
                     rank,
                     row.wallet(),
                     row.fid(),
+                    row.fidVerified(),
                     row.username(),
                     row.displayName(),
                     row.pfpUrl(),

@@ -50,11 +50,13 @@ class LeaderboardRepository {
 
     List<RankRow> leaderboardAllTime(String token, LeaderboardMetric metric, int limit) {
         String column = metric == LeaderboardMetric.VOLUME ? "volume" : "realised_pnl";
-        return jdbc.sql("SELECT r.wallet, r.value, r.trades, u.fid, u.username, u.display_name, u.pfp_url FROM ("
-                        + " SELECT wallet, " + column + " AS value, trades FROM trader_totals"
-                        + " WHERE collateral_token = :token ORDER BY " + column + " DESC, wallet LIMIT :limit) r"
-                        + " LEFT JOIN wallets w ON w.address = r.wallet LEFT JOIN users u ON u.id = w.user_id"
-                        + " ORDER BY r.value DESC, r.wallet")
+        return jdbc.sql(
+                        "SELECT r.wallet, r.value, r.trades, u.fid, u.fid_verified, u.username, u.display_name, u.pfp_url FROM ("
+                                + " SELECT wallet, " + column + " AS value, trades FROM trader_totals"
+                                + " WHERE collateral_token = :token ORDER BY " + column
+                                + " DESC, wallet LIMIT :limit) r"
+                                + " LEFT JOIN wallets w ON w.address = r.wallet LEFT JOIN users u ON u.id = w.user_id"
+                                + " ORDER BY r.value DESC, r.wallet")
                 .param("token", token)
                 .param("limit", limit)
                 .query((rs, n) -> rank(rs))
@@ -70,10 +72,11 @@ class LeaderboardRepository {
                 : "SELECT wallet, realised_pnl AS value, pnl_trades AS trades FROM trader_window_totals"
                         + " WHERE window_days = :days AND collateral_token = :token AND pnl_trades > 0"
                         + " ORDER BY realised_pnl DESC, wallet LIMIT :limit";
-        return jdbc.sql("SELECT r.wallet, r.value, r.trades, u.fid, u.username, u.display_name, u.pfp_url FROM ("
-                        + ranked + ") r"
-                        + " LEFT JOIN wallets w ON w.address = r.wallet LEFT JOIN users u ON u.id = w.user_id"
-                        + " ORDER BY r.value DESC, r.wallet")
+        return jdbc.sql(
+                        "SELECT r.wallet, r.value, r.trades, u.fid, u.fid_verified, u.username, u.display_name, u.pfp_url FROM ("
+                                + ranked + ") r"
+                                + " LEFT JOIN wallets w ON w.address = r.wallet LEFT JOIN users u ON u.id = w.user_id"
+                                + " ORDER BY r.value DESC, r.wallet")
                 .param("days", days)
                 .param("token", token)
                 .param("limit", limit)
@@ -220,6 +223,7 @@ class LeaderboardRepository {
             BigInteger value,
             long trades,
             Long fid,
+            boolean fidVerified,
             String username,
             String displayName,
             String pfpUrl) {}
@@ -240,6 +244,7 @@ class LeaderboardRepository {
                 integer(rs, "value"),
                 rs.getLong("trades"),
                 linkedFid,
+                rs.getBoolean("fid_verified"),
                 rs.getString("username"),
                 rs.getString("display_name"),
                 rs.getString("pfp_url"));

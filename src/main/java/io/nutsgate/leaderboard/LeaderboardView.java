@@ -28,6 +28,10 @@ public record LeaderboardView(
             @Checksummed String address,
             @Schema(description = "Farcaster id of the wallet's user; null for a wallet not linked to a profile")
                     Long fid,
+            @Schema(
+                            description = "whether Farcaster Quick Auth verified the fid; false for a fid typed"
+                                    + " before fids were verified, or none")
+                    boolean fidVerified,
             String username,
             String displayName,
             String pfpUrl,

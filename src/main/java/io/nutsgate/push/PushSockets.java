@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.auth.SessionTokens;
+import io.nutsgate.auth.SignedIn;
 import io.nutsgate.chain.FillSubmissions;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiException;
@@ -51,8 +52,8 @@ class PushSockets {
     private static final Logger log = LoggerFactory.getLogger(PushSockets.class);
     private static final IOParser.Encoder ENCODER = new IOParser.Encoder();
 
-    /** What one socket holds: its wallets (bounded), the wallet it signed in as, if any, and its client's key. */
-    private record SocketState(Set<String> wallets, Optional<String> signedInAs, String client) {}
+    /** What one socket holds: its wallets (bounded), who it signed in as, if anyone, and its client's key. */
+    private record SocketState(Set<String> wallets, Optional<SignedIn> signedInAs, String client) {}
 
     private final ObservationRegistry observations;
     private final NutsProperties.Push settings;
@@ -119,19 +120,31 @@ class PushSockets {
                 }));
     }
 
-    private Optional<String> signedInAs(SocketIoSocket socket) {
+    /** The handshake's {@code auth.token}: a session token or a Farcaster Quick Auth JWT, checked as over HTTP. */
+    private Optional<SignedIn> signedInAs(SocketIoSocket socket) {
         if (!(socket.getConnectData() instanceof JSONObject auth) || !auth.has("token")) {
             return Optional.empty();
         }
         Object token = auth.opt("token");
-        Optional<String> wallet = token instanceof String t ? sessions.wallet(t) : Optional.empty();
-        if (wallet.isPresent()) {
+        Optional<SignedIn> caller;
+        try {
+            caller = token instanceof String t ? sessions.signedIn(t) : Optional.empty();
+        } catch (ApiException refused) {
+            log.debug("socket {}: token refused ({})", socket.getId(), refused.code());
+            caller = Optional.empty();
+        }
+        if (caller.isPresent()) {
             metrics.signedIn();
-            log.debug("socket {} signed in as {}", socket.getId(), wallet.get());
+            log.debug(
+                    "socket {} signed in as {}",
+                    socket.getId(),
+                    caller.get().isWallet()
+                            ? caller.get().address()
+                            : "fid " + caller.get().fid());
         } else {
             metrics.rejected(PushMetrics.INVALID_TOKEN);
         }
-        return wallet;
+        return caller;
     }
 
     private void subscribe(SocketIoSocket socket, SocketState state, Object[] args) {

@@ -367,7 +367,45 @@ public record NutsProperties(
             @NotNull @DefaultValue("10m") Duration nonceTtl,
             @NotNull @DefaultValue("24h") Duration sessionTtl,
             @NotNull @DefaultValue("5m") Duration clockSkew,
-            @DefaultValue("30") @Min(1) int noncesPerMinute) {}
+            @DefaultValue("30") @Min(1) int noncesPerMinute,
+            @NotNull @DefaultValue("8453") List<@NotNull @Min(1) Long> siweChainIds,
+            @NotNull @DefaultValue(COINBASE_SMART_WALLET_FACTORIES)
+                    List<
+                                    @Pattern(
+                                            regexp = "^(\\*|0x[0-9a-fA-F]{40})$",
+                                            message = "NUTS_SIWE_6492_FACTORIES must be 0x addresses or *")
+                                    String>
+                            siwe6492Factories,
+            @Valid @DefaultValue QuickAuth quickAuth) {
+
+        /**
+         * The Coinbase Smart Wallet (Base Account) factories on Base, v1.1 and v1: coinbase/smart-wallet README,
+         * "Deployments" (commit 924743b).
+         */
+        public static final String COINBASE_SMART_WALLET_FACTORIES =
+                "0xBA5ED110eFDBa3D005bfC882d75358ACBbB85842,0x0BA5ED0c6AA8c49038F819E587E2633c4A9F428a";
+    }
+
+    /**
+     * Farcaster Quick Auth: JWTs from {@code origin} (its JWK set at {@code /.well-known/jwks.json}) for the audience
+     * {@code domain} (blank: the host of {@code SIWE_DOMAIN}). The JWK set is kept {@code jwksCacheTtl}; a token
+     * naming an unknown key refetches it at most once per {@code jwksRefetchInterval}; each fetch times out after
+     * {@code timeout}.
+     */
+    public record QuickAuth(
+            @NotNull
+                    @Pattern(
+                            regexp = "^https?://[^/?#\\s]+$",
+                            message = "FARCASTER_QUICK_AUTH_ORIGIN must be an http(s) origin without a path")
+                    @DefaultValue("https://auth.farcaster.xyz")
+                    String origin,
+            @Pattern(
+                            regexp = "^([A-Za-z0-9.-]+(:[0-9]{1,5})?)?$",
+                            message = "FARCASTER_QUICK_AUTH_DOMAIN must be host or host:port")
+                    String domain,
+            @NotNull @DefaultValue("5m") Duration jwksCacheTtl,
+            @NotNull @DefaultValue("30s") Duration jwksRefetchInterval,
+            @NotNull @DefaultValue("5s") Duration timeout) {}
 
     /**
      * The trade history sync: every {@code syncInterval} for the wallets seen within {@code activeWindow}

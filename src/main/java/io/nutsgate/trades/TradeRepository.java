@@ -179,6 +179,20 @@ class TradeRepository {
                 .list();
     }
 
+    /** The profile {@code wallet} is linked to, if any. */
+    java.util.Optional<TradePage.Trader> trader(String wallet) {
+        return jdbc.sql("SELECT u.fid, u.fid_verified, u.username, u.display_name, u.pfp_url FROM wallets w"
+                        + " JOIN users u ON u.id = w.user_id WHERE w.address = :wallet")
+                .param("wallet", wallet)
+                .query((rs, n) -> new TradePage.Trader(
+                        rs.getObject("fid", Long.class),
+                        rs.getBoolean("fid_verified"),
+                        rs.getString("username"),
+                        rs.getString("display_name"),
+                        rs.getString("pfp_url")))
+                .optional();
+    }
+
     /** A page of the wallet's trades, newest first, after the {@code after} position when given. */
     List<StoredTrade> page(String wallet, TradeStatus status, Cursor after, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + TRADE_COLUMNS + " FROM trades WHERE wallet = :wallet");

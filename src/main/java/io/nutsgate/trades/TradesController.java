@@ -66,8 +66,10 @@ class TradesController {
             TradeRepository.StoredTrade last = rows.get(size - 1);
             next = new Cursor(last.fill().createdAt(), last.id()).encode();
         }
-        return ApiResponse.ok(
-                new TradePage(rows.stream().map(r -> view(r.fill())).toList(), next));
+        return ApiResponse.ok(new TradePage(
+                rows.stream().map(r -> view(r.fill())).toList(),
+                next,
+                trades.trader(wallet).orElse(null)));
     }
 
     @GetMapping("/users/{address}/summary")

@@ -3,18 +3,20 @@ package io.nutsgate.users;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
 /**
- * The signed-in user's Farcaster profile, read by {@link StrictProfileReader}. An optional field left out (null
- * here) keeps its stored value; an empty string clears it.
+ * The signed-in user's profile, read by {@link StrictProfileReader}. An optional field left out (null here) keeps its
+ * stored value; an empty string clears it. The fid is not set here: only Farcaster Quick Auth sets it; a fid sent must
+ * be the user's verified one.
  */
 public record ProfileRequest(
-        @Schema(description = "Farcaster id: a positive JSON integer (not a string)", example = "3621")
-                @NotNull
+        @Schema(
+                        description = "Optional. Farcaster id, a positive JSON integer (not a string); it must equal"
+                                + " the fid Quick Auth verified for this user (403 FID_NOT_VERIFIED otherwise)",
+                        example = "3621")
                 @Positive
                 @Max(9_007_199_254_740_991L)
                 Long fid,

@@ -1,17 +1,23 @@
 package io.nutsgate.users;
 
+import io.nutsgate.auth.FarcasterSignedInEvent;
+import io.nutsgate.auth.SignedIn;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
+import org.springframework.context.event.EventListener;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Creating and changing users. Each operation locks the wallets and fid it touches, so concurrent requests on
- * any instance see each other's result; a unique-key race that slips through still ends as a 409.
+ * Creating and changing users. A user has at most one fid, set only from a verified source (Farcaster Quick Auth),
+ * and any number of wallets (each proved with SIWE). Each operation locks the wallets and fid it touches, so
+ * concurrent requests on any instance see each other's result; a unique-key race that slips through still ends as a
+ * 409.
  */
 @Component
 class UserAccounts {
@@ -25,45 +31,87 @@ class UserAccounts {
     }
 
     /**
-     * Creates the user of {@code wallet} with this profile, or updates it: an optional field that is null keeps its
-     * stored value, an empty one clears it. A fid that belongs to another user is {@code FID_TAKEN}.
+     * The user of a fid Quick Auth just verified, found or created. A user who only typed that fid before (unverified)
+     * loses it to the verified one, keeping its wallets and names.
+     */
+    @EventListener
+    @Transactional
+    public void onFarcasterSignIn(FarcasterSignedInEvent event) {
+        verifiedUser(event.fid());
+    }
+
+    private long verifiedUser(long fid) {
+        Optional<UserRepository.Fid> holder = users.holderOfFid(fid);
+        if (holder.isPresent() && holder.get().verified()) {
+            return holder.get().userId();
+        }
+        users.lock("fid:" + fid);
+        holder = users.holderOfFid(fid);
+        if (holder.isPresent()) {
+            if (holder.get().verified()) {
+                return holder.get().userId();
+            }
+            users.dropUnverifiedFid(holder.get().userId(), clock.instant());
+        }
+        return users.insertVerifiedUser(fid, clock.instant());
+    }
+
+    /**
+     * Creates the user of the signed-in wallet with this profile, or updates the caller's user: an optional field that
+     * is null keeps its stored value, an empty one clears it. A fid in the body must be the user's own (verified, or
+     * the typed one it already has): anything else is 403 {@code FID_NOT_VERIFIED}.
      */
     @Transactional
-    UserView saveProfile(String wallet, ProfileRequest profile) {
-        users.lock("wallet:" + wallet);
-        users.lock("fid:" + profile.fid());
+    UserView saveProfile(SignedIn caller, ProfileRequest profile) {
+        lockCaller(caller);
         Instant now = clock.instant();
-        Optional<Long> owner = users.userOfFid(profile.fid());
-        Optional<Long> current = users.userOfWallet(wallet);
-        if (owner.isPresent() && !owner.equals(current)) {
-            throw fidTaken(profile.fid());
-        }
+        Optional<Long> current = userOf(caller);
+        UserRepository.Fid fid = current.map(users::fidOf).orElse(null);
+        checkFid(profile.fid(), fid);
         long id;
-        try {
-            if (current.isPresent()) {
-                id = current.get();
-                users.updateUser(id, profile, now);
-            } else {
-                id = users.insertUser(profile, now);
-                users.linkWallet(wallet, id, now);
-            }
-        } catch (DuplicateKeyException e) {
-            throw fidTaken(profile.fid());
+        if (current.isPresent()) {
+            id = current.get();
+            users.updateUser(id, profile, now);
+        } else {
+            id = users.insertUser(profile, now);
+            users.linkWallet(caller.address(), id, now);
         }
         return users.findById(id).orElseThrow();
     }
 
+    private static void checkFid(Long sent, UserRepository.Fid stored) {
+        if (sent == null || (stored != null && Objects.equals(sent, stored.fid()))) {
+            return;
+        }
+        if (stored != null && stored.verified()) {
+            throw new ApiException(
+                    ErrorCode.FID_NOT_VERIFIED,
+                    "fid: " + sent + " differs from this user's verified fid " + stored.fid()
+                            + "; leave fid out to keep it");
+        }
+        throw new ApiException(
+                ErrorCode.FID_NOT_VERIFIED,
+                "fid: a fid is set only by signing in with Farcaster Quick Auth (POST /auth/farcaster or its JWT as"
+                        + " bearer), not typed; leave fid out");
+    }
+
     /**
-     * Links {@code newWallet} (proven with SIWE; the caller uses the nonce up in this transaction) to the user of {@code signedInWallet}. Linking a wallet the
-     * user already has is a no-op; a wallet of another user is {@code WALLET_LINKED_TO_OTHER_USER}.
+     * Links {@code newWallet} (proven with SIWE; the caller uses the nonce up in this transaction) to the caller's
+     * user. Linking a wallet the user already has is a no-op; a wallet of another user is
+     * {@code WALLET_LINKED_TO_OTHER_USER}.
      */
     @Transactional
-    UserView linkWallet(String signedInWallet, String newWallet) {
-        String first = signedInWallet.compareTo(newWallet) <= 0 ? signedInWallet : newWallet;
-        String second = first.equals(signedInWallet) ? newWallet : signedInWallet;
-        users.lock("wallet:" + first);
-        users.lock("wallet:" + second);
-        long id = users.userOfWallet(signedInWallet)
+    UserView linkWallet(SignedIn caller, String newWallet) {
+        if (caller.isWallet()) {
+            String first = caller.address().compareTo(newWallet) <= 0 ? caller.address() : newWallet;
+            String second = first.equals(caller.address()) ? newWallet : caller.address();
+            users.lock("wallet:" + first);
+            users.lock("wallet:" + second);
+        } else {
+            users.lock("fid:" + caller.fid());
+            users.lock("wallet:" + newWallet);
+        }
+        long id = userOf(caller)
                 .orElseThrow(() -> new ApiException(
                         ErrorCode.PROFILE_REQUIRED,
                         "the signed-in wallet has no profile yet: create it with PUT /users/me first"));
@@ -80,12 +128,13 @@ class UserAccounts {
     }
 
     @Transactional(readOnly = true)
-    UserView profileOfWallet(String wallet) {
-        return users.userOfWallet(wallet)
+    UserView profileOf(SignedIn caller) {
+        return userOf(caller)
                 .flatMap(users::findById)
                 .orElseThrow(() -> new ApiException(
                         ErrorCode.USER_NOT_FOUND,
-                        "the signed-in wallet " + wallet + " has no profile yet: create it with PUT /users/me"));
+                        "the signed-in wallet " + caller.address()
+                                + " has no profile yet: create it with PUT /users/me"));
     }
 
     @Transactional(readOnly = true)
@@ -94,11 +143,19 @@ class UserAccounts {
                 .orElseThrow(() -> new ApiException(ErrorCode.USER_NOT_FOUND, "no user with fid " + fid));
     }
 
-    private static ApiException fidTaken(long fid) {
-        return new ApiException(
-                ErrorCode.FID_TAKEN,
-                "fid " + fid + " belongs to another user; sign in with one of its wallets and link this one with"
-                        + " POST /users/me/wallets");
+    /** A Farcaster caller's user (it exists: the sign-in created it) or a wallet's, if it has one. */
+    private Optional<Long> userOf(SignedIn caller) {
+        if (caller.isWallet()) {
+            return users.userOfWallet(caller.address());
+        }
+        return Optional.of(users.holderOfFid(caller.fid())
+                .filter(UserRepository.Fid::verified)
+                .map(UserRepository.Fid::userId)
+                .orElseGet(() -> verifiedUser(caller.fid())));
+    }
+
+    private void lockCaller(SignedIn caller) {
+        users.lock(caller.isWallet() ? "wallet:" + caller.address() : "fid:" + caller.fid());
     }
 
     private static ApiException linkedElsewhere(String wallet) {

@@ -1,5 +1,7 @@
 package io.nutsgate.users;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -10,6 +12,12 @@ import org.springframework.stereotype.Repository;
 
 @Repository
 class UserRepository {
+
+    private static final String COLUMNS =
+            "id, fid, fid_verified, username, display_name, pfp_url, created_at," + " updated_at";
+
+    /** A user's fid and whether a verified source (Quick Auth) set it. */
+    record Fid(long userId, Long fid, boolean verified) {}
 
     private final JdbcClient jdbc;
 
@@ -32,18 +40,28 @@ class UserRepository {
                 .optional();
     }
 
-    Optional<Long> userOfFid(long fid) {
-        return jdbc.sql("SELECT id FROM users WHERE fid = :fid")
+    /** The user holding {@code fid}, verified or typed. */
+    Optional<Fid> holderOfFid(long fid) {
+        return jdbc.sql("SELECT id, fid, fid_verified FROM users WHERE fid = :fid")
                 .param("fid", fid)
-                .query(Long.class)
+                .query((rs, n) ->
+                        new Fid(rs.getLong("id"), rs.getObject("fid", Long.class), rs.getBoolean("fid_verified")))
                 .optional();
     }
 
+    Fid fidOf(long userId) {
+        return jdbc.sql("SELECT id, fid, fid_verified FROM users WHERE id = :id")
+                .param("id", userId)
+                .query((rs, n) ->
+                        new Fid(rs.getLong("id"), rs.getObject("fid", Long.class), rs.getBoolean("fid_verified")))
+                .single();
+    }
+
+    /** A user without a fid (signed in with a wallet only); its fid can only come from Quick Auth. */
     long insertUser(ProfileRequest profile, Instant now) {
-        return jdbc.sql("INSERT INTO users (fid, username, display_name, pfp_url, created_at, updated_at)"
-                        + " VALUES (:fid, :username, NULLIF(:displayName, ''), NULLIF(:pfpUrl, ''), :now, :now)"
+        return jdbc.sql("INSERT INTO users (fid, fid_verified, username, display_name, pfp_url, created_at, updated_at)"
+                        + " VALUES (NULL, false, :username, NULLIF(:displayName, ''), NULLIF(:pfpUrl, ''), :now, :now)"
                         + " RETURNING id")
-                .param("fid", profile.fid())
                 .param("username", profile.username())
                 .param("displayName", profile.displayName())
                 .param("pfpUrl", profile.pfpUrl())
@@ -52,15 +70,32 @@ class UserRepository {
                 .single();
     }
 
-    /** Optional fields that are null keep their value; empty ones clear it. */
+    /** The user of a fid that Quick Auth verified, with no names yet. */
+    long insertVerifiedUser(long fid, Instant now) {
+        return jdbc.sql("INSERT INTO users (fid, fid_verified, created_at, updated_at) VALUES (:fid, true, :now, :now)"
+                        + " RETURNING id")
+                .param("fid", fid)
+                .param("now", now.atOffset(ZoneOffset.UTC))
+                .query(Long.class)
+                .single();
+    }
+
+    /** Takes a typed (unverified) fid off its user, for the user that verified it. */
+    void dropUnverifiedFid(long userId, Instant now) {
+        jdbc.sql("UPDATE users SET fid = NULL, updated_at = :now WHERE id = :id AND NOT fid_verified")
+                .param("id", userId)
+                .param("now", now.atOffset(ZoneOffset.UTC))
+                .update();
+    }
+
+    /** The names; optional fields that are null keep their value, empty ones clear it. The fid is not touched. */
     void updateUser(long id, ProfileRequest profile, Instant now) {
-        jdbc.sql("UPDATE users SET fid = :fid, username = :username,"
+        jdbc.sql("UPDATE users SET username = :username,"
                         + " display_name = CASE WHEN CAST(:displayName AS text) IS NULL THEN display_name"
                         + " ELSE NULLIF(:displayName, '') END,"
                         + " pfp_url = CASE WHEN CAST(:pfpUrl AS text) IS NULL THEN pfp_url ELSE NULLIF(:pfpUrl, '') END,"
                         + " updated_at = :now WHERE id = :id")
                 .param("id", id)
-                .param("fid", profile.fid())
                 .param("username", profile.username())
                 .param("displayName", profile.displayName())
                 .param("pfpUrl", profile.pfpUrl())
@@ -80,26 +115,29 @@ class UserRepository {
     }
 
     Optional<UserView> findByFid(long fid) {
-        return jdbc.sql("SELECT id, fid, username, display_name, pfp_url, created_at, updated_at FROM users"
-                        + " WHERE fid = :fid")
+        return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE fid = :fid")
                 .param("fid", fid)
-                .query((rs, n) -> new UserView(
-                        rs.getLong("fid"),
-                        rs.getString("username"),
-                        rs.getString("display_name"),
-                        rs.getString("pfp_url"),
-                        wallets(rs.getLong("id")),
-                        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                        rs.getObject("updated_at", OffsetDateTime.class).toInstant()))
+                .query(this::view)
                 .optional();
     }
 
     Optional<UserView> findById(long id) {
-        return jdbc.sql("SELECT fid FROM users WHERE id = :id")
+        return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE id = :id")
                 .param("id", id)
-                .query(Long.class)
-                .optional()
-                .flatMap(this::findByFid);
+                .query(this::view)
+                .optional();
+    }
+
+    private UserView view(ResultSet rs, int row) throws SQLException {
+        return new UserView(
+                rs.getObject("fid", Long.class),
+                rs.getBoolean("fid_verified"),
+                rs.getString("username"),
+                rs.getString("display_name"),
+                rs.getString("pfp_url"),
+                wallets(rs.getLong("id")),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant());
     }
 
     private List<UserView.WalletView> wallets(long userId) {

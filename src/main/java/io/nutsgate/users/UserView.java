@@ -4,9 +4,14 @@ import io.nutsgate.common.Checksummed;
 import java.time.Instant;
 import java.util.List;
 
-/** A user's public profile and the wallets linked to it. */
+/**
+ * A user's public profile and the wallets linked to it. {@code fid} is null for a user who signed in with a wallet
+ * only; {@code fidVerified} says whether Farcaster Quick Auth proved it (a fid typed before issue 18 is kept,
+ * unverified).
+ */
 public record UserView(
-        long fid,
+        Long fid,
+        boolean fidVerified,
         String username,
         String displayName,
         String pfpUrl,

@@ -21,7 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 @RequestMapping("/users")
-@Tag(name = "Users", description = "Farcaster profiles and the wallets they sign in with")
+@Tag(
+        name = "Users",
+        description = "Profiles: a verified Farcaster fid (Quick Auth) and the wallets they sign in with (SIWE)")
 class UsersController {
 
     private final UserAccounts accounts;
@@ -39,22 +41,23 @@ class UsersController {
                     "404 USER_NOT_FOUND while the signed-in wallet has no profile (create it with PUT /users/me).",
             security = @SecurityRequirement(name = SignedIn.SECURITY_SCHEME))
     ApiResponse<UserView> me(@Parameter(hidden = true) SignedIn signedIn) {
-        return ApiResponse.ok(accounts.profileOfWallet(signedIn.address()));
+        return ApiResponse.ok(accounts.profileOf(signedIn));
     }
 
     @PutMapping("/me")
     @Operation(
-            summary = "Create or update the signed-in user's Farcaster profile",
-            description = "Links the signed-in wallet to the user. The body is read strictly: fid a positive JSON"
+            summary = "Create or update the signed-in user's profile",
+            description = "A wallet without a user gets one, linked to it. The fid is not set here: Farcaster Quick"
+                    + " Auth sets it (POST /auth/farcaster); a fid in the body must be the user's own, else 403"
+                    + " FID_NOT_VERIFIED naming the field. The body is read strictly: fid a positive JSON"
                     + " integer (no string, fraction or exponent), the names JSON strings (no numbers or booleans),"
                     + " no duplicate or unknown keys, no null; control and bidirectional-override characters are"
                     + " refused. An optional field (displayName, pfpUrl) left out keeps its stored value; \"\""
-                    + " clears it. 400 INVALID_BODY naming the field; 409 FID_TAKEN when the fid belongs to another"
-                    + " user.",
+                    + " clears it. 400 INVALID_BODY naming the field.",
             security = @SecurityRequirement(name = SignedIn.SECURITY_SCHEME))
     ApiResponse<UserView> saveProfile(
             @Parameter(hidden = true) SignedIn signedIn, @Valid @RequestBody ProfileRequest profile) {
-        return ApiResponse.ok(accounts.saveProfile(signedIn.address(), profile));
+        return ApiResponse.ok(accounts.saveProfile(signedIn, profile));
     }
 
     @PostMapping("/me/wallets")
@@ -67,8 +70,8 @@ class UsersController {
             security = @SecurityRequirement(name = SignedIn.SECURITY_SCHEME))
     ApiResponse<UserView> linkWallet(
             @Parameter(hidden = true) SignedIn signedIn, @Valid @RequestBody SiweRequest proof) {
-        return ApiResponse.ok(auth.redeemProof(
-                proof.message(), proof.signature(), wallet -> accounts.linkWallet(signedIn.address(), wallet)));
+        return ApiResponse.ok(
+                auth.redeemProof(proof.message(), proof.signature(), wallet -> accounts.linkWallet(signedIn, wallet)));
     }
 
     @GetMapping("/{fid}")

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.ECKeyPair;
 import tools.jackson.databind.JsonNode;
@@ -127,14 +128,36 @@ class AuthIT extends PersistenceTest {
     }
 
     @Test
-    void shouldRejectASignatureByAnotherKeyAndSayContractWalletsAreNotSupported() {
+    void shouldRejectASignatureByAnotherKeyAndSayContractWalletsAreNotCheckedWithoutAnRpcNode() {
         String message = message(alice, nonce());
 
         HttpResponse<String> response = post("/auth/verify", proof(message, sign(message, mallory)));
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(errorCode(response)).isEqualTo("SIWE_SIGNATURE_INVALID");
-        assertThat(body(response).get("error").get("message").asString()).contains("EIP-1271");
+        assertThat(body(response).get("error").get("message").asString()).contains("BASE_RPC_URL is not set");
+    }
+
+    @Test
+    void shouldAnswer503ForAContractWalletSignatureWithoutAnRpcNodeAndKeepTheNonce() {
+        String message = message(alice, nonce());
+        // A Base Account's shapes: an ERC-6492 wrapper naming the Coinbase Smart Wallet factory, and a longer
+        // ERC-1271 signature (abi-encoded SignatureWrapper).
+        String wrapped = org.web3j.abi.FunctionEncoder.encodeConstructor(List.of(
+                        new org.web3j.abi.datatypes.Address("0xBA5ED110eFDBa3D005bfC882d75358ACBbB85842"),
+                        new org.web3j.abi.datatypes.DynamicBytes(new byte[] {1, 2, 3}),
+                        new org.web3j.abi.datatypes.DynamicBytes(new byte[65])))
+                + "6492".repeat(16);
+        String erc1271 = "0x" + "00".repeat(160);
+
+        for (String signature : List.of("0x" + wrapped, erc1271)) {
+            HttpResponse<String> response = post("/auth/verify", proof(message, signature));
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+            assertThat(errorCode(response)).isEqualTo("CHAIN_UNAVAILABLE");
+        }
+        assertThat(post("/auth/verify", proof(message, sign(message, alice))).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -162,7 +185,7 @@ class AuthIT extends PersistenceTest {
     @Test
     void shouldAnswer400ForAMalformedMessageOrSignature() {
         HttpResponse<String> notSiwe = post("/auth/verify", proof("hello", "0x" + "ab".repeat(65)));
-        HttpResponse<String> badSignature = post("/auth/verify", proof(message(alice, nonce()), "0x1234"));
+        HttpResponse<String> badSignature = post("/auth/verify", proof(message(alice, nonce()), "0x123"));
         HttpResponse<String> noBody = post("/auth/verify", "");
 
         assertThat(notSiwe.statusCode()).isEqualTo(400);

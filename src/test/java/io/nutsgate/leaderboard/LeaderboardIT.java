@@ -63,9 +63,7 @@ class LeaderboardIT extends PersistenceTest {
 
     @Test
     void shouldRankWalletsWithTheirFarcasterProfile() {
-        var alice = key(21);
-        String auth = signIn(alice);
-        put("/users/me", "{\"fid\":3621,\"username\":\"alice\"}", "Authorization", auth);
+        put("/users/me", "{\"username\":\"alice\"}", "Authorization", "Bearer " + farcasterToken(3621));
         jdbc.sql("INSERT INTO wallets (address, user_id, verified_at) SELECT :a, id, now() FROM users")
                 .param("a", USER)
                 .update();
@@ -82,6 +80,7 @@ class LeaderboardIT extends PersistenceTest {
         assertThat(top.get("rank").asInt()).isEqualTo(1);
         Eip55.assertChecksummed(top.get("address").asString(), USER);
         assertThat(top.get("fid").asLong()).isEqualTo(3621);
+        assertThat(top.get("fidVerified").asBoolean()).isTrue();
         assertThat(top.get("username").asString()).isEqualTo("alice");
         assertThat(top.get("value").get("raw").asString()).isEqualTo("3816614771");
         assertThat(allVolume.get("collateral").get("symbol").asString()).isEqualTo("USDC");

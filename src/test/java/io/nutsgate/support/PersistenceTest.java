@@ -25,6 +25,9 @@ public abstract class PersistenceTest extends ServiceTest {
     public static final String SIWE_DOMAIN = "app.alphabit.test";
     public static final String SIWE_URI = "https://app.alphabit.test";
 
+    /** Farcaster's Quick Auth server, stood in locally (FARCASTER_QUICK_AUTH_ORIGIN points at it). */
+    protected static final QuickAuthServer quickAuth = QuickAuthServer.shared();
+
     @Autowired
     protected JdbcClient jdbc;
 
@@ -32,6 +35,7 @@ public abstract class PersistenceTest extends ServiceTest {
     static void persistenceProperties(DynamicPropertyRegistry registry) {
         registry.add("nuts.auth.siwe-domain", () -> SIWE_DOMAIN);
         registry.add("nuts.auth.siwe-uri", () -> SIWE_URI);
+        registry.add("nuts.auth.quick-auth.origin", quickAuth::origin);
         registry.add("nuts.trades.scheduled-sync", () -> "false");
         registry.add("nuts.trades.sync-on-events", () -> "true");
         registry.add("nuts.trades.after-update-delay", () -> "0s");
@@ -122,6 +126,11 @@ public abstract class PersistenceTest extends ServiceTest {
                 .put("message", message)
                 .put("signature", signature)
                 .toString();
+    }
+
+    /** A Quick Auth token for {@code fid}, issued now for this app (its audience is the host of SIWE_DOMAIN). */
+    protected String farcasterToken(long fid) {
+        return quickAuth.token(fid, SIWE_DOMAIN, clock.instant());
     }
 
     /** Signs in with {@code key} and returns the {@code Authorization} header value. */

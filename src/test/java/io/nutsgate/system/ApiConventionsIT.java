@@ -220,9 +220,14 @@ class ApiConventionsIT extends PersistenceTest {
         answers.put("POST /auth/verify", ok(verified));
         answers.put("GET /auth/nonce", ok(get("/auth/nonce")));
         answers.put(
-                "PUT /users/me", ok(put("/users/me", "{\"fid\":77,\"username\":\"alice\"}", "Authorization", auth)));
+                "PUT /users/me",
+                ok(put(
+                        "/users/me",
+                        "{\"fid\":77,\"username\":\"alice\"}",
+                        "Authorization",
+                        "Bearer " + farcasterToken(77))));
         answers.put("GET /users/77", ok(get("/users/77")));
-        answers.put("GET /users/me", ok(get("/users/me", "Authorization", auth)));
+        answers.put("GET /users/me", ok(get("/users/me", "Authorization", "Bearer " + farcasterToken(77))));
         answers.put("GET /nuts/config", ok(get("/nuts/config")));
         answers.put(
                 "POST /nuts/positions",

@@ -266,6 +266,24 @@ class TradesIT extends PersistenceTest {
     }
 
     @Test
+    void shouldSayWhoTradesWithAWalletAndWhetherTheirFidIsVerified() {
+        sync.sync(USER);
+        assertThat(tradesOf(USER, "limit=1").get("trader").isNull())
+                .as("a wallet without a profile")
+                .isTrue();
+        put("/users/me", "{\"username\":\"alice\"}", "Authorization", "Bearer " + farcasterToken(3621));
+        jdbc.sql("INSERT INTO wallets (address, user_id, verified_at) SELECT :a, id, now() FROM users")
+                .param("a", USER)
+                .update();
+
+        JsonNode trader = tradesOf(USER, "limit=1").get("trader");
+
+        assertThat(trader.get("fid").asLong()).isEqualTo(3621);
+        assertThat(trader.get("fidVerified").asBoolean()).isTrue();
+        assertThat(trader.get("username").asString()).isEqualTo("alice");
+    }
+
+    @Test
     void shouldRejectBadTradeQueries() {
         for (String query : List.of(
                 "/nuts/users/0x123/trades",

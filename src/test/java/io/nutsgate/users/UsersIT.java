@@ -25,16 +25,37 @@ class UsersIT extends PersistenceTest {
                 + " ✨\",\"pfpUrl\":\"https://i.example/" + username + ".png\"}";
     }
 
+    private static String names(String username) {
+        return "{\"username\":\"" + username + "\",\"displayName\":\"" + username
+                + " ✨\",\"pfpUrl\":\"https://i.example/" + username + ".png\"}";
+    }
+
+    /**
+     * A user whose fid Quick Auth verified, with its names and {@code wallet} linked (proved with SIWE while signed in
+     * with the Quick Auth JWT); returns the wallet's session header.
+     */
+    private String farcasterUser(long fid, ECKeyPair wallet, String username) {
+        String jwt = "Bearer " + farcasterToken(fid);
+        assertThat(put("/users/me", names(username), "Authorization", jwt).statusCode())
+                .isEqualTo(200);
+        String message = message(wallet, nonce());
+        HttpResponse<String> linked =
+                post("/users/me/wallets", proof(message, sign(message, wallet)), "Authorization", jwt);
+        assertThat(linked.statusCode()).as(linked.body()).isEqualTo(200);
+        return signIn(wallet);
+    }
+
     @Test
-    void shouldCreateTheProfileAndLinkTheSignedInWallet() {
+    void shouldCreateTheProfileOfAWalletWithoutAFidAndLinkTheWallet() {
         String auth = signIn(alice);
 
-        HttpResponse<String> saved = put("/users/me", profile(3621, "alice"), "Authorization", auth);
-        HttpResponse<String> shown = get("/users/3621");
+        HttpResponse<String> saved = put("/users/me", names("alice"), "Authorization", auth);
+        HttpResponse<String> shown = get("/users/me", "Authorization", auth);
 
-        assertThat(saved.statusCode()).isEqualTo(200);
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
         JsonNode user = body(shown).get("data");
-        assertThat(user.get("fid").asLong()).isEqualTo(3621);
+        assertThat(user.get("fid").isNull()).isTrue();
+        assertThat(user.get("fidVerified").asBoolean()).isFalse();
         assertThat(user.get("username").asString()).isEqualTo("alice");
         assertThat(user.get("displayName").asString()).isEqualTo("alice ✨");
         assertThat(user.get("pfpUrl").asString()).isEqualTo("https://i.example/alice.png");
@@ -42,9 +63,66 @@ class UsersIT extends PersistenceTest {
     }
 
     @Test
+    void shouldShowAFarcasterUserWithItsVerifiedFidAndLinkedWallet() {
+        farcasterUser(3621, alice, "alice");
+
+        JsonNode user = body(get("/users/3621")).get("data");
+
+        assertThat(user.get("fid").asLong()).isEqualTo(3621);
+        assertThat(user.get("fidVerified").asBoolean()).isTrue();
+        assertThat(user.get("username").asString()).isEqualTo("alice");
+        assertThat(addresses(user)).containsExactly(address(alice));
+    }
+
+    @Test
+    void shouldRefuseATypedFidAndAFidOtherThanTheVerifiedOne() {
+        String wallet = signIn(bob);
+        String verified = farcasterUser(3621, alice, "alice");
+
+        HttpResponse<String> typed = put("/users/me", profile(3621, "mallory"), "Authorization", wallet);
+        HttpResponse<String> other = put("/users/me", profile(99, "alice"), "Authorization", verified);
+        HttpResponse<String> own = put("/users/me", profile(3621, "alice-2"), "Authorization", verified);
+
+        assertThat(typed.statusCode()).isEqualTo(403);
+        assertThat(errorCode(typed)).isEqualTo("FID_NOT_VERIFIED");
+        assertThat(body(typed).path("error").path("message").asString()).startsWith("fid:");
+        assertThat(other.statusCode()).isEqualTo(403);
+        assertThat(errorCode(other)).isEqualTo("FID_NOT_VERIFIED");
+        assertThat(body(other).path("error").path("message").asString())
+                .startsWith("fid:")
+                .contains("3621");
+        assertThat(own.statusCode()).isEqualTo(200);
+        assertThat(body(get("/users/3621")).get("data").get("username").asString())
+                .isEqualTo("alice-2");
+        assertThat(get("/users/99").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldKeepATypedFidUnverifiedUntilItsOwnerSignsInWithQuickAuth() {
+        String auth = signIn(bob);
+        put("/users/me", names("bob"), "Authorization", auth);
+        // a fid typed before fids were verified (the migration keeps it, unverified)
+        jdbc.sql("UPDATE users SET fid = 3621").update();
+        assertThat(body(get("/users/3621")).get("data").get("fidVerified").asBoolean())
+                .isFalse();
+        assertThat(put("/users/me", profile(3621, "bob-2"), "Authorization", auth)
+                        .statusCode())
+                .as("its holder may keep sending it")
+                .isEqualTo(200);
+
+        HttpResponse<String> owner = get("/users/me", "Authorization", "Bearer " + farcasterToken(3621));
+
+        assertThat(owner.statusCode()).isEqualTo(200);
+        assertThat(body(owner).get("data").get("fidVerified").asBoolean()).isTrue();
+        assertThat(addresses(body(owner).get("data"))).isEmpty();
+        JsonNode typer = body(get("/users/me", "Authorization", auth)).get("data");
+        assertThat(typer.get("fid").isNull()).as("the typed claim is dropped").isTrue();
+        assertThat(typer.get("username").asString()).isEqualTo("bob-2");
+    }
+
+    @Test
     void shouldUpdateTheProfileOfTheSameWallet() {
-        String auth = signIn(alice);
-        put("/users/me", profile(3621, "alice"), "Authorization", auth);
+        String auth = farcasterUser(3621, alice, "alice");
 
         HttpResponse<String> updated = put("/users/me", profile(3621, "alice-2"), "Authorization", auth);
 
@@ -57,8 +135,7 @@ class UsersIT extends PersistenceTest {
 
     @Test
     void shouldLinkASecondWalletThroughASecondProof() {
-        String auth = signIn(alice);
-        put("/users/me", profile(3621, "alice"), "Authorization", auth);
+        String auth = farcasterUser(3621, alice, "alice");
         String message = message(aliceSecond, nonce());
 
         HttpResponse<String> linked =
@@ -71,10 +148,8 @@ class UsersIT extends PersistenceTest {
 
     @Test
     void shouldRefuseAWalletLinkedToAnotherUser() {
-        String bobAuth = signIn(bob);
-        put("/users/me", profile(99, "bob"), "Authorization", bobAuth);
-        String aliceAuth = signIn(alice);
-        put("/users/me", profile(3621, "alice"), "Authorization", aliceAuth);
+        String bobAuth = farcasterUser(99, bob, "bob");
+        String aliceAuth = farcasterUser(3621, alice, "alice");
         String message = message(bob, nonce());
 
         HttpResponse<String> linked =
@@ -83,18 +158,6 @@ class UsersIT extends PersistenceTest {
         assertThat(linked.statusCode()).isEqualTo(409);
         assertThat(errorCode(linked)).isEqualTo("WALLET_LINKED_TO_OTHER_USER");
         assertThat(addresses(body(get("/users/99")).get("data"))).containsExactly(address(bob));
-    }
-
-    @Test
-    void shouldRefuseAFidOfAnotherUser() {
-        put("/users/me", profile(3621, "alice"), "Authorization", signIn(alice));
-
-        HttpResponse<String> taken = put("/users/me", profile(3621, "mallory"), "Authorization", signIn(bob));
-
-        assertThat(taken.statusCode()).isEqualTo(409);
-        assertThat(errorCode(taken)).isEqualTo("FID_TAKEN");
-        assertThat(body(get("/users/3621")).get("data").get("username").asString())
-                .isEqualTo("alice");
     }
 
     @Test
@@ -111,8 +174,7 @@ class UsersIT extends PersistenceTest {
 
     @Test
     void shouldRefuseALinkProofThatFailsSiwe() {
-        String auth = signIn(alice);
-        put("/users/me", profile(3621, "alice"), "Authorization", auth);
+        String auth = farcasterUser(3621, alice, "alice");
         String message = message(aliceSecond, nonce());
 
         HttpResponse<String> linked =
@@ -127,7 +189,6 @@ class UsersIT extends PersistenceTest {
     void shouldValidateTheProfile() {
         String auth = signIn(alice);
         List<HttpResponse<String>> responses = new ArrayList<>();
-        responses.add(put("/users/me", "{\"username\":\"alice\"}", "Authorization", auth));
         responses.add(put("/users/me", "{\"fid\":0,\"username\":\"alice\"}", "Authorization", auth));
         responses.add(put("/users/me", "{\"fid\":\"abc\",\"username\":\"alice\"}", "Authorization", auth));
         responses.add(put("/users/me", "{\"fid\":1,\"username\":\"<script>\"}", "Authorization", auth));
@@ -162,11 +223,10 @@ class UsersIT extends PersistenceTest {
 
     @Test
     void shouldShowTheSignedInUsersOwnProfileAndWallets() {
-        String auth = signIn(alice);
-        put("/users/me", profile(3621, "alice"), "Authorization", auth);
+        String auth = farcasterUser(3621, alice, "alice");
         String message = message(aliceSecond, nonce());
         post("/users/me/wallets", proof(message, sign(message, aliceSecond)), "Authorization", auth);
-        put("/users/me", profile(99, "bob"), "Authorization", signIn(bob));
+        farcasterUser(99, bob, "bob");
 
         HttpResponse<String> mine = get("/users/me", "Authorization", auth);
         HttpResponse<String> fromSecondWallet = get("/users/me", "Authorization", signIn(aliceSecond));
@@ -221,7 +281,6 @@ class UsersIT extends PersistenceTest {
                 "100000000000000000000000")) {
             assertRefused(auth, "{\"fid\":" + fid + ",\"username\":\"alice\"}", "fid");
         }
-        assertRefused(auth, "{\"username\":\"alice\"}", "fid");
         assertThat(jdbc.sql("SELECT count(*) FROM users").query(Long.class).single())
                 .isZero();
     }
@@ -301,7 +360,7 @@ class UsersIT extends PersistenceTest {
 
     @Test
     void shouldKeepEmojiAndScriptsInDisplayNames() {
-        String auth = signIn(alice);
+        String auth = farcasterUser(3621, alice, "alice");
         // A family emoji is joined by ZERO WIDTH JOINER (a format character that is not a bidi control).
         String name = "アリス 👨‍👩‍👧 Ünïcödé";
 
@@ -322,8 +381,7 @@ class UsersIT extends PersistenceTest {
 
     @Test
     void shouldKeepOmittedOptionalFieldsAndClearEmptyOnes() {
-        String auth = signIn(alice);
-        put("/users/me", profile(3621, "alice"), "Authorization", auth);
+        String auth = farcasterUser(3621, alice, "alice");
 
         HttpResponse<String> renamed =
                 put("/users/me", "{\"fid\":3621,\"username\":\"alice-2\"}", "Authorization", auth);
@@ -383,7 +441,7 @@ class UsersIT extends PersistenceTest {
         assertThat(noncesLeft(message)).isEqualTo(1);
         assertThat(activity(address(aliceSecond))).isZero();
 
-        put("/users/me", profile(3621, "alice"), "Authorization", auth);
+        put("/users/me", names("alice"), "Authorization", auth);
         HttpResponse<String> linked = post("/users/me/wallets", proof, "Authorization", auth);
         HttpResponse<String> replayed = post("/users/me/wallets", proof, "Authorization", auth);
 
@@ -397,9 +455,8 @@ class UsersIT extends PersistenceTest {
 
     @Test
     void shouldKeepTheNonceWhenTheWalletBelongsToAnotherUserOrTheSignatureIsWrong() {
-        put("/users/me", profile(99, "bob"), "Authorization", signIn(bob));
-        String auth = signIn(alice);
-        put("/users/me", profile(3621, "alice"), "Authorization", auth);
+        farcasterUser(99, bob, "bob");
+        String auth = farcasterUser(3621, alice, "alice");
         String bobs = message(bob, nonce());
         String forged = message(aliceSecond, nonce());
 
@@ -437,7 +494,8 @@ class UsersIT extends PersistenceTest {
         assertThat(paths.get("/users/me").get("put").get("security").toString()).contains("siweSession");
         assertThat(paths.get("/users/me").get("get").get("security").toString()).contains("siweSession");
         assertThat(paths.get("/auth/verify").get("post").get("description").asString())
-                .contains("EIP-1271");
+                .contains("ERC-1271")
+                .contains("ERC-6492");
     }
 
     private static List<String> addresses(JsonNode user) {
