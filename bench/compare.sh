@@ -7,7 +7,9 @@
 # Optional: PROFILE=1 records a JFR (profile settings) of one more nutsgate run on the real-size feed after the
 # measured one (bench/results/compare/nutsgate.jfr) and prints its hottest methods and allocation sites.
 # Needs: wrk, nginx (apt-get install -y wrk nginx-light), node + npm (npm ci runs in bench/seed), python3, curl.
-# Usage: [JAR=built.jar] [ORDERS_REAL=13] [PROFILE=1] bench/compare.sh [warmup-seconds] [seconds]
+# "us CPU/answer" is the server's CPU time (all its threads, or nginx's workers) over the measured run divided by the
+# answers: on a shared machine it moves far less than req/s. BEFORE_JAR=other.jar adds a row for another build.
+# Usage: [JAR=built.jar] [BEFORE_JAR=other.jar] [ORDERS_REAL=13] [PROFILE=1] bench/compare.sh [warmup-seconds] [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -31,10 +33,17 @@ fi
 
 ORDERS_REAL=${ORDERS_REAL:-13}
 
-run_wrk() { # $1 label, $2 url
+# CPU time (clock ticks) used so far by a process and its children's processes (nginx workers).
+cpu_ticks() { local t=0 p; for p in "$1" $(pgrep -P "$1" || true); do
+  t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+run_wrk() { # $1 label, $2 url, $3 server pid
   curl -sf "$2" -o /dev/null
   wrk -t2 -c64 -d"${WARMUP}s" "$2" > /dev/null
+  local before; before=$(cpu_ticks "$3")
   wrk -t2 -c64 -d"${DURATION}s" --latency "$2" > "$OUT/$1.txt"
+  # server CPU per answer: unlike req/s, hardly moved by what else the machine runs
+  awk -v t=$(( $(cpu_ticks "$3") - before )) -v hz="$(getconf CLK_TCK)" '/requests in/ {printf "%.0f\n", t / hz * 1e6 / $1}' \
+    "$OUT/$1.txt" > "$OUT/$1.cpu"
   uptime | sed 's/.*load average: //' > "$OUT/$1.load"
 }
 rps() { awk '/Requests\/sec/ {print $2}' "$OUT/$1.txt"; }
@@ -46,6 +55,16 @@ bench_case() { # $1 case name, $2 orders in the feed (empty: the fixture as is)
   python3 bench/fixture_upstream.py --port "$UP_PORT" ${2:+--orders "$2"} & up=$!; pids+=($up)
   wait_for "http://127.0.0.1:$UP_PORT/feed/"
 
+  if [ -n "${BEFORE_JAR:-}" ]; then # another build of nutsgate measured in the same run, for before/after
+    PORT=$APP_PORT THETANUTS_ORDERS_URL="http://127.0.0.1:$UP_PORT/feed/" THETANUTS_INDEXER_URL="http://127.0.0.1:$UP_PORT/book" \
+      ALPHABIT_REFERRER_ADDRESS=0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d \
+      "$JAVA_HOME/bin/java" -Xmx1g -jar "$BEFORE_JAR" --nuts.database.embedded-dir="$OUT/pg-before-$name" > "$OUT/before-$name.log" 2>&1 &
+    app=$!; pids+=($app)
+    wait_for "http://127.0.0.1:$APP_PORT/nuts/orders"
+    run_wrk "before-$name" "http://127.0.0.1:$APP_PORT/nuts/orders" "$app"
+    kill "$app"; wait "$app" 2>/dev/null || true
+  fi
+
   # nutsgate (in-process cache, embedded PostgreSQL in a temporary folder)
   PORT=$APP_PORT THETANUTS_ORDERS_URL="http://127.0.0.1:$UP_PORT/feed/" THETANUTS_INDEXER_URL="http://127.0.0.1:$UP_PORT/book" \
     ALPHABIT_REFERRER_ADDRESS=0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d \
@@ -53,7 +72,7 @@ bench_case() { # $1 case name, $2 orders in the feed (empty: the fixture as is)
   app=$!; pids+=($app)
   wait_for "http://127.0.0.1:$APP_PORT/nuts/orders"
   curl -sf "http://127.0.0.1:$APP_PORT/nuts/orders" -o "$OUT/orders-$name.json"
-  run_wrk "nutsgate-$name" "http://127.0.0.1:$APP_PORT/nuts/orders"
+  run_wrk "nutsgate-$name" "http://127.0.0.1:$APP_PORT/nuts/orders" "$app"
   if [ "${PROFILE:-0}" = 1 ] && [ -n "$2" ]; then
     "$JAVA_HOME/bin/jcmd" "$app" JFR.start name=bench settings=profile filename="$PWD/$OUT/nutsgate.jfr" > /dev/null
     wrk -t2 -c64 -d"${DURATION}s" --latency "http://127.0.0.1:$APP_PORT/nuts/orders" > "$OUT/nutsgate-profiled.txt"
@@ -68,7 +87,7 @@ bench_case() { # $1 case name, $2 orders in the feed (empty: the fixture as is)
   PORT=$SEED_PORT FEED_URL="http://127.0.0.1:$UP_PORT/feed/" node bench/seed/server.js > "$OUT/seed-$name.log" 2>&1 &
   seed=$!; pids+=($seed)
   wait_for "http://127.0.0.1:$SEED_PORT/nuts/orders"
-  run_wrk "seed-$name" "http://127.0.0.1:$SEED_PORT/nuts/orders"
+  run_wrk "seed-$name" "http://127.0.0.1:$SEED_PORT/nuts/orders" "$seed"
   kill "$seed"; wait "$seed" 2>/dev/null || true
 
   # nginx serving the same bytes as nutsgate as a static file
@@ -94,7 +113,7 @@ http {
 CONF
   nginx -c "$PWD/$OUT/nginx/nginx.conf" & nginx=$!; pids+=($nginx)
   wait_for "http://127.0.0.1:$NGINX_PORT/nuts/orders"
-  run_wrk "nginx-$name" "http://127.0.0.1:$NGINX_PORT/nuts/orders"
+  run_wrk "nginx-$name" "http://127.0.0.1:$NGINX_PORT/nuts/orders" "$nginx"
   kill "$nginx"; wait "$nginx" 2>/dev/null || true
   kill "$up"; wait "$up" 2>/dev/null || true
 }
@@ -106,11 +125,14 @@ bench_case real "$ORDERS_REAL"
   echo "== cached GET /nuts/orders, wrk -t2 -c64, ${WARMUP} s warm-up, ${DURATION} s measured; load average after each run"
   for name in fixture real; do
     echo "-- $name feed: $(wc -c < "$OUT/orders-$name.json") bytes answered by nutsgate and nginx"
-    for s in nutsgate seed nginx; do
-      printf '%-9s %10s req/s   p99 %-9s load %s\n' "$s" "$(rps "$s-$name")" "$(p99 "$s-$name")" "$(cat "$OUT/$s-$name.load")"
+    for s in before nutsgate seed nginx; do
+      [ -f "$OUT/$s-$name.txt" ] || continue
+      printf '%-9s %10s req/s   p99 %-9s %6s us CPU/answer   load %s\n' "$s" "$(rps "$s-$name")" "$(p99 "$s-$name")" \
+        "$(cat "$OUT/$s-$name.cpu")" "$(cat "$OUT/$s-$name.load")"
     done
     awk -v a="$(rps "nutsgate-$name")" -v b="$(rps "seed-$name")" -v c="$(rps "nginx-$name")" \
-      'BEGIN {printf "nutsgate = %.2fx the seed design, %.2fx nginx\n", a/b, a/c}'
+      -v ca="$(cat "$OUT/nutsgate-$name.cpu")" -v cc="$(cat "$OUT/nginx-$name.cpu")" \
+      'BEGIN {printf "nutsgate = %.2fx the seed design, %.2fx nginx (req/s); nginx/nutsgate CPU per answer = %.2f\n", a/b, a/c, cc/ca}'
   done
 } | tee "$OUT/summary.txt"
 for f in hot-methods allocations gc; do [ -f "$OUT/$f.txt" ] && { echo; cat "$OUT/$f.txt"; }; done

@@ -8,7 +8,7 @@
 # The service runs with its own redis-server and its own PostgreSQL cluster (never the machine's), orders TTL 5s.
 # Needs: wrk, redis-server, PostgreSQL server binaries (/usr/lib/postgresql/*/bin), python3, curl:
 #   apt-get install -y wrk redis-server postgresql
-# Usage: bench/faults.sh [seconds-per-phase]
+# Usage: [JAR=built.jar] bench/faults.sh [seconds-per-phase]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -37,8 +37,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-./mvnw -q -B -DskipTests -Dspotless.check.skip=true package
-JAR=$(ls target/nutsgate-*.jar | grep -v plain | head -1)
+if [ -z "${JAR:-}" ]; then # JAR=path/to/nutsgate.jar measures that build instead
+  ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package
+  JAR=$(ls target/nutsgate-*.jar | grep -v plain | head -1)
+fi
 
 python3 bench/fixture_upstream.py --port "$UP_PORT" & pids+=($!)
 
