@@ -9,7 +9,7 @@
 # Needs: wrk, nginx (apt-get install -y wrk nginx-light), node + npm (npm ci runs in bench/seed), python3, curl.
 # "us CPU/answer" is the server's CPU time (all its threads, or nginx's workers) over the measured run divided by the
 # answers: on a shared machine it moves far less than req/s. BEFORE_JAR=other.jar adds a row for another build.
-# Usage: [JAR=built.jar] [BEFORE_JAR=other.jar] [ORDERS_REAL=13] [PROFILE=1] bench/compare.sh [warmup-seconds] [seconds]
+# CASES="fixture real" (default) picks the feeds. Usage: [JAR=built.jar] [BEFORE_JAR=other.jar] [ORDERS_REAL=13] [PROFILE=1] bench/compare.sh [warmup-seconds] [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -48,7 +48,7 @@ run_wrk() { # $1 label, $2 url, $3 server pid
 }
 rps() { awk '/Requests\/sec/ {print $2}' "$OUT/$1.txt"; }
 p99() { awk '$1=="99%" {print $2}' "$OUT/$1.txt"; }
-wait_for() { for _ in $(seq 1 240); do curl -sf "$1" -o /dev/null && return; sleep 0.5; done; echo "$1 did not come up" >&2; exit 1; }
+wait_for() { for _ in $(seq 1 1800); do curl -sf "$1" -o /dev/null && return; sleep 0.5; done; echo "$1 did not come up" >&2; exit 1; }
 
 bench_case() { # $1 case name, $2 orders in the feed (empty: the fixture as is)
   local name=$1 up app seed nginx
@@ -118,12 +118,12 @@ CONF
   kill "$up"; wait "$up" 2>/dev/null || true
 }
 
-bench_case fixture ""
-bench_case real "$ORDERS_REAL"
+CASES=${CASES:-fixture real}
+for name in $CASES; do bench_case "$name" "$([ "$name" = real ] && echo "$ORDERS_REAL")"; done
 
 {
   echo "== cached GET /nuts/orders, wrk -t2 -c64, ${WARMUP} s warm-up, ${DURATION} s measured; load average after each run"
-  for name in fixture real; do
+  for name in $CASES; do
     echo "-- $name feed: $(wc -c < "$OUT/orders-$name.json") bytes answered by nutsgate and nginx"
     for s in before nutsgate seed nginx; do
       [ -f "$OUT/$s-$name.txt" ] || continue
