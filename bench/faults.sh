@@ -62,7 +62,7 @@ PORT=$APP_PORT THETANUTS_ORDERS_URL="http://127.0.0.1:$UP_PORT/feed/" THETANUTS_
   REDIS_URL="redis://127.0.0.1:$REDIS_PORT" DATABASE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres?user=postgres" \
   "$JAVA_HOME/bin/java" -Xmx1g -jar "$JAR" > "$OUT/app.log" 2>&1 &
 APP=$!; pids+=($APP)
-for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$APP_PORT/actuator/health/liveness" >/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 1800); do curl -sf "http://127.0.0.1:$APP_PORT/actuator/health/liveness" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$APP_PORT/nuts/orders" -o /dev/null || { echo "service did not start; see $OUT/app.log" >&2; exit 1; }
 
 ORDERS="http://127.0.0.1:$APP_PORT/nuts/orders"
