@@ -8,7 +8,7 @@
 # The service runs with its own redis-server and its own PostgreSQL cluster (never the machine's), orders TTL 5s.
 # Needs: wrk, redis-server, PostgreSQL server binaries (/usr/lib/postgresql/*/bin), python3, curl:
 #   apt-get install -y wrk redis-server postgresql
-# Usage: bench/faults.sh [seconds-per-phase]
+# Usage: [JAR=built.jar] bench/faults.sh [seconds-per-phase]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -37,8 +37,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-./mvnw -q -B -DskipTests -Dspotless.check.skip=true package
-JAR=$(ls target/nutsgate-*.jar | grep -v plain | head -1)
+if [ -z "${JAR:-}" ]; then # JAR=path/to/nutsgate.jar measures that build instead
+  ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package
+  JAR=$(ls target/nutsgate-*.jar | grep -v plain | head -1)
+fi
 
 python3 bench/fixture_upstream.py --port "$UP_PORT" & pids+=($!)
 
@@ -60,7 +62,7 @@ PORT=$APP_PORT THETANUTS_ORDERS_URL="http://127.0.0.1:$UP_PORT/feed/" THETANUTS_
   REDIS_URL="redis://127.0.0.1:$REDIS_PORT" DATABASE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres?user=postgres" \
   "$JAVA_HOME/bin/java" -Xmx1g -jar "$JAR" > "$OUT/app.log" 2>&1 &
 APP=$!; pids+=($APP)
-for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$APP_PORT/actuator/health/liveness" >/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 1800); do curl -sf "http://127.0.0.1:$APP_PORT/actuator/health/liveness" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$APP_PORT/nuts/orders" -o /dev/null || { echo "service did not start; see $OUT/app.log" >&2; exit 1; }
 
 ORDERS="http://127.0.0.1:$APP_PORT/nuts/orders"

@@ -25,10 +25,22 @@ def load(name):
         return f.read()
 
 
-def live_orders():
-    """The fixture feed shifted so that 'now' is the real now: quotes valid for an hour."""
+def live_orders(count=None):
+    """The fixture feed shifted so that 'now' is the real now: quotes valid for an hour. With a count, the
+    fixture's orders are repeated to that many, each copy with its own nonce, signature (so its own id) and price."""
     feed = json.loads(load("orders.json"))
     shift = int(time.time()) - FIXTURE_NOW
+    if count is not None:
+        fixture = feed["data"]["orders"]
+        copies = []
+        for i in range(count):
+            signed = json.loads(json.dumps(fixture[i % len(fixture)]))
+            if i >= len(fixture):
+                signed["nonce"] = str(int(signed["nonce"]) - i)
+                signed["signature"] = signed["signature"][:-8] + format(i, "06x") + signed["signature"][-2:]
+                signed["order"]["price"] = str(int(signed["order"]["price"]) + i * 1000)
+            copies.append(signed)
+        feed["data"]["orders"] = copies
     for signed in feed["data"]["orders"]:
         order = signed["order"]
         order["orderExpiryTimestamp"] = int(order["orderExpiryTimestamp"]) + shift + 3600
@@ -100,9 +112,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=19080)
     parser.add_argument("--delay-ms", type=int, default=0)
+    parser.add_argument("--orders", type=int, default=None, help="repeat the fixture's orders to this many")
     args = parser.parse_args()
     Handler.delay = args.delay_ms / 1000
-    Handler.orders = live_orders()
+    Handler.orders = live_orders(args.orders)
     Handler.healed.set()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True

@@ -46,21 +46,34 @@ public class LiveCapacity {
                 .build();
     }
 
+    /**
+     * The nonce groups of one book, sorted and keyed once: a caller that asks for the same set on every request
+     * (the orders list) builds this once per feed version, so a cached read costs one lookup, not a sort.
+     */
+    public record NonceSet(String book, List<String> nonces, String key) {
+
+        public static NonceSet of(String book, List<String> nonces) {
+            List<String> sorted = List.copyOf(new TreeSet<>(nonces));
+            return new NonceSet(book, sorted, book.toLowerCase(java.util.Locale.ROOT) + ":" + String.join(",", sorted));
+        }
+    }
+
     /** {@code amountFilled} of every nonce, cached for the refresh interval per (book, nonce set). */
     public Optional<Snapshot> amountFilled(String book, List<String> nonces) {
-        if (!chain.enabled() || nonces.isEmpty()) {
+        return nonces.isEmpty() ? Optional.empty() : amountFilled(NonceSet.of(book, nonces));
+    }
+
+    /**
+     * {@code amountFilled} of every nonce of {@code set}, cached for the refresh interval; concurrent misses of one
+     * set share one batch (Caffeine's per-key computation).
+     */
+    public Optional<Snapshot> amountFilled(NonceSet set) {
+        if (!chain.enabled() || set.nonces().isEmpty()) {
             return Optional.empty();
         }
-        List<String> sorted = List.copyOf(new TreeSet<>(nonces));
-        String key = book.toLowerCase(java.util.Locale.ROOT) + ":" + String.join(",", sorted);
-        Snapshot hit = snapshots.getIfPresent(key);
-        if (hit != null) {
-            return Optional.of(hit);
-        }
         try {
-            Snapshot fresh = new Snapshot(read(book, sorted), System.nanoTime());
-            snapshots.put(key, fresh);
-            return Optional.of(fresh);
+            return Optional.of(
+                    snapshots.get(set.key(), key -> new Snapshot(read(set.book(), set.nonces()), System.nanoTime())));
         } catch (RpcException e) {
             log.warn("amountFilled batch failed, orders shown with their signed budget: {}", e.getMessage());
             return Optional.empty();

@@ -1,31 +1,41 @@
 package io.nutsgate.common;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.http.CacheControl;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Locale;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 
-/** Writes a {@link RenderedJson}: 304 on a matching {@code If-None-Match}, the stored gzip bytes when accepted. */
+/**
+ * Writes a {@link RenderedJson} straight to the servlet response: 304 on a matching {@code If-None-Match}, the
+ * stored gzip bytes when accepted, else the stored body. No message converter, header map or copy of the body is
+ * made per request: the stored array goes to the connector as it is.
+ */
 public final class JsonHttp {
+
+    private static final String NO_CACHE = "no-cache";
+    private static final String JSON = MediaType.APPLICATION_JSON_VALUE;
 
     private JsonHttp() {}
 
-    public static ResponseEntity<byte[]> respond(RenderedJson rendered, HttpServletRequest request) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.setETag(rendered.etag());
-        headers.setCacheControl(CacheControl.noCache());
-        headers.add(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+    public static void write(RenderedJson rendered, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        response.setHeader(HttpHeaders.ETAG, rendered.etag());
+        response.setHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE);
+        response.addHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
         if (matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), rendered.etag())) {
-            return new ResponseEntity<>(headers, HttpStatus.NOT_MODIFIED);
+            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            return;
         }
-        headers.setContentType(MediaType.APPLICATION_JSON);
+        response.setContentType(JSON);
+        byte[] body = rendered.body();
         if (rendered.gzipped() != null && acceptsGzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING))) {
-            headers.set(HttpHeaders.CONTENT_ENCODING, "gzip");
-            return new ResponseEntity<>(rendered.gzipped(), headers, HttpStatus.OK);
+            response.setHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
+            body = rendered.gzipped();
         }
-        return new ResponseEntity<>(rendered.body(), headers, HttpStatus.OK);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     static boolean matches(String ifNoneMatch, String etag) {
@@ -48,7 +58,7 @@ public final class JsonHttp {
         if (acceptEncoding == null) {
             return false;
         }
-        for (String part : acceptEncoding.toLowerCase().split(",")) {
+        for (String part : acceptEncoding.toLowerCase(Locale.ROOT).split(",")) {
             String[] tokens = part.trim().split(";");
             if (tokens[0].trim().equals("gzip")) {
                 return tokens.length < 2 || !tokens[1].replace(" ", "").equals("q=0");

@@ -30,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The live orders of the OptionBook feed, cached. Rendered answers are kept per filter until the feed is
- * refetched or the first quote in them expires, so a hit is a lookup and a byte copy.
+ * refetched or the first quote in them expires, so a hit is a few lookups and the stored bytes, whatever the size.
  */
 @Service
 public class OrderBook {
@@ -45,6 +45,10 @@ public class OrderBook {
             long validUntilSeconds,
             long capacityVersion) {}
 
+    /** The orders of one feed version whose quotes are valid, and their nonces; until the first quote expires. */
+    private record Quoted(
+            long fetchedAtMillis, List<LiveOrder> orders, LiveCapacity.NonceSet nonces, long validUntilSeconds) {}
+
     private final CachedUpstream upstream;
     private final Resource<OrdersFeed> resource;
     private final JsonMapper json;
@@ -54,6 +58,7 @@ public class OrderBook {
             .maximumSize(1_000)
             .expireAfterWrite(Duration.ofMinutes(5))
             .build();
+    private volatile Quoted quoted;
 
     OrderBook(
             CachedUpstream upstream,
@@ -96,19 +101,14 @@ public class OrderBook {
     RenderedJson render(OrderFilter filter) {
         Fetched<OrdersFeed> feed = feed();
         long now = clock.instant().getEpochSecond();
-        String key = filter.cacheKey();
         // While the feed fails (or is being refreshed) the stale answer is rendered once per second of age, not per
         // request.
         long staleAge = feed.stale() ? feed.ageSeconds(clock) : -1;
-        List<LiveOrder> quoted = feed.value().orders().stream()
-                .filter(o -> o.quoteValidAt(now, 0))
-                .toList();
-        Optional<LiveCapacity.Snapshot> filled = quoted.isEmpty()
-                ? Optional.empty()
-                : capacity.amountFilled(
-                        quoted.getFirst().optionBook(),
-                        quoted.stream().map(LiveOrder::nonce).distinct().toList());
+        Quoted quoted = quoted(feed, now);
+        Optional<LiveCapacity.Snapshot> filled =
+                quoted.nonces() == null ? Optional.empty() : capacity.amountFilled(quoted.nonces());
         long capacityVersion = filled.map(LiveCapacity.Snapshot::version).orElse(0L);
+        String key = filter.cacheKey();
         Rendered hit = rendered.getIfPresent(key);
         if (hit != null
                 && hit.fetchedAtMillis() == feed.fetchedAtMillis()
@@ -117,11 +117,47 @@ public class OrderBook {
                 && now < hit.validUntilSeconds()) {
             return hit.json();
         }
+        return rendered(filter, feed, quoted, filled, staleAge, capacityVersion);
+    }
+
+    /**
+     * The orders of the feed whose quotes are valid now, made once per feed version and kept until the first of them
+     * expires, so a cached read does no work that grows with the feed.
+     */
+    private Quoted quoted(Fetched<OrdersFeed> feed, long now) {
+        Quoted held = quoted;
+        if (held != null && held.fetchedAtMillis() == feed.fetchedAtMillis() && now < held.validUntilSeconds()) {
+            return held;
+        }
+        List<LiveOrder> orders = feed.value().orders().stream()
+                .filter(o -> o.quoteValidAt(now, 0))
+                .toList();
+        long validUntil = orders.stream()
+                .mapToLong(o -> Math.min(o.orderExpiryTimestamp(), o.expiry()))
+                .min()
+                .orElse(Long.MAX_VALUE);
+        LiveCapacity.NonceSet nonces = orders.isEmpty()
+                ? null
+                : LiveCapacity.NonceSet.of(
+                        orders.getFirst().optionBook(),
+                        orders.stream().map(LiveOrder::nonce).toList());
+        Quoted fresh = new Quoted(feed.fetchedAtMillis(), orders, nonces, validUntil);
+        quoted = fresh;
+        return fresh;
+    }
+
+    private RenderedJson rendered(
+            OrderFilter filter,
+            Fetched<OrdersFeed> feed,
+            Quoted quoted,
+            Optional<LiveCapacity.Snapshot> filled,
+            long staleAge,
+            long capacityVersion) {
         int cancelled = 0;
         int full = 0;
         List<LiveOrder> live = new java.util.ArrayList<>();
         List<OrderView> views = new java.util.ArrayList<>();
-        for (LiveOrder o : quoted) {
+        for (LiveOrder o : quoted.orders()) {
             if (!filter.accepts(o)) {
                 continue;
             }
@@ -156,9 +192,9 @@ public class OrderBook {
                 fetchedAt.toString(),
                 filled.isPresent() ? new OrdersView.LeftOut(cancelled, full) : null);
         RenderedJson result = RenderedJson.of(json.writeValueAsBytes(view), feed.stale(), Math.max(staleAge, 0));
-        long firstQuoteExpiry =
-                live.stream().mapToLong(LiveOrder::orderExpiryTimestamp).min().orElse(Long.MAX_VALUE);
-        rendered.put(key, new Rendered(result, feed.fetchedAtMillis(), staleAge, firstQuoteExpiry, capacityVersion));
+        rendered.put(
+                filter.cacheKey(),
+                new Rendered(result, feed.fetchedAtMillis(), staleAge, quoted.validUntilSeconds(), capacityVersion));
         return result;
     }
 

@@ -12,8 +12,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.Locale;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -42,7 +43,7 @@ class OrdersController {
     @ApiResponse(responseCode = "400", description = "INVALID_PARAMETER")
     @ApiResponse(responseCode = "502", description = "UPSTREAM_UNAVAILABLE or UPSTREAM_BAD_RESPONSE")
     @ApiResponse(responseCode = "504", description = "UPSTREAM_TIMEOUT")
-    ResponseEntity<byte[]> orders(
+    void orders(
             @Parameter(example = "ETH") @RequestParam(required = false) String underlying,
             @Parameter(example = "CALL_SPREAD") @RequestParam(required = false) String product,
             @Parameter(example = "true") @RequestParam(required = false) String isCall,
@@ -53,7 +54,9 @@ class OrdersController {
                             example = "USDC")
                     @RequestParam(required = false)
                     String collateral,
-            HttpServletRequest request) {
+            HttpServletRequest request,
+            HttpServletResponse response)
+            throws IOException {
         OrderFilter filter = new OrderFilter(
                 symbol(underlying, "underlying"),
                 product(product),
@@ -61,7 +64,7 @@ class OrdersController {
                 seconds(minExpiry, "minExpiry"),
                 seconds(maxExpiry, "maxExpiry"),
                 collateral(collateral));
-        return JsonHttp.respond(book.render(filter), request);
+        JsonHttp.write(book.render(filter), request, response);
     }
 
     @Schema(name = "OrdersResponse")

@@ -26,12 +26,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -125,7 +126,8 @@ class PositionsController {
             description = "RATE_LIMITED: too many new addresses from this client (NUTS_POSITIONS_RATE_LIMIT)")
     @ApiResponse(responseCode = "502", description = "UPSTREAM_UNAVAILABLE or UPSTREAM_BAD_RESPONSE")
     @ApiResponse(responseCode = "504", description = "UPSTREAM_TIMEOUT")
-    ResponseEntity<byte[]> positions(@RequestBody PositionsRequest body, HttpServletRequest request) {
+    void positions(@RequestBody PositionsRequest body, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         String address = Addresses.require(body.address(), "address");
         String type = body.type() == null ? "all" : body.type().toLowerCase(Locale.ROOT);
         if (!type.equals("open") && !type.equals("history") && !type.equals("all")) {
@@ -148,7 +150,7 @@ class PositionsController {
         List<Long> version =
                 List.of(open == null ? 0L : open.fetchedAtMillis(), history == null ? 0L : history.fetchedAtMillis());
         String key = address + "|" + type + "|" + referrer.orElse("-");
-        return JsonHttp.respond(
+        JsonHttp.write(
                 rendered.get(
                         key,
                         version,
@@ -160,7 +162,8 @@ class PositionsController {
                                 referrer.orElse(null),
                                 filter(open, referrer),
                                 filter(history, referrer)))),
-                request);
+                request,
+                response);
     }
 
     private List<JsonNode> filter(Fetched<List<ObjectNode>> fetched, Optional<String> referrer) {

@@ -9,8 +9,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.List;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
@@ -78,8 +79,8 @@ class ConfigController {
     @GetMapping(value = "/nuts/config", produces = "application/json")
     @Operation(summary = "Chain id, contracts, tokens, price feeds, implementations, referrer and ABIs")
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ConfigEnvelope.class)))
-    ResponseEntity<byte[]> config(HttpServletRequest request) {
-        return JsonHttp.respond(rendered, request);
+    void config(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        JsonHttp.write(rendered, request, response);
     }
 
     private static DeploymentView view(Deployment d) {

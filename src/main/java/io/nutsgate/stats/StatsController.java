@@ -17,9 +17,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -67,38 +68,41 @@ class StatsController {
     @GetMapping(value = "/stats", produces = "application/json")
     @Operation(summary = "Protocol statistics of the book indexer")
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = StatsEnvelope.class)))
-    ResponseEntity<byte[]> stats(HttpServletRequest request) {
-        return serve(new Resource<>("stats", "stats", urls.stats(), ttl, this::object), request);
+    void stats(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        serve(new Resource<>("stats", "stats", urls.stats(), ttl, this::object), request, response);
     }
 
     @GetMapping(value = "/referrer/stats", produces = "application/json")
     @Operation(summary = "The indexer's state for our referrer: referred positions keyed by option, and a summary")
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = StatsEnvelope.class)))
     @ApiResponse(responseCode = "503", description = "REFERRER_NOT_CONFIGURED")
-    ResponseEntity<byte[]> referrerStats(HttpServletRequest request) {
+    void referrerStats(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String referrer = platform.referrer()
                 .orElseThrow(() -> new ApiException(
                         ErrorCode.REFERRER_NOT_CONFIGURED, "ALPHABIT_REFERRER_ADDRESS is not configured"));
-        return serve(
+        serve(
                 new Resource<>(
                         "referrer-state:" + referrer,
                         "referrer-state",
                         urls.referrerState(referrer),
                         ttl,
                         this::referrerState),
-                request);
+                request,
+                response);
     }
 
-    private ResponseEntity<byte[]> serve(Resource<JsonNode> resource, HttpServletRequest request) {
+    private void serve(Resource<JsonNode> resource, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         Fetched<JsonNode> fetched = upstream.get(resource);
-        return JsonHttp.respond(
+        JsonHttp.write(
                 rendered.get(
                         resource.key(),
                         fetched.fetchedAtMillis(),
                         fetched.stale(),
                         fetched.ageSeconds(clock),
                         () -> json.writeValueAsBytes(fetched.value())),
-                request);
+                request,
+                response);
     }
 
     private JsonNode object(byte[] body) {
