@@ -91,12 +91,16 @@ final class DatabaseUrl implements JdbcConnectionDetails {
     }
 
     private static DatabaseUrl parseJdbc(String value) {
-        Properties parsed = org.postgresql.Driver.parseURL(value, null);
-        if (parsed == null) {
+        if (org.postgresql.Driver.parseURL(value, null) == null) {
             throw refused("the jdbc:postgresql: URL does not parse");
         }
-        String database = parsed.getProperty("PGDBNAME");
-        if (database == null || database.isBlank()) {
+        // Read from the URL itself: the driver fills an empty database name in with the user's.
+        String location = value.substring("jdbc:postgresql:".length()).split("\\?", 2)[0];
+        if (location.startsWith("//")) {
+            int slash = location.indexOf('/', 2);
+            location = slash < 0 ? "" : location.substring(slash + 1);
+        }
+        if (location.isBlank()) {
             throw noDatabase();
         }
         int q = value.indexOf('?');

@@ -42,7 +42,9 @@ class ServerSettingsCheck implements EnvironmentPostProcessor, Ordered {
         if (value == null || value.isBlank()) {
             return null;
         }
-        if (!WHOLE_NUMBER.matcher(value).matches() || Integer.parseInt(value.strip()) > 65535) {
+        // -1 (Spring: no web server) and 0 (a free port) are accepted as Spring accepts them
+        if (!(WHOLE_NUMBER.matcher(value).matches() || value.strip().equals("-1"))
+                || Integer.parseInt(value.strip()) > 65535) {
             throw new StartupRefusedException(SettingNames.describe(environment, property)
                     + " is not a port number: write a whole number from 1 to 65535"
                     + example(environment, property, property.startsWith("management") ? "9090" : "8080"));
@@ -101,7 +103,7 @@ class ServerSettingsCheck implements EnvironmentPostProcessor, Ordered {
 
     /** Binds the port for a moment the way Tomcat will (address reuse on), so only a real listener refuses it. */
     private static void free(ConfigurableEnvironment environment, String property, InetAddress address, Integer port) {
-        if (port == null || port == 0) {
+        if (port == null || port <= 0) {
             return;
         }
         try (ServerSocket socket = new ServerSocket()) {

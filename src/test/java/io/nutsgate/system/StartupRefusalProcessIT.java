@@ -6,11 +6,19 @@ import io.nutsgate.support.ServiceProcess;
 import io.nutsgate.support.TestDatabase;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +115,35 @@ class StartupRefusalProcessIT {
                 assertThat(Files.exists(folder.resolve("postgres")))
                         .as("embedded database folder")
                         .isFalse();
+            }
+        }
+    }
+
+    /** Redis is an accelerator, not a store: unreachable at start, the instance starts ready, without a stack trace. */
+    @Test
+    void shouldStartReadyWithoutAStackTraceWhenRedisDoesNotAnswer() throws Exception {
+        String schema =
+                "t_redis_down_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        try (ServiceProcess service = ServiceProcess.start(
+                folder,
+                Map.of(
+                        "REDIS_URL", "redis://127.0.0.1:" + ServiceProcess.freePort(),
+                        "DATABASE_URL", TestDatabase.LOCAL_URL + "&currentSchema=" + schema,
+                        "SPRING_FLYWAY_SCHEMAS", schema))) {
+            service.awaitStarted(EXIT_LIMIT);
+
+            HttpResponse<String> ready = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(service.baseUrl() + "/readyz"))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(service.output()).doesNotContain("\tat ").doesNotContain("cannot start");
+        } finally {
+            try (Connection connection = DriverManager.getConnection(TestDatabase.LOCAL_URL);
+                    Statement statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             }
         }
     }
