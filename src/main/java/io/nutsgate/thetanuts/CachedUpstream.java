@@ -234,7 +234,11 @@ public class CachedUpstream {
         } catch (CallNotPermittedException e) {
             throw new UpstreamException(
                     ErrorCode.UPSTREAM_UNAVAILABLE,
-                    resource.endpoint() + " keeps failing; not called again for a few seconds (circuit open)");
+                    UpstreamHosts.describe(
+                            resource.endpoint(),
+                            resource.uri(),
+                            "too often; not called again for NUTS_UPSTREAM_BREAKER_OPEN_FOR (circuit open)",
+                            true));
         } catch (UpstreamException e) {
             health.failed(resource.endpoint(), e);
             log.debug("{} failed: {}", resource.endpoint(), e.getMessage()); // UpstreamClient logs it, rate-limited
@@ -269,7 +273,9 @@ public class CachedUpstream {
             }
             throw new UpstreamException(ErrorCode.UPSTREAM_UNAVAILABLE, resource.endpoint() + " failed", e.getCause());
         } catch (TimeoutException e) {
-            throw new UpstreamException(ErrorCode.UPSTREAM_TIMEOUT, resource.endpoint() + " did not answer in time");
+            throw new UpstreamException(
+                    ErrorCode.UPSTREAM_TIMEOUT,
+                    UpstreamHosts.describe(resource.endpoint(), resource.uri(), "no answer in time", true));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpstreamException(
@@ -294,7 +300,11 @@ public class CachedUpstream {
         } catch (RuntimeException e) {
             throw new UpstreamException(
                     ErrorCode.UPSTREAM_BAD_RESPONSE,
-                    resource.endpoint() + " answered a body that is not the expected JSON",
+                    UpstreamHosts.describe(
+                            resource.endpoint(),
+                            resource.uri(),
+                            "answered a body that is not the expected JSON",
+                            false),
                     e);
         }
     }
