@@ -197,6 +197,7 @@ public class AuthApi {
             ecdsaRefusal = e;
         }
         boolean erc6492 = ContractWalletSignatures.isErc6492(signature);
+        Boolean contract = null;
         if (!erc6492 && signature.length == 65) {
             // the shape of an account key's signature: without a node, say what is wrong with it as one
             if (!contractWallets.canCheck()) {
@@ -204,7 +205,8 @@ public class AuthApi {
                         ErrorCode.SIWE_SIGNATURE_INVALID,
                         ecdsaRefusal.getMessage() + " (contract wallets are not checked: BASE_RPC_URL is not set)");
             }
-            if (!contractWallets.isContract(address)) {
+            contract = contractWallets.isContract(address);
+            if (!contract) {
                 throw ecdsaRefusal;
             }
         }
@@ -224,7 +226,7 @@ public class AuthApi {
             }
             return;
         }
-        if (!contractWallets.isContract(address)) {
+        if (!(contract != null ? contract : contractWallets.isContract(address))) {
             throw new ApiException(
                     ErrorCode.SIWE_SIGNATURE_INVALID,
                     "signature: not made by " + siwe.address() + " (not a 65-byte signature of its key, and no"
