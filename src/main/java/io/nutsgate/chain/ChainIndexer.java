@@ -42,11 +42,12 @@ import org.web3j.protocol.core.methods.response.Log;
  * {@code OptionInitialized} and lifecycle events ({@link OptionLifecycle}) from the deployment block on, in bounded {@code eth_getLogs} windows (halved when the
  * provider refuses the range or result size, doubled back after a success).
  *
- * <p>One batch runs on one instance at a time (the {@value #JOB} job's lock, {@link SingleInstanceJobs}, taken per batch);
- * an instance that does not get it is a follower and writes nothing. One batch is one transaction, which also locks
- * the cursor row ({@code FOR UPDATE SKIP LOCKED}) as a fence: a stale leader whose lease ran out mid-batch still holds
- * the row, so the next leader finds it locked and writes nothing until that transaction ends. Rows, block hashes and cursor commit together; every insert is idempotent on (chain
- * id, tx hash, log index), so a crash at any point loses and duplicates nothing. Fills less than
+ * <p>One batch runs on one instance at a time (the {@value #JOB} job's lock, {@link SingleInstanceJobs}, taken per
+ * batch); an instance that does not get it is a follower and writes nothing. One batch is one transaction, which also
+ * locks the cursor row ({@code FOR UPDATE SKIP LOCKED}) as a fence: a stale leader whose lease ran out mid-batch still
+ * holds the row, so the next leader finds it locked and writes nothing until that transaction ends. Rows, block
+ * hashes and cursor commit together; every insert is idempotent on (chain id, tx hash, log index), so a crash at any
+ * point loses and duplicates nothing. Fills less than
  * {@code confirmations} deep are {@code seen}, then {@code confirmed}. A reorg is found by the parent hash of the next
  * block not matching the stored hash of the cursor block: everything above the highest stored block whose hash still
  * matches is deleted (trades too, published as {@link TradeRemovedEvent}) and read again.
@@ -88,8 +89,9 @@ class ChainIndexer implements SmartLifecycle {
     private final Counter logsSkipped;
     private final Counter reorgCounter;
 
-    private volatile int window;
     private final TaskScheduler scheduler;
+
+    private volatile int window;
     private volatile ScheduledFuture<?> scheduled;
     private volatile boolean running;
     private long ticks;

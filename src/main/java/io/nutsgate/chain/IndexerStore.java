@@ -36,8 +36,8 @@ class IndexerStore {
     }
 
     /**
-     * Locks the cursor for this transaction, or empty when another instance holds it (it is the leader). Called
-     * first in every batch: whoever does not hold the lock writes nothing.
+     * Locks the cursor for this transaction, or empty when another transaction holds it (a stale leader still
+     * writing). Called first in every batch, under the indexer's job lock: whoever does not hold it writes nothing.
      */
     Optional<Cursor> lockCursor(long chainId, String book) {
         return jdbc.sql("SELECT indexed_block, indexed_hash, indexed_time FROM chain_cursor"

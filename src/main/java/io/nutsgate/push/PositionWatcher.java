@@ -142,7 +142,7 @@ class PositionWatcher implements SmartLifecycle {
         }
     }
 
-    /** One run of the watch: refresh this instance's registry rows, then, holding the job's lock, check every wallet. */
+    /** One run of the watch: refresh this instance's registry rows, then, holding the job's lock, check the wallets. */
     void watch() {
         quietly(
                 () -> {

@@ -12,11 +12,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The one way a job runs on one instance at a time: a ShedLock row per job in PostgreSQL (table {@code shedlock}), taken
- * per run by the database's clock and held until the run ends, or at most {@code lease} if the instance dies mid-run.
- * An instance that finds the lock held skips that run. The lease must be longer than one run can take (settings
- * {@code nuts.jobs.*-lease}); see docs/plumbing.md. ShedLock remembers which rows it created: never delete a row of
- * {@code shedlock} on a running service (the job would skip every run until a restart); to free a lock, set its
+ * The one way a job runs on one instance at a time: a ShedLock row per job in PostgreSQL (table {@code shedlock}),
+ * taken per run by the database's clock and held until the run ends, or at most {@code lease} if the instance dies
+ * mid-run. An instance that finds the lock held skips that run. The lease must be longer than one run can take
+ * (settings {@code nuts.jobs.*-lease}); see docs/plumbing.md. ShedLock remembers which rows it created: never delete a
+ * row of {@code shedlock} on a running service (the job would skip every run until a restart); to free a lock, set its
  * {@code lock_until} to now.
  */
 @Component

@@ -2,21 +2,17 @@ package io.nutsgate.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.nutsgate.support.Instances;
 import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,8 +27,6 @@ class OperatorTokenAliasIT {
 
     private static final String OLD_TOKEN = "old-operator-token-0123456789";
     private static final FixtureUpstream upstream = new FixtureUpstream();
-    private static final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper json = JsonMapper.builder().build();
     private static ConfigurableApplicationContext onlyOldToken;
     private static ConfigurableApplicationContext noToken;
@@ -84,26 +78,19 @@ class OperatorTokenAliasIT {
     }
 
     private static ConfigurableApplicationContext start(String... token) {
-        String[] common = {
-            "--server.port=0",
-            "--nuts.trades.scheduled-sync=false",
-            "--nuts.trades.sync-on-events=false",
-            "--nuts.orders-url=" + upstream.ordersUrl(),
-            "--nuts.indexer-url=" + upstream.indexerUrl()
-        };
-        String[] args = new String[common.length + token.length];
-        System.arraycopy(common, 0, args, 0, common.length);
-        System.arraycopy(token, 0, args, common.length, token.length);
-        return new SpringApplicationBuilder(NutsgateApplication.class).run(args);
+        List<String> args = new ArrayList<>(List.of(
+                "--nuts.trades.scheduled-sync=false",
+                "--nuts.trades.sync-on-events=false",
+                "--nuts.orders-url=" + upstream.ordersUrl(),
+                "--nuts.indexer-url=" + upstream.indexerUrl()));
+        args.addAll(List.of(token));
+        return Instances.startExactly(args.toArray(String[]::new));
     }
 
-    private static HttpResponse<String> get(ConfigurableApplicationContext app, String path, String authorization)
-            throws Exception {
-        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10));
-        if (authorization != null) request.header("Authorization", authorization);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(ConfigurableApplicationContext app, String path, String authorization) {
+        return authorization == null
+                ? Instances.getAnonymous(app, path)
+                : Instances.get(app, path, "Authorization", authorization);
     }
 
     private static String code(HttpResponse<String> response) {

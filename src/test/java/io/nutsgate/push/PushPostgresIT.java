@@ -204,13 +204,7 @@ class PushPostgresIT {
     }
 
     private static void awaitRegistered(String wallet) {
-        JdbcClient jdbc = a.getBean(JdbcClient.class);
-        await().atMost(WAIT)
-                .until(() -> jdbc.sql("SELECT count(*) FROM push_subscriptions WHERE wallet = :w")
-                                .param("w", wallet)
-                                .query(Long.class)
-                                .single()
-                        == 1);
+        PushRegistrations.awaitRegistered(a.getBean(JdbcClient.class), wallet, WAIT);
     }
 
     private static double busFailures(ConfigurableApplicationContext app) throws Exception {

@@ -5,7 +5,6 @@ import static io.nutsgate.support.Instances.get;
 import static io.nutsgate.support.Instances.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.Instances;
@@ -44,9 +43,8 @@ class PushRedisIT {
 
     @BeforeAll
     static void startRedisAndTwoInstances() throws Exception {
-        assumeTrue(TestDatabase.localPostgresReachable(), "the machine's PostgreSQL is needed (CI starts it)");
-        assumeTrue(RedisServer.installed(), "redis-server is needed");
-        redis = RedisServer.onFreePort().start();
+        Instances.requireLocalPostgres();
+        redis = RedisServer.onFreePortIfInstalled().start();
         schema = Instances.newSchema("t_push_");
         a = start();
         b = start();
@@ -125,12 +123,6 @@ class PushRedisIT {
     }
 
     private static void awaitRegistered(String wallet) {
-        JdbcClient jdbc = a.getBean(JdbcClient.class);
-        await().atMost(WAIT)
-                .until(() -> jdbc.sql("SELECT count(*) FROM push_subscriptions WHERE wallet = :w")
-                                .param("w", wallet)
-                                .query(Long.class)
-                                .single()
-                        == 1);
+        PushRegistrations.awaitRegistered(a.getBean(JdbcClient.class), wallet, WAIT);
     }
 }

@@ -37,6 +37,20 @@ public final class RedisServer implements AutoCloseable {
         return false;
     }
 
+    /**
+     * {@link #onFreePort()}, or the test is skipped (failed under {@code CI=true}) when {@code redis-server} is not on
+     * the PATH.
+     */
+    public static RedisServer onFreePortIfInstalled() {
+        if (!installed()) {
+            if (RequiredService.inCi()) {
+                throw new IllegalStateException("redis-server is not on the PATH; CI=true, so this is a failure");
+            }
+            org.junit.jupiter.api.Assumptions.abort("redis-server is needed");
+        }
+        return onFreePort();
+    }
+
     /** A server on a port nothing listens on now; not started. */
     public static RedisServer onFreePort() {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -3,14 +3,11 @@ package io.nutsgate.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.Instances;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +15,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,7 +29,6 @@ class DatabaseOutageIT {
     private static final String USER = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c";
     private static final FixtureUpstream upstream = new FixtureUpstream();
     private static final JsonMapper json = JsonMapper.builder().build();
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static Path dataDir;
     private static int pgPort;
     private static EmbeddedPostgres postgres;
@@ -47,15 +41,13 @@ class DatabaseOutageIT {
             pgPort = socket.getLocalPort();
         }
         postgres = startPostgres();
-        app = new SpringApplicationBuilder(NutsgateApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--DATABASE_URL=jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres?user=postgres",
-                        "--nuts.orders-url=" + upstream.ordersUrl(),
-                        "--nuts.indexer-url=" + upstream.indexerUrl(),
-                        "--nuts.referrer-address=0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d",
-                        "--nuts.trades.scheduled-sync=false",
-                        "--nuts.trades.after-update-delay=0s");
+        app = Instances.start(
+                "--DATABASE_URL=jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres?user=postgres",
+                "--nuts.orders-url=" + upstream.ordersUrl(),
+                "--nuts.indexer-url=" + upstream.indexerUrl(),
+                "--nuts.referrer-address=0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d",
+                "--nuts.trades.scheduled-sync=false",
+                "--nuts.trades.after-update-delay=0s");
     }
 
     @AfterAll
@@ -98,22 +90,12 @@ class DatabaseOutageIT {
                 .start();
     }
 
-    private static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(String path) {
+        return Instances.getAnonymous(app, path);
     }
 
-    private static HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(uri(path))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static URI uri(String path) {
-        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-        return URI.create("http://127.0.0.1:" + port + path);
+    private static HttpResponse<String> post(String path, String body) {
+        return Instances.postAnonymous(app, path, body);
     }
 
     private static JsonNode body(HttpResponse<String> response) {

@@ -2,21 +2,15 @@ package io.nutsgate.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.Instances;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,8 +25,6 @@ class ManagementPortIT {
 
     private static final String TOKEN = "management-port-test-token";
     private static final FixtureUpstream upstream = new FixtureUpstream();
-    private static final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper json = JsonMapper.builder().build();
     private static ConfigurableApplicationContext app;
     private static int managementPort;
@@ -41,17 +33,15 @@ class ManagementPortIT {
     @BeforeAll
     static void start() throws IOException {
         managementPort = freePort();
-        app = new SpringApplicationBuilder(NutsgateApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--management.server.port=" + managementPort,
-                        // Set, to show that even the token does not bring the actuator back to the public port.
-                        "--nuts.management.token=" + TOKEN,
-                        "--nuts.trades.scheduled-sync=false",
-                        "--nuts.trades.sync-on-events=false",
-                        "--nuts.orders-url=" + upstream.ordersUrl(),
-                        "--nuts.indexer-url=" + upstream.indexerUrl());
-        publicPort = ((WebServerApplicationContext) app).getWebServer().getPort();
+        app = Instances.startExactly(
+                "--management.server.port=" + managementPort,
+                // Set, to show that even the token does not bring the actuator back to the public port.
+                "--nuts.management.token=" + TOKEN,
+                "--nuts.trades.scheduled-sync=false",
+                "--nuts.trades.sync-on-events=false",
+                "--nuts.orders-url=" + upstream.ordersUrl(),
+                "--nuts.indexer-url=" + upstream.indexerUrl());
+        publicPort = Instances.port(app);
     }
 
     @AfterAll
@@ -108,12 +98,10 @@ class ManagementPortIT {
         assertThat(json.readTree(readyz.body()).path("status").asString()).isEqualTo("UP");
     }
 
-    private static HttpResponse<String> get(int port, String path, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10))
-                .GET();
-        if (headers.length > 0) request.headers(headers);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(int port, String path, String... headers) {
+        return Instances.send(Instances.request("http://127.0.0.1:" + port + path, headers)
+                .GET()
+                .build());
     }
 
     private static int freePort() throws IOException {

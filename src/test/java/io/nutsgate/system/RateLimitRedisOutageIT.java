@@ -1,17 +1,12 @@
 package io.nutsgate.system;
 
+import static io.nutsgate.support.Instances.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.Instances;
 import io.nutsgate.support.RedisServer;
-import io.nutsgate.support.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +19,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -36,13 +29,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RateLimitRedisOutageIT {
 
-    private static final String TOKEN = "rate-limit-outage-test-token";
-    /** Longer than any answer may take: a request that hangs on the dead Redis fails the test. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
-
     private static final FixtureUpstream upstream = new FixtureUpstream();
-    private static final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final AtomicInteger clients = new AtomicInteger();
     private static RedisServer redis;
     private static ConfigurableApplicationContext a;
@@ -50,9 +37,8 @@ class RateLimitRedisOutageIT {
 
     @BeforeAll
     static void startRedisAndTwoInstances() throws Exception {
-        assumeTrue(RedisServer.installed(), "redis-server is needed");
-        assumeTrue(TestDatabase.localPostgresReachable(), "the machine's PostgreSQL is needed (CI starts it)");
-        redis = RedisServer.onFreePort().start();
+        Instances.requireLocalPostgres();
+        redis = RedisServer.onFreePortIfInstalled().start();
         a = start();
         b = start();
     }
@@ -120,47 +106,16 @@ class RateLimitRedisOutageIT {
         return "198.51." + (n / 250) + "." + (n % 250 + 1);
     }
 
-    private static int update(ConfigurableApplicationContext app, String forwardedFor) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base(app) + "/nuts/update"))
-                .header("X-Forwarded-For", forwardedFor)
-                .timeout(REQUEST_TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
-    }
-
     /** Calls of Redis the {@code redis-rate-limits} breaker refused, from the instance's Prometheus metrics. */
-    private static double notPermittedRedisCalls(ConfigurableApplicationContext app) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base(app) + "/actuator/prometheus"))
-                .header("Authorization", "Bearer " + TOKEN)
-                .timeout(REQUEST_TIMEOUT)
-                .build();
-        String metrics =
-                http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    private static double notPermittedRedisCalls(ConfigurableApplicationContext app) {
+        String metrics = Instances.get(app, "/actuator/prometheus").body();
         Matcher line = Pattern.compile(
                         "(?m)^resilience4j_circuitbreaker_not_permitted_calls_total\\{[^}]*name=\"redis-rate-limits\"[^}]*} (\\S+)$")
                 .matcher(metrics);
         return line.find() ? Double.parseDouble(line.group(1)) : 0;
     }
 
-    private static String base(ConfigurableApplicationContext app) {
-        return "http://127.0.0.1:"
-                + ((WebServerApplicationContext) app).getWebServer().getPort();
-    }
-
     private static ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(NutsgateApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--REDIS_URL=" + redis.url(),
-                        "--nuts.management.token=" + TOKEN,
-                        "--nuts.clients.trusted-proxies=127.0.0.1/32,::1/128",
-                        "--nuts.update-rate-limit.requests=3",
-                        "--nuts.update-rate-limit.window=1h",
-                        "--nuts.trades.scheduled-sync=false",
-                        "--nuts.trades.sync-on-events=false",
-                        "--nuts.push.watch=false",
-                        "--nuts.orders-url=" + upstream.ordersUrl(),
-                        "--nuts.indexer-url=" + upstream.indexerUrl());
+        return Instances.start(Instances.quietBehindProxy(upstream), "--REDIS_URL=" + redis.url());
     }
 }

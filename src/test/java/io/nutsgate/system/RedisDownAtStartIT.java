@@ -2,19 +2,13 @@ package io.nutsgate.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.Instances;
 import io.nutsgate.support.RedisServer;
 import io.nutsgate.support.RequiredService;
-import io.nutsgate.support.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +21,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -42,12 +34,8 @@ class RedisDownAtStartIT {
 
     private static final String RATE_LIMIT_PREFIX = "down-at-start:ratelimit:";
     private static final String CACHE_PREFIX = "down-at-start:";
-    /** Longer than any answer may take: a request that hangs on the missing Redis fails the test. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private static final FixtureUpstream upstream = new FixtureUpstream();
-    private static final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final AtomicInteger clients = new AtomicInteger();
     private static final AtomicInteger wallets = new AtomicInteger();
     private static RedisServer redis;
@@ -56,24 +44,14 @@ class RedisDownAtStartIT {
 
     @BeforeAll
     static void startAnInstanceWithoutRedis() throws Exception {
-        assumeTrue(RedisServer.installed(), "redis-server is needed");
-        assumeTrue(TestDatabase.localPostgresReachable(), "the machine's PostgreSQL is needed (CI starts it)");
-        redis = RedisServer.onFreePort();
+        Instances.requireLocalPostgres();
+        redis = RedisServer.onFreePortIfInstalled();
         inspector = RedisClient.create(redis.url());
-        app = new SpringApplicationBuilder(NutsgateApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--REDIS_URL=" + redis.url(),
-                        "--nuts.redis-key-prefix=" + CACHE_PREFIX,
-                        "--nuts.clients.rate-limit-prefix=" + RATE_LIMIT_PREFIX,
-                        "--nuts.clients.trusted-proxies=127.0.0.1/32,::1/128",
-                        "--nuts.update-rate-limit.requests=3",
-                        "--nuts.update-rate-limit.window=1h",
-                        "--nuts.trades.scheduled-sync=false",
-                        "--nuts.trades.sync-on-events=false",
-                        "--nuts.push.watch=false",
-                        "--nuts.orders-url=" + upstream.ordersUrl(),
-                        "--nuts.indexer-url=" + upstream.indexerUrl());
+        app = Instances.start(
+                Instances.quietBehindProxy(upstream),
+                "--REDIS_URL=" + redis.url(),
+                "--nuts.redis-key-prefix=" + CACHE_PREFIX,
+                "--nuts.clients.rate-limit-prefix=" + RATE_LIMIT_PREFIX);
     }
 
     @AfterAll
@@ -151,30 +129,22 @@ class RedisDownAtStartIT {
         return "0x" + String.format(Locale.ROOT, "%040x", 0xd0_0000 + wallets.incrementAndGet());
     }
 
-    private static int get(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + path))
-                .timeout(REQUEST_TIMEOUT)
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+    private static int get(String path) {
+        return Instances.getAnonymous(app, path).statusCode();
     }
 
-    private static int update(String forwardedFor) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/nuts/update"))
-                .header("X-Forwarded-For", forwardedFor)
-                .timeout(REQUEST_TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+    private static int update(String forwardedFor) {
+        return Instances.update(app, forwardedFor);
     }
 
-    private static int positions(String forwardedFor, String wallet) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + "/nuts/positions"))
-                .header("X-Forwarded-For", forwardedFor)
-                .header("Content-Type", "application/json")
-                .timeout(REQUEST_TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"address\":\"" + wallet + "\",\"type\":\"open\"}"))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+    private static int positions(String forwardedFor, String wallet) {
+        return Instances.post(
+                        app,
+                        "/nuts/positions",
+                        "{\"address\":\"" + wallet + "\",\"type\":\"open\"}",
+                        "X-Forwarded-For",
+                        forwardedFor)
+                .statusCode();
     }
 
     /** One command on the test's own connection to the private Redis. */
@@ -182,10 +152,5 @@ class RedisDownAtStartIT {
         try (StatefulRedisConnection<String, String> connection = inspector.connect()) {
             return command.apply(connection.sync());
         }
-    }
-
-    private static String base() {
-        return "http://127.0.0.1:"
-                + ((WebServerApplicationContext) app).getWebServer().getPort();
     }
 }

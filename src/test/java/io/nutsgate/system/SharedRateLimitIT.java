@@ -1,25 +1,17 @@
 package io.nutsgate.system;
 
+import static io.nutsgate.support.Instances.update;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.nutsgate.support.Instances;
+import io.nutsgate.support.RequiredService;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -30,17 +22,12 @@ class SharedRateLimitIT {
 
     private static final String PREFIX = "nutsgate-test:" + UUID.randomUUID() + ":";
     private static final FixtureUpstream upstream = new FixtureUpstream();
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static ConfigurableApplicationContext first;
     private static ConfigurableApplicationContext second;
 
     @BeforeAll
     static void startTwoInstances() {
-        boolean redis = redisReachable();
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(redis).as("Redis on 127.0.0.1:6379 (CI starts it)").isTrue();
-        }
-        assumeTrue(redis, "Redis on 127.0.0.1:6379 is needed");
+        RequiredService.require("Redis", "127.0.0.1", 6379);
         first = start();
         second = start();
     }
@@ -50,7 +37,7 @@ class SharedRateLimitIT {
         if (second != null) second.close();
         if (first != null) first.close();
         upstream.close();
-        if (redisReachable()) {
+        if (RequiredService.reachable("127.0.0.1", 6379)) {
             RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
             try (StatefulRedisConnection<String, String> connection = client.connect()) {
                 var keys = connection.sync().keys(PREFIX + "*");
@@ -93,15 +80,6 @@ class SharedRateLimitIT {
         assertThat(update(second, "2001:db8:42:2::1")).isEqualTo(200);
     }
 
-    private static int update(ConfigurableApplicationContext app, String forwardedFor) throws Exception {
-        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/nuts/update"))
-                .header("X-Forwarded-For", forwardedFor)
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
-    }
-
     private static long keysInRedis() {
         RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
@@ -112,26 +90,9 @@ class SharedRateLimitIT {
     }
 
     private static ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(NutsgateApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--REDIS_URL=redis://127.0.0.1:6379",
-                        "--nuts.clients.rate-limit-prefix=" + PREFIX,
-                        "--nuts.clients.trusted-proxies=127.0.0.1/32,::1/128",
-                        "--nuts.update-rate-limit.requests=3",
-                        "--nuts.update-rate-limit.window=1h",
-                        "--nuts.trades.scheduled-sync=false",
-                        "--nuts.trades.sync-on-events=false",
-                        "--nuts.orders-url=" + upstream.ordersUrl(),
-                        "--nuts.indexer-url=" + upstream.indexerUrl());
-    }
-
-    private static boolean redisReachable() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", 6379), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return Instances.start(
+                Instances.quietBehindProxy(upstream),
+                "--REDIS_URL=redis://127.0.0.1:6379",
+                "--nuts.clients.rate-limit-prefix=" + PREFIX);
     }
 }

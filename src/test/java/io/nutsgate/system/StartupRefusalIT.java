@@ -3,7 +3,7 @@ package io.nutsgate.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.nutsgate.NutsgateApplication;
+import io.nutsgate.support.Instances;
 import io.nutsgate.support.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,14 +13,11 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -96,16 +93,13 @@ class StartupRefusalIT {
     void shouldConnectWithAPasswordHoldingReservedCharactersAndWarnAboutTheSiweDefault(CapturedOutput output) {
         // The machine's PostgreSQL trusts loopback, so any password is accepted: what counts is that user, host,
         // port and database were read correctly around it.
-        String schema = "t_cfg_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String schema = Instances.newSchema("t_cfg_");
         schemas.add(schema);
-        try (ConfigurableApplicationContext app = new SpringApplication(NutsgateApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--nuts.trades.scheduled-sync=false",
-                        "--spring.flyway.schemas=" + schema,
-                        "--DATABASE_URL=postgres://postgres:" + PASSWORD + "@127.0.0.1:5432/test?currentSchema="
-                                + schema)) {
-            int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        try (ConfigurableApplicationContext app = Instances.startExactly(
+                "--nuts.trades.scheduled-sync=false",
+                "--spring.flyway.schemas=" + schema,
+                "--DATABASE_URL=postgres://postgres:" + PASSWORD + "@127.0.0.1:5432/test?currentSchema=" + schema)) {
+            int port = Instances.port(app);
             assertThat(output.getAll())
                     .contains("using the external PostgreSQL at jdbc:postgresql://127.0.0.1:5432/test as postgres");
             List<String> warnings = output.getAll()
@@ -119,10 +113,9 @@ class StartupRefusalIT {
     }
 
     private static Throwable start(String... args) {
-        String schema = "t_cfg_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String schema = Instances.newSchema("t_cfg_");
         schemas.add(schema);
         List<String> all = new ArrayList<>(List.of(
-                "--server.port=0",
                 "--nuts.trades.scheduled-sync=false",
                 "--spring.flyway.schemas=" + schema,
                 "--DATABASE_URL=" + TestDatabase.LOCAL_URL + "&currentSchema=" + schema));
@@ -130,9 +123,8 @@ class StartupRefusalIT {
             if (arg.startsWith("--DATABASE_URL=")) all.removeIf(a -> a.startsWith("--DATABASE_URL="));
             all.add(arg);
         }
-        Throwable failure = catchThrowable(() -> new SpringApplication(NutsgateApplication.class)
-                .run(all.toArray(String[]::new))
-                .close());
+        Throwable failure = catchThrowable(
+                () -> Instances.startExactly(all.toArray(String[]::new)).close());
         assertThat(failure).as("the start-up must be refused").isNotNull();
         return failure;
     }

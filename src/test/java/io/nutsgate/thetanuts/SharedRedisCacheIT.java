@@ -2,20 +2,15 @@ package io.nutsgate.thetanuts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nutsgate.NutsgateApplication;
 import io.nutsgate.support.FixtureUpstream;
+import io.nutsgate.support.Instances;
 import io.nutsgate.support.RequiredService;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -62,21 +57,14 @@ class SharedRedisCacheIT {
     }
 
     private static ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(NutsgateApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--REDIS_URL=redis://127.0.0.1:6379/3",
-                        "--NUTS_REDIS_KEY_PREFIX=" + PREFIX,
-                        "--nuts.orders-url=" + upstream.ordersUrl(),
-                        "--nuts.indexer-url=" + upstream.indexerUrl());
+        return Instances.start(
+                "--REDIS_URL=redis://127.0.0.1:6379/3",
+                "--NUTS_REDIS_KEY_PREFIX=" + PREFIX,
+                "--nuts.orders-url=" + upstream.ordersUrl(),
+                "--nuts.indexer-url=" + upstream.indexerUrl());
     }
 
-    private static HttpResponse<String> get(ConfigurableApplicationContext app, String path) throws Exception {
-        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(ConfigurableApplicationContext app, String path) {
+        return Instances.getAnonymous(app, path);
     }
 }
