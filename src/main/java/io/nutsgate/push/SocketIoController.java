@@ -71,8 +71,9 @@ class SocketIoController {
             method = {RequestMethod.GET, RequestMethod.POST})
     void poll(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Optional<SocketIoQuery> parsed = SocketIoQuery.parse(request.getQueryString());
-        String problem = parsed.map(SocketIoQuery::problem)
-                .orElse("the query must name transport, EIO and at most one sid, each decodable");
+        String problem = parsed.isEmpty()
+                ? "the query must name transport, EIO and at most one sid, each decodable"
+                : parsed.get().problem();
         if (problem != null) {
             refuse(response, ErrorCode.INVALID_REQUEST, problem);
             return;
@@ -103,7 +104,10 @@ class SocketIoController {
                 }
                 if ("4".equals(query.eio()) && !isPayloadV4(body)) {
                     gate.close(query.sid());
-                    refuse(response, ErrorCode.INVALID_REQUEST, "body: not an Engine.IO 4 payload; the session is closed");
+                    refuse(
+                            response,
+                            ErrorCode.INVALID_REQUEST,
+                            "body: not an Engine.IO 4 payload; the session is closed");
                     return;
                 }
                 handle(new ReadBody(request, body), response, query);
