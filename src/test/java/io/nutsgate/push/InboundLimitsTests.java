@@ -33,7 +33,7 @@ class InboundLimitsTests {
             delimiter = '|',
             value = {
                 "2[\"subscribe:positions\",\"0xabc\"]|1",
-                "2[\"e\",{\"a\":[1,{\"b\":[]}]}]|4",
+                "2[\"e\",{\"a\":[1,{\"b\":[]}]}]|5",
                 "2[\"[[[[[[\",\"{{{{\"]|1",
                 "2[\"\\\"[[[\"]|1",
                 "0|0",
@@ -52,7 +52,7 @@ class InboundLimitsTests {
                 "|false",
                 "garbage|false",
                 "b!!!|false",
-                "40\u001e|false"
+                "'40\u001e'|false"
             })
     void shouldAcceptOnlyEngineIo4Payloads(String body, boolean expected) {
         byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
