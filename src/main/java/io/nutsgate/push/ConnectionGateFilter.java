@@ -1,10 +1,10 @@
 package io.nutsgate.push;
 
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.system.ClientAddresses;
 import io.nutsgate.system.JsonErrors;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import io.nutsgate.system.ClientAddresses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -37,7 +37,7 @@ final class ConnectionGateFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String client = clients.clientKey(request);
-        String refusal = hasSession(request) ? null : gate.refusal(client);
+        String refusal = isHandshake(request) ? gate.refusal(client) : null;
         if (refusal != null) {
             response.setHeader("Retry-After", "5");
             JsonErrors.write(response, ErrorCode.TOO_MANY_CONNECTIONS, "socket.io: " + refusal + "; retry later");
@@ -84,8 +84,13 @@ final class ConnectionGateFilter extends OncePerRequestFilter {
         }
     }
 
-    /** From the query string only: reading parameters could consume a form body. A malformed one is no session. */
-    private static boolean hasSession(HttpServletRequest request) {
-        return SocketIoQuery.parse(request.getQueryString()).map(q -> q.sid() != null).orElse(false);
+    /**
+     * A well-formed query without {@code sid}, from the query string only (reading parameters could consume a form
+     * body). A malformed one is left to {@link SocketIoController}, which answers it 400.
+     */
+    private static boolean isHandshake(HttpServletRequest request) {
+        return SocketIoQuery.parse(request.getQueryString())
+                .map(q -> q.sid() == null)
+                .orElse(false);
     }
 }

@@ -36,6 +36,7 @@ final class EngineIoEndpoint extends Endpoint {
     private final long maxMessage;
     /** Bytes of the message being joined, taken from the instance's budget ({@link InboundLimits}). */
     private long reserved;
+
     private QueuedWebSocket socket;
     private StringBuilder text;
     private ByteArrayOutputStream binary;
@@ -62,6 +63,17 @@ final class EngineIoEndpoint extends Endpoint {
                 .put(BLOCKING_SEND_TIMEOUT, settings.sendTimeout().toMillis());
         Map<String, List<String>> headers =
                 (Map<String, List<String>>) config.getUserProperties().getOrDefault(HEADERS, Map.of());
+        if (SocketIoQuery.parse(session.getQueryString()).isEmpty()) {
+            // socket.io-server's reader throws on these (a stack trace per connection): refused with a close code.
+            metrics.rejected(PushMetrics.BAD_PACKET);
+            try {
+                session.close(new CloseReason(
+                        CloseReason.CloseCodes.VIOLATED_POLICY, "the query must name EIO and transport, each once"));
+            } catch (java.io.IOException | RuntimeException ignored) {
+                // already gone
+            }
+            return;
+        }
         Map<String, String> query = ParseQS.decode(session.getQueryString());
         socket = new QueuedWebSocket(session, query, headers, writers, settings.maxQueuedMessages(), metrics);
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onText);

@@ -166,7 +166,8 @@ final class InboundLimits {
                     refuse(packet, UNEXPECTED_ATTACHMENT, "binary data without a binary packet announcing it");
                     return;
                 }
-                if (attachmentBytes + bytes.length > bounds.maxBufferedPerSocket().toBytes()) {
+                if (attachmentBytes + bytes.length
+                        > bounds.maxBufferedPerSocket().toBytes()) {
                     refuse(
                             packet,
                             SOCKET_BUFFER_FULL,

@@ -61,7 +61,8 @@ class SocketIoConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     ConnectionGate connectionGate(NutsProperties properties, MeterRegistry meters) {
-        return new ConnectionGate(properties.push().maxConnections(), properties.push().bounds(), meters);
+        return new ConnectionGate(
+                properties.push().maxConnections(), properties.push().bounds(), meters);
     }
 
     /** Before Tomcat's WebSocket filter, so a refused WebSocket handshake is answered over HTTP. */

@@ -6,8 +6,6 @@ import io.nutsgate.system.NutsProperties;
 import io.nutsgate.system.RateLimitedLog;
 import io.socket.engineio.server.EngineIoServer;
 import io.swagger.v3.oas.annotations.Hidden;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,8 +18,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -47,8 +43,6 @@ class SocketIoController {
     private final PushMetrics metrics;
     private final InboundLimits limits;
     private final long maxMessage;
-    /** Sessions with a poll waiting for data: a second one is refused (socket.io-server answered it 500). */
-    private final Set<String> waiting = ConcurrentHashMap.newKeySet();
 
     private static final RateLimitedLog MALFORMED =
             new RateLimitedLog(LoggerFactory.getLogger("io.nutsgate.rejected"), Duration.ofMinutes(1));
@@ -71,8 +65,9 @@ class SocketIoController {
             method = {RequestMethod.GET, RequestMethod.POST})
     void poll(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Optional<SocketIoQuery> parsed = SocketIoQuery.parse(request.getQueryString());
-        String problem = parsed.map(SocketIoQuery::problem)
-                .orElse("the query must name transport, EIO and at most one sid, each decodable");
+        String problem = parsed.isEmpty()
+                ? "the query must name transport, EIO and at most one sid, each decodable"
+                : parsed.get().problem();
         if (problem != null) {
             refuse(response, ErrorCode.INVALID_REQUEST, problem);
             return;
@@ -103,22 +98,20 @@ class SocketIoController {
                 }
                 if ("4".equals(query.eio()) && !isPayloadV4(body)) {
                     gate.close(query.sid());
-                    refuse(response, ErrorCode.INVALID_REQUEST, "body: not an Engine.IO 4 payload; the session is closed");
+                    refuse(
+                            response,
+                            ErrorCode.INVALID_REQUEST,
+                            "body: not an Engine.IO 4 payload; the session is closed");
                     return;
                 }
                 handle(new ReadBody(request, body), response, query);
             } finally {
                 limits.release(held);
             }
-        } else if (query.sid() != null && !waiting.add(query.sid())) {
-            // socket.io-server answered an overlapping poll with a 500 and left the first one hanging.
-            refuse(response, ErrorCode.INVALID_REQUEST, "sid: a poll of this session is already waiting");
         } else {
-            try {
-                handle(request, response, query);
-            } finally {
-                whenAnswered(request, query.sid());
-            }
+            // An overlapping poll makes socket.io-server close the session and then throw (it was a 500): caught in
+            // handle(), answered 400; the waiting poll gets the session's close packet.
+            handle(request, response, query);
         }
     }
 
@@ -134,40 +127,6 @@ class SocketIoController {
                 refuse(response, ErrorCode.INVALID_REQUEST, "not an Engine.IO request this server can read");
             }
         }
-    }
-
-    /** Forgets the waiting poll of {@code sid} once its answer is written. */
-    private void whenAnswered(HttpServletRequest request, String sid) {
-        if (sid == null) {
-            return;
-        }
-        if (request.isAsyncStarted()) {
-            try {
-                request.getAsyncContext().addListener(new AsyncListener() {
-                    @Override
-                    public void onComplete(AsyncEvent event) {
-                        waiting.remove(sid);
-                    }
-
-                    @Override
-                    public void onTimeout(AsyncEvent event) {
-                        waiting.remove(sid);
-                    }
-
-                    @Override
-                    public void onError(AsyncEvent event) {
-                        waiting.remove(sid);
-                    }
-
-                    @Override
-                    public void onStartAsync(AsyncEvent event) {}
-                });
-                return;
-            } catch (IllegalStateException e) {
-                // already answered
-            }
-        }
-        waiting.remove(sid);
     }
 
     private void refuse(HttpServletResponse response, ErrorCode code, String message) throws IOException {

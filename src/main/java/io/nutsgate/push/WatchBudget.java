@@ -1,8 +1,6 @@
 package io.nutsgate.push;
 
 import io.nutsgate.system.NutsProperties;
-import io.nutsgate.system.RateLimiter;
-import io.nutsgate.system.RateLimiters;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,26 +10,22 @@ import org.springframework.stereotype.Component;
  * What subscriptions may make the wallet watch ask the Thetanuts indexer, so that a client's sockets cost it no more
  * than the same client's {@code POST /nuts/positions} calls: at most {@code NUTS_PUSH_MAX_WALLETS_PER_CLIENT}
  * subscriptions per client (by the rate limits' client address, over all its sockets), at most
- * {@code NUTS_PUSH_WATCH_MAX_WALLETS} wallets followed by this instance, and a wallet this instance does not follow
- * yet takes one call from the client's {@code NUTS_POSITIONS_RATE_LIMIT}, the very bucket a new address on the REST
- * path takes from.
+ * {@code NUTS_PUSH_WATCH_MAX_WALLETS} wallets followed by this instance. The watch reads each followed wallet through
+ * the positions cache ({@link PositionWatcher}), so a client's wallets cost at most one indexer read each per cache TTL:
+ * with the defaults (30 wallets, 60 s) no more than the 30 new addresses a minute {@code NUTS_POSITIONS_RATE_LIMIT}
+ * lets the same client ask for on the REST path.
  */
 @Component
 class WatchBudget {
 
     private final int maxPerClient;
     private final int maxWallets;
-    private final RateLimiter newAddresses;
     private final Map<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
     private final AtomicInteger followed = new AtomicInteger();
 
-    WatchBudget(NutsProperties properties, RateLimiters limiters) {
+    WatchBudget(NutsProperties properties) {
         this.maxPerClient = properties.push().bounds().maxWalletsPerClient();
         this.maxWallets = properties.push().watchMaxWallets();
-        this.newAddresses = limiters.limiter(
-                "positions",
-                properties.positionsRateLimit().requests(),
-                properties.positionsRateLimit().window());
     }
 
     /** Why {@code client} may not subscribe to {@code wallet} now, or null (then call {@link #added}). */
@@ -46,12 +40,6 @@ class WatchBudget {
         }
         if (followed.get() >= maxWallets) {
             return "wallet: this instance follows its maximum of " + maxWallets + " wallets; retry later";
-        }
-        try {
-            newAddresses.acquire(client == null ? "unknown" : client);
-        } catch (RateLimiter.RateLimitedException e) {
-            return "wallet: this client asked for too many new wallets (NUTS_POSITIONS_RATE_LIMIT); retry in "
-                    + e.retryAfterSeconds() + " s";
         }
         return null;
     }

@@ -93,9 +93,8 @@ public class ClientAddresses {
             return remoteAddress;
         }
         if (isTrusted(client)) {
-            List<String> hops = header == NutsProperties.Clients.ForwardedHeader.FORWARDED
-                    ? forwardedFor(headers)
-                    : split(headers);
+            List<String> hops =
+                    header == NutsProperties.Clients.ForwardedHeader.FORWARDED ? forwardedFor(headers) : split(headers);
             for (int i = hops.size() - 1; i >= 0; i--) {
                 Optional<InetAddress> hop = literal(stripPort(hops.get(i)));
                 if (hop.isEmpty()) {

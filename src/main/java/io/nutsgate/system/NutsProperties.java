@@ -287,7 +287,8 @@ public record NutsProperties(
 
             @AssertTrue(message = "NUTS_PUSH_MAX_BUFFERED_PER_SOCKET must be 1KB to NUTS_PUSH_MAX_BUFFERED")
             boolean isBufferedOrdered() {
-                return maxBufferedPerSocket.toBytes() >= 1024 && maxBufferedPerSocket.toBytes() <= maxBuffered.toBytes();
+                return maxBufferedPerSocket.toBytes() >= 1024
+                        && maxBufferedPerSocket.toBytes() <= maxBuffered.toBytes();
             }
 
             @AssertTrue(message = "NUTS_PUSH_PING_INTERVAL and NUTS_PUSH_PING_TIMEOUT must be 100ms to 10m")

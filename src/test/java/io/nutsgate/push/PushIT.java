@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.nutsgate.support.PersistenceTest;
 import io.nutsgate.support.SocketIoTestClient;
+import io.nutsgate.thetanuts.CachedUpstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -49,9 +50,14 @@ class PushIT extends PersistenceTest {
         registry.add("nuts.push.max-subscriptions-per-socket", () -> "20");
     }
 
+    @Autowired
+    CachedUpstream cache;
+
     @BeforeEach
     void emptyPushTables() {
         jdbc.sql("TRUNCATE push_subscriptions, push_rooms").update();
+        // The watch reads positions through the cache: each test starts from the fixture's own.
+        cache.evict("positions:" + USER);
     }
 
     String baseUrl() {

@@ -14,9 +14,8 @@ class ClientAddressesTests {
 
     private static final String PROXIES = "10.0.0.0/8, 192.168.1.1,fd00::/8";
     private final ClientAddresses behindProxies = trusting(PROXIES);
-    private final ClientAddresses behindForwardedProxies =
-            new ClientAddresses(TestProperties.with(
-                    Map.of("clients.trusted-proxies", PROXIES, "clients.forwarded-header", "forwarded")));
+    private final ClientAddresses behindForwardedProxies = new ClientAddresses(
+            TestProperties.with(Map.of("clients.trusted-proxies", PROXIES, "clients.forwarded-header", "forwarded")));
     private final ClientAddresses direct = trusting("");
 
     private static ClientAddresses trusting(String proxies) {
