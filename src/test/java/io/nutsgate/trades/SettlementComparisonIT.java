@@ -31,6 +31,8 @@ class SettlementComparisonIT extends PersistenceTest {
         // a node that does not answer: the chain counts as configured (its figures win), nothing reads it here
         registry.add("nuts.chain.rpc-url", () -> "http://127.0.0.1:9");
         registry.add("nuts.chain.indexer-enabled", () -> "false");
+        // the sync is called directly here: give the fixture indexer time on a loaded machine
+        registry.add("nuts.upstream.timeout", () -> "10s");
     }
 
     @Autowired
@@ -61,7 +63,8 @@ class SettlementComparisonIT extends PersistenceTest {
                 46_323_880L,
                 Instant.ofEpochSecond(1_779_437_000L),
                 List.of());
-        List<Object> events = transaction.execute(tx -> chainTrades.applyLifecycle(chain, 0, clock.instant()));
+        List<Object> events =
+                transaction.execute(tx -> chainTrades.applyLifecycles(List.of(chain), 0, clock.instant()));
 
         assertThat(events).anySatisfy(e -> assertThat(e)
                 .isInstanceOfSatisfying(
