@@ -28,7 +28,7 @@ import org.web3j.protocol.core.methods.response.Log;
  * only option clones emit them) and, once the window's fills are written, {@link #index}: options of the window's
  * {@code OrderFilled}s are followed, events of followed options stored (idempotent on tx hash and log index), an
  * {@code OptionSplit} follows its new option, and every option with a new event gets its trades recomputed from all
- * its stored events ({@link ChainTrades#applyLifecycle}). Trades a block has passed the expiry of become EXPIRED. On a
+ * its stored events ({@link ChainTrades#applyLifecycles}). Trades a block has passed the expiry of become EXPIRED. On a
  * reorg {@link #rollBack} deletes the events above the fork and recomputes their options, which takes their effect
  * back. A log that cannot be decoded is skipped and counted with the indexer's skipped logs.
  */
@@ -126,17 +126,17 @@ class OptionLifecycle {
             }
         }
         indexerStore.saveBlocks(chainId, hashes);
-        for (String option : touched) {
-            published.addAll(trades.applyLifecycle(life(option, store.events(chainId, option)), confirmedUpTo, now));
-        }
+        published.addAll(trades.applyLifecycles(lives(chainId, touched), confirmedUpTo, now));
         published.addAll(trades.expireUpTo(lastBlockTime, now));
     }
 
     /** A reorg replaced the blocks above {@code fork}: their events go, and their options' trades are recomputed. */
     void rollBack(long chainId, long fork, long confirmedUpTo, Instant now, List<Object> published) {
-        for (String option : store.deleteAbove(chainId, fork)) {
-            published.addAll(trades.applyLifecycle(life(option, store.events(chainId, option)), confirmedUpTo, now));
-        }
+        published.addAll(trades.applyLifecycles(lives(chainId, store.deleteAbove(chainId, fork)), confirmedUpTo, now));
+    }
+
+    private List<OptionLife> lives(long chainId, java.util.Collection<String> options) {
+        return options.stream().map(o -> life(o, store.events(chainId, o))).toList();
     }
 
     /**

@@ -256,10 +256,21 @@ public class ChainTrades {
      * nothing the second time; applying a shorter one (a reorg took events away) takes their effects back. A
      * {@code RoleTransferred} marks the old holder's row TRANSFERRED (with {@code transferred_to}) and gives the new
      * holder a row of its own (same entry, {@code transferred_from}, premium and fee 0, in the transfer's block, so
-     * a reorg removes it). Options without trades (not made with our referrer) are left alone. Returns the
-     * {@link TradeLifecycleEvent}s and {@link TradeRemovedEvent}s to publish once committed.
+     * a reorg removes it). Options without trades (not made with our referrer) are left alone. The totals of the
+     * wallets involved are recomputed once, after all options. Returns the {@link TradeLifecycleEvent}s and
+     * {@link TradeRemovedEvent}s to publish once committed.
      */
-    public List<Object> applyLifecycle(OptionLife life, long confirmedUpTo, Instant now) {
+    public List<Object> applyLifecycles(List<OptionLife> lives, long confirmedUpTo, Instant now) {
+        Set<String> touched = new TreeSet<>();
+        List<Object> events = new ArrayList<>();
+        for (OptionLife life : lives) {
+            events.addAll(applyLifecycle(life, confirmedUpTo, now, touched));
+        }
+        touched.forEach(w -> trades.refreshTotals(w, now));
+        return events;
+    }
+
+    private List<Object> applyLifecycle(OptionLife life, long confirmedUpTo, Instant now, Set<String> touched) {
         String option = life.option();
         Set<String> wallets = new TreeSet<>(jdbc.sql("SELECT DISTINCT wallet FROM trades WHERE option_address = :o")
                 .param("o", option)
@@ -312,7 +323,6 @@ public class ChainTrades {
         }
 
         List<Object> events = new ArrayList<>();
-        Set<String> touched = new TreeSet<>();
         for (Map.Entry<Fill.Key, Holder> e : holders.entrySet()) {
             Stored stored = existing.get(e.getKey());
             Holder h = e.getValue();
@@ -345,7 +355,6 @@ public class ChainTrades {
                 .anyMatch(e -> e instanceof TradeLifecycleEvent l && l.change().equals(TradeLifecycleEvent.SETTLED))) {
             checkPayout(life, template); // once per settlement read, not per re-application
         }
-        touched.forEach(w -> trades.refreshTotals(w, now));
         comparison.checkOption(option);
         return events;
     }

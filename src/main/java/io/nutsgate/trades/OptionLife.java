@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What an option's own events say about it, in chain order (docs/trade-lifecycle.md): the chain reader derives it from
- * every lifecycle event stored for the option and {@link ChainTrades#applyLifecycle} makes the option's trades agree.
+ * every lifecycle event stored for the option and {@link ChainTrades#applyLifecycles} makes the option's trades agree.
  * Amounts in collateral base units, the settlement price with 8 decimals.
  *
  * @param end how the option ended, or null while it has not (only transfers, or no event at all)
