@@ -8,7 +8,6 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.nutsgate.common.ApiException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -23,8 +22,8 @@ class SignedInResolverTests {
     private static final String WALLET = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c";
     private static final String TOKEN = "secret-session-token-123";
 
-    private final SessionStore sessions = mock(SessionStore.class);
-    private final SignedInResolver resolver = new SignedInResolver(sessions, Clock.systemUTC());
+    private final SessionTokens tokens = mock(SessionTokens.class);
+    private final SignedInResolver resolver = new SignedInResolver(tokens);
 
     @AfterEach
     void clear() {
@@ -33,7 +32,7 @@ class SignedInResolverTests {
 
     @Test
     void shouldPutTheSignedInWalletButNotTheTokenOnTheLogLines() {
-        when(sessions.find(eq(TOKEN), any())).thenReturn(Optional.of(new SignedIn(WALLET, Instant.now())));
+        when(tokens.signedIn(eq(TOKEN))).thenReturn(Optional.of(new SignedIn(WALLET, null, Instant.now())));
 
         SignedIn signedIn = resolver.resolveArgument(null, null, request("Bearer " + TOKEN), null);
 
@@ -44,7 +43,7 @@ class SignedInResolverTests {
 
     @Test
     void shouldNameNoWalletForAnUnknownSession() {
-        when(sessions.find(any(), any())).thenReturn(Optional.empty());
+        when(tokens.signedIn(any())).thenReturn(Optional.empty());
 
         assertThatThrownBy(() -> resolver.resolveArgument(null, null, request("Bearer " + TOKEN), null))
                 .isInstanceOf(ApiException.class);

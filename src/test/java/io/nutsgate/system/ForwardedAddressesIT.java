@@ -30,9 +30,10 @@ class ForwardedAddressesIT extends GatewayTest {
                     switch (i % 4) {
                         case 0 -> new String[] {"Forwarded", "for=" + spoofed, "X-Forwarded-For", real};
                         case 1 -> new String[] {"X-Forwarded-For", spoofed + ", " + real};
-                        case 2 -> new String[] {
-                            "Forwarded", "for=\"[2001:db8::" + i + "]\"", "X-Forwarded-For", spoofed + ", " + real
-                        };
+                        case 2 ->
+                            new String[] {
+                                "Forwarded", "for=\"[2001:db8::" + i + "]\"", "X-Forwarded-For", spoofed + ", " + real
+                            };
                         default -> new String[] {"X-Forwarded-For", spoofed, "X-Forwarded-For", real};
                     };
             String[] all = new String[headers.length + 2];
