@@ -34,7 +34,7 @@ import tools.jackson.databind.JsonNode;
  * waits on the node) with the last capacity read and when it was read, and fill plans answer 200 with the simulation
  * skipped; a poison log is skipped and counted while the indexer goes on; a reorg landing between a window's
  * {@code eth_getLogs} and its header read makes the indexer read the window again and keep nothing of the replaced
- * block.
+ * block; while the node says it serves another chain nothing is recorded from it.
  */
 class ChainFaultsIT extends ServiceTest {
 
@@ -102,17 +102,29 @@ class ChainFaultsIT extends ServiceTest {
         assertThat(read[0].path("remainingCollateral").path("raw").asString()).isEqualTo(BUDGET.toString());
         assertThat(listed(id).path("nonce").asString())
                 .isEqualTo(devnet.computeNonce(order).toString());
-        long readAt = read[0].path("readAt").asLong();
-        Account taker = devnet.takers().get(2);
+        assertThat(read[0].path("readAt").isIntegralNumber()).isTrue();
+        long[] readAt = {0};
+        Account taker = devnet.takers().get(1);
 
         for (Fault fault : List.of(Fault.JUNK, Fault.ONE_BYTE, Fault.EMPTY, Fault.OTHER_CHAIN, Fault.HANG)) {
+            clock.advance(Duration.ofSeconds(1)); // a value read from now on would have a later readAt
             node.fault(fault);
             int callsBefore = node.calls("eth_call");
+            // orders requests start background reads of amountFilled until the hostile node has been asked (so a
+            // read started before the fault has ended); then every answer keeps the last value read before the
+            // faults, with when it was read: nothing is read from this node
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(listed(id).path("capacity").path("source").asString())
+                        .isEqualTo("chain");
+                assertThat(node.calls("eth_call")).as(fault.name()).isGreaterThan(callsBefore);
+            });
+            if (readAt[0] == 0) {
+                readAt[0] = listed(id).path("capacity").path("readAt").asLong();
+            }
             for (int i = 0; i < 5; i++) {
                 JsonNode capacity = listed(id).path("capacity");
-                // the last value read before the fault, with when it was read: nothing read from this node
                 assertThat(capacity.path("source").asString()).as(fault.name()).isEqualTo("chain");
-                assertThat(capacity.path("readAt").asLong()).as(fault.name()).isEqualTo(readAt);
+                assertThat(capacity.path("readAt").asLong()).as(fault.name()).isEqualTo(readAt[0]);
                 assertThat(capacity.path("remainingCollateral").path("raw").asString())
                         .isEqualTo(BUDGET.toString());
             }
@@ -132,7 +144,6 @@ class ChainFaultsIT extends ServiceTest {
                         .as(fault.name())
                         .contains("RPC");
             }
-            assertThat(node.calls("eth_call")).as(fault.name()).isGreaterThan(callsBefore); // it was asked
         }
     }
 
@@ -174,6 +185,28 @@ class ChainFaultsIT extends ServiceTest {
         assertThat(trades(taker.address())).doesNotContain(tx);
         assertThat(get("/actuator/prometheus", OPERATOR).body())
                 .containsPattern("nuts_indexer_reorgs_mid_read_total [1-9]");
+    }
+
+    @Test
+    void shouldRecordNothingFromANodeThatServesAnotherChainAndResumeWhenItIsBack() {
+        node.fault(Fault.OTHER_CHAIN);
+        Account taker = devnet.takers().get(0);
+        String tx = ChainIndexerIT.fill(devnet, taker, REFERRER)
+                .getTransactionHash()
+                .toLowerCase(Locale.ROOT);
+        int asked = node.calls("eth_getTransactionReceipt");
+
+        HttpResponse<String> submitted = post("/nuts/fills", "{\"txHash\":\"" + tx + "\"}");
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(200);
+        // the receipt is asked for (and answered) several times, but never used from a node on chain 1
+        await().atMost(Duration.ofSeconds(60)).until(() -> node.calls("eth_getTransactionReceipt") >= asked + 3);
+        assertThat(body(get("/nuts/fills/" + tx)).path("data").path("state").asString())
+                .isEqualTo("pending");
+        assertThat(trades(taker.address())).doesNotContain(tx);
+
+        node.fault(Fault.NONE);
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(trades(taker.address())).contains(tx));
     }
 
     private JsonNode listed(String id) {

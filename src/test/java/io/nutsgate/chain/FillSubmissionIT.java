@@ -153,7 +153,7 @@ class FillSubmissionIT extends ServiceTest {
 
     @Test
     void shouldRemoveAConfirmedTradeRecordedFromAReceiptWhenAReorgReplacesItsBlock() {
-        Account taker = devnet.takers().get(2);
+        Account taker = devnet.takers().get(1);
         TransactionReceipt receipt = ChainIndexerIT.fill(devnet, taker, REFERRER);
         String tx = receipt.getTransactionHash().toLowerCase(Locale.ROOT);
         post("/nuts/fills", "{\"txHash\":\"" + tx + "\"}");
