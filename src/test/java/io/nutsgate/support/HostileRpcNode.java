@@ -30,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  * passes every request through, counts calls per method, and on demand turns hostile the way real nodes and providers
  * can: accepts and never answers, answers junk ({@code 0xzz}), one byte ({@code 0x01}) or nothing ({@code 0x}) to
  * {@code eth_call}, adds a log it cannot be read ({@code logIndex} "0xzz", a block that does not exist) to
- * {@code eth_getLogs}, says it serves another chain (closing every connection, so each call reconnects), or runs a
+ * {@code eth_getLogs}, says it serves another chain (as a new node: every connection dropped, and closed after each
+ * answer, so each call reconnects), or runs a
  * hook (e.g. {@code anvil_reorg}) between answering an {@code eth_getLogs} with logs and the next request.
  */
 public final class HostileRpcNode implements AutoCloseable {
@@ -54,7 +55,8 @@ public final class HostileRpcNode implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpServer server;
+    private final int port;
+    private volatile HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -66,10 +68,16 @@ public final class HostileRpcNode implements AutoCloseable {
 
     private HostileRpcNode(String upstreamUrl) throws IOException {
         this.upstream = URI.create(upstreamUrl);
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = listen(0);
+        this.port = server.getAddress().getPort();
+    }
+
+    private HttpServer listen(int onPort) throws IOException {
+        HttpServer listening = HttpServer.create(new InetSocketAddress("127.0.0.1", onPort), 200);
+        listening.setExecutor(executor);
+        listening.createContext("/", this::handle);
+        listening.start();
+        return listening;
     }
 
     /** A node passing everything to {@code upstreamUrl} until told otherwise. */
@@ -82,15 +90,27 @@ public final class HostileRpcNode implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port;
     }
 
-    /** Switches the fault; requests held by {@link Fault#HANG} are let go (answered normally). */
+    /**
+     * Switches the fault; requests held by {@link Fault#HANG} are let go (answered normally). Entering or leaving
+     * {@link Fault#OTHER_CHAIN} drops every connection, as another node behind the same URL would.
+     */
     public void fault(Fault fault) {
+        boolean otherNode = (fault == Fault.OTHER_CHAIN) != (this.fault == Fault.OTHER_CHAIN);
         this.fault = fault;
         CountDownLatch held = release;
         release = new CountDownLatch(1);
         held.countDown();
+        if (otherNode) {
+            server.stop(0);
+            try {
+                server = listen(port);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** Calls of {@code method} received so far (batch elements counted one by one). */
