@@ -167,6 +167,10 @@ class ChainFaultsIT extends ServiceTest {
 
     @Test
     void shouldReadAWindowAgainWhenAReorgLandsBetweenItsLogsAndItsHeadersAndKeepNothingOfTheReplacedBlock() {
+        // every earlier log read, so the next eth_getLogs with logs is the one of this fill's block
+        long caughtUp = devnet.head();
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(indexer.status().indexedBlock()).isGreaterThanOrEqualTo(caughtUp));
         AtomicLong replaced = new AtomicLong();
         node.onceAfterLogs(firstBlock -> {
             replaced.set(firstBlock);
