@@ -66,15 +66,34 @@ final class BookEvents {
 
     /** Where a log sits: its transaction, index and block. */
     record Position(String txHash, int logIndex, long blockNumber, String blockHash) {
+        /** The log's position; a {@link BadLogException} when a field is missing or unreadable ("0xzz"). */
         static Position of(Log log) {
-            if (log.getTransactionHash() == null || log.getLogIndex() == null || log.getBlockNumber() == null) {
-                throw new BadLogException("log without transaction hash, index or block (pending?)");
+            try {
+                if (log.getTransactionHash() == null
+                        || log.getLogIndexRaw() == null
+                        || log.getBlockNumberRaw() == null
+                        || log.getBlockHash() == null) {
+                    throw new BadLogException("log without transaction hash, index or block (pending?)");
+                }
+                String tx = hash(log.getTransactionHash(), "transaction hash");
+                String block = hash(log.getBlockHash(), "block hash");
+                return new Position(
+                        tx,
+                        log.getLogIndex().intValueExact(),
+                        log.getBlockNumber().longValueExact(),
+                        block);
+            } catch (BadLogException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new BadLogException("unreadable log position: " + e.getMessage());
             }
-            return new Position(
-                    lower(log.getTransactionHash()),
-                    log.getLogIndex().intValueExact(),
-                    log.getBlockNumber().longValueExact(),
-                    lower(log.getBlockHash()));
+        }
+
+        private static String hash(String value, String what) {
+            if (!value.matches("^0[xX][0-9a-fA-F]{64}$")) {
+                throw new BadLogException(what + " is not 32 bytes: " + value);
+            }
+            return lower(value);
         }
     }
 

@@ -4,6 +4,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.protocol.Platform;
+import io.nutsgate.system.CircuitBreakers;
 import io.nutsgate.system.NutsProperties;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -14,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * The RPC connection, present only when {@code BASE_RPC_URL} is set (one warning at start otherwise). At start the
  * node's {@code eth_chainId} must match the active deployment: a mismatch stops the start-up naming the setting; a
- * node that does not answer yet is checked again by the indexer before its first batch.
+ * node that does not answer yet is checked later. After the start {@link Rpc} checks the chain id again on every
+ * reconnect and after every failure, and refuses the answers of a node on another chain.
  */
 @Component
 public class ChainAccess implements DisposableBean {
@@ -25,7 +27,8 @@ public class ChainAccess implements DisposableBean {
     private final Platform platform;
     private volatile boolean chainIdChecked;
 
-    ChainAccess(NutsProperties properties, Platform platform, ObservationRegistry observations) {
+    ChainAccess(
+            NutsProperties properties, Platform platform, CircuitBreakers breakers, ObservationRegistry observations) {
         this.platform = platform;
         if (!properties.chain().enabled()) {
             log.warn("BASE_RPC_URL is not set: the chain indexer, referral revenue, live capacity, fill simulation"
@@ -33,7 +36,7 @@ public class ChainAccess implements DisposableBean {
             this.rpc = null;
             return;
         }
-        this.rpc = Rpc.of(properties, observations);
+        this.rpc = Rpc.of(properties, platform.deployment().chainId(), breakers, observations);
         try {
             checkChainId();
         } catch (RpcException e) {

@@ -39,26 +39,33 @@ import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * Our reader of the active OptionBook: {@code OrderFilled} and {@code ReferralFeePaid} of the book and the clones'
- * {@code OptionInitialized} and lifecycle events ({@link OptionLifecycle}) from the deployment block on, in bounded {@code eth_getLogs} windows (halved when the
+ * {@code OptionInitialized} from the deployment block on, in bounded {@code eth_getLogs} windows (halved when the
  * provider refuses the range or result size, doubled back after a success).
  *
- * <p>One batch runs on one instance at a time (the {@value #JOB} job's lock, {@link SingleInstanceJobs}, taken per
- * batch); an instance that does not get it is a follower and writes nothing. One batch is one transaction, which also
- * locks the cursor row ({@code FOR UPDATE SKIP LOCKED}) as a fence: a stale leader whose lease ran out mid-batch still
- * holds the row, so the next leader finds it locked and writes nothing until that transaction ends. Rows, block
- * hashes and cursor commit together; every insert is idempotent on (chain id, tx hash, log index), so a crash at any
- * point loses and duplicates nothing. Fills less than
- * {@code confirmations} deep are {@code seen}, then {@code confirmed}. A reorg is found by the parent hash of the next
- * block not matching the stored hash of the cursor block: everything above the highest stored block whose hash still
- * matches is deleted (trades too, published as {@link TradeRemovedEvent}) and read again.
+ * <p>A batch reads the cursor, then the window from the node with no database connection held: the logs, then in the
+ * same pass the headers of the window's first and last block and of every block with a log. A log whose block hash
+ * is not its header's (a reorg between the two reads) makes it read the window again. Then one short transaction
+ * locks the cursor row ({@code FOR UPDATE SKIP LOCKED}) and writes rows, block hashes, trades and cursor together,
+ * unless another instance holds the lock or moved the cursor meanwhile (then this one is a follower and writes
+ * nothing). Every insert is idempotent on (chain id, tx hash, log index), so a crash at any point loses and
+ * duplicates nothing. Fills and trades are {@code seen}, then {@code confirmed} once {@code confirmations} deep, never
+ * above the cursor; a {@code seen} trade at or below the cursor that the indexer did not read (recorded from a
+ * receipt) is removed. A reorg is found by the parent hash of the next block not matching the stored hash of the
+ * cursor block: everything above the highest stored block whose hash still matches is deleted (trades too, confirmed
+ * or not, published as {@link TradeRemovedEvent}) and read again. A log that cannot be decoded is skipped and counted.
+ * Each batch holds the {@value #JOB} job's lock ({@link SingleInstanceJobs}, a lease longer than a batch), so one
+ * instance reads at a time; the cursor row lock stays the fence against a leader whose lease ran out. Each option's
+ * own events (expiry, settlement, payout, transfer, close) are read in the same windows by {@link OptionLifecycle}.
+ * See docs/chain-indexer.md.
  */
 @Component
 class ChainIndexer implements SmartLifecycle {
 
-    static final String JOB = "chain-indexer";
     private static final Logger log = LoggerFactory.getLogger(ChainIndexer.class);
     /** Stored block hashes kept below the cursor, beyond the confirmation depth. */
     private static final int REORG_HORIZON = 256;
+
+    static final String JOB = "chain-indexer";
 
     /** What the indexer knows, for {@code GET /nuts/indexer} and the metrics. */
     record Status(
@@ -73,13 +80,14 @@ class ChainIndexer implements SmartLifecycle {
             long skippedLogs,
             long reorgs) {}
 
-    private final ObservationRegistry observations;
     private final ChainAccess chain;
     private final IndexerStore store;
     private final ChainTrades trades;
     private final OptionLifecycle lifecycle;
-    private final TransactionTemplate transaction;
     private final SingleInstanceJobs jobs;
+    private final ObservationRegistry observations;
+    private final TaskScheduler scheduler;
+    private final TransactionTemplate transaction;
     private final ApplicationEventPublisher events;
     private final NutsProperties properties;
     private final Deployment deployment;
@@ -88,13 +96,12 @@ class ChainIndexer implements SmartLifecycle {
     private final Counter logsRead;
     private final Counter logsSkipped;
     private final Counter reorgCounter;
-
-    private final TaskScheduler scheduler;
+    private final Counter midReadReorgs;
 
     private volatile int window;
     private volatile ScheduledFuture<?> scheduled;
-    private volatile boolean running;
     private long ticks;
+    private volatile boolean running;
     private volatile boolean leader;
     private volatile Long headBlock;
     private volatile Instant headTime;
@@ -117,14 +124,14 @@ class ChainIndexer implements SmartLifecycle {
             MeterRegistry meters,
             ObservationRegistry observations,
             TaskScheduler scheduler) {
-        this.observations = observations;
-        this.scheduler = scheduler;
         this.chain = chain;
         this.store = store;
         this.trades = trades;
         this.lifecycle = lifecycle;
-        this.transaction = transaction;
         this.jobs = jobs;
+        this.observations = observations;
+        this.scheduler = scheduler;
+        this.transaction = transaction;
         this.events = events;
         this.properties = properties;
         this.deployment = platform.deployment();
@@ -139,6 +146,9 @@ class ChainIndexer implements SmartLifecycle {
                 .register(meters);
         this.reorgCounter = Counter.builder("nuts.indexer.reorgs")
                 .description("reorgs the chain indexer rolled back")
+                .register(meters);
+        this.midReadReorgs = Counter.builder("nuts.indexer.reorgs.mid.read")
+                .description("windows read again because a block changed between eth_getLogs and its header")
                 .register(meters);
         Gauge.builder("nuts.indexer.head.block", () -> value(headBlock)).register(meters);
         Gauge.builder("nuts.indexer.indexed.block", () -> value(indexedBlock)).register(meters);
@@ -179,91 +189,59 @@ class ChainIndexer implements SmartLifecycle {
         CAUGHT_UP,
         PROGRESSED,
         REORG,
-        RETRY_SMALLER
+        RETRY_SMALLER,
+        /** A log's block hash was not its block's header hash read in the same pass: a reorg mid-read. */
+        REORG_MID_READ
     }
 
-    /** One batch: reads the next window (or rolls back a reorg) and commits. Throws on RPC failure. */
+    /** Consecutive mid-read mismatches of one window after which its mismatching logs are skipped as poison. */
+    private static final int MID_READ_RETRIES = 3;
+
+    private int midReadMisses;
+    private long midReadFrom = -1;
+
+    /**
+     * One batch: reads the next window (or finds a reorg's fork) from the node with no database connection held, then
+     * writes it in one short transaction that starts by locking the cursor; the write is dropped when the cursor
+     * moved since it was read (another instance wrote). Throws on RPC failure.
+     */
     Outcome runOnce() {
         Rpc rpc = chain.require();
         chain.checkChainId();
         long chainId = deployment.chainId();
+        store.createCursor(chainId, book, Math.max(0, deployment.deploymentBlock()), clock.instant());
+        IndexerStore.Cursor cursor = store.readCursor(chainId, book).orElseThrow();
         Rpc.Header head = rpc.latestHeader();
         headBlock = head.number();
         headTime = Instant.ofEpochSecond(head.timestamp());
-        store.createCursor(chainId, book, Math.max(0, deployment.deploymentBlock()), clock.instant());
-        List<Object> published = new ArrayList<>();
-        Outcome outcome = jobs.callAlone(
-                        JOB,
-                        properties.jobs().indexerLease(),
-                        () -> transaction.execute(tx -> {
-                            Optional<IndexerStore.Cursor> locked = store.lockCursor(chainId, book);
-                            if (locked.isEmpty()) {
-                                return Outcome.FOLLOWER;
-                            }
-                            IndexerStore.Cursor cursor = locked.get();
-                            return batch(rpc, chainId, head, cursor, published);
-                        }))
-                .orElse(Outcome.FOLLOWER);
-        leader = outcome != Outcome.FOLLOWER;
-        if (outcome == Outcome.FOLLOWER) {
-            store.readCursor(chainId, book).ifPresent(c -> {
-                indexedBlock = c.indexedBlock();
-                indexedTime = c.indexedTime();
-            });
-        }
-        published.forEach(events::publishEvent);
-        return outcome;
-    }
-
-    private Outcome batch(Rpc rpc, long chainId, Rpc.Header head, IndexerStore.Cursor cursor, List<Object> published) {
-        Instant now = clock.instant();
         long from = cursor.indexedBlock() + 1;
-        long confirmedUpTo = head.number() - properties.chain().confirmations();
+        // confirmations never reach past what this indexer has read and hash-checked
+        long confirmedUpTo = Math.min(
+                cursor.indexedBlock(), head.number() - properties.chain().confirmations());
         if (from > head.number()) {
             // Caught up, but a reorg that did not lengthen the chain replaced the very block we stand on: roll back
             // now rather than when the next block shows the new parent hash.
             if (cursor.indexedHash() != null
                     && head.number() == cursor.indexedBlock()
                     && !head.hash().equalsIgnoreCase(cursor.indexedHash())) {
-                rollBack(rpc, chainId, cursor, now, published);
-                return Outcome.REORG;
+                return rollBack(rpc, chainId, cursor);
             }
-            confirm(chainId, confirmedUpTo, now, published);
-            indexedBlock = cursor.indexedBlock();
-            indexedTime = cursor.indexedTime();
-            return Outcome.CAUGHT_UP;
+            return write(chainId, cursor, Outcome.CAUGHT_UP, published -> {
+                confirm(chainId, cursor.indexedBlock(), confirmedUpTo, clock.instant(), published);
+                indexedBlock = cursor.indexedBlock();
+                indexedTime = cursor.indexedTime();
+            });
         }
         if (cursor.indexedHash() != null) {
             Rpc.Header first = rpc.header(from);
             if (!first.parentHash().equalsIgnoreCase(cursor.indexedHash())) {
-                rollBack(rpc, chainId, cursor, now, published);
-                return Outcome.REORG;
+                return rollBack(rpc, chainId, cursor);
             }
         }
         long to = Math.min(head.number(), from + window - 1);
-        List<Log> bookLogs;
-        List<Log> initLogs;
-        List<Log> lifecycleLogs;
+        Window read;
         try {
-            bookLogs = rpc.logs(
-                    from,
-                    to,
-                    book,
-                    List.of(List.of(BookEvents.ORDER_FILLED_TOPIC, BookEvents.REFERRAL_FEE_PAID_TOPIC)));
-            boolean anyFill =
-                    bookLogs.stream().anyMatch(l -> BookEvents.ORDER_FILLED_TOPIC.equals(BookEvents.topic0(l)));
-            initLogs = anyFill
-                    ? rpc.logs(
-                            from,
-                            to,
-                            null,
-                            java.util.Arrays.asList(
-                                    List.of(BookEvents.OPTION_INITIALIZED_TOPIC),
-                                    null,
-                                    null,
-                                    List.of("0x" + TypeEncoder.encode(new Address(book)))))
-                    : List.of();
-            lifecycleLogs = lifecycle.read(rpc, from, to);
+            read = readWindow(rpc, cursor, from, to);
         } catch (RpcException e) {
             if (e.rangeTooLarge() && to > from) {
                 window = (int) Math.max(1, (to - from + 1) / 2);
@@ -273,12 +251,65 @@ class ChainIndexer implements SmartLifecycle {
             }
             throw e;
         }
+        if (read == null) {
+            return Outcome.REORG_MID_READ;
+        }
+        Outcome outcome =
+                write(chainId, cursor, Outcome.PROGRESSED, published -> store(chainId, head, read, published));
+        if (outcome == Outcome.PROGRESSED) {
+            window = Math.min(properties.chain().maxBlockRange(), window * 2);
+        }
+        return outcome;
+    }
+
+    /** What one window holds, read and hash-checked in one pass, ready to write. */
+    private record Window(
+            long from,
+            long to,
+            Rpc.Header last,
+            Map<Long, Rpc.Header> headers,
+            List<BookEvents.OrderFilled> fills,
+            List<BookEvents.ReferralFeePaid> referralFees,
+            Map<String, BookEvents.OptionInitialized> inits,
+            Map<String, String> implementations,
+            Set<String> followed,
+            List<Log> lifecycleLogs) {}
+
+    /**
+     * Reads the logs of {@code from..to}, then the headers of the window's first and last block and of every block
+     * with a log. A log naming a block outside the window, or that cannot be decoded, is skipped and counted. A log
+     * whose block hash is not its block's header hash, a missing header or a first block whose parent is not the
+     * cursor's block means the chain changed while we read: null (read the window again). After
+     * {@value #MID_READ_RETRIES} such reads of the same window in a row the mismatching logs are skipped as poison,
+     * so no answer of the node stops the indexer.
+     */
+    private Window readWindow(Rpc rpc, IndexerStore.Cursor cursor, long from, long to) {
+        List<Log> bookLogs = rpc.logs(
+                from, to, book, List.of(List.of(BookEvents.ORDER_FILLED_TOPIC, BookEvents.REFERRAL_FEE_PAID_TOPIC)));
+        boolean anyFill = bookLogs.stream().anyMatch(l -> BookEvents.ORDER_FILLED_TOPIC.equals(BookEvents.topic0(l)));
+        List<Log> initLogs = anyFill
+                ? rpc.logs(
+                        from,
+                        to,
+                        null,
+                        java.util.Arrays.asList(
+                                List.of(BookEvents.OPTION_INITIALIZED_TOPIC),
+                                null,
+                                null,
+                                List.of("0x" + TypeEncoder.encode(new Address(book)))))
+                : List.of();
+        List<Log> lifecycleLogs = lifecycle.read(rpc, from, to);
         logsRead.increment(bookLogs.size() + initLogs.size() + lifecycleLogs.size());
 
         List<BookEvents.OrderFilled> fills = new ArrayList<>();
         List<BookEvents.ReferralFeePaid> referralFees = new ArrayList<>();
+        List<BookEvents.Position> initPositions = new ArrayList<>();
+        List<BookEvents.OptionInitialized> initValues = new ArrayList<>();
         for (Log l : bookLogs) {
             try {
+                if (!book.equalsIgnoreCase(l.getAddress())) {
+                    throw new BookEvents.BadLogException("a log of " + l.getAddress() + ", not of the book");
+                }
                 String topic = BookEvents.topic0(l);
                 if (topic.equals(BookEvents.ORDER_FILLED_TOPIC)) {
                     fills.add(BookEvents.orderFilled(l));
@@ -289,23 +320,80 @@ class ChainIndexer implements SmartLifecycle {
                 skip(l.getTransactionHash(), e.getMessage());
             }
         }
-        Map<String, BookEvents.OptionInitialized> inits = new HashMap<>();
         for (Log l : initLogs) {
             try {
-                BookEvents.OptionInitialized init = BookEvents.optionInitialized(l);
-                inits.put(init.option(), init);
+                BookEvents.Position at = BookEvents.Position.of(l);
+                initValues.add(BookEvents.optionInitialized(l));
+                initPositions.add(at);
             } catch (BookEvents.BadLogException | ArithmeticException e) {
                 skip(l.getTransactionHash(), e.getMessage());
             }
         }
+        fills.removeIf(f -> outside(f.at(), from, to));
+        referralFees.removeIf(r -> outside(r.at(), from, to));
+        for (int i = initPositions.size() - 1; i >= 0; i--) {
+            if (outside(initPositions.get(i), from, to)) {
+                initPositions.remove(i);
+                initValues.remove(i);
+            }
+        }
 
         Set<Long> blocks = new HashSet<>();
+        blocks.add(from);
+        blocks.add(to);
         fills.forEach(f -> blocks.add(f.at().blockNumber()));
         referralFees.forEach(r -> blocks.add(r.at().blockNumber()));
-        blocks.add(to);
+        initPositions.forEach(p -> blocks.add(p.blockNumber()));
         blocks.addAll(OptionLifecycle.blocks(lifecycleLogs));
         Map<Long, Rpc.Header> headers = rpc.headers(blocks);
+
+        boolean lastTry = midReadFrom == from && midReadMisses + 1 >= MID_READ_RETRIES;
+        Rpc.Header first = headers.get(from);
         Rpc.Header last = headers.get(to);
+        boolean changed = first == null
+                || last == null
+                || (cursor.indexedHash() != null && !first.parentHash().equalsIgnoreCase(cursor.indexedHash()));
+        List<BookEvents.Position> mismatched = new ArrayList<>();
+        fills.forEach(f -> mismatch(f.at(), headers, mismatched));
+        referralFees.forEach(r -> mismatch(r.at(), headers, mismatched));
+        initPositions.forEach(p -> mismatch(p, headers, mismatched));
+        for (Log l : lifecycleLogs) {
+            try {
+                mismatch(BookEvents.Position.of(l), headers, mismatched);
+            } catch (BookEvents.BadLogException | ArithmeticException e) {
+                // OptionLifecycle skips and counts what it cannot decode
+            }
+        }
+        if (changed || (!mismatched.isEmpty() && !lastTry)) {
+            midReadMisses = midReadFrom == from ? midReadMisses + 1 : 1;
+            midReadFrom = from;
+            midReadReorgs.increment();
+            log.info(
+                    "blocks {}..{} changed while they were read ({} logs of other blocks): reading them again",
+                    from,
+                    to,
+                    mismatched.size());
+            return null;
+        }
+        midReadMisses = 0;
+        midReadFrom = -1;
+        if (!mismatched.isEmpty()) {
+            Set<BookEvents.Position> poison = Set.copyOf(mismatched);
+            mismatched.forEach(p -> skip(
+                    p.txHash(),
+                    "block hash " + p.blockHash() + " is not block " + p.blockNumber() + "'s, " + MID_READ_RETRIES
+                            + " reads in a row"));
+            fills.removeIf(f -> poison.contains(f.at()));
+            referralFees.removeIf(r -> poison.contains(r.at()));
+            for (int i = initPositions.size() - 1; i >= 0; i--) {
+                if (poison.contains(initPositions.get(i))) {
+                    initPositions.remove(i);
+                    initValues.remove(i);
+                }
+            }
+        }
+        Map<String, BookEvents.OptionInitialized> inits = new HashMap<>();
+        initValues.forEach(init -> inits.put(init.option(), init));
 
         String referrer =
                 properties.hasReferrer() ? properties.referrerAddress().toLowerCase(Locale.ROOT) : null;
@@ -318,99 +406,188 @@ class ChainIndexer implements SmartLifecycle {
         Set<String> makers = new HashSet<>();
         ours.forEach(f -> makers.add(f.maker()));
         Set<String> followed = trades.followed(makers);
+        if (!mismatched.isEmpty()) {
+            Set<String> poisonTx = new HashSet<>();
+            mismatched.forEach(p -> poisonTx.add(p.txHash()));
+            lifecycleLogs = lifecycleLogs.stream()
+                    .filter(l -> !poisonTx.contains(l.getTransactionHash()))
+                    .toList();
+        }
+        return new Window(
+                from, to, last, headers, fills, referralFees, inits, implementations, followed, lifecycleLogs);
+    }
 
+    private boolean outside(BookEvents.Position at, long from, long to) {
+        if (at.blockNumber() < from || at.blockNumber() > to) {
+            skip(at.txHash(), "block " + at.blockNumber() + " is outside the window " + from + ".." + to);
+            return true;
+        }
+        return false;
+    }
+
+    private static void mismatch(
+            BookEvents.Position at, Map<Long, Rpc.Header> headers, List<BookEvents.Position> mismatched) {
+        Rpc.Header h = headers.get(at.blockNumber());
+        if (h == null || !h.hash().equalsIgnoreCase(at.blockHash())) {
+            mismatched.add(at);
+        }
+    }
+
+    /** Writes a window read by {@link #readWindow}: rows, block hashes, trades, cursor, confirmations. */
+    private void store(long chainId, Rpc.Header head, Window w, List<Object> published) {
+        Instant now = clock.instant();
+        long confirmedUpTo = Math.min(w.to(), head.number() - properties.chain().confirmations());
+        String referrer =
+                properties.hasReferrer() ? properties.referrerAddress().toLowerCase(Locale.ROOT) : null;
         Map<Long, String> hashes = new TreeMap<>();
         List<ChainTrades.ChainFill> tradeRows = new ArrayList<>();
-        for (BookEvents.OrderFilled f : fills) {
-            Rpc.Header h = headers.get(f.at().blockNumber());
+        for (BookEvents.OrderFilled f : w.fills()) {
+            Rpc.Header h = w.headers().get(f.at().blockNumber());
             Instant time = Instant.ofEpochSecond(h.timestamp());
             boolean confirmed = f.at().blockNumber() <= confirmedUpTo;
-            BookEvents.OptionInitialized init = inits.get(f.option());
+            BookEvents.OptionInitialized init = w.inits().get(f.option());
             store.insertFill(chainId, f, time, init == null ? null : init.collateralToken(), confirmed);
-            hashes.put(h.number(), h.hash().toLowerCase(Locale.ROOT));
+            hashes.put(h.number(), h.hash());
             if (f.referrer().equals(referrer)) {
                 try {
                     tradeRows.addAll(OptionTerms.trades(
-                            f, init, implementations.get(f.option()), deployment, followed, time, confirmed));
+                            f, init, w.implementations().get(f.option()), deployment, w.followed(), time, confirmed));
                 } catch (BookEvents.BadLogException | ArithmeticException e) {
                     skip(f.at().txHash(), e.getMessage());
                 }
             }
         }
-        for (BookEvents.ReferralFeePaid r : referralFees) {
-            Rpc.Header h = headers.get(r.at().blockNumber());
+        for (BookEvents.ReferralFeePaid r : w.referralFees()) {
+            Rpc.Header h = w.headers().get(r.at().blockNumber());
             store.insertReferralFee(chainId, r, Instant.ofEpochSecond(h.timestamp()));
-            hashes.put(h.number(), h.hash().toLowerCase(Locale.ROOT));
+            hashes.put(h.number(), h.hash());
         }
-        hashes.put(last.number(), last.hash().toLowerCase(Locale.ROOT));
+        Rpc.Header last = w.last();
+        hashes.put(last.number(), last.hash());
         store.saveBlocks(chainId, hashes);
-        // a receipt submitted to POST /nuts/fills may have recorded a fill of a block that was then replaced
-        for (TradeView t : trades.removeSeenMissing(
-                from, to, fills.stream().map(f -> f.at().txHash()).toList(), now)) {
-            published.add(new TradeRemovedEvent(t));
-        }
         for (TradeView t : trades.record(tradeRows, now)) {
             published.add(
                     new TradeRecordedEvent(t, t.confirmation() == null ? TradeRecordedEvent.SEEN : t.confirmation()));
         }
         lifecycle.index(
                 chainId,
-                fills,
-                lifecycleLogs,
-                headers,
+                w.fills(),
+                w.lifecycleLogs(),
+                w.headers(),
                 confirmedUpTo,
                 Instant.ofEpochSecond(last.timestamp()),
                 now,
                 published);
-        store.moveCursor(
-                chainId, book, to, last.hash().toLowerCase(Locale.ROOT), Instant.ofEpochSecond(last.timestamp()), now);
-        confirm(chainId, confirmedUpTo, now, published);
-        store.pruneBlocks(chainId, to - properties.chain().confirmations() - REORG_HORIZON);
-        indexedBlock = to;
+        store.moveCursor(chainId, book, w.to(), last.hash(), Instant.ofEpochSecond(last.timestamp()), now);
+        confirm(chainId, w.to(), confirmedUpTo, now, published);
+        store.pruneBlocks(chainId, w.to() - properties.chain().confirmations() - REORG_HORIZON);
+        indexedBlock = w.to();
         indexedTime = Instant.ofEpochSecond(last.timestamp());
-        window = Math.min(properties.chain().maxBlockRange(), window * 2);
-        if (!fills.isEmpty()) {
-            log.debug("indexed blocks {}..{}: {} fills, {} trades", from, to, fills.size(), tradeRows.size());
+        if (!w.fills().isEmpty()) {
+            log.debug(
+                    "indexed blocks {}..{}: {} fills, {} trades",
+                    w.from(),
+                    w.to(),
+                    w.fills().size(),
+                    tradeRows.size());
         }
-        return Outcome.PROGRESSED;
     }
 
-    private void confirm(long chainId, long upTo, Instant now, List<Object> published) {
+    /**
+     * Up to the cursor {@code indexed}: removes the {@code seen} trades the indexer did not read (a receipt's fill
+     * from a block a reorg replaced, or not the chain's log), then confirms fills and trades up to
+     * {@code confirmedUpTo} (never above the cursor).
+     */
+    private void confirm(long chainId, long indexed, long confirmedUpTo, Instant now, List<Object> published) {
+        for (TradeView t : trades.removeUnread(chainId, indexed, now)) {
+            published.add(new TradeRemovedEvent(t));
+        }
+        long upTo = Math.min(indexed, confirmedUpTo);
         store.confirmUpTo(chainId, upTo);
-        for (TradeView t : trades.confirmUpTo(upTo, now)) {
+        for (TradeView t : trades.confirmUpTo(chainId, upTo, now)) {
             published.add(new TradeRecordedEvent(t, TradeRecordedEvent.CONFIRMED));
         }
     }
 
-    /** Finds the highest stored block still on the canonical chain and deletes everything above it. */
-    private void rollBack(Rpc rpc, long chainId, IndexerStore.Cursor cursor, Instant now, List<Object> published) {
+    /**
+     * Writes in one short transaction that first locks the cursor row; nothing is written (and {@link Outcome#FOLLOWER}
+     * returned) when another instance holds the lock or moved the cursor since {@code read} was read. Events are
+     * published after the commit.
+     */
+    private Outcome write(
+            long chainId, IndexerStore.Cursor read, Outcome outcome, java.util.function.Consumer<List<Object>> writes) {
+        List<Object> published = new ArrayList<>();
+        Outcome result = transaction.execute(tx -> {
+            Optional<IndexerStore.Cursor> locked = store.lockCursor(chainId, book);
+            if (locked.isEmpty() || !locked.get().equals(read)) {
+                return Outcome.FOLLOWER;
+            }
+            writes.accept(published);
+            return outcome;
+        });
+        leader = result != Outcome.FOLLOWER;
+        if (result == Outcome.FOLLOWER) {
+            published.clear();
+            store.readCursor(chainId, book).ifPresent(c -> {
+                indexedBlock = c.indexedBlock();
+                indexedTime = c.indexedTime();
+            });
+        }
+        published.forEach(events::publishEvent);
+        return result;
+    }
+
+    /**
+     * Finds the highest stored block still on the canonical chain (headers read in batches, newest first, no database
+     * connection held), then deletes everything above it, trades included whether confirmed or not.
+     */
+    private Outcome rollBack(Rpc rpc, long chainId, IndexerStore.Cursor cursor) {
         long fork = Math.max(0, deployment.deploymentBlock()) - 1;
         String forkHash = null;
         Instant forkTime = null;
-        for (Map.Entry<Long, String> stored : store.blocksDescending(chainId, 10_000)) {
-            Rpc.Header canonical = rpc.header(stored.getKey());
-            if (canonical.hash().equalsIgnoreCase(stored.getValue())) {
-                fork = stored.getKey();
-                forkHash = stored.getValue();
-                forkTime = Instant.ofEpochSecond(canonical.timestamp());
-                break;
+        List<Map.Entry<Long, String>> stored = store.blocksDescending(chainId, 10_000);
+        search:
+        for (int i = 0; i < stored.size(); i += Rpc.MAX_BATCH) {
+            List<Map.Entry<Long, String>> part = stored.subList(i, Math.min(stored.size(), i + Rpc.MAX_BATCH));
+            Map<Long, Rpc.Header> canonical =
+                    rpc.headers(part.stream().map(Map.Entry::getKey).toList());
+            for (Map.Entry<Long, String> block : part) {
+                Rpc.Header h = canonical.get(block.getKey());
+                if (h != null && h.hash().equalsIgnoreCase(block.getValue())) {
+                    fork = block.getKey();
+                    forkHash = block.getValue();
+                    forkTime = Instant.ofEpochSecond(h.timestamp());
+                    break search;
+                }
             }
         }
-        int fills = store.deleteAbove(chainId, fork);
-        List<TradeView> removed = trades.removeAbove(fork, now);
-        store.moveCursor(chainId, book, fork, forkHash, forkTime, now);
-        removed.forEach(t -> published.add(new TradeRemovedEvent(t)));
-        lifecycle.rollBack(chainId, fork, fork - properties.chain().confirmations(), now, published);
-        reorgCounter.increment();
-        indexedBlock = fork;
-        indexedTime = forkTime;
-        log.warn(
-                "reorg below block {} (cursor {}): rolled back to {}, {} fills and {} trades removed, reading again",
-                cursor.indexedBlock() + 1,
-                cursor.indexedBlock(),
-                fork,
-                fills,
-                removed.size());
+        long forkBlock = fork;
+        String hash = forkHash;
+        Instant time = forkTime;
+        int[] counts = new int[2];
+        Outcome outcome = write(chainId, cursor, Outcome.REORG, published -> {
+            Instant now = clock.instant();
+            counts[0] = store.deleteAbove(chainId, forkBlock);
+            List<TradeView> removed = trades.removeAbove(forkBlock, now);
+            counts[1] = removed.size();
+            store.moveCursor(chainId, book, forkBlock, hash, time, now);
+            removed.forEach(t -> published.add(new TradeRemovedEvent(t)));
+            lifecycle.rollBack(
+                    chainId, forkBlock, forkBlock - properties.chain().confirmations(), now, published);
+            indexedBlock = forkBlock;
+            indexedTime = time;
+        });
+        if (outcome == Outcome.REORG) {
+            reorgCounter.increment();
+            log.warn(
+                    "reorg below block {} (cursor {}): rolled back to {}, {} fills and {} trades removed, reading again",
+                    cursor.indexedBlock() + 1,
+                    cursor.indexedBlock(),
+                    forkBlock,
+                    counts[0],
+                    counts[1]);
+        }
+        return outcome;
     }
 
     private void skip(String txHash, String why) {
@@ -433,17 +610,20 @@ class ChainIndexer implements SmartLifecycle {
     }
 
     /**
-     * One tick on the task scheduler: batches until caught up (or a batch fails), then the next tick after
-     * {@code pollInterval} ({@code errorBackoff} after a failure).
+     * One tick on the task scheduler: batches until caught up (or a batch fails), each holding the job's lock and in a
+     * span of its own, then the next tick after {@code pollInterval}. RPC calls were already retried (Resilience4j,
+     * {@code NUTS_RPC_RETRY_*}) and the breaker stops calling a failing node: a failed batch is read again from the
+     * cursor at the next tick.
      */
     private void tick() {
         Duration next = properties.chain().pollInterval();
         try {
             while (running && !Thread.currentThread().isInterrupted()) {
-                // a span per batch, parent of its RPC requests
-                Outcome outcome = Observation.createNotStarted("nuts.indexer.batch", observations)
-                        .contextualName("indexer batch")
-                        .observe(this::runOnce);
+                Outcome outcome = jobs.callAlone(JOB, properties.jobs().indexerLease(), this::observedBatch)
+                        .orElse(Outcome.FOLLOWER);
+                if (outcome == Outcome.FOLLOWER) {
+                    leader = false;
+                }
                 if (ticks++ % 20 == 0 && leader) {
                     fillMissingProducts();
                 }
@@ -451,20 +631,30 @@ class ChainIndexer implements SmartLifecycle {
                         && indexedBlock != null
                         && headBlock != null
                         && indexedBlock < headBlock;
-                if (outcome != Outcome.RETRY_SMALLER && outcome != Outcome.REORG && !more) {
+                if (outcome != Outcome.RETRY_SMALLER
+                        && outcome != Outcome.REORG
+                        && !(outcome == Outcome.REORG_MID_READ && midReadMisses < MID_READ_RETRIES)
+                        && !more) {
                     break;
                 }
             }
         } catch (RuntimeException e) {
             lastError = e.getMessage();
             lastErrorAt = clock.instant();
-            log.warn("chain indexer batch failed, retrying from the cursor: {}", e.getMessage());
-            next = properties.chain().errorBackoff();
+            log.warn("chain indexer batch failed, read again from the cursor: {}", e.getMessage());
+            next = properties.chain().pollInterval();
         }
         if (running) {
             scheduled = scheduler.schedule(
                     this::tick, scheduler.getClock().instant().plus(next));
         }
+    }
+
+    /** A span per batch, parent of its RPC requests. */
+    private Outcome observedBatch() {
+        return Observation.createNotStarted("nuts.indexer.batch", observations)
+                .contextualName("indexer batch")
+                .observe(this::runOnce);
     }
 
     @Override
@@ -487,8 +677,8 @@ class ChainIndexer implements SmartLifecycle {
         ScheduledFuture<?> next = scheduled;
         scheduled = null;
         if (next != null) {
-            // A batch under way finishes and commits (rows, blocks and cursor in one transaction); no interrupt,
-            // which JDBC would see.
+            // A batch under way finishes and commits (its writes are one short transaction); no interrupt, which JDBC
+            // would see.
             next.cancel(false);
         }
     }

@@ -1,9 +1,13 @@
 package io.nutsgate.chain;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
@@ -21,8 +25,9 @@ import org.web3j.utils.Numeric;
 /**
  * A taker's side of a fill, read from the chain: collateral balance and allowance to the book, and an {@code eth_call}
  * of {@code fillOrder} from the taker at the latest block as if the approval were already given (a state override
- * of the token's allowance slot, found once per token by probing the usual Solidity mapping slots), so a failed
- * simulation means the order itself would fail.
+ * of the token's allowance slot, found once per token by probing the usual Solidity mapping slots and remembered
+ * for an hour, found or not), so a failed simulation means the order itself would fail. A node answer that is not
+ * what the call returns (an address without code answers {@code 0x}) is a failed call ({@link RpcException}).
  */
 @Component
 public class FillSimulation {
@@ -46,7 +51,14 @@ public class FillSimulation {
     private static final String PROBE = "0x000000000000000000000000000000000000000000000000000000000bad1dea";
 
     private final ChainAccess chain;
-    private final Map<String, Integer> allowanceSlots = new ConcurrentHashMap<>();
+    /**
+     * The allowance slot per token, or empty when no probed slot holds it: probed once per token (at most
+     * {@code MAX_SLOT + 1} calls) and not again for an hour, whatever the number of plans.
+     */
+    private final Cache<String, Optional<Integer>> allowanceSlots = Caffeine.newBuilder()
+            .maximumSize(1_000)
+            .expireAfterWrite(Duration.ofHours(1))
+            .build();
 
     FillSimulation(ChainAccess chain) {
         this.chain = chain;
@@ -62,8 +74,8 @@ public class FillSimulation {
             return Result.skippedResult();
         }
         Rpc rpc = chain.require();
-        BigInteger balance = uint(rpc.call(null, token, FunctionEncoder.encode(balanceOf(taker))));
-        BigInteger allowance = uint(rpc.call(null, token, FunctionEncoder.encode(allowance(taker, book))));
+        BigInteger balance = rpc.callUint(null, token, FunctionEncoder.encode(balanceOf(taker)));
+        BigInteger allowance = rpc.callUint(null, token, FunctionEncoder.encode(allowance(taker, book)));
         Map<String, Object> override = null;
         if (allowance.compareTo(needed) < 0) {
             Integer slot = allowanceSlot(rpc, token, taker, book);
@@ -84,12 +96,14 @@ public class FillSimulation {
     }
 
     private Integer allowanceSlot(Rpc rpc, String token, String owner, String spender) {
-        String key = token.toLowerCase(java.util.Locale.ROOT);
-        Integer known = allowanceSlots.get(key);
-        if (known != null) {
-            return known;
-        }
+        return allowanceSlots
+                .get(token.toLowerCase(Locale.ROOT), key -> probe(rpc, token, owner, spender))
+                .orElse(null);
+    }
+
+    private static Optional<Integer> probe(Rpc rpc, String token, String owner, String spender) {
         String data = FunctionEncoder.encode(allowance(owner, spender));
+        BigInteger expected = Numeric.toBigInt(PROBE);
         for (int slot = 0; slot <= MAX_SLOT; slot++) {
             EthCall probe = rpc.callWithOverride(
                     null,
@@ -99,12 +113,12 @@ public class FillSimulation {
             if (!probe.hasError()
                     && !probe.isReverted()
                     && probe.getValue() != null
-                    && Numeric.toBigInt(probe.getValue()).equals(Numeric.toBigInt(PROBE))) {
-                allowanceSlots.put(key, slot);
-                return slot;
+                    && probe.getValue().length() == 66
+                    && Numeric.toBigInt(probe.getValue()).equals(expected)) {
+                return Optional.of(slot);
             }
         }
-        return null;
+        return Optional.empty();
     }
 
     /** {@code keccak(spender ‖ keccak(owner ‖ slot))}: {@code mapping(owner => mapping(spender => uint))}. */
@@ -127,10 +141,6 @@ public class FillSimulation {
                 "allowance",
                 List.of(new Address(owner), new Address(spender)),
                 List.of(new TypeReference<Uint256>() {}));
-    }
-
-    private static BigInteger uint(String data) {
-        return data == null || Numeric.cleanHexPrefix(data).isEmpty() ? BigInteger.ZERO : Numeric.toBigInt(data);
     }
 
     /** {@code Error(string)}'s text, else the node's message and raw revert data. */

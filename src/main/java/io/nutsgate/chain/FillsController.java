@@ -3,10 +3,12 @@ package io.nutsgate.chain;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.system.ClientAddresses;
 import io.nutsgate.trades.TradeView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -53,17 +55,21 @@ class FillsController {
     }
 
     private final FillSubmissions submissions;
+    private final ClientAddresses clients;
 
-    FillsController(FillSubmissions submissions) {
+    FillsController(FillSubmissions submissions, ClientAddresses clients) {
         this.submissions = submissions;
+        this.clients = clients;
     }
 
     @PostMapping
     @Operation(
-            summary = "Report a fillOrder transaction right after sending it: its receipt is read every 500 ms for up"
-                    + " to 2 minutes and its OrderFilled recorded as trades at once (idempotent per txHash)")
-    ApiResponse<FillView> submit(@RequestBody FillRequest request) {
-        return ApiResponse.ok(FillView.of(submissions.submit(request == null ? null : request.txHash())));
+            summary = "Report a fillOrder transaction right after sending it: its receipt is read (every 500 ms at"
+                    + " first, then less often) for up to 2 minutes and its OrderFilled recorded as trades at once"
+                    + " (idempotent per txHash). Limited per client: 429 RATE_LIMITED or TOO_MANY_PENDING_FILLS")
+    ApiResponse<FillView> submit(@RequestBody FillRequest request, HttpServletRequest http) {
+        return ApiResponse.ok(FillView.of(
+                submissions.submit(request == null ? null : request.txHash(), "http:" + clients.clientKey(http))));
     }
 
     @GetMapping("/{txHash}")

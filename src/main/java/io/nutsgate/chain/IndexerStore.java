@@ -36,8 +36,8 @@ class IndexerStore {
     }
 
     /**
-     * Locks the cursor for this transaction, or empty when another transaction holds it (a stale leader still
-     * writing). Called first in every batch, under the indexer's job lock: whoever does not hold it writes nothing.
+     * Locks the cursor for this transaction, or empty when another instance holds it (it is writing). Called first in
+     * every write, after the batch's RPC reads: whoever does not hold the lock writes nothing.
      */
     Optional<Cursor> lockCursor(long chainId, String book) {
         return jdbc.sql("SELECT indexed_block, indexed_hash, indexed_time FROM chain_cursor"
@@ -103,9 +103,9 @@ class IndexerStore {
                         """
                         INSERT INTO chain_fills (chain_id, tx_hash, log_index, block_number, block_time, book, nonce,
                             buyer, seller, option_address, premium, fee, referrer, referral_fee, seller_was_maker,
-                            collateral_token, confirmed)
+                            collateral_token, confirmed, block_hash)
                         VALUES (:chain, :tx, :idx, :block, :time, :book, :nonce, :buyer, :seller, :option, :premium,
-                            :fee, :referrer, :referralFee, :sellerWasMaker, :collateral, :confirmed)
+                            :fee, :referrer, :referralFee, :sellerWasMaker, :collateral, :confirmed, :blockHash)
                         ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING
                         """)
                 .param("chain", chainId)
@@ -125,7 +125,40 @@ class IndexerStore {
                 .param("sellerWasMaker", f.sellerWasMaker())
                 .param("collateral", collateral)
                 .param("confirmed", confirmed)
+                .param("blockHash", f.at().blockHash())
                 .update();
+    }
+
+    /**
+     * Whether the indexer read exactly this fill: same position, block (and block hash, when stored) and values. A
+     * receipt's fill of a block the indexer has passed must be one.
+     */
+    boolean hasFill(long chainId, BookEvents.OrderFilled f) {
+        return jdbc.sql(
+                                """
+                        SELECT count(*) FROM chain_fills WHERE chain_id = :chain AND tx_hash = :tx AND log_index = :idx
+                            AND block_number = :block AND (block_hash IS NULL OR block_hash = :blockHash)
+                            AND nonce = :nonce AND buyer = :buyer AND seller = :seller AND option_address = :option
+                            AND premium = :premium AND fee = :fee AND referrer = :referrer
+                            AND referral_fee = :referralFee AND seller_was_maker = :sellerWasMaker
+                        """)
+                        .param("chain", chainId)
+                        .param("tx", f.at().txHash())
+                        .param("idx", f.at().logIndex())
+                        .param("block", f.at().blockNumber())
+                        .param("blockHash", f.at().blockHash())
+                        .param("nonce", new BigDecimal(f.nonce()))
+                        .param("buyer", f.buyer())
+                        .param("seller", f.seller())
+                        .param("option", f.option())
+                        .param("premium", new BigDecimal(f.premium()))
+                        .param("fee", new BigDecimal(f.fee()))
+                        .param("referrer", f.referrer())
+                        .param("referralFee", new BigDecimal(f.referralFee()))
+                        .param("sellerWasMaker", f.sellerWasMaker())
+                        .query(Long.class)
+                        .single()
+                > 0;
     }
 
     int insertReferralFee(long chainId, BookEvents.ReferralFeePaid r, Instant blockTime) {
@@ -148,6 +181,7 @@ class IndexerStore {
                 .update();
     }
 
+    /** Marks the fills at or below {@code block} confirmed (a scan of the unconfirmed rows' partial index). */
     int confirmUpTo(long chainId, long block) {
         return jdbc.sql("UPDATE chain_fills SET confirmed = true WHERE chain_id = :chain AND NOT confirmed"
                         + " AND block_number <= :block")

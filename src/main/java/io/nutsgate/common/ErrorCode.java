@@ -54,6 +54,8 @@ public enum ErrorCode {
     CHAIN_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
     CHAIN_ERROR(HttpStatus.BAD_GATEWAY),
     FILL_NOT_FOUND(HttpStatus.NOT_FOUND),
+    // Issue 17: a client (or the instance) already has as many fills awaiting their receipt as allowed.
+    TOO_MANY_PENDING_FILLS(HttpStatus.TOO_MANY_REQUESTS),
     // Socket.IO pushes (issue 10): answered in acks, never over HTTP.
     TOO_MANY_SUBSCRIPTIONS(HttpStatus.TOO_MANY_REQUESTS),
     UNKNOWN_EVENT(HttpStatus.BAD_REQUEST),

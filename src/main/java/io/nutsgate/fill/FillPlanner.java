@@ -201,18 +201,18 @@ class FillPlanner {
         }
     }
 
-    /** The signed budget's capacity, net of {@code amountFilled(nonce)} re-read now when the chain is on. */
+    /**
+     * The signed budget's capacity, net of the last {@code amountFilled(nonce)} read in the background (never waits on
+     * the node; the simulation of the fill itself says what the book answers now).
+     */
     private BigInteger capacityNow(LiveOrder order) {
-        try {
-            return liveCapacity.amountFilledNow(order.optionBook(), List.of(order.nonce())).entrySet().stream()
-                    .findFirst()
-                    .map(e -> e.getValue().equals(LiveCapacity.CANCELLED)
-                            ? BigInteger.ZERO
-                            : order.maxContracts(order.maxCollateralUsable().subtract(e.getValue())))
-                    .orElse(order.maxContracts());
-        } catch (ApiException | RpcException e) {
-            return order.maxContracts(); // chain off or failing: the signed budget (the simulation says more)
-        }
+        return liveCapacity
+                .amountFilled(order.optionBook(), List.of(order.nonce()))
+                .map(snapshot -> snapshot.amountFilled().get(order.nonce()))
+                .map(used -> used.equals(LiveCapacity.CANCELLED)
+                        ? BigInteger.ZERO
+                        : order.maxContracts(order.maxCollateralUsable().subtract(used)))
+                .orElse(order.maxContracts());
     }
 
     private void requireFillable(LiveOrder order) {

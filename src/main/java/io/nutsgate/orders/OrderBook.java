@@ -162,8 +162,8 @@ public class OrderBook {
                 continue;
             }
             BigInteger remaining = null;
-            if (filled.isPresent()) {
-                BigInteger used = filled.get().amountFilled().getOrDefault(o.nonce(), BigInteger.ZERO);
+            BigInteger used = filled.map(f -> f.amountFilled().get(o.nonce())).orElse(null);
+            if (used != null) {
                 if (used.equals(LiveCapacity.CANCELLED)) {
                     cancelled++;
                     continue;
@@ -177,7 +177,10 @@ public class OrderBook {
                 }
             }
             live.add(o);
-            views.add(view(o, remaining));
+            views.add(view(
+                    o,
+                    remaining,
+                    remaining == null ? null : filled.get().readAt().getEpochSecond()));
         }
         OrdersFeed value = feed.value();
         Instant fetchedAt = Instant.ofEpochMilli(feed.fetchedAtMillis());
@@ -199,11 +202,11 @@ public class OrderBook {
     }
 
     static OrderView view(LiveOrder o) {
-        return view(o, null);
+        return view(o, null, null);
     }
 
-    /** {@code remaining}: the budget left on chain, null when not read. */
-    static OrderView view(LiveOrder o, BigInteger remaining) {
+    /** {@code remaining}: the budget left on chain, null when not read; {@code readAt}: when it was read. */
+    static OrderView view(LiveOrder o, BigInteger remaining, Long readAt) {
         int decimals = o.collateral().decimals();
         Amount maxContracts = o.product() == Product.RANGER
                 ? null
@@ -224,7 +227,9 @@ public class OrderBook {
                 new OrderView.CapacityView(
                         Amount.of(o.maxCollateralUsable(), decimals),
                         maxContracts,
-                        remaining == null ? null : Amount.of(remaining, decimals)),
+                        remaining == null ? null : Amount.of(remaining, decimals),
+                        remaining == null ? OrderView.CapacityView.SIGNED : OrderView.CapacityView.CHAIN,
+                        readAt),
                 o.greeks(),
                 o.optionBook(),
                 o.chainId(),

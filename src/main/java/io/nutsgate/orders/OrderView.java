@@ -46,6 +46,20 @@ record OrderView(
                     Amount maxContracts,
             @Schema(
                             description = "maxCollateralUsable − amountFilled(nonce) read on chain; null without"
-                                    + " BASE_RPC_URL or when the node failed")
-                    Amount remainingCollateral) {}
+                                    + " BASE_RPC_URL or while the node has not answered for this nonce")
+                    Amount remainingCollateral,
+            @Schema(
+                            description = "where maxContracts comes from: chain (net of amountFilled read at readAt) or"
+                                    + " signed (the signed budget: chain off, or the node has not answered yet)",
+                            example = "chain")
+                    String source,
+            @Schema(
+                            description = "when amountFilled was read, unix seconds (its age is now − readAt);"
+                                    + " null when source is signed",
+                            example = "1780480790")
+                    Long readAt) {
+
+        static final String CHAIN = "chain";
+        static final String SIGNED = "signed";
+    }
 }

@@ -18,6 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.web3j.abi.TypeEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Bool;
+import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Hash;
 import org.web3j.utils.Numeric;
 import tools.jackson.databind.JsonNode;
@@ -26,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns the feed's body into {@link OrdersFeed}. A body without an orders array is a bad response; a single
  * malformed or non-allowlisted order is dropped and counted in {@code nuts.orders.rejected} by reason:
- * {@code malformed}, {@code out_of_range} (a strike, price or budget negative or above 2^256−1),
+ * {@code malformed}, {@code nonce} (a given {@code nonce} other than the one computed from the signed fields),
+ * {@code out_of_range} (a strike, price or budget negative or above 2^256−1),
  * {@code num_contracts} (negative or not an integer), {@code option_book}, {@code chain}, {@code implementation},
  * {@code price_feed}, {@code collateral}, {@code strikes} (count, zero, shape) and {@code price} (zero). Strikes
  * are kept in the order the feed gives them (put structures come descending, REFERENCE §4.1a).
@@ -141,9 +146,17 @@ class OrdersFeedParser {
             throw new Rejected("price");
         }
         String id = Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(signature)));
-        String nonce = JsonFields.unsigned(signed.get("nonce"))
-                .map(BigInteger::toString)
-                .orElse(null);
+        // The feed's nonce is optional; the book derives it from the signed fields (REFERENCE §2.5), so a given one
+        // that differs names another nonce group than the fill would use: the quote is left out.
+        BigInteger computed = computeNonce(
+                maker, quoteExpiry, collateralAddress, isCall, feedAddress, implementation, isLong, maxCollateral);
+        if (signed.hasNonNull("nonce")
+                && !JsonFields.unsigned(signed.get("nonce"))
+                        .map(computed::equals)
+                        .orElse(false)) {
+            throw new Rejected("nonce");
+        }
+        String nonce = computed.toString();
         JsonNode greeks = signed.path("greeks").isObject() ? signed.get("greeks") : null;
         return new LiveOrder(
                 id,
@@ -169,6 +182,30 @@ class OrdersFeedParser {
                 spots.get(feed.underlying()),
                 greeks,
                 o);
+    }
+
+    /**
+     * {@code uint256(keccak256(abi.encode(maker, orderExpiryTimestamp, collateral, isCall, priceFeed, implementation,
+     * isLong, maxCollateralUsable)))}: the OptionBook's {@code computeNonce} (REFERENCE §2.5), encoded with web3j.
+     */
+    static BigInteger computeNonce(
+            String maker,
+            long orderExpiryTimestamp,
+            String collateral,
+            boolean isCall,
+            String priceFeed,
+            String implementation,
+            boolean isLong,
+            BigInteger maxCollateralUsable) {
+        String encoded = TypeEncoder.encode(new Address(maker))
+                + TypeEncoder.encode(new Uint256(orderExpiryTimestamp))
+                + TypeEncoder.encode(new Address(collateral))
+                + TypeEncoder.encode(new Bool(isCall))
+                + TypeEncoder.encode(new Address(priceFeed))
+                + TypeEncoder.encode(new Address(implementation))
+                + TypeEncoder.encode(new Bool(isLong))
+                + TypeEncoder.encode(new Uint256(maxCollateralUsable));
+        return Numeric.toBigInt(Hash.sha3(Numeric.hexStringToByteArray(encoded)));
     }
 
     /** Spot prices as 8-decimal integers (floored), from the feed's plain-USD floats. */

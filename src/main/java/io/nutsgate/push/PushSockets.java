@@ -96,7 +96,7 @@ class PushSockets {
                 ConnectionGate.client(socket.getClient().getConnection().getInitialHeaders()));
         socket.on(SUBSCRIBE, args -> safely(socket, () -> subscribe(socket, state, args)));
         socket.on(UNSUBSCRIBE, args -> safely(socket, () -> unsubscribe(socket, state, args)));
-        socket.on(FILL_SUBMITTED, args -> safely(socket, () -> fillSubmitted(args)));
+        socket.on(FILL_SUBMITTED, args -> safely(socket, () -> fillSubmitted(socket, args)));
         socket.registerAllEventListener((event, args) -> {
             if (!HANDLED.contains(event) && !RESERVED.contains(event)) {
                 metrics.rejected(PushMetrics.UNKNOWN_EVENT);
@@ -193,15 +193,17 @@ class PushSockets {
     /**
      * {@code fill:submitted} with {@code txHash} or {@code {txHash}}: the same as {@code POST /nuts/fills}. The ack
      * is {@code {ok:true, fill:{txHash, state, error}}} (the trade then arrives as {@code trade:new} in the wallet's
-     * room) or the error of that endpoint ({@code INVALID_PARAMETER}, {@code CHAIN_UNAVAILABLE}).
+     * room) or the error of that endpoint ({@code INVALID_PARAMETER}, {@code CHAIN_UNAVAILABLE}, and past the limits
+     * counted per connection {@code RATE_LIMITED} or {@code TOO_MANY_PENDING_FILLS}).
      */
-    private void fillSubmitted(Object[] args) {
+    private void fillSubmitted(SocketIoSocket socket, Object[] args) {
         Object first = args.length == 0 ? null : args[0];
         String txHash = first instanceof String value
                 ? value
                 : first instanceof JSONObject body && body.opt("txHash") instanceof String value ? value : null;
         try {
-            FillSubmissions.Submission submission = fills.submit(txHash);
+            // limited per connection: socket.io-server does not hand the socket its HTTP client's address
+            FillSubmissions.Submission submission = fills.submit(txHash, "socket:" + socket.getId());
             ack(
                     args,
                     ok().put(

@@ -94,11 +94,13 @@ public record NutsProperties(
 
     /**
      * Chain access (issue 9). A blank {@code rpcUrl} ({@code BASE_RPC_URL}) turns every chain feature off. Every RPC
-     * call gives up after {@code rpcTimeout}. The indexer reads {@code eth_getLogs} windows of at most
-     * {@code maxBlockRange} blocks (halved on a provider's range error, grown back on success), looks for a new head
-     * every {@code pollInterval}, marks fills confirmed {@code confirmations} blocks deep and waits
-     * {@code errorBackoff} after a failed batch. {@code POST /nuts/fills} polls a receipt every
-     * {@code receiptPollInterval} for up to {@code receiptTimeout}; fill capacity is re-read at most every
+     * call gives up after {@code rpcTimeout} and goes through the {@code rpc} circuit breaker ({@code breaker}) and
+     * retry ({@code retry}: fast failures only, never a timeout, so a request waits at most one timeout). The indexer
+     * reads {@code eth_getLogs} windows of at most {@code maxBlockRange} blocks (halved on a provider's range error,
+     * grown back on success), looks for a new head every {@code pollInterval} and marks fills confirmed
+     * {@code confirmations} blocks deep. {@code POST /nuts/fills} reads receipts of the pending submissions every
+     * {@code receiptPollInterval} (a submission not found backs off to {@code receiptMaxPollInterval}) for up to
+     * {@code receiptTimeout}; {@code submissions} bounds them. Live capacity is re-read in the background every
      * {@code capacityRefresh}.
      */
     public record Chain(
@@ -117,15 +119,46 @@ public record NutsProperties(
                     @Max(value = 100_000, message = "NUTS_INDEXER_MAX_BLOCK_RANGE must be 1 to 100000")
                     @DefaultValue("2000")
                     int maxBlockRange,
-            @NotNull @DefaultValue("2s") Duration errorBackoff,
             @NotNull @DefaultValue("500ms") Duration receiptPollInterval,
+            @NotNull @DefaultValue("10s") Duration receiptMaxPollInterval,
             @NotNull @DefaultValue("2m") Duration receiptTimeout,
-            @NotNull @DefaultValue("5s") Duration capacityRefresh) {
+            @NotNull @DefaultValue("5s") Duration capacityRefresh,
+            @Valid @DefaultValue Breaker breaker,
+            @Valid @DefaultValue Retry retry,
+            @Valid @DefaultValue Submissions submissions) {
 
         public boolean enabled() {
             return rpcUrl != null && !rpcUrl.isBlank();
         }
     }
+
+    /**
+     * A Resilience4j retry: at most {@code maxAttempts} calls in all, waiting {@code firstWait} before the second and
+     * twice as long before each further one.
+     */
+    public record Retry(
+            @Min(value = 1, message = "NUTS_RPC_RETRY_MAX_ATTEMPTS must be 1 to 10")
+                    @Max(value = 10, message = "NUTS_RPC_RETRY_MAX_ATTEMPTS must be 1 to 10")
+                    @DefaultValue("3")
+                    int maxAttempts,
+            @NotNull @DefaultValue("200ms") Duration firstWait) {}
+
+    /**
+     * {@code POST /nuts/fills} and {@code fill:submitted}: {@code perMinute} submissions per client and minute, at most
+     * {@code maxPendingPerClient} of a client and {@code maxPending} in all awaiting their receipt on an instance, at
+     * most {@code receiptsPerPoll} receipts asked for per poll (one JSON-RPC batch); entries that ended are deleted
+     * {@code retention} after their last change.
+     */
+    public record Submissions(
+            @Min(value = 1, message = "NUTS_FILLS_PER_MINUTE must be at least 1") @DefaultValue("30") int perMinute,
+            @Min(value = 1, message = "NUTS_FILLS_MAX_PENDING_PER_CLIENT must be at least 1") @DefaultValue("10")
+                    int maxPendingPerClient,
+            @Min(value = 1, message = "NUTS_FILLS_MAX_PENDING must be at least 1") @DefaultValue("1000") int maxPending,
+            @Min(value = 1, message = "NUTS_FILLS_RECEIPTS_PER_POLL must be 1 to 100")
+                    @Max(value = 100, message = "NUTS_FILLS_RECEIPTS_PER_POLL must be 1 to 100")
+                    @DefaultValue("50")
+                    int receiptsPerPoll,
+            @NotNull @DefaultValue("1h") Duration retention) {}
 
     /**
      * What one client connection may hold: {@code readTimeout} without a byte while the request line, headers or

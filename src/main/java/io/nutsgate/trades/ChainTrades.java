@@ -163,35 +163,51 @@ public class ChainTrades {
         return changed;
     }
 
-    /** Marks the chain trades at or below {@code block} confirmed; the rows that changed. */
-    public List<TradeView> confirmUpTo(long block, Instant now) {
+    /**
+     * The trade is one the chain indexer read: a row of {@code chain_fills} (read from a block whose hash the indexer
+     * checked against its header) with the same transaction, block, option, amounts and wallet on the trade's side.
+     */
+    private static final String READ_BY_INDEXER =
+            """
+            EXISTS (SELECT 1 FROM chain_fills f WHERE f.chain_id = :chain AND f.tx_hash = trades.entry_tx_hash
+                AND f.block_number = trades.block_number AND f.option_address = trades.option_address
+                AND f.premium = trades.premium AND f.fee = trades.fee
+                AND f.referral_fee IS NOT DISTINCT FROM trades.referral_fee
+                AND (CASE WHEN trades.side = 'BUYER' THEN f.buyer ELSE f.seller END) = trades.wallet)""";
+
+    /**
+     * Marks confirmed the {@code seen} trades at or below {@code block} that the indexer read ({@code block} is never
+     * above the indexer's cursor); the rows that changed.
+     */
+    public List<TradeView> confirmUpTo(long chainId, long block, Instant now) {
         return jdbc.sql("UPDATE trades SET confirmation = 'confirmed', updated_at = :now"
-                        + " WHERE confirmation = 'seen' AND block_number <= :block RETURNING " + COLUMNS)
+                        + " WHERE confirmation = 'seen' AND block_number <= :block AND " + READ_BY_INDEXER
+                        + " RETURNING " + COLUMNS)
+                .param("chain", chainId)
                 .param("block", block)
                 .param("now", utc(now))
                 .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
                 .list();
     }
 
-    /** A reorg took back the blocks above {@code block}: deletes their trades and returns what was removed. */
-    public List<TradeView> removeAbove(long block, Instant now) {
-        List<TradeView> removed = jdbc.sql("DELETE FROM trades WHERE block_number > :block RETURNING " + COLUMNS)
+    /**
+     * Deletes the {@code seen} trades at or below {@code block} (the indexer's cursor) that the indexer did not read:
+     * recorded from a receipt whose block a reorg replaced, or whose log is not the chain's. Returns them.
+     */
+    public List<TradeView> removeUnread(long chainId, long block, Instant now) {
+        List<TradeView> removed = jdbc.sql("DELETE FROM trades WHERE confirmation = 'seen' AND block_number <= :block"
+                        + " AND NOT " + READ_BY_INDEXER + " RETURNING " + COLUMNS)
+                .param("chain", chainId)
                 .param("block", block)
                 .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
                 .list();
         return refreshAfterRemoval(removed, now);
     }
 
-    /**
-     * Deletes the {@code seen} trades of blocks {@code from}..{@code to} whose transaction is not in {@code txHashes}
-     * (the fills the indexer read there): rows a submitted receipt recorded from a block a reorg then replaced.
-     */
-    public List<TradeView> removeSeenMissing(long from, long to, Collection<String> txHashes, Instant now) {
-        List<TradeView> removed = jdbc.sql("DELETE FROM trades WHERE confirmation = 'seen' AND block_number BETWEEN"
-                        + " :from AND :to AND NOT (entry_tx_hash = ANY (CAST(:txs AS text[]))) RETURNING " + COLUMNS)
-                .param("from", from)
-                .param("to", to)
-                .param("txs", txHashes.stream().collect(Collectors.joining(",", "{", "}")))
+    /** A reorg took back the blocks above {@code block}: deletes their trades and returns what was removed. */
+    public List<TradeView> removeAbove(long block, Instant now) {
+        List<TradeView> removed = jdbc.sql("DELETE FROM trades WHERE block_number > :block RETURNING " + COLUMNS)
+                .param("block", block)
                 .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
                 .list();
         return refreshAfterRemoval(removed, now);

@@ -74,7 +74,6 @@ class ChainIndexerIT extends ServiceTest {
         devnet.serveFromChain(registry);
         registry.add("nuts.chain.confirmations", () -> String.valueOf(CONFIRMATIONS));
         registry.add("nuts.chain.poll-interval", () -> "200ms");
-        registry.add("nuts.chain.error-backoff", () -> "200ms");
     }
 
     @AfterAll

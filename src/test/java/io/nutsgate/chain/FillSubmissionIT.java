@@ -78,6 +78,7 @@ class FillSubmissionIT extends ServiceTest {
         devnet.serveFromChain(registry);
         registry.add("nuts.chain.poll-interval", () -> "1h"); // the indexer's batch will not come during the test
         registry.add("nuts.chain.receipt-poll-interval", () -> "100ms");
+        registry.add("nuts.chain.max-block-range", () -> "2"); // windows of 2 blocks: the cursor lags the head
     }
 
     @AfterAll
@@ -150,6 +151,62 @@ class FillSubmissionIT extends ServiceTest {
                         .single())
                 .isZero();
         assertThat(removed.removed).anyMatch(e -> e.trade().entryTxHash().equals(tx));
+    }
+
+    @Test
+    void shouldRemoveAConfirmedTradeRecordedFromAReceiptWhenAReorgReplacesItsBlock() {
+        Account taker = devnet.takers().get(1);
+        TransactionReceipt receipt = ChainIndexerIT.fill(devnet, taker, REFERRER);
+        String tx = receipt.getTransactionHash().toLowerCase(Locale.ROOT);
+        post("/nuts/fills", "{\"txHash\":\"" + tx + "\"}");
+        awaitState(tx, "recorded");
+        assertThat(confirmation(tx)).isEqualTo("seen");
+
+        // the indexer reads the fill's block and 10 more (the confirmation depth): the trade is confirmed
+        devnet.mine(11);
+        while (indexer.runOnce() != ChainIndexer.Outcome.CAUGHT_UP) {
+            // read up to the head
+        }
+        assertThat(confirmation(tx)).isEqualTo("confirmed");
+
+        // a reorg deeper than the confirmation depth replaces the fill's block: the confirmed trade goes too
+        devnet.reorg(devnet.head() - receipt.getBlockNumber().longValueExact() + 1);
+        devnet.mine(1);
+        while (indexer.runOnce() != ChainIndexer.Outcome.CAUGHT_UP) {
+            // roll back, then read up to the head
+        }
+
+        assertThat(confirmation(tx)).isNull();
+        assertThat(removed.removed)
+                .anyMatch(e -> e.trade().entryTxHash().equals(tx)
+                        && e.trade().confirmation().equals("confirmed"));
+    }
+
+    @Test
+    void shouldNeverConfirmAReceiptsTradeOfABlockTheIndexerHasNotRead() {
+        while (indexer.runOnce() != ChainIndexer.Outcome.CAUGHT_UP) {
+            // read up to the head
+        }
+        devnet.mine(5); // the fill lands more than one window (2 blocks) above the cursor
+        Account taker = devnet.takers().get(0);
+        TransactionReceipt receipt = ChainIndexerIT.fill(devnet, taker, REFERRER);
+        String tx = receipt.getTransactionHash().toLowerCase(Locale.ROOT);
+        post("/nuts/fills", "{\"txHash\":\"" + tx + "\"}");
+        awaitState(tx, "recorded");
+        devnet.mine(20); // far deeper than the confirmation depth, but the indexer has not read the block
+
+        assertThat(indexer.runOnce()).isEqualTo(ChainIndexer.Outcome.PROGRESSED); // one window of 2 blocks
+        assertThat(confirmation(tx)).isEqualTo("seen");
+        assertThat(indexer.status().indexedBlock())
+                .isLessThan(receipt.getBlockNumber().longValueExact());
+    }
+
+    private String confirmation(String tx) {
+        return jdbc.sql("SELECT confirmation FROM trades WHERE entry_tx_hash = :tx")
+                .param("tx", tx)
+                .query(String.class)
+                .optional()
+                .orElse(null);
     }
 
     @Test

@@ -77,6 +77,36 @@ class OrdersFeedParserTests {
     }
 
     @Test
+    void shouldComputeTheNonceOfAQuoteWithoutOneAsTheBookDoes() {
+        // the fixture's nonces were computed with the book's computeNonce preimage (REFERENCE §2.5 and §10)
+        String given = feed("orders.json")
+                .get("data")
+                .get("orders")
+                .get(0)
+                .get("nonce")
+                .asString();
+        ObjectNode feed = feed("orders.json");
+        ((ObjectNode) feed.get("data").get("orders").get(0)).remove("nonce");
+
+        OrdersFeed parsed = parser.parse(feed.toString().getBytes(StandardCharsets.UTF_8));
+
+        assertThat(parsed.orders()).hasSize(3);
+        assertThat(parsed.orders().get(0).nonce()).isEqualTo(given);
+        assertThat(meters.find("nuts.orders.rejected").counters()).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveOutAQuoteWhoseNonceIsNotTheOneItsSignedFieldsGive() {
+        ObjectNode feed = feed("orders.json");
+        ((ObjectNode) feed.get("data").get("orders").get(1)).put("nonce", "12345");
+
+        OrdersFeed parsed = parser.parse(feed.toString().getBytes(StandardCharsets.UTF_8));
+
+        assertThat(parsed.orders()).hasSize(2);
+        assertThat(rejected("nonce")).isEqualTo(1);
+    }
+
+    @Test
     void shouldLeaveOutStrikesAndPricesAboveUint256() {
         assertThat(parseChangedSpread(
                                 o -> o.putArray("strikes").add("250000000000").add(TWO_TO_256))

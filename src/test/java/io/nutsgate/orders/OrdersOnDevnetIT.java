@@ -1,6 +1,7 @@
 package io.nutsgate.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.nutsgate.protocol.Product;
 import io.nutsgate.support.Devnet;
@@ -9,8 +10,8 @@ import io.nutsgate.support.Devnet.Order;
 import io.nutsgate.support.ServiceTest;
 import io.nutsgate.support.UniqueContext;
 import java.math.BigInteger;
-import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +22,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.web3j.crypto.Hash;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The orders API over HTTP against the devnet: an order signed on the devnet is served by a local feed stand-in;
@@ -71,12 +70,13 @@ class OrdersOnDevnetIT extends ServiceTest {
         serve(order, signature);
         clock.set(Instant.ofEpochSecond(devnet.latestBlockTimestamp()));
 
-        JsonNode before = listed(id);
-        assertThat(before.path("capacity")
+        // amountFilled is read in the background: the first answers may still show the signed budget
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(listed(id)
+                        .path("capacity")
                         .path("remainingCollateral")
                         .path("raw")
                         .asString())
-                .isEqualTo(BUDGET.toString());
+                .isEqualTo(BUDGET.toString()));
 
         Account filler = devnet.takers().get(0);
         devnet.approve(filler, devnet.usdc(), devnet.optionBook(), PREMIUM);
@@ -84,12 +84,14 @@ class OrdersOnDevnetIT extends ServiceTest {
                         .isStatusOK())
                 .isTrue();
 
-        JsonNode after = listed(id);
-        assertThat(after.path("capacity")
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(listed(id)
+                        .path("capacity")
                         .path("remainingCollateral")
                         .path("raw")
                         .asString())
-                .isEqualTo(BUDGET.subtract(COLLATERAL).toString()); // 5,255.0416 USDC
+                .isEqualTo(BUDGET.subtract(COLLATERAL).toString())); // 5,255.0416 USDC
+        JsonNode after = listed(id);
+        assertThat(after.path("capacity").path("source").asString()).isEqualTo("chain");
         assertThat(after.path("capacity")
                         .path("remainingCollateral")
                         .path("value")
@@ -136,33 +138,7 @@ class OrdersOnDevnetIT extends ServiceTest {
         throw new AssertionError("order " + id + " not listed: " + response.body());
     }
 
-    /** The feed stand-in answers one order, shaped like the Thetanuts feed (the fixture's envelope). */
     private static void serve(Order order, String signature) {
-        ObjectNode feed = (ObjectNode) json.readTree(upstream.fixture("orders.json"));
-        ObjectNode signed = json.createObjectNode()
-                .put("maker", order.maker())
-                .put("orderExpiryTimestamp", order.orderExpiryTimestamp().longValueExact())
-                .put("collateral", order.collateral())
-                .put("isCall", order.isCall())
-                .put("priceFeed", order.priceFeed())
-                .put("implementation", order.implementation())
-                .put("isLong", order.isLong())
-                .put("maxCollateralUsable", order.maxCollateralUsable().toString());
-        ArrayNode strikes = signed.putArray("strikes");
-        order.strikes().forEach(strikes::add);
-        signed.put("expiry", order.expiry().longValueExact())
-                .put("price", order.price().toString())
-                .put("numContracts", "0")
-                .put("extraOptionData", "0x");
-        ObjectNode entry = json.createObjectNode();
-        entry.set("order", signed);
-        entry.put("signature", signature)
-                .put("chainId", Devnet.CHAIN_ID)
-                .put("optionBookAddress", devnet.optionBook())
-                .put("nonce", devnet.computeNonce(order).toString());
-        entry.putObject("greeks").put("delta", 0.2143).put("iv", 0.6215);
-        ObjectNode data = (ObjectNode) feed.get("data");
-        data.putArray("orders").add(entry);
-        upstream.body(URI.create(upstream.ordersUrl()).getPath(), feed.toString());
+        devnet.serveFeed(upstream, order, signature, true);
     }
 }

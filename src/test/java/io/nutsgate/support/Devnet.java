@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,8 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A local chain with the replica OptionBook for tests: runs {@code dev/devnet} (anvil, chain id 8453, 2-second
@@ -603,20 +606,61 @@ public final class Devnet implements AutoCloseable {
 
     /** {@code anvil_reorg}: the newest {@code depth} blocks replaced by as many empty ones. */
     public void reorg(long depth) {
+        anvil("anvil_reorg", List.of(depth, List.of()));
+    }
+
+    /** {@code anvil_mine}: {@code blocks} empty blocks on top of the head. */
+    public void mine(long blocks) {
+        anvil("anvil_mine", List.of(blocks));
+    }
+
+    private void anvil(String method, List<?> params) {
         try {
             var response = new org.web3j.protocol.core.Request<>(
-                            "anvil_reorg",
-                            List.of(depth, List.of()),
+                            method,
+                            params,
                             new HttpService(rpcUrl()),
                             org.web3j.protocol.core.methods.response.VoidResponse.class)
                     .send();
             if (response.hasError()) {
                 throw new IllegalStateException(
-                        "anvil_reorg: " + response.getError().getMessage());
+                        method + ": " + response.getError().getMessage());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Makes {@code upstream} serve a feed (the fixture's envelope) of this one devnet order, with its {@code nonce}
+     * computed by the book or, when {@code withNonce} is false, without one (the field is optional).
+     */
+    public void serveFeed(FixtureUpstream upstream, Order order, String signature, boolean withNonce) {
+        ObjectNode feed = (ObjectNode) JSON.readTree(FixtureUpstream.fixture("orders.json"));
+        ObjectNode signed = JSON.createObjectNode()
+                .put("maker", order.maker())
+                .put("orderExpiryTimestamp", order.orderExpiryTimestamp().longValueExact())
+                .put("collateral", order.collateral())
+                .put("isCall", order.isCall())
+                .put("priceFeed", order.priceFeed())
+                .put("implementation", order.implementation())
+                .put("isLong", order.isLong())
+                .put("maxCollateralUsable", order.maxCollateralUsable().toString());
+        ArrayNode strikes = signed.putArray("strikes");
+        order.strikes().forEach(strikes::add);
+        signed.put("expiry", order.expiry().longValueExact())
+                .put("price", order.price().toString())
+                .put("numContracts", "0")
+                .put("extraOptionData", "0x");
+        ObjectNode entry = JSON.createObjectNode();
+        entry.set("order", signed);
+        entry.put("signature", signature).put("chainId", CHAIN_ID).put("optionBookAddress", optionBook());
+        if (withNonce) {
+            entry.put("nonce", computeNonce(order).toString());
+        }
+        entry.putObject("greeks").put("delta", 0.2143).put("iv", 0.6215);
+        ((ObjectNode) feed.get("data")).putArray("orders").add(entry);
+        upstream.body(URI.create(upstream.ordersUrl()).getPath(), feed.toString());
     }
 
     /** The number of the newest block. */
