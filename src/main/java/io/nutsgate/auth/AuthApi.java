@@ -4,7 +4,7 @@ import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.protocol.Deployments;
 import io.nutsgate.protocol.Platform;
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SignatureException;

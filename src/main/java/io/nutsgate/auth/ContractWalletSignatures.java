@@ -2,7 +2,7 @@ package io.nutsgate.auth;
 
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -17,7 +17,7 @@ import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import com.nimbusds.jwt.util.DateUtils;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.text.ParseException;

@@ -1,6 +1,6 @@
 package io.nutsgate.auth;
 
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;

@@ -1,19 +1,18 @@
 package io.nutsgate.fill;
 
-import io.nutsgate.chain.FillSimulation;
-import io.nutsgate.chain.LiveCapacity;
-import io.nutsgate.chain.RpcException;
+import io.nutsgate.capacity.LiveCapacity;
+import io.nutsgate.rpc.RpcException;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.Decimals;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.optionmath.OptionMath;
-import io.nutsgate.optionmath.Position;
+import io.nutsgate.optionmath.OptionStructure;
 import io.nutsgate.orders.LiveOrder;
 import io.nutsgate.orders.OrderBook;
 import io.nutsgate.protocol.Platform;
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.List;
@@ -111,7 +110,7 @@ class FillPlanner {
 
         BigInteger premium = OptionMath.premium(order.price(), contracts);
         BigInteger collateral =
-                OptionMath.collateral(new Position(order.product(), order.strikes(), contracts, decimals));
+                OptionMath.collateral(new OptionStructure(order.product(), order.strikes(), contracts, decimals));
         BigInteger fee = order.product().baseCollateral() || order.spotPrice() != null
                 ? OptionMath.protocolFee(order.product(), contracts, premium, order.spotPrice())
                 : null;
@@ -182,7 +181,7 @@ class FillPlanner {
             BigInteger premium = OptionMath.premium(order.price(), contracts);
             BigInteger allowance = order.takerBuys()
                     ? premium
-                    : OptionMath.collateral(new Position(
+                    : OptionMath.collateral(new OptionStructure(
                             order.product(),
                             order.strikes(),
                             contracts,

@@ -7,7 +7,7 @@ import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.PageLimit;
 import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;

@@ -145,24 +145,24 @@ public final class OptionMath {
      * Collateral the seller locks, in collateral base units (REFERENCE §4.1): {@code c × N / 1e8} for quote
      * products, {@code N} for INVERSE_CALL and PHYSICAL_CALL, {@code N × (K2−K1) / K2} for INVERSE_CALL_SPREAD.
      */
-    public static BigInteger collateral(Position position) {
+    public static BigInteger collateral(OptionStructure position) {
         return collateral(position.product(), validate(position), position.contracts());
     }
 
     /** The buyer's payout at settlement price {@code settlement} (8 dp), in collateral base units. */
-    public static BigInteger payout(Position position, BigInteger settlement) {
+    public static BigInteger payout(OptionStructure position, BigInteger settlement) {
         List<BigInteger> k = validatePayoff(position);
         requireNonNegative(settlement, "settlement price");
         return payoutUnchecked(position.product(), k, position.contracts(), settlement);
     }
 
     /** Collateral returned to the seller at {@code settlement}: {@code collateral − payout}. */
-    public static BigInteger sellerReturn(Position position, BigInteger settlement) {
+    public static BigInteger sellerReturn(OptionStructure position, BigInteger settlement) {
         return settle(position, settlement).sellerReturn();
     }
 
     /** Payout and seller return at {@code settlement}; they add up to the collateral exactly. */
-    public static Settlement settle(Position position, BigInteger settlement) {
+    public static Settlement settle(OptionStructure position, BigInteger settlement) {
         BigInteger payout = payout(position, settlement);
         BigInteger collateral = collateral(position.product(), validate(position), position.contracts());
         return new Settlement(collateral, payout, collateral.subtract(payout));
@@ -172,7 +172,7 @@ public final class OptionMath {
      * The most the buyer can receive: the collateral. Reached on the flat top of spreads, flies and condors
      * and at {@code S = K2} for INVERSE_CALL_SPREAD; only approached as {@code S → ∞} for INVERSE_CALL.
      */
-    public static BigInteger maxPayout(Position position) {
+    public static BigInteger maxPayout(OptionStructure position) {
         return collateral(position.product(), validatePayoff(position), position.contracts());
     }
 
@@ -182,7 +182,7 @@ public final class OptionMath {
      * floored at zero when the premium already exceeds the collateral. The protocol fee the seller pays out of
      * the premium is not included.
      */
-    public static BigInteger maxLoss(Position position, Side side, BigInteger premium) {
+    public static BigInteger maxLoss(OptionStructure position, Side side, BigInteger premium) {
         List<BigInteger> k = validatePayoff(position);
         requireNonNegative(premium, "premium");
         if (side == Side.BUYER) {
@@ -197,7 +197,7 @@ public final class OptionMath {
      * {@code payout − premium}, seller {@code premium − payout} (premium received plus collateral returned
      * minus collateral posted). Fees are not included.
      */
-    public static BigInteger profit(Position position, Side side, BigInteger premium, BigInteger settlement) {
+    public static BigInteger profit(OptionStructure position, Side side, BigInteger premium, BigInteger settlement) {
         requireNonNegative(premium, "premium");
         BigInteger buyer = payout(position, settlement).subtract(premium);
         return side == Side.BUYER ? buyer : buyer.negate();
@@ -211,7 +211,7 @@ public final class OptionMath {
      * Where the payout equals the premium on a whole flat stretch (e.g. a zero premium), the stretch's ends are
      * returned.
      */
-    public static List<BigInteger> breakevens(Position position, BigInteger premium) {
+    public static List<BigInteger> breakevens(OptionStructure position, BigInteger premium) {
         List<BigInteger> k = validatePayoff(position);
         requireNonNegative(premium, "premium");
         BigInteger n = position.contracts();
@@ -254,7 +254,7 @@ public final class OptionMath {
      * most {@code max(points, kinks in range + 2)} points: the grid gives up one slot per kink it adds.
      */
     public static List<CurvePoint> payoffCurve(
-            Position position, BigInteger premium, BigInteger from, BigInteger to, int points) {
+            OptionStructure position, BigInteger premium, BigInteger from, BigInteger to, int points) {
         List<BigInteger> k = validatePayoff(position);
         requireNonNegative(premium, "premium");
         requireNonNegative(from, "from");
@@ -352,13 +352,13 @@ public final class OptionMath {
     // internals
 
     /** Checks the position and returns its strikes ascending (see {@link #ascending}). */
-    private static List<BigInteger> validate(Position position) {
+    private static List<BigInteger> validate(OptionStructure position) {
         List<BigInteger> k = ascending(position.product(), position.strikes());
         requireNonNegative(position.contracts(), "contracts");
         return k;
     }
 
-    private static List<BigInteger> validatePayoff(Position position) {
+    private static List<BigInteger> validatePayoff(OptionStructure position) {
         List<BigInteger> k = validate(position);
         if (position.product().physicallySettled()) {
             throw new ApiException(

@@ -8,7 +8,7 @@ import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.JsonFields;
 import io.nutsgate.optionmath.CurvePoint;
 import io.nutsgate.optionmath.OptionMath;
-import io.nutsgate.optionmath.Position;
+import io.nutsgate.optionmath.OptionStructure;
 import io.nutsgate.optionmath.Settlement;
 import io.nutsgate.optionmath.Side;
 import io.nutsgate.orders.LiveOrder;
@@ -51,7 +51,7 @@ class Payouts {
             String source,
             String orderId,
             String optionAddress,
-            Position position,
+            OptionStructure position,
             Deployment.Token collateral,
             String underlying,
             BigInteger price,
@@ -115,7 +115,7 @@ class Payouts {
             contracts = BigInteger.TEN.pow(decimals);
         }
         Subject subject = fromLiveOrder(order, contracts, capped);
-        Position position = subject.position();
+        OptionStructure position = subject.position();
         // lowest and highest strike, whichever order the order lists them in (put structures: descending)
         List<BigInteger> strikes = OptionMath.ascending(position.product(), position.strikes());
         BigInteger low = from != null
@@ -164,7 +164,7 @@ class Payouts {
     }
 
     private static Subject fromLiveOrder(LiveOrder order, BigInteger contracts, boolean capped) {
-        Position position = new Position(
+        OptionStructure position = new OptionStructure(
                 order.product(), order.strikes(), contracts, order.collateral().decimals());
         return new Subject(
                 "orderId",
@@ -216,7 +216,7 @@ class Payouts {
         BigInteger price = JsonFields.unsigned(raw.price())
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_AMOUNT, "order.price must be an integer"));
         BigInteger contracts = Decimals.parse(numContracts, collateral.decimals(), "numContracts");
-        Position position = new Position(product, strikes, contracts, collateral.decimals());
+        OptionStructure position = new OptionStructure(product, strikes, contracts, collateral.decimals());
         return new Subject(
                 "order",
                 null,
@@ -259,7 +259,7 @@ class Payouts {
                     : premium.multiply(wanted).divide(contracts);
             contracts = wanted;
         }
-        Position position = new Position(held.product(), held.strikes(), contracts, decimals);
+        OptionStructure position = new OptionStructure(held.product(), held.strikes(), contracts, decimals);
         return new Subject(
                 "optionAddress",
                 null,
@@ -276,7 +276,7 @@ class Payouts {
     // ---------------------------------------------------------------------------------------------- views
 
     private static PayoutView view(Subject subject, BigInteger settlement) {
-        Position position = subject.position();
+        OptionStructure position = subject.position();
         int decimals = subject.collateral().decimals();
         BigInteger premium = subject.premium();
         BigInteger collateral = OptionMath.collateral(position);
@@ -313,7 +313,7 @@ class Payouts {
                 at);
     }
 
-    private static PayoutView.SideAmounts maxLoss(Position position, BigInteger premium, int decimals) {
+    private static PayoutView.SideAmounts maxLoss(OptionStructure position, BigInteger premium, int decimals) {
         return new PayoutView.SideAmounts(
                 Amount.of(OptionMath.maxLoss(position, Side.BUYER, premium), decimals),
                 Amount.of(OptionMath.maxLoss(position, Side.SELLER, premium), decimals));

@@ -1,8 +1,8 @@
 package io.nutsgate.push;
 
 import io.nutsgate.common.ErrorCode;
-import io.nutsgate.system.ClientAddresses;
-import io.nutsgate.system.JsonErrors;
+import io.nutsgate.ratelimit.ClientAddresses;
+import io.nutsgate.web.JsonErrors;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

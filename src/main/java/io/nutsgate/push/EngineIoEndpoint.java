@@ -1,6 +1,6 @@
 package io.nutsgate.push;
 
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import io.socket.engineio.server.EngineIoServer;
 import io.socket.engineio.server.utils.ParseQS;
 import jakarta.websocket.CloseReason;

@@ -2,8 +2,8 @@ package io.nutsgate.push;
 
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nutsgate.system.NamedExecutors;
-import io.nutsgate.system.Retries;
+import io.nutsgate.jobs.NamedExecutors;
+import io.nutsgate.resilience.Retries;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

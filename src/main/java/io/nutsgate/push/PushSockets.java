@@ -1,16 +1,18 @@
 package io.nutsgate.push;
 
+import io.nutsgate.positions.SubscriptionRegistry;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.auth.SessionTokens;
 import io.nutsgate.auth.SignedIn;
-import io.nutsgate.chain.FillSubmissions;
+import io.nutsgate.submissions.FillSubmissions;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import io.socket.engineio.server.EngineIoSocket;
 import io.socket.engineio.server.ReadyState;
 import io.socket.socketio.server.SocketIoNamespace;

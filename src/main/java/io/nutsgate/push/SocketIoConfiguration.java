@@ -1,8 +1,8 @@
 package io.nutsgate.push;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nutsgate.system.ClientAddresses;
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.ratelimit.ClientAddresses;
+import io.nutsgate.settings.NutsProperties;
 import io.socket.engineio.server.EngineIoServer;
 import io.socket.engineio.server.EngineIoServerOptions;
 import io.socket.engineio.server.EngineIoSocket;

@@ -1,6 +1,6 @@
 package io.nutsgate.push;
 
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -5,7 +5,7 @@ import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.JsonHttp;
 import io.nutsgate.common.RenderCache;
 import io.nutsgate.protocol.Platform;
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.thetanuts.CachedUpstream;
 import io.nutsgate.thetanuts.CachedUpstream.Fetched;
 import io.nutsgate.thetanuts.CachedUpstream.Resource;

@@ -2,8 +2,8 @@ package io.nutsgate.thetanuts;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.nutsgate.common.ErrorCode;
-import io.nutsgate.system.CircuitBreakers;
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.resilience.CircuitBreakers;
+import io.nutsgate.settings.NutsProperties;
 import org.springframework.stereotype.Component;
 
 /**

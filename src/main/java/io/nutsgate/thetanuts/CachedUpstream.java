@@ -8,7 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.common.ErrorCode;
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.thetanuts.CacheStore.StoredBody;
 import jakarta.annotation.PreDestroy;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.nutsgate.thetanuts;
 
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.thetanuts.CachedUpstream.Fetched;
 import io.nutsgate.thetanuts.CachedUpstream.Resource;
 import java.net.URI;

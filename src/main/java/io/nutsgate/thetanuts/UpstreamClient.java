@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.common.ErrorCode;
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;

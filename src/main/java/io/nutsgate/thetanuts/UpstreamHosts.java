@@ -1,6 +1,6 @@
 package io.nutsgate.thetanuts;
 
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import java.net.URI;
 import java.util.Set;
 

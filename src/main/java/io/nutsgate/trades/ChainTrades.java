@@ -1,12 +1,14 @@
 package io.nutsgate.trades;
 
+import io.nutsgate.optionmath.Side;
+
 import static io.nutsgate.common.SqlValues.numeric;
 import static io.nutsgate.common.SqlValues.utc;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.optionmath.OptionMath;
-import io.nutsgate.optionmath.Position;
+import io.nutsgate.optionmath.OptionStructure;
 import io.nutsgate.protocol.Product;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -37,7 +39,7 @@ public class ChainTrades {
     private static final Logger log = LoggerFactory.getLogger(ChainTrades.class);
 
     /** One side of an {@code OrderFilled} made with our referrer, with the option's terms. */
-    public record ChainFill(
+    public record ChainTrade(
             String txHash,
             long blockNumber,
             String optionAddress,
@@ -94,12 +96,12 @@ public class ChainTrades {
      * Inserts the fills, or adds block, referral fee and confirmation to the rows the indexer sync wrote first.
      * Returns the rows inserted or changed, as the API shows them.
      */
-    public List<TradeView> record(List<ChainFill> fills, Instant now) {
+    public List<TradeView> record(List<ChainTrade> fills, Instant now) {
         Set<String> wallets = new TreeSet<>();
         fills.forEach(f -> wallets.add(f.wallet()));
         wallets.forEach(trades::lockWallet);
         List<TradeView> changed = new ArrayList<>();
-        for (ChainFill f : fills) {
+        for (ChainTrade f : fills) {
             TradeStatus status = f.expiry().isAfter(now) ? TradeStatus.OPEN : TradeStatus.EXPIRED;
             changed.addAll(jdbc.sql(
                             """
@@ -297,7 +299,7 @@ public class ChainTrades {
         }
         life.transfers().forEach(t -> wallets.add(t.to()));
         wallets.forEach(trades::lockWallet);
-        Map<Fill.Key, Stored> existing = new LinkedHashMap<>();
+        Map<Trade.Key, Stored> existing = new LinkedHashMap<>();
         jdbc.sql("SELECT " + COLUMNS + ", block_number, lifecycle_block FROM trades WHERE option_address = :o"
                         + " ORDER BY created_at, entry_tx_hash, wallet, side")
                 .param("o", option)
@@ -308,13 +310,13 @@ public class ChainTrades {
         if (life.isEmpty() && existing.values().stream().allMatch(s -> s.lifecycleBlock() == null)) {
             return List.of(); // no chain facts, before or now: leave the indexer sync's figures alone
         }
-        Fill template = existing.values().stream()
+        Trade template = existing.values().stream()
                 .map(Stored::fill)
                 .filter(f -> f.transferredFrom() == null)
                 .findFirst()
                 .orElse(existing.values().iterator().next().fill());
 
-        Map<Fill.Key, Holder> holders = new LinkedHashMap<>();
+        Map<Trade.Key, Holder> holders = new LinkedHashMap<>();
         existing.values().stream()
                 .filter(s -> s.fill().transferredFrom() == null)
                 .forEach(s -> holders.put(
@@ -328,7 +330,7 @@ public class ChainTrades {
                         h.transferredTo = t.to();
                         h.transfer = t;
                     });
-            Fill.Key key = new Fill.Key(template.entryTxHash(), option, t.to(), side);
+            Trade.Key key = new Trade.Key(template.entryTxHash(), option, t.to(), side);
             Holder to = holders.get(key);
             if (to == null) {
                 holders.put(key, new Holder(t.to(), side, t.from(), t));
@@ -339,7 +341,7 @@ public class ChainTrades {
         }
 
         List<Object> events = new ArrayList<>();
-        for (Map.Entry<Fill.Key, Holder> e : holders.entrySet()) {
+        for (Map.Entry<Trade.Key, Holder> e : holders.entrySet()) {
             Stored stored = existing.get(e.getKey());
             Holder h = e.getValue();
             Row row = row(life, h, stored == null ? template : stored.fill(), stored == null, now);
@@ -355,7 +357,7 @@ public class ChainTrades {
         for (Stored stored : existing.values()) {
             if (stored.fill().transferredFrom() != null
                     && !holders.containsKey(stored.fill().key())) {
-                Fill f = stored.fill();
+                Trade f = stored.fill();
                 jdbc.sql("DELETE FROM trades WHERE entry_tx_hash = :tx AND option_address = :o AND wallet = :w"
                                 + " AND side = :side")
                         .param("tx", f.entryTxHash())
@@ -391,7 +393,7 @@ public class ChainTrades {
         }
     }
 
-    private record Stored(Fill fill, Long blockNumber, Long lifecycleBlock) {}
+    private record Stored(Trade fill, Long blockNumber, Long lifecycleBlock) {}
 
     /** The lifecycle columns of one trade row. */
     private record Row(
@@ -405,7 +407,7 @@ public class ChainTrades {
             Long lifecycleBlock,
             String transferredTo) {}
 
-    private static Row row(OptionLife life, Holder h, Fill fill, boolean received, Instant now) {
+    private static Row row(OptionLife life, Holder h, Trade fill, boolean received, Instant now) {
         OptionLife.Transfer t = h.transfer;
         if (h.transferredTo != null) {
             return new Row(
@@ -459,7 +461,7 @@ public class ChainTrades {
         };
     }
 
-    private static String change(Fill before, Row row, Holder h) {
+    private static String change(Trade before, Row row, Holder h) {
         return switch (row.status()) {
             case SETTLED -> TradeLifecycleEvent.SETTLED;
             case CLOSED -> TradeLifecycleEvent.CLOSED;
@@ -472,7 +474,7 @@ public class ChainTrades {
         };
     }
 
-    private List<TradeView> update(Fill.Key key, Row row, Instant now) {
+    private List<TradeView> update(Trade.Key key, Row row, Instant now) {
         return jdbc.sql(
                         """
                         UPDATE trades SET status = :status, settlement_price = :price, payout = :payout,
@@ -507,7 +509,7 @@ public class ChainTrades {
     }
 
     /** The new holder's row: the option's terms, no premium or fee of its own, in the transfer's block. */
-    private List<TradeView> insertTransferred(Fill template, Holder h, Row row, long confirmedUpTo, Instant now) {
+    private List<TradeView> insertTransferred(Trade template, Holder h, Row row, long confirmedUpTo, Instant now) {
         OptionLife.Transfer t = h.transfer;
         return jdbc.sql(
                         """
@@ -565,14 +567,14 @@ public class ChainTrades {
     }
 
     /** The chain's payout must be optionmath's at the settlement price: a difference is a bug, logged and counted. */
-    private void checkPayout(OptionLife life, Fill terms) {
+    private void checkPayout(OptionLife life, Trade terms) {
         if (life.end() != OptionLife.End.SETTLED || life.settlementPrice() == null || terms.product() == null) {
             return;
         }
         BigInteger expected;
         try {
             expected = OptionMath.payout(
-                    new Position(
+                    new OptionStructure(
                             Product.valueOf(terms.product()),
                             terms.strikes(),
                             terms.contracts(),

@@ -1,5 +1,7 @@
 package io.nutsgate.trades;
 
+import io.nutsgate.optionmath.Side;
+
 import io.nutsgate.protocol.Product;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -11,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns an indexer Position object (REFERENCE §1.5, §1.6) into the {@link Fill} one wallet made, if it was made with
+ * Turns an indexer Position object (REFERENCE §1.5, §1.6) into the {@link Trade} one wallet made, if it was made with
  * our referrer and the wallet is its buyer or seller.
  *
  * <p>Status: {@code explicitClose} set or {@code status:"closed"} → CLOSED; {@code status:"settled"} or a
@@ -51,7 +53,7 @@ final class PositionMapper {
      * SELLER) when it is both, none when the position has another referrer or the wallet is neither. {@code wallet}
      * and {@code referrer} are lower case.
      */
-    static List<Fill> toFills(JsonNode position, String wallet, String referrer, Instant now) {
+    static List<Trade> toFills(JsonNode position, String wallet, String referrer, Instant now) {
         if (!(position instanceof ObjectNode)) {
             throw new InvalidPositionException("position is not a JSON object");
         }
@@ -59,7 +61,7 @@ final class PositionMapper {
         if (positionReferrer == null || !positionReferrer.equals(referrer)) {
             return List.of();
         }
-        List<Fill> fills = new ArrayList<>(2);
+        List<Trade> fills = new ArrayList<>(2);
         if (wallet.equals(optionalAddress(position, "buyer"))) {
             fills.add(toFill(position, wallet, Side.BUYER, positionReferrer, now));
         }
@@ -69,7 +71,7 @@ final class PositionMapper {
         return List.copyOf(fills);
     }
 
-    private static Fill toFill(JsonNode position, String wallet, Side side, String positionReferrer, Instant now) {
+    private static Trade toFill(JsonNode position, String wallet, Side side, String positionReferrer, Instant now) {
         String option =
                 position.hasNonNull("address") ? address(position, "address") : address(position, "optionAddress");
         String txHash = text(position, "entryTxHash");
@@ -113,7 +115,7 @@ final class PositionMapper {
                     ? Instant.ofEpochSecond(seconds(position, "closeTimestamp", 1, 99_999_999_999L))
                     : now;
         }
-        return new Fill(
+        return new Trade(
                 txHash.toLowerCase(Locale.ROOT),
                 option,
                 wallet,

@@ -1,5 +1,7 @@
 package io.nutsgate.trades;
 
+import io.nutsgate.optionmath.Side;
+
 import static io.nutsgate.common.SqlValues.instant;
 import static io.nutsgate.common.SqlValues.integer;
 import static io.nutsgate.common.SqlValues.numeric;
@@ -46,7 +48,7 @@ class TradeRepository {
      * list. Strikes are stored as the indexer sent them. With {@code chainWins} (our chain reader runs), a row whose
      * lifecycle the chain reader has set keeps the chain's figures. Returns 1 when a row was written.
      */
-    int upsert(Fill fill, boolean chainWins, Instant now) {
+    int upsert(Trade fill, boolean chainWins, Instant now) {
         return jdbc.sql(
                         """
                         INSERT INTO trades (entry_tx_hash, option_address, wallet, side, status, underlying, product,
@@ -108,7 +110,7 @@ class TradeRepository {
     }
 
     /** Keeps what the Thetanuts indexer says of a settled trade beside the row's own figures, to compare them. */
-    void recordNutsSettlement(Fill fill) {
+    void recordNutsSettlement(Trade fill) {
         if (fill.status() != TradeStatus.SETTLED) {
             return;
         }
@@ -231,7 +233,7 @@ class TradeRepository {
     }
 
     /** A trade row as stored, with its id for the keyset cursor. */
-    record StoredTrade(long id, Fill fill) {}
+    record StoredTrade(long id, Trade fill) {}
 
     record TotalsRow(
             String token,
@@ -248,14 +250,14 @@ class TradeRepository {
     }
 
     /** The fill of a row selected with (at least) the trade columns but the id. */
-    static Fill fill(ResultSet rs) throws SQLException {
+    static Trade fill(ResultSet rs) throws SQLException {
         Array strikesArray = rs.getArray("strikes");
         List<BigInteger> strikes = new ArrayList<>();
         for (Object strike : (Object[]) strikesArray.getArray()) {
             strikes.add(((BigDecimal) strike).toBigIntegerExact());
         }
         Object isCall = rs.getObject("is_call");
-        return new Fill(
+        return new Trade(
                 rs.getString("entry_tx_hash"),
                 rs.getString("option_address"),
                 rs.getString("wallet"),

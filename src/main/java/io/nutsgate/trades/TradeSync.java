@@ -3,8 +3,8 @@ package io.nutsgate.trades;
 import io.nutsgate.auth.WalletSignedInEvent;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.positions.PositionsRefreshRequestedEvent;
-import io.nutsgate.system.NutsProperties;
-import io.nutsgate.system.SingleInstanceJobs;
+import io.nutsgate.settings.NutsProperties;
+import io.nutsgate.jobs.SingleInstanceJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,11 +97,11 @@ class TradeSync implements SmartLifecycle {
         positions.addAll(source.history(address));
         Instant now = clock.instant();
 
-        Map<Fill.Key, Fill> fills = new LinkedHashMap<>();
+        Map<Trade.Key, Trade> fills = new LinkedHashMap<>();
         int invalid = 0;
         for (ObjectNode position : positions) {
             try {
-                for (Fill fill : PositionMapper.toFills(position, address, referrer, now)) {
+                for (Trade fill : PositionMapper.toFills(position, address, referrer, now)) {
                     fills.merge(fill.key(), fill, TradeSync::newer);
                 }
             } catch (PositionMapper.InvalidPositionException e) {
@@ -109,12 +109,12 @@ class TradeSync implements SmartLifecycle {
                 log.warn("skipping an unreadable position of {}: {}", address, e.getMessage());
             }
         }
-        List<Fill> written = transaction.execute(status -> {
+        List<Trade> written = transaction.execute(status -> {
             trades.lockWallet(address);
-            List<Fill> rows = new ArrayList<>();
+            List<Trade> rows = new ArrayList<>();
             // our chain reader's figures win over the indexer's once it has read the option's events
             boolean chainWins = properties.chain().enabled();
-            for (Fill fill : fills.values()) {
+            for (Trade fill : fills.values()) {
                 if (trades.upsert(fill, chainWins, now) == 1) {
                     rows.add(fill);
                 }
@@ -130,7 +130,7 @@ class TradeSync implements SmartLifecycle {
         });
         written = written == null ? List.of() : written;
         // Committed: the indexer only lists mined fills, so these are confirmed.
-        for (Fill fill : written) {
+        for (Trade fill : written) {
             events.publishEvent(new TradeRecordedEvent(TradesController.view(fill), TradeRecordedEvent.CONFIRMED));
         }
         Result result = new Result(address, positions.size(), fills.size(), written.size(), invalid);
@@ -139,7 +139,7 @@ class TradeSync implements SmartLifecycle {
     }
 
     /** The same trade seen in both lists: the one further along wins (history lists it settled or closed). */
-    private static Fill newer(Fill earlier, Fill later) {
+    private static Trade newer(Trade earlier, Trade later) {
         return later.status().isFinal() || !earlier.status().isFinal() ? later : earlier;
     }
 

@@ -1,5 +1,7 @@
 package io.nutsgate.trades;
 
+import io.nutsgate.optionmath.Side;
+
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.Checksummed;
 import io.nutsgate.protocol.Deployment;

@@ -98,7 +98,7 @@ class TradesController {
         return ApiResponse.ok(new UserSummaryView(wallet, total, open, byCollateral));
     }
 
-    static TradeView view(Fill fill) {
+    static TradeView view(Trade fill) {
         int decimals = fill.collateralDecimals();
         return new TradeView(
                 fill.optionAddress(),
@@ -134,7 +134,7 @@ class TradesController {
     }
 
     /** ITM when a settled trade paid the buyer something, OTM when it paid nothing. */
-    private static String outcome(Fill fill) {
+    private static String outcome(Trade fill) {
         if (fill.status() != TradeStatus.SETTLED || fill.payout() == null) {
             return null;
         }

@@ -2,7 +2,7 @@ package io.nutsgate.bench;
 
 import io.nutsgate.optionmath.CurvePoint;
 import io.nutsgate.optionmath.OptionMath;
-import io.nutsgate.optionmath.Position;
+import io.nutsgate.optionmath.OptionStructure;
 import io.nutsgate.protocol.Product;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -46,13 +46,13 @@ public class PayoutBenchmark {
     /** 1,024 positions cycling through the 11 supported products, random strikes, sizes and settlement prices. */
     @State(Scope.Benchmark)
     public static class Portfolio {
-        Position[] positions;
+        OptionStructure[] positions;
         BigInteger[] settlements;
 
         @Setup
         public void setUp() {
             SplittableRandom random = new SplittableRandom(20260603);
-            positions = new Position[PORTFOLIO];
+            positions = new OptionStructure[PORTFOLIO];
             settlements = new BigInteger[PORTFOLIO];
             for (int i = 0; i < PORTFOLIO; i++) {
                 Product product = SUPPORTED.get(i % SUPPORTED.size());
@@ -61,7 +61,7 @@ public class PayoutBenchmark {
                 int decimals = product.baseCollateral() ? 18 : 6;
                 BigInteger contracts =
                         BigInteger.valueOf(1 + random.nextLong(1_000_000)).multiply(BigInteger.TEN.pow(decimals - 3));
-                positions[i] = new Position(product, strikes(product, spot, width), contracts, decimals);
+                positions[i] = new OptionStructure(product, strikes(product, spot, width), contracts, decimals);
                 settlements[i] =
                         BigInteger.valueOf(spot / 2 + random.nextLong(spot)).multiply(E8);
             }
@@ -74,7 +74,7 @@ public class PayoutBenchmark {
         @Param({"CALL_SPREAD", "IRON_CONDOR", "INVERSE_CALL_SPREAD"})
         public String product;
 
-        Position position;
+        OptionStructure position;
         BigInteger premium;
         BigInteger from;
         BigInteger to;
@@ -83,7 +83,7 @@ public class PayoutBenchmark {
         public void setUp() {
             Product p = Product.valueOf(product);
             int decimals = p.baseCollateral() ? 18 : 6;
-            position = new Position(p, strikes(p, 2_500, 100), BigInteger.TEN.pow(decimals), decimals);
+            position = new OptionStructure(p, strikes(p, 2_500, 100), BigInteger.TEN.pow(decimals), decimals);
             premium = OptionMath.collateral(position).divide(BigInteger.valueOf(5));
             List<BigInteger> k = position.strikes();
             from = k.get(0).multiply(BigInteger.valueOf(8)).divide(BigInteger.TEN);

@@ -43,19 +43,19 @@ class FillPlannerTests {
                 new Platform(Deployments.R12, referrer),
                 Clock.fixed(now, ZoneOffset.UTC),
                 TestProperties.with(Map.of("fill.referrer-fee-split-bps", "5000")),
-                mock(io.nutsgate.chain.LiveCapacity.class), // no chain: empty amounts, the signed budget
+                mock(io.nutsgate.capacity.LiveCapacity.class), // no chain: empty amounts, the signed budget
                 skippedSimulation());
     }
 
-    private static io.nutsgate.chain.FillSimulation skippedSimulation() {
-        io.nutsgate.chain.FillSimulation simulation = mock(io.nutsgate.chain.FillSimulation.class);
+    private static io.nutsgate.fill.FillSimulation skippedSimulation() {
+        io.nutsgate.fill.FillSimulation simulation = mock(io.nutsgate.fill.FillSimulation.class);
         when(simulation.simulate(
                         org.mockito.ArgumentMatchers.any(),
                         org.mockito.ArgumentMatchers.any(),
                         org.mockito.ArgumentMatchers.any(),
                         org.mockito.ArgumentMatchers.any(),
                         org.mockito.ArgumentMatchers.any()))
-                .thenReturn(io.nutsgate.chain.FillSimulation.Result.skippedResult());
+                .thenReturn(io.nutsgate.fill.FillSimulation.Result.skippedResult());
         return simulation;
     }
 

@@ -39,9 +39,9 @@ class OptionMathPropertiesTests {
 
     private static final BigInteger E8 = OptionMath.PRICE_SCALE;
 
-    record Case(Position position, BigInteger settlement) {}
+    record Case(OptionStructure position, BigInteger settlement) {}
 
-    record Priced(Position position, BigInteger premium) {}
+    record Priced(OptionStructure position, BigInteger premium) {}
 
     // ---------------------------------------------------------------------------------------------- properties
 
@@ -51,7 +51,7 @@ class OptionMathPropertiesTests {
      * slope in underlying units is at most {@code N / S}), plus 1 for the floor.
      */
     @Property
-    void shouldBeContinuousAtEveryKink(@ForAll("positions") Position position) {
+    void shouldBeContinuousAtEveryKink(@ForAll("positions") OptionStructure position) {
         BigInteger n = position.contracts();
         for (BigInteger k : OptionMath.kinks(position.product(), position.strikes())) {
             BigInteger step = position.product().baseCollateral()
@@ -98,10 +98,10 @@ class OptionMathPropertiesTests {
     @Property
     void shouldGiveTheSameNumbersForDescendingStrikes(
             @ForAll("orderFreeCases") Case c, @ForAll("contracts") BigInteger budget) {
-        Position ascending = c.position();
+        OptionStructure ascending = c.position();
         List<BigInteger> reversed = ascending.strikes().reversed();
-        Position descending =
-                new Position(ascending.product(), reversed, ascending.contracts(), ascending.collateralDecimals());
+        OptionStructure descending =
+                new OptionStructure(ascending.product(), reversed, ascending.contracts(), ascending.collateralDecimals());
         BigInteger premium = referenceCollateral(ascending).divide(BigInteger.TWO);
 
         assertThat(descending.strikes()).isEqualTo(reversed);
@@ -121,7 +121,7 @@ class OptionMathPropertiesTests {
 
     @Property
     void shouldMakeBuyerAndSellerProfitsMirrorEachOther(@ForAll("priced") Priced p, @ForAll("cases") Case c) {
-        Position position = p.position();
+        OptionStructure position = p.position();
         BigInteger s = c.settlement();
         BigInteger buyer = OptionMath.profit(position, Side.BUYER, p.premium(), s);
         BigInteger seller = OptionMath.profit(position, Side.SELLER, p.premium(), s);
@@ -156,7 +156,7 @@ class OptionMathPropertiesTests {
      */
     @Property
     void shouldFindTheExpectedNumberOfBreakevens(@ForAll("priced") Priced p) {
-        Position position = p.position();
+        OptionStructure position = p.position();
         List<BigInteger> k = position.strikes();
         BigInteger n = position.contracts();
         BigInteger premium = p.premium();
@@ -203,7 +203,7 @@ class OptionMathPropertiesTests {
             @ForAll("strikeVectors") List<BigInteger> strikes,
             @ForAll("contracts") BigInteger contracts,
             @ForAll("contracts") BigInteger amount) {
-        Position ranger = new Position(RANGER, strikes, contracts, 6);
+        OptionStructure ranger = new OptionStructure(RANGER, strikes, contracts, 6);
 
         assertUnsupported(() -> OptionMath.validateStrikes(RANGER, strikes));
         assertUnsupported(() -> OptionMath.collateral(ranger));
@@ -227,7 +227,7 @@ class OptionMathPropertiesTests {
     }
 
     /** REFERENCE §4.1 seller collateral per contract (ascending strikes), times N, floored once. */
-    static BigInteger referenceCollateral(Position position) {
+    static BigInteger referenceCollateral(OptionStructure position) {
         List<BigInteger> k = position.strikes();
         BigInteger n = position.contracts();
         BigInteger perContract =
@@ -250,7 +250,7 @@ class OptionMathPropertiesTests {
     }
 
     /** REFERENCE §4.1 payoffs as closed forms (min/max), not leg sums. */
-    static BigInteger closedForm(Position position, BigInteger s) {
+    static BigInteger closedForm(OptionStructure position, BigInteger s) {
         List<BigInteger> k = position.strikes();
         BigInteger n = position.contracts();
         BigInteger zero = BigInteger.ZERO;
@@ -288,14 +288,14 @@ class OptionMathPropertiesTests {
     // ---------------------------------------------------------------------------------------------- generators
 
     @Provide
-    Arbitrary<Position> positions() {
+    Arbitrary<OptionStructure> positions() {
         Arbitrary<Long> base = Arbitraries.longs().between(100_000_000L, 20_000_000_000_000L); // $1 … $200k
         Arbitrary<Long> width = Arbitraries.longs().between(1L, 5_000_000_000_000L); // 1e-8 … $50k
         Arbitrary<Long> gap = Arbitraries.longs().between(0L, 5_000_000_000_000L);
         return Combinators.combine(Arbitraries.of(SUPPORTED), base, width, gap, width, Arbitraries.of(6, 8, 18))
                 .flatAs((product, k1, w1, g, w2, decimals) -> Arbitraries.bigIntegers()
                         .between(BigInteger.ONE, BigInteger.TEN.pow(decimals + 6))
-                        .map(n -> new Position(product, strikes(product, k1, w1, g, w2), n, decimals)));
+                        .map(n -> new OptionStructure(product, strikes(product, k1, w1, g, w2), n, decimals)));
     }
 
     @Provide
@@ -336,7 +336,7 @@ class OptionMathPropertiesTests {
         return Arbitraries.bigIntegers().between(BigInteger.ZERO, BigInteger.TEN.pow(24));
     }
 
-    private static Arbitrary<BigInteger> settlements(Position position) {
+    private static Arbitrary<BigInteger> settlements(OptionStructure position) {
         List<BigInteger> kinks = OptionMath.kinks(position.product(), position.strikes());
         BigInteger top = kinks.get(kinks.size() - 1).multiply(BigInteger.valueOf(3));
         Arbitrary<BigInteger> nearKink = Arbitraries.of(kinks)

@@ -59,7 +59,7 @@ class OptionMathSizingTests {
         assertThat(n).isEqualTo(new BigInteger(expectedContracts));
         assertThat(premium).isEqualTo(new BigInteger(expectedPremium));
         assertThat(fee).isEqualTo(new BigInteger(expectedFee));
-        assertThat(OptionMath.collateral(new Position(product, k, n, decimals)))
+        assertThat(OptionMath.collateral(new OptionStructure(product, k, n, decimals)))
                 .isEqualTo(new BigInteger(expectedCollateral));
     }
 
@@ -164,9 +164,9 @@ class OptionMathSizingTests {
         BigInteger n = OptionMath.maxContracts(INVERSE_CALL_SPREAD, k, false, usd("0.01"), budget);
 
         assertThat(n).isEqualTo(new BigInteger("5000000000000000035"));
-        assertThat(OptionMath.collateral(new Position(INVERSE_CALL_SPREAD, k, n, 18)))
+        assertThat(OptionMath.collateral(new OptionStructure(INVERSE_CALL_SPREAD, k, n, 18)))
                 .isEqualTo(budget);
-        assertThat(OptionMath.collateral(new Position(INVERSE_CALL_SPREAD, k, n.add(BigInteger.valueOf(5)), 18)))
+        assertThat(OptionMath.collateral(new OptionStructure(INVERSE_CALL_SPREAD, k, n.add(BigInteger.valueOf(5)), 18)))
                 .isGreaterThan(budget);
     }
 

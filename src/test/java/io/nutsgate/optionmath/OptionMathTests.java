@@ -35,13 +35,13 @@ class OptionMathTests {
         return Decimals.parse(value, 18, "weth");
     }
 
-    static Position usdcPosition(Product product, String contracts, String... strikes) {
-        return new Position(
+    static OptionStructure usdcPosition(Product product, String contracts, String... strikes) {
+        return new OptionStructure(
                 product, Arrays.stream(strikes).map(OptionMathTests::usd).toList(), usdc(contracts), 6);
     }
 
-    static Position wethPosition(Product product, String contracts, String... strikes) {
-        return new Position(
+    static OptionStructure wethPosition(Product product, String contracts, String... strikes) {
+        return new OptionStructure(
                 product, Arrays.stream(strikes).map(OptionMathTests::usd).toList(), weth(contracts), 18);
     }
 
@@ -49,7 +49,7 @@ class OptionMathTests {
      * The hand-computed collateral, and settlement price (USD) → hand-computed buyer payout (raw units); the seller
      * must get exactly the hand-computed rest.
      */
-    static void assertPayouts(Position position, BigInteger collateral, Map<String, BigInteger> expected) {
+    static void assertPayouts(OptionStructure position, BigInteger collateral, Map<String, BigInteger> expected) {
         assertThat(OptionMath.collateral(position)).as("collateral").isEqualTo(collateral);
         expected.forEach((price, payout) -> {
             Settlement settlement = OptionMath.settle(position, usd(price));
@@ -78,7 +78,7 @@ class OptionMathTests {
 
     @Test
     void shouldPayPutIntrinsicBelowStrikeAndNothingFromStrikeUp() {
-        Position put = usdcPosition(PUT, "2.5", "2000");
+        OptionStructure put = usdcPosition(PUT, "2.5", "2000");
 
         assertPayouts(
                 put,
@@ -103,7 +103,7 @@ class OptionMathTests {
 
     @Test
     void shouldCapLinearCallAtTwiceTheStrike() {
-        Position call = usdcPosition(LINEAR_CALL, "1", "2000");
+        OptionStructure call = usdcPosition(LINEAR_CALL, "1", "2000");
 
         assertPayouts(
                 call,
@@ -120,7 +120,7 @@ class OptionMathTests {
     @Test
     void shouldPayInverseCallInTheUnderlyingAsInTheReferenceExample() {
         // REFERENCE §4.1 and fixtures/history.json: K=2600, S=2750, 0.5 WETH
-        Position call = wethPosition(INVERSE_CALL, "0.5", "2600");
+        OptionStructure call = wethPosition(INVERSE_CALL, "0.5", "2600");
 
         assertPayouts(
                 call,
@@ -142,7 +142,7 @@ class OptionMathTests {
     @Test
     void shouldPayFullWidthAtUpperStrike() {
         // fixtures/positions.json: ETH call spread 2500/2700 × 23.724792
-        Position spread = usdcPosition(CALL_SPREAD, "23.724792", "2500", "2700");
+        OptionStructure spread = usdcPosition(CALL_SPREAD, "23.724792", "2500", "2700");
 
         assertThat(OptionMath.maxPayout(spread)).isEqualTo(usdc("4744.9584"));
         assertPayouts(
@@ -159,7 +159,7 @@ class OptionMathTests {
     @Test
     void shouldPayNothingWhenCallSpreadSettlesBelowLowerStrike() {
         // fixtures/history.json: BTC call spread 100k/105k × 0.2 settled at 98,765.43
-        Position spread = usdcPosition(CALL_SPREAD, "0.2", "100000", "105000");
+        OptionStructure spread = usdcPosition(CALL_SPREAD, "0.2", "100000", "105000");
 
         assertPayouts(
                 spread,
@@ -170,7 +170,7 @@ class OptionMathTests {
     @Test
     void shouldSettlePutSpreadLikeTheFixtureHistory() {
         // fixtures/history.json: ETH put spread 2300/2400 × 15.5 settled at 2,342.18 → 896.21 / 653.79
-        Position spread = usdcPosition(PUT_SPREAD, "15.5", "2300", "2400");
+        OptionStructure spread = usdcPosition(PUT_SPREAD, "15.5", "2300", "2400");
 
         assertPayouts(
                 spread,
@@ -186,7 +186,7 @@ class OptionMathTests {
 
     @Test
     void shouldPayInverseCallSpreadMaximumAtUpperStrikeAndLessAboveIt() {
-        Position spread = wethPosition(INVERSE_CALL_SPREAD, "1", "2000", "2500");
+        OptionStructure spread = wethPosition(INVERSE_CALL_SPREAD, "1", "2000", "2500");
 
         // N × (K2 − K1) / K2 = 1 × 500 / 2500 = 0.2 WETH
         assertPayouts(
@@ -209,7 +209,7 @@ class OptionMathTests {
 
     @Test
     void shouldPeakCallFlyAtMiddleStrikeAndPayNothingAtTheWings() {
-        Position fly = usdcPosition(CALL_FLY, "1", "2400", "2500", "2600");
+        OptionStructure fly = usdcPosition(CALL_FLY, "1", "2400", "2500", "2600");
 
         assertPayouts(
                 fly,
@@ -227,7 +227,7 @@ class OptionMathTests {
     @Test
     void shouldPeakPutFlyAtMiddleStrikeLikeTheFixturePosition() {
         // fixtures/positions.json: BTC put fly 92k/95k/98k × 3.265839
-        Position fly = usdcPosition(PUT_FLY, "3.265839", "92000", "95000", "98000");
+        OptionStructure fly = usdcPosition(PUT_FLY, "3.265839", "92000", "95000", "98000");
 
         assertPayouts(
                 fly,
@@ -246,14 +246,14 @@ class OptionMathTests {
 
     @Test
     void shouldPayCallCondorFlatTopBetweenInnerStrikes() {
-        Position condor = usdcPosition(CALL_CONDOR, "1", "2000", "2100", "2300", "2400");
+        OptionStructure condor = usdcPosition(CALL_CONDOR, "1", "2000", "2100", "2300", "2400");
 
         assertPayouts(condor, usdc("100"), condorShape());
     }
 
     @Test
     void shouldPayPutCondorTheSameTrapezoid() {
-        Position condor = usdcPosition(PUT_CONDOR, "1", "2000", "2100", "2300", "2400");
+        OptionStructure condor = usdcPosition(PUT_CONDOR, "1", "2000", "2100", "2300", "2400");
 
         assertPayouts(condor, usdc("100"), condorShape());
     }
@@ -274,7 +274,7 @@ class OptionMathTests {
     @Test
     void shouldPayIronCondorOnBigMovesAndNothingInside() {
         // fixtures/positions.json: ETH iron condor 2200/2300/2600/2700 × 15.72327
-        Position condor = usdcPosition(IRON_CONDOR, "15.72327", "2200", "2300", "2600", "2700");
+        OptionStructure condor = usdcPosition(IRON_CONDOR, "15.72327", "2200", "2300", "2600", "2700");
 
         assertPayouts(
                 condor,
@@ -293,7 +293,7 @@ class OptionMathTests {
 
     @Test
     void shouldCollateraliseAsymmetricIronCondorWithTheWiderWing() {
-        Position condor = usdcPosition(IRON_CONDOR, "1", "2200", "2300", "2600", "2800");
+        OptionStructure condor = usdcPosition(IRON_CONDOR, "1", "2200", "2300", "2600", "2800");
 
         assertPayouts(
                 condor,
@@ -310,7 +310,7 @@ class OptionMathTests {
 
     @Test
     void shouldAllowIronCondorWhoseSpreadsTouch() {
-        Position condor = usdcPosition(IRON_CONDOR, "1", "2300", "2400", "2400", "2500");
+        OptionStructure condor = usdcPosition(IRON_CONDOR, "1", "2300", "2400", "2400", "2500");
 
         assertPayouts(condor, usdc("100"), payouts("2300", usdc("100"), "2400", BigInteger.ZERO, "2500", usdc("100")));
         assertThat(OptionMath.breakevens(condor, usdc("30"))).containsExactly(usd("2370"), usd("2430"));
@@ -325,7 +325,7 @@ class OptionMathTests {
     @Test
     void shouldSettleADescendingPutSpreadLikeTheFixtureHistory() {
         // fixtures/history.json: ETH put spread 2300/2400 × 15.5 settled at 2,342.18 → 896.21 / 653.79
-        Position spread = usdcPosition(PUT_SPREAD, "15.5", "2400", "2300");
+        OptionStructure spread = usdcPosition(PUT_SPREAD, "15.5", "2400", "2300");
 
         assertPayouts(
                 spread,
@@ -346,7 +346,7 @@ class OptionMathTests {
     @Test
     void shouldPeakADescendingPutFlyAtTheMiddleStrike() {
         // fixtures/positions.json: BTC put fly 92k/95k/98k × 3.265839, listed 98k/95k/92k
-        Position fly = usdcPosition(PUT_FLY, "3.265839", "98000", "95000", "92000");
+        OptionStructure fly = usdcPosition(PUT_FLY, "3.265839", "98000", "95000", "92000");
 
         assertPayouts(
                 fly,
@@ -366,7 +366,7 @@ class OptionMathTests {
 
     @Test
     void shouldPayADescendingPutCondorTheSameTrapezoid() {
-        Position condor = usdcPosition(PUT_CONDOR, "1", "2400", "2300", "2100", "2000");
+        OptionStructure condor = usdcPosition(PUT_CONDOR, "1", "2400", "2300", "2100", "2000");
 
         assertPayouts(condor, usdc("100"), condorShape());
         assertThat(OptionMath.breakevens(condor, usdc("25"))).containsExactly(usd("2025"), usd("2375"));
@@ -394,8 +394,8 @@ class OptionMathTests {
 
     @Test
     void shouldCollateralisePhysicalOptionsButRefuseTheirPayout() {
-        Position put = usdcPosition(PHYSICAL_PUT, "2", "2000");
-        Position call = wethPosition(PHYSICAL_CALL, "2", "2000");
+        OptionStructure put = usdcPosition(PHYSICAL_PUT, "2", "2000");
+        OptionStructure call = wethPosition(PHYSICAL_CALL, "2", "2000");
 
         assertThat(OptionMath.collateral(put)).isEqualTo(usdc("4000"));
         assertThat(OptionMath.collateral(call)).isEqualTo(weth("2"));
@@ -410,7 +410,7 @@ class OptionMathTests {
     @Test
     void shouldRefuseRangerWhateverIsAsked() {
         List<BigInteger> strikes = List.of(usd("2200"), usd("2300"), usd("2400"), usd("2500"));
-        Position ranger = new Position(RANGER, strikes, usdc("1"), 6);
+        OptionStructure ranger = new OptionStructure(RANGER, strikes, usdc("1"), 6);
 
         assertRefused(ErrorCode.PRODUCT_UNSUPPORTED, () -> OptionMath.collateral(ranger));
         assertRefused(ErrorCode.PRODUCT_UNSUPPORTED, () -> OptionMath.payout(ranger, usd("2350")));
@@ -469,8 +469,8 @@ class OptionMathTests {
 
     @Test
     void shouldRejectNegativeAmounts() {
-        Position negative = new Position(PUT, strikes("2000"), BigInteger.valueOf(-1), 6);
-        Position put = usdcPosition(PUT, "1", "2000");
+        OptionStructure negative = new OptionStructure(PUT, strikes("2000"), BigInteger.valueOf(-1), 6);
+        OptionStructure put = usdcPosition(PUT, "1", "2000");
 
         assertRefused(ErrorCode.INVALID_AMOUNT, () -> OptionMath.collateral(negative));
         assertRefused(ErrorCode.INVALID_AMOUNT, () -> OptionMath.payout(put, BigInteger.valueOf(-1)));
@@ -487,7 +487,7 @@ class OptionMathTests {
 
     @Test
     void shouldBoundLossesByPremiumForBuyerAndCollateralLessPremiumForSeller() {
-        Position spread = usdcPosition(CALL_SPREAD, "23.724792", "2500", "2700");
+        OptionStructure spread = usdcPosition(CALL_SPREAD, "23.724792", "2500", "2700");
         BigInteger premium = usdc("999.999982");
 
         assertThat(OptionMath.maxLoss(spread, Side.BUYER, premium)).isEqualTo(premium);
@@ -542,7 +542,7 @@ class OptionMathTests {
     @Test
     void shouldDropTheBreakevenOfAWingThatCannotRepayThePremium() {
         // asymmetric iron condor: put wing pays at most 100, call wing 200; a 150 premium is only repaid above
-        Position condor = usdcPosition(IRON_CONDOR, "1", "2200", "2300", "2600", "2800");
+        OptionStructure condor = usdcPosition(IRON_CONDOR, "1", "2200", "2300", "2600", "2800");
 
         assertThat(OptionMath.breakevens(condor, usdc("150"))).containsExactly(usd("2750"));
         assertThat(OptionMath.breakevens(usdcPosition(CALL_SPREAD, "1", "2500", "2700"), usdc("250")))

@@ -1,5 +1,7 @@
 package io.nutsgate.push;
 
+import io.nutsgate.positions.PositionWatcher;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,6 +1,6 @@
 package io.nutsgate.support;
 
-import io.nutsgate.system.NutsProperties;
+import io.nutsgate.settings.NutsProperties;
 import java.util.Map;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;

@@ -1,5 +1,7 @@
 package io.nutsgate.trades;
 
+import io.nutsgate.optionmath.Side;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,15 +29,15 @@ class PositionMapperTests {
         return positions;
     }
 
-    static Fill only(JsonNode position, String wallet) {
-        List<Fill> fills = PositionMapper.toFills(position, wallet, REFERRER, NOW);
+    static Trade only(JsonNode position, String wallet) {
+        List<Trade> fills = PositionMapper.toFills(position, wallet, REFERRER, NOW);
         assertThat(fills).hasSize(1);
         return fills.getFirst();
     }
 
     @Test
     void shouldKeepOnlyFillsMadeWithOurReferrer() {
-        List<Fill> fills = new ArrayList<>();
+        List<Trade> fills = new ArrayList<>();
         for (String name : List.of("positions.json", "history.json")) {
             fixture(name).forEach(p -> fills.addAll(PositionMapper.toFills(p, USER, REFERRER, NOW)));
         }
@@ -47,7 +49,7 @@ class PositionMapperTests {
 
     @Test
     void shouldReadAnOpenBuyerFillWithAmountsAsIntegers() {
-        Fill fill = only(fixture("positions.json").get(0), USER);
+        Trade fill = only(fixture("positions.json").get(0), USER);
 
         assertThat(fill.status()).isEqualTo(TradeStatus.OPEN);
         assertThat(fill.side()).isEqualTo(Side.BUYER);
@@ -72,9 +74,9 @@ class PositionMapperTests {
     void shouldComputeBuyerPnlAsPayoutMinusPremium() {
         List<ObjectNode> history = fixture("history.json");
 
-        Fill itm = only(history.get(0), USER);
-        Fill otm = only(history.get(1), USER);
-        Fill inverse = only(history.get(2), USER);
+        Trade itm = only(history.get(0), USER);
+        Trade otm = only(history.get(1), USER);
+        Trade inverse = only(history.get(2), USER);
 
         assertThat(itm.status()).isEqualTo(TradeStatus.SETTLED);
         assertThat(itm.payout()).isEqualTo(new BigInteger("896210000"));
@@ -90,7 +92,7 @@ class PositionMapperTests {
 
     @Test
     void shouldComputeSellerPnlAsPremiumLessFeeLessCollateralLost() {
-        Fill seller = only(fixture("history.json").get(0), MAKER);
+        Trade seller = only(fixture("history.json").get(0), MAKER);
 
         assertThat(seller.side()).isEqualTo(Side.SELLER);
         // 285975000 − 22181616 − (1550000000 − 653790000)
@@ -108,8 +110,8 @@ class PositionMapperTests {
         ObjectNode position = fixture("positions.json").get(0);
         position.put("explicitClose", true);
 
-        Fill buyer = only(position, USER);
-        Fill seller = only(position, MAKER);
+        Trade buyer = only(position, USER);
+        Trade seller = only(position, MAKER);
 
         assertThat(buyer.status()).isEqualTo(TradeStatus.CLOSED);
         assertThat(buyer.payout()).isZero();
@@ -138,7 +140,7 @@ class PositionMapperTests {
         position.put("status", "open");
         ((ObjectNode) position.get("settlement")).put("oracleFailure", true);
 
-        Fill fill = only(position, USER);
+        Trade fill = only(position, USER);
 
         assertThat(fill.status()).isEqualTo(TradeStatus.EXPIRED);
         assertThat(fill.payout()).isNull();
@@ -189,13 +191,13 @@ class PositionMapperTests {
         ObjectNode selfTrade = fixture("history.json").get(0);
         selfTrade.put("seller", USER);
 
-        List<Fill> fills = PositionMapper.toFills(selfTrade, USER, REFERRER, NOW);
+        List<Trade> fills = PositionMapper.toFills(selfTrade, USER, REFERRER, NOW);
 
-        assertThat(fills).extracting(Fill::side).containsExactly(Side.BUYER, Side.SELLER);
-        assertThat(fills).extracting(Fill::key).doesNotHaveDuplicates();
+        assertThat(fills).extracting(Trade::side).containsExactly(Side.BUYER, Side.SELLER);
+        assertThat(fills).extracting(Trade::key).doesNotHaveDuplicates();
         // buyer: 896210000 − 285975000; seller: 285975000 − 22181616 − (1550000000 − 653790000)
         assertThat(fills)
-                .extracting(Fill::pnl)
+                .extracting(Trade::pnl)
                 .containsExactly(new BigInteger("610235000"), new BigInteger("-632416616"));
     }
 

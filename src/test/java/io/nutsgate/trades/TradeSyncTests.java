@@ -13,8 +13,8 @@ import static org.mockito.Mockito.when;
 
 import io.nutsgate.positions.PositionsRefreshRequestedEvent;
 import io.nutsgate.support.MutableClock;
-import io.nutsgate.system.NutsProperties;
-import io.nutsgate.system.SingleInstanceJobs;
+import io.nutsgate.settings.NutsProperties;
+import io.nutsgate.jobs.SingleInstanceJobs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

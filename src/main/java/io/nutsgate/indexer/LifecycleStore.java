@@ -1,0 +1,130 @@
+package io.nutsgate.indexer;
+
+import static io.nutsgate.common.SqlValues.instant;
+import static io.nutsgate.common.SqlValues.integer;
+import static io.nutsgate.common.SqlValues.numeric;
+import static io.nutsgate.common.SqlValues.utc;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The options the chain reader follows and their lifecycle events ({@code chain_options}, {@code chain_option_events}). */
+@Repository
+class LifecycleStore {
+
+    private final JdbcClient jdbc;
+
+    LifecycleStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void follow(long chainId, String option, long block, String parent) {
+        jdbc.sql("INSERT INTO chain_options (chain_id, option_address, block_number, parent_option)"
+                        + " VALUES (:chain, :option, :block, :parent) ON CONFLICT DO NOTHING")
+                .param("chain", chainId)
+                .param("option", option)
+                .param("block", block)
+                .param("parent", parent)
+                .update();
+    }
+
+    /** Which of {@code options} are followed. */
+    Set<String> followed(long chainId, Collection<String> options) {
+        if (options.isEmpty()) {
+            return Set.of();
+        }
+        return Set.copyOf(jdbc.sql("SELECT option_address FROM chain_options WHERE chain_id = :chain"
+                        + " AND option_address IN (:options)")
+                .param("chain", chainId)
+                .param("options", List.copyOf(options))
+                .query(String.class)
+                .list());
+    }
+
+    /** Inserts the event unless (chain id, tx hash, log index) is stored. */
+    void insert(long chainId, OptionEvents.OptionEvent e, Instant blockTime) {
+        jdbc.sql(
+                        """
+                        INSERT INTO chain_option_events (chain_id, tx_hash, log_index, block_number, block_time,
+                            option_address, event, settlement_price, account, token, amount, fee, from_wallet,
+                            to_wallet, is_buyer, new_option)
+                        VALUES (:chain, :tx, :idx, :block, :time, :option, :event, :price, :account, :token, :amount,
+                            :fee, :from, :to, :isBuyer, :newOption)
+                        ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING
+                        """)
+                .param("chain", chainId)
+                .param("tx", e.at().txHash())
+                .param("idx", e.at().logIndex())
+                .param("block", e.at().blockNumber())
+                .param("time", utc(blockTime))
+                .param("option", e.option())
+                .param("event", e.kind().name())
+                .param("price", numeric(e.settlementPrice()))
+                .param("account", e.account())
+                .param("token", e.token())
+                .param("amount", numeric(e.amount()))
+                .param("fee", numeric(e.fee()))
+                .param("from", e.from())
+                .param("to", e.to())
+                .param("isBuyer", e.isBuyer())
+                .param("newOption", e.newOption())
+                .update();
+    }
+
+    /** Every stored event of the option, in chain order, with its block time. */
+    List<TimedEvent> events(long chainId, String option) {
+        return jdbc.sql("SELECT * FROM chain_option_events WHERE chain_id = :chain AND option_address = :option"
+                        + " ORDER BY block_number, log_index")
+                .param("chain", chainId)
+                .param("option", option)
+                .query((rs, n) -> new TimedEvent(
+                        new OptionEvents.OptionEvent(
+                                new BookEvents.Position(
+                                        rs.getString("tx_hash"),
+                                        rs.getInt("log_index"),
+                                        rs.getLong("block_number"),
+                                        null),
+                                rs.getString("option_address"),
+                                OptionEvents.Kind.valueOf(rs.getString("event")),
+                                integer(rs, "settlement_price"),
+                                rs.getString("account"),
+                                rs.getString("token"),
+                                integer(rs, "amount"),
+                                integer(rs, "fee"),
+                                rs.getString("from_wallet"),
+                                rs.getString("to_wallet"),
+                                (Boolean) rs.getObject("is_buyer"),
+                                rs.getString("new_option")),
+                        instant(rs, "block_time")))
+                .list();
+    }
+
+    /** An event with the time of its block. */
+    record TimedEvent(OptionEvents.OptionEvent event, Instant time) {}
+
+    /** A reorg: deletes the events and followed options above {@code block}; the options whose events changed. */
+    List<String> deleteAbove(long chainId, long block) {
+        List<String> options = jdbc.sql("DELETE FROM chain_option_events WHERE chain_id = :chain AND block_number >"
+                        + " :block RETURNING option_address")
+                .param("chain", chainId)
+                .param("block", block)
+                .query(String.class)
+                .list();
+        jdbc.sql("DELETE FROM chain_options WHERE chain_id = :chain AND block_number > :block")
+                .param("chain", chainId)
+                .param("block", block)
+                .update();
+        return options.stream().distinct().toList();
+    }
+
+    long countEvents(long chainId) {
+        return jdbc.sql("SELECT count(*) FROM chain_option_events WHERE chain_id = :chain")
+                .param("chain", chainId)
+                .query(Long.class)
+                .single();
+    }
+}

@@ -1,0 +1,51 @@
+package io.nutsgate.web;
+
+import io.nutsgate.common.ErrorCode;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** Writes the error envelope from filters, valves and the error page, which run outside Spring MVC's converters. */
+public final class JsonErrors {
+
+    private JsonErrors() {}
+
+    public static void write(HttpServletResponse response, ErrorCode code, String message) throws IOException {
+        write(response, code.status().value(), code, message);
+    }
+
+    /** The envelope with {@code status}, for the few answers whose status is not the code's own. */
+    static void write(HttpServletResponse response, int status, ErrorCode code, String message) throws IOException {
+        byte[] body = body(code, message);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    static byte[] body(ErrorCode code, String message) {
+        return ("{\"success\":false,\"error\":{\"code\":\"" + code.name() + "\",\"message\":\"" + escape(message)
+                        + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** JSON string escaping; messages may quote what a client sent. */
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+}

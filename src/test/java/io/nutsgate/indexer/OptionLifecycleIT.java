@@ -1,0 +1,304 @@
+package io.nutsgate.indexer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nutsgate.protocol.Product;
+import io.nutsgate.push.PushMessage;
+import io.nutsgate.support.Devnet;
+import io.nutsgate.support.Devnet.Account;
+import io.nutsgate.support.ServiceTest;
+import io.nutsgate.support.SocketIoTestClient;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A trade's life after the fill, read from the option's own events on the devnet (whose keeper settles each expired
+ * option within two blocks at its feed's price, like r12), seen over HTTP and by the official socket.io-client.
+ *
+ * <p>Every amount is hand-computed here from the REFERENCE §3.5 first row: ETH CALL_SPREAD 2500/2700, N = 23.724792
+ * contracts (23724792), premium 999.999982 USDC (999999982), collateral (2700 − 2500) × N = 4744.9584 USDC
+ * (4744958400).
+ *
+ * <ul>
+ *   <li>ITM at S = 2613.45: payout = 113.45 × 23.724792 = 2691.5776524 → 2691.577652 USDC (2691577652), returned to
+ *       the seller 4744958400 − 2691577652 = 2053380748, buyer P&L 2691577652 − 999999982 = 1691577670;
+ *   <li>OTM at S = 2450.37: payout 0, returned 4744958400, buyer P&L −999999982;
+ *   <li>closed: payout 0, the whole 4744958400 back to the seller, buyer P&L −999999982.
+ * </ul>
+ */
+class OptionLifecycleIT extends ServiceTest {
+
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static final BigInteger CONTRACTS = BigInteger.valueOf(23_724_792);
+    static final String PREMIUM = "999999982";
+    static final String COLLATERAL = "4744958400";
+
+    static Devnet devnet;
+
+    @DynamicPropertySource
+    static void chainProperties(DynamicPropertyRegistry registry) {
+        devnet = Devnet.start(REFERRER);
+        devnet.serveFromChain(registry);
+        registry.add("nuts.chain.confirmations", () -> "2");
+        registry.add("nuts.chain.poll-interval", () -> "200ms");
+        registry.add("nuts.chain.error-backoff", () -> "200ms");
+        registry.add("nuts.push.watch-interval", () -> "1h");
+    }
+
+    @AfterAll
+    static void stopDevnet() {
+        if (devnet != null) {
+            devnet.close();
+        }
+    }
+
+    @Test
+    void shouldSettleInTheMoneyWithThePayoutPriceAndPnlOfTheOptionsEvents() {
+        Account taker = devnet.takers().get(0);
+        devnet.setPrice("ETH", BigInteger.valueOf(261_345_000_000L));
+        BigInteger realisedBefore = realisedPnl(taker);
+        try (SocketIoTestClient client = subscribed(taker)) {
+            String tx = hash(devnet.fill(taker, spread(20), REFERRER));
+
+            JsonNode pushed = awaitPush(client, PushMessage.TRADE_SETTLED, tx);
+            assertThat(pushed.path("status").asString()).isEqualTo("settled");
+            assertThat(pushed.path("tradeStatus").asString()).isEqualTo("SETTLED");
+            assertThat(pushed.path("payout").path("raw").asString()).isEqualTo("2691577652");
+
+            JsonNode trade = trade(taker, tx, "SETTLED");
+            assertThat(trade.path("outcome").asString()).isEqualTo("ITM");
+            assertThat(trade.path("settlementPrice").path("raw").asString()).isEqualTo("261345000000");
+            assertThat(trade.path("settlementPrice").path("value").asString()).isEqualTo("2613.45");
+            assertThat(trade.path("payout").path("raw").asString()).isEqualTo("2691577652");
+            assertThat(trade.path("collateralReturned").path("raw").asString()).isEqualTo("2053380748");
+            assertThat(trade.path("pnl").path("raw").asString()).isEqualTo("1691577670");
+            assertThat(trade.path("premium").path("raw").asString()).isEqualTo(PREMIUM);
+            assertThat(trade.path("lifecycleTxHash").asString())
+                    .startsWith("0x")
+                    .isNotEqualTo(tx);
+
+            // the realised figure reaches the wallet's summary
+            assertThat(realisedPnl(taker).subtract(realisedBefore)).isEqualTo(new BigInteger("1691577670"));
+        }
+    }
+
+    @Test
+    void shouldSettleOutOfTheMoneyWithNothingPaidAndTheWholeCollateralReturned() {
+        Account taker = devnet.takers().get(1);
+        devnet.setPrice("ETH", BigInteger.valueOf(245_037_000_000L));
+        try (SocketIoTestClient client = subscribed(taker)) {
+            String tx = hash(devnet.fill(taker, spread(20), REFERRER));
+
+            awaitPush(client, PushMessage.TRADE_SETTLED, tx);
+            JsonNode trade = trade(taker, tx, "SETTLED");
+            assertThat(trade.path("outcome").asString()).isEqualTo("OTM");
+            assertThat(trade.path("settlementPrice").path("raw").asString()).isEqualTo("245037000000");
+            assertThat(trade.path("payout").path("raw").asString()).isEqualTo("0");
+            assertThat(trade.path("collateralReturned").path("raw").asString()).isEqualTo(COLLATERAL);
+            assertThat(trade.path("pnl").path("raw").asString()).isEqualTo("-999999982");
+        }
+    }
+
+    @Test
+    void shouldShowAFailedSettlementThenTheSettlementThatFollowsOnceTheFeedAnswers() {
+        Account taker = devnet.takers().get(0);
+        // BTC CALL_SPREAD 100000/105000, 1 contract (1000000) at 100 USDC: collateral 5000 USDC, premium 100 USDC
+        Devnet.Order order = devnet.order(
+                        Product.CALL_SPREAD,
+                        "BTC",
+                        List.of(Devnet.usd(100_000), Devnet.usd(105_000)),
+                        Devnet.usd(100),
+                        BigInteger.valueOf(50_000_000_000L),
+                        false)
+                .withNumContracts(BigInteger.valueOf(1_000_000))
+                .withExpiry(devnet.latestBlockTimestamp() + 20);
+        try (SocketIoTestClient client = subscribed(taker)) {
+            String tx = hash(devnet.fill(taker, order, REFERRER));
+            // the feed stops answering a price before the option expires (the fill itself needs the spot for its fee)
+            devnet.setPrice("BTC", BigInteger.ZERO);
+
+            JsonNode failed = awaitPush(client, PushMessage.TRADE_UPDATED, tx, "settlement_failed");
+            assertThat(failed.path("tradeStatus").asString()).isEqualTo("SETTLEMENT_FAILED");
+            JsonNode trade = trade(taker, tx, "SETTLEMENT_FAILED");
+            assertThat(trade.path("payout").isNull()).isTrue();
+            assertThat(trade.path("pnl").isNull()).isTrue();
+
+            // the feed answers 103000: the keeper settles again, ITM by 3000 × 1 contract
+            devnet.setPrice("BTC", Devnet.usd(103_000));
+            awaitPush(client, PushMessage.TRADE_SETTLED, tx);
+            JsonNode settled = trade(taker, tx, "SETTLED");
+            assertThat(settled.path("payout").path("raw").asString()).isEqualTo("3000000000");
+            assertThat(settled.path("collateralReturned").path("raw").asString())
+                    .isEqualTo("2000000000");
+            assertThat(settled.path("pnl").path("raw").asString()).isEqualTo("2900000000");
+        }
+    }
+
+    @Test
+    void shouldCloseWhenTheBuyerGivesTheOptionUpBeforeExpiry() {
+        Account taker = devnet.takers().get(1);
+        try (SocketIoTestClient client = subscribed(taker)) {
+            String tx = hash(devnet.fill(taker, spread(7 * 24 * 3600), REFERRER));
+            String option = option(taker, tx);
+
+            devnet.closeOption(taker, option);
+
+            JsonNode pushed = awaitPush(client, PushMessage.TRADE_UPDATED, tx, "closed");
+            assertThat(pushed.path("tradeStatus").asString()).isEqualTo("CLOSED");
+            JsonNode trade = trade(taker, tx, "CLOSED");
+            assertThat(trade.path("payout").path("raw").asString()).isEqualTo("0");
+            assertThat(trade.path("collateralReturned").path("raw").asString()).isEqualTo(COLLATERAL);
+            assertThat(trade.path("pnl").path("raw").asString()).isEqualTo("-999999982");
+            assertThat(trade.path("settlementPrice").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldMoveATransferredPositionToItsNewHolderAndSayWhereItWent() {
+        Account from = devnet.takers().get(0);
+        Account to = devnet.takers().get(1);
+        try (SocketIoTestClient oldHolder = subscribed(from);
+                SocketIoTestClient newHolder = subscribed(to)) {
+            String tx = hash(devnet.fill(from, spread(7 * 24 * 3600), REFERRER));
+            String option = option(from, tx);
+
+            devnet.transferRole(from, option, true, to.address());
+
+            JsonNode left = awaitPush(oldHolder, PushMessage.TRADE_UPDATED, tx, "transferred");
+            assertThat(left.path("tradeStatus").asString()).isEqualTo("TRANSFERRED");
+            assertThat(left.path("transferredTo").asString()).isEqualToIgnoringCase(to.address());
+            JsonNode arrived = awaitPush(newHolder, PushMessage.TRADE_UPDATED, tx, "transferred");
+            assertThat(arrived.path("tradeStatus").asString()).isEqualTo("OPEN");
+            assertThat(arrived.path("wallet").asString()).isEqualToIgnoringCase(to.address());
+
+            JsonNode old = trade(from, tx, "TRANSFERRED");
+            assertThat(old.path("transferredTo").asString()).isEqualToIgnoringCase(to.address());
+            assertThat(old.path("pnl").isNull()).isTrue();
+            JsonNode received = trade(to, tx, "OPEN");
+            assertThat(received.path("side").asString()).isEqualTo("BUYER");
+            assertThat(received.path("transferredFrom").asString()).isEqualToIgnoringCase(from.address());
+            assertThat(received.path("optionAddress").asString()).isEqualToIgnoringCase(option);
+            assertThat(received.path("contracts").path("raw").asString()).isEqualTo(CONTRACTS.toString());
+            assertThat(received.path("premium").path("raw").asString()).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void shouldTakeACloseBackWhenAReorgRemovesItsBlock() {
+        Account taker = devnet.takers().get(0);
+        try (SocketIoTestClient client = subscribed(taker)) {
+            String tx = hash(devnet.fill(taker, spread(7 * 24 * 3600), REFERRER));
+            String option = option(taker, tx);
+            TransactionReceipt close = devnet.closeOption(taker, option);
+            awaitPush(client, PushMessage.TRADE_UPDATED, tx, "closed");
+            trade(taker, tx, "CLOSED");
+
+            devnet.reorg(devnet.head() - close.getBlockNumber().longValueExact() + 1);
+
+            JsonNode reverted = awaitPush(client, PushMessage.TRADE_UPDATED, tx, "reverted");
+            assertThat(reverted.path("tradeStatus").asString()).isEqualTo("OPEN");
+            JsonNode trade = trade(taker, tx, "OPEN");
+            assertThat(trade.path("payout").isNull()).isTrue();
+            assertThat(trade.path("pnl").isNull()).isTrue();
+            assertThat(trade.path("lifecycleTxHash").isNull()).isTrue();
+        }
+    }
+
+    /** The reference spread from the maker, its option expiring {@code seconds} after the latest block. */
+    private static Devnet.Order spread(long seconds) {
+        return devnet.order(
+                        Product.CALL_SPREAD,
+                        List.of(Devnet.usd(2_500), Devnet.usd(2_700)),
+                        BigInteger.valueOf(4_215_000_000L),
+                        BigInteger.valueOf(20_000_000_000L),
+                        false)
+                .withNumContracts(CONTRACTS)
+                .withExpiry(devnet.latestBlockTimestamp() + seconds);
+    }
+
+    private SocketIoTestClient subscribed(Account wallet) {
+        SocketIoTestClient client = SocketIoTestClient.connect("http://127.0.0.1:" + port);
+        client.awaitConnected();
+        assertThat(client.emitWithAck("subscribe:positions", wallet.address()).toString())
+                .isEqualTo("{\"ok\":true}");
+        return client;
+    }
+
+    private static JsonNode awaitPush(SocketIoTestClient client, String event, String tx) {
+        return awaitPush(client, event, tx, null);
+    }
+
+    private static JsonNode awaitPush(SocketIoTestClient client, String event, String tx, String status) {
+        return client.await(
+                        line -> line.path("event").asString().equals(event)
+                                && line.path("args")
+                                        .path(0)
+                                        .path("entryTxHash")
+                                        .asString()
+                                        .equals(tx)
+                                && (status == null
+                                        || line.path("args")
+                                                .path(0)
+                                                .path("status")
+                                                .asString()
+                                                .equals(status)),
+                        WAIT,
+                        event + " " + status + " for " + tx)
+                .path("args")
+                .path(0);
+    }
+
+    /** The wallet's trade of the fill once the trades API shows it with {@code status}. */
+    private JsonNode trade(Account wallet, String tx, String status) {
+        return await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> find(wallet, tx)
+                                .filter(t -> t.path("status").asString().equals(status)),
+                        Optional::isPresent)
+                .orElseThrow();
+    }
+
+    private BigInteger realisedPnl(Account wallet) {
+        JsonNode byCollateral = body(get("/nuts/users/" + wallet.address() + "/summary"))
+                .path("data")
+                .path("byCollateral");
+        return byCollateral.isEmpty()
+                ? BigInteger.ZERO
+                : new BigInteger(
+                        byCollateral.path(0).path("realisedPnl").path("raw").asString());
+    }
+
+    private String option(Account wallet, String tx) {
+        return await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> find(wallet, tx), Optional::isPresent)
+                .orElseThrow()
+                .path("optionAddress")
+                .asString();
+    }
+
+    private Optional<JsonNode> find(Account wallet, String tx) {
+        JsonNode trades = body(get("/nuts/users/" + wallet.address() + "/trades?limit=100"))
+                .path("data")
+                .path("trades");
+        return StreamSupport.stream(trades.spliterator(), false)
+                .filter(t -> t.path("entryTxHash").asString().equals(tx))
+                .findFirst();
+    }
+
+    private static String hash(TransactionReceipt receipt) {
+        return receipt.getTransactionHash().toLowerCase(Locale.ROOT);
+    }
+}
