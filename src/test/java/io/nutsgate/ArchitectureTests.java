@@ -5,10 +5,16 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.web.bind.annotation.RestController;
@@ -66,8 +72,97 @@ class ArchitectureTests {
                 .check(main);
     }
 
+    @Test
+    void shouldKeepCommonALeaf() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.nutsgate.common..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ourPackagesExcept())
+                .check(main);
+    }
+
+    /** Push is transport: it learns what to send from events and knows nothing of the chain reader or the watch. */
+    @Test
+    void shouldKeepPushFreeOfTheChainReaderAndTheWatch() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.nutsgate.push..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.nutsgate.indexer..",
+                        "io.nutsgate.rpc..",
+                        "io.nutsgate.capacity..",
+                        "io.nutsgate.revenue..",
+                        "io.nutsgate.positions..")
+                .check(main);
+    }
+
+    /** Web, database, rate limits, settings, operator access and resilience serve every feature and use none. */
+    @Test
+    void shouldKeepThePlumbingFreeOfFeatures() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(PLUMBING)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ourPackagesExcept("web", "database", "ratelimit", "settings", "ops", "resilience", "protocol"))
+                .check(main);
+    }
+
+    /** Views are built in one place: nothing calls into a controller, a controller only answers requests. */
+    @Test
+    void shouldNotCallIntoControllers() {
+        noClasses()
+                .that()
+                .areNotAnnotatedWith(RestController.class)
+                .should()
+                .dependOnClassesThat()
+                .areAnnotatedWith(RestController.class)
+                .check(main);
+    }
+
+    /** One word per idea: two classes of the same name in two rooms (two {@code Side}s) are one idea named twice. */
+    @Test
+    void shouldNameEachTopLevelClassOnce() {
+        classes()
+                .that()
+                .areTopLevelClasses()
+                .and()
+                .doNotHaveSimpleName("package-info")
+                .should(haveAUniqueSimpleName())
+                .check(main);
+    }
+
+    private static ArchCondition<JavaClass> haveAUniqueSimpleName() {
+        Map<String, Long> counts = main.stream()
+                .filter(JavaClass::isTopLevelClass)
+                .collect(Collectors.groupingBy(JavaClass::getSimpleName, Collectors.counting()));
+        return new ArchCondition<>("have a simple name no other top-level class has") {
+            @Override
+            public void check(JavaClass item, ConditionEvents events) {
+                if (counts.getOrDefault(item.getSimpleName(), 0L) > 1) {
+                    events.add(SimpleConditionEvent.violated(item, item.getName() + " shares its simple name"));
+                }
+            }
+        };
+    }
+
+    private static final String[] PLUMBING = {
+        "io.nutsgate.web..",
+        "io.nutsgate.database..",
+        "io.nutsgate.ratelimit..",
+        "io.nutsgate.settings..",
+        "io.nutsgate.ops..",
+        "io.nutsgate.resilience..",
+        "io.nutsgate.jobs.."
+    };
+
     /** Every feature package but {@code common} (the shared envelope and value types) and the ones named. */
-    private String[] ourPackagesExcept(String... allowed) {
+    private static String[] ourPackagesExcept(String... allowed) {
         return main.stream()
                 .map(c -> c.getPackageName())
                 .filter(p -> p.startsWith("io.nutsgate."))

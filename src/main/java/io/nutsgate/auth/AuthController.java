@@ -2,9 +2,9 @@ package io.nutsgate.auth;
 
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.Checksummed;
-import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.ratelimit.RateLimiter;
 import io.nutsgate.ratelimit.RateLimiters;
+import io.nutsgate.settings.NutsProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;

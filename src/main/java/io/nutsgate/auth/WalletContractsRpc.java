@@ -1,10 +1,9 @@
 package io.nutsgate.auth;
 
-import io.nutsgate.rpc.ChainAccess;
-import io.nutsgate.rpc.RpcException;
-
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.rpc.ChainAccess;
+import io.nutsgate.rpc.RpcException;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.web3j.protocol.core.methods.response.EthCall;

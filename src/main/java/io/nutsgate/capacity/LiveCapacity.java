@@ -1,14 +1,13 @@
 package io.nutsgate.capacity;
 
-import io.nutsgate.rpc.ChainAccess;
-import io.nutsgate.rpc.Rpc;
-import io.nutsgate.rpc.RpcException;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.rpc.ChainAccess;
+import io.nutsgate.rpc.Rpc;
+import io.nutsgate.rpc.RpcException;
 import io.nutsgate.settings.NutsProperties;
 import java.math.BigInteger;
 import java.time.Clock;

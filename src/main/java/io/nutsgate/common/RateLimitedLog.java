@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 public final class RateLimitedLog {
 
     /** Requests refused before an endpoint saw them (malformed, timed out, refused content). */
-    static final RateLimitedLog REJECTED =
+    public static final RateLimitedLog REJECTED =
             new RateLimitedLog(org.slf4j.LoggerFactory.getLogger("io.nutsgate.rejected"), Duration.ofMinutes(1));
 
     private record Slot(AtomicLong nextAt, AtomicLong suppressed) {}

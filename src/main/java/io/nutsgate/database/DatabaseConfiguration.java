@@ -1,10 +1,9 @@
 package io.nutsgate.database;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.nutsgate.settings.DatabaseUrl;
 import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.settings.StartupRefusedException;
-
-import com.zaxxer.hikari.HikariDataSource;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;

@@ -1,7 +1,6 @@
 package io.nutsgate.database;
 
 import io.nutsgate.settings.StartupRefusedException;
-
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,7 +1,6 @@
 package io.nutsgate.fill;
 
 import io.nutsgate.capacity.LiveCapacity;
-import io.nutsgate.rpc.RpcException;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
@@ -12,6 +11,7 @@ import io.nutsgate.optionmath.OptionStructure;
 import io.nutsgate.orders.LiveOrder;
 import io.nutsgate.orders.OrderBook;
 import io.nutsgate.protocol.Platform;
+import io.nutsgate.rpc.RpcException;
 import io.nutsgate.settings.NutsProperties;
 import java.math.BigInteger;
 import java.time.Clock;

@@ -1,10 +1,9 @@
 package io.nutsgate.fill;
 
-import io.nutsgate.rpc.ChainAccess;
-import io.nutsgate.rpc.Rpc;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.nutsgate.rpc.ChainAccess;
+import io.nutsgate.rpc.Rpc;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
@@ -63,7 +62,7 @@ public class FillSimulation {
             .expireAfterWrite(Duration.ofHours(1))
             .build();
 
-    FillSimulation(ChainAccess chain) {
+    public FillSimulation(ChainAccess chain) {
         this.chain = chain;
     }
 

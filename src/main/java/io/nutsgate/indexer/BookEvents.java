@@ -20,9 +20,9 @@ import org.web3j.utils.Numeric;
  * The OptionBook (r10/r12) and option clone events we read (REFERENCE §2.3), declared once as web3j {@link Event}s
  * and decoded with web3j. A log whose topics or data do not fit its declaration is a {@link BadLogException}.
  */
-final class BookEvents {
+public final class BookEvents {
 
-    static final Event ORDER_FILLED = new Event(
+    public static final Event ORDER_FILLED = new Event(
             "OrderFilled",
             List.of(
                     new TypeReference<Uint256>(true) {},
@@ -35,7 +35,7 @@ final class BookEvents {
                     new TypeReference<Uint256>() {},
                     new TypeReference<Bool>() {}));
 
-    static final Event REFERRAL_FEE_PAID = new Event(
+    public static final Event REFERRAL_FEE_PAID = new Event(
             "ReferralFeePaid",
             List.of(
                     new TypeReference<Address>(true) {},
@@ -43,7 +43,7 @@ final class BookEvents {
                     new TypeReference<Uint256>() {},
                     new TypeReference<Address>() {}));
 
-    static final Event OPTION_INITIALIZED = new Event(
+    public static final Event OPTION_INITIALIZED = new Event(
             "OptionInitialized",
             List.of(
                     new TypeReference<Address>(true) {},
@@ -58,14 +58,14 @@ final class BookEvents {
                     new TypeReference<Uint256>() {},
                     new TypeReference<DynamicBytes>() {}));
 
-    static final String ORDER_FILLED_TOPIC = EventEncoder.encode(ORDER_FILLED);
-    static final String REFERRAL_FEE_PAID_TOPIC = EventEncoder.encode(REFERRAL_FEE_PAID);
-    static final String OPTION_INITIALIZED_TOPIC = EventEncoder.encode(OPTION_INITIALIZED);
+    public static final String ORDER_FILLED_TOPIC = EventEncoder.encode(ORDER_FILLED);
+    public static final String REFERRAL_FEE_PAID_TOPIC = EventEncoder.encode(REFERRAL_FEE_PAID);
+    public static final String OPTION_INITIALIZED_TOPIC = EventEncoder.encode(OPTION_INITIALIZED);
 
     private BookEvents() {}
 
     /** Where a log sits: its transaction, index and block. */
-    record Position(String txHash, int logIndex, long blockNumber, String blockHash) {
+    public record Position(String txHash, int logIndex, long blockNumber, String blockHash) {
         /** The log's position; a {@link BadLogException} when a field is missing or unreadable ("0xzz"). */
         static Position of(Log log) {
             try {
@@ -97,7 +97,7 @@ final class BookEvents {
         }
     }
 
-    record OrderFilled(
+    public record OrderFilled(
             Position at,
             String book,
             BigInteger nonce,
@@ -111,18 +111,18 @@ final class BookEvents {
             boolean sellerWasMaker) {
 
         /** The wallet that called {@code fillOrder}. */
-        String taker() {
+        public String taker() {
             return sellerWasMaker ? buyer : seller;
         }
 
-        String maker() {
+        public String maker() {
             return sellerWasMaker ? seller : buyer;
         }
     }
 
-    record ReferralFeePaid(Position at, String referrer, String collateral, BigInteger fee, String option) {}
+    public record ReferralFeePaid(Position at, String referrer, String collateral, BigInteger fee, String option) {}
 
-    record OptionInitialized(
+    public record OptionInitialized(
             String option,
             String buyer,
             String seller,
@@ -136,19 +136,19 @@ final class BookEvents {
             BigInteger collateralAmount) {}
 
     /** A log that cannot be decoded by its declaration: skipped, counted and logged with its tx hash. */
-    static final class BadLogException extends RuntimeException {
+    public static final class BadLogException extends RuntimeException {
         BadLogException(String message) {
             super(message);
         }
     }
 
-    static String topic0(Log log) {
+    public static String topic0(Log log) {
         return log.getTopics() == null || log.getTopics().isEmpty()
                 ? ""
                 : log.getTopics().getFirst().toLowerCase(Locale.ROOT);
     }
 
-    static OrderFilled orderFilled(Log log) {
+    public static OrderFilled orderFilled(Log log) {
         List<Type> indexed = indexed(log, ORDER_FILLED, 3);
         List<Type> data = data(log, ORDER_FILLED, 6 * 32);
         return new OrderFilled(
@@ -165,7 +165,7 @@ final class BookEvents {
                 (Boolean) data.get(5).getValue());
     }
 
-    static ReferralFeePaid referralFeePaid(Log log) {
+    public static ReferralFeePaid referralFeePaid(Log log) {
         List<Type> indexed = indexed(log, REFERRAL_FEE_PAID, 2);
         List<Type> data = data(log, REFERRAL_FEE_PAID, 2 * 32);
         return new ReferralFeePaid(
@@ -177,7 +177,7 @@ final class BookEvents {
     }
 
     @SuppressWarnings("unchecked")
-    static OptionInitialized optionInitialized(Log log) {
+    public static OptionInitialized optionInitialized(Log log) {
         List<Type> indexed = indexed(log, OPTION_INITIALIZED, 3);
         List<Type> data = data(log, OPTION_INITIALIZED, -1);
         List<Uint256> strikes = ((DynamicArray<Uint256>) data.get(3)).getValue();
@@ -237,7 +237,7 @@ final class BookEvents {
         return lower(((Address) value).getValue());
     }
 
-    static String lower(String value) {
+    public static String lower(String value) {
         return value == null ? null : value.toLowerCase(Locale.ROOT);
     }
 }

@@ -1,18 +1,17 @@
 package io.nutsgate.indexer;
 
-import io.nutsgate.rpc.ChainAccess;
-import io.nutsgate.rpc.Rpc;
-import io.nutsgate.rpc.RpcException;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.nutsgate.jobs.SingleInstanceJobs;
 import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
+import io.nutsgate.rpc.ChainAccess;
+import io.nutsgate.rpc.Rpc;
+import io.nutsgate.rpc.RpcException;
 import io.nutsgate.settings.NutsProperties;
-import io.nutsgate.jobs.SingleInstanceJobs;
 import io.nutsgate.trades.ChainTrades;
 import io.nutsgate.trades.TradeRecordedEvent;
 import io.nutsgate.trades.TradeRemovedEvent;
@@ -63,7 +62,7 @@ import org.web3j.protocol.core.methods.response.Log;
  * See docs/chain-indexer.md.
  */
 @Component
-class ChainIndexer implements SmartLifecycle {
+public class ChainIndexer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ChainIndexer.class);
     /** Stored block hashes kept below the cursor, beyond the confirmation depth. */
@@ -72,7 +71,7 @@ class ChainIndexer implements SmartLifecycle {
     static final String JOB = "chain-indexer";
 
     /** What the indexer knows, for {@code GET /nuts/indexer} and the metrics. */
-    record Status(
+    public record Status(
             boolean enabled,
             boolean leader,
             Long headBlock,
@@ -161,7 +160,7 @@ class ChainIndexer implements SmartLifecycle {
         Gauge.builder("nuts.indexer.leader", () -> leader ? 1 : 0).register(meters);
     }
 
-    Status status() {
+    public Status status() {
         return new Status(
                 chain.enabled() && properties.chain().indexerEnabled(),
                 leader,
@@ -188,7 +187,7 @@ class ChainIndexer implements SmartLifecycle {
     }
 
     /** What one call of {@link #runOnce()} did. */
-    enum Outcome {
+    public enum Outcome {
         FOLLOWER,
         CAUGHT_UP,
         PROGRESSED,
@@ -209,7 +208,7 @@ class ChainIndexer implements SmartLifecycle {
      * writes it in one short transaction that starts by locking the cursor; the write is dropped when the cursor
      * moved since it was read (another instance wrote). Throws on RPC failure.
      */
-    Outcome runOnce() {
+    public Outcome runOnce() {
         Rpc rpc = chain.require();
         chain.checkChainId();
         long chainId = deployment.chainId();

@@ -13,10 +13,10 @@ import org.springframework.stereotype.Repository;
 
 /** The indexer's tables: cursor, recent block hashes, every OrderFilled and ReferralFeePaid. */
 @Repository
-class IndexerStore {
+public class IndexerStore {
 
     /** The last block read completely, with its hash and time (null before the first batch). */
-    record Cursor(long indexedBlock, String indexedHash, Instant indexedTime) {}
+    public record Cursor(long indexedBlock, String indexedHash, Instant indexedTime) {}
 
     private final JdbcClient jdbc;
 
@@ -48,7 +48,7 @@ class IndexerStore {
                 .optional();
     }
 
-    Optional<Cursor> readCursor(long chainId, String book) {
+    public Optional<Cursor> readCursor(long chainId, String book) {
         return jdbc.sql("SELECT indexed_block, indexed_hash, indexed_time FROM chain_cursor"
                         + " WHERE chain_id = :chain AND book = :book")
                 .param("chain", chainId)
@@ -133,7 +133,7 @@ class IndexerStore {
      * Whether the indexer read exactly this fill: same position, block (and block hash, when stored) and values. A
      * receipt's fill of a block the indexer has passed must be one.
      */
-    boolean hasFill(long chainId, BookEvents.OrderFilled f) {
+    public boolean hasFill(long chainId, BookEvents.OrderFilled f) {
         return jdbc.sql(
                                 """
                         SELECT count(*) FROM chain_fills WHERE chain_id = :chain AND tx_hash = :tx AND log_index = :idx

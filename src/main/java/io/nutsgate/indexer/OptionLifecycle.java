@@ -1,9 +1,8 @@
 package io.nutsgate.indexer;
 
-import io.nutsgate.rpc.Rpc;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.rpc.Rpc;
 import io.nutsgate.trades.ChainTrades;
 import io.nutsgate.trades.OptionLife;
 import java.math.BigInteger;

@@ -1,11 +1,10 @@
 package io.nutsgate.indexer;
 
-import io.nutsgate.rpc.Rpc;
-
+import io.nutsgate.optionmath.Side;
 import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Product;
+import io.nutsgate.rpc.Rpc;
 import io.nutsgate.trades.ChainTrades.ChainTrade;
-import io.nutsgate.optionmath.Side;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +24,7 @@ import org.web3j.abi.datatypes.Type;
  * (strikes, expiry, contracts, collateral) come from the clone's {@code OptionInitialized} of the same transaction,
  * the product from the clone's {@code getImplementation()} looked up in the deployment.
  */
-final class OptionTerms {
+public final class OptionTerms {
 
     private static final Function GET_IMPLEMENTATION =
             new Function("getImplementation", List.of(), List.of(new TypeReference<Address>() {}));
@@ -33,7 +32,7 @@ final class OptionTerms {
     private OptionTerms() {}
 
     /** {@code getImplementation()} of each option in one batch; options whose call fails are left out. */
-    static Map<String, String> implementations(Rpc rpc, Collection<String> options) {
+    public static Map<String, String> implementations(Rpc rpc, Collection<String> options) {
         List<String> list = List.copyOf(Set.copyOf(options));
         String data = FunctionEncoder.encode(GET_IMPLEMENTATION);
         List<Map.Entry<String, String>> calls =
@@ -57,7 +56,7 @@ final class OptionTerms {
      * The trades of one fill, or a {@link BookEvents.BadLogException} naming what is missing (no
      * OptionInitialized, unknown implementation or collateral token).
      */
-    static List<ChainTrade> trades(
+    public static List<ChainTrade> trades(
             BookEvents.OrderFilled fill,
             BookEvents.OptionInitialized init,
             String implementation,

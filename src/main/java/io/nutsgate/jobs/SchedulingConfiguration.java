@@ -1,7 +1,6 @@
 package io.nutsgate.jobs;
 
 import io.nutsgate.settings.NutsProperties;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;

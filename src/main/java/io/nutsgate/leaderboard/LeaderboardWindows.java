@@ -1,7 +1,7 @@
 package io.nutsgate.leaderboard;
 
-import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.jobs.SingleInstanceJobs;
+import io.nutsgate.settings.NutsProperties;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,8 +1,7 @@
 package io.nutsgate.ops;
 
-import io.nutsgate.web.JsonErrors;
-
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.web.JsonErrors;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

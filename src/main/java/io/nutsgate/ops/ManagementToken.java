@@ -1,7 +1,6 @@
 package io.nutsgate.ops;
 
 import io.nutsgate.settings.NutsProperties;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.slf4j.Logger;

@@ -1,7 +1,6 @@
 package io.nutsgate.ops;
 
 import io.nutsgate.settings.StartupRefusedException;
-
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;

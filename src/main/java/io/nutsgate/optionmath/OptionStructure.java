@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An option position in on-chain units: strikes in 8-decimal USD, {@code contracts} in the collateral token's
+ * An option structure (product, strikes, size) in on-chain units: strikes in 8-decimal USD, {@code contracts} in the collateral token's
  * base units per contract (1 contract = 10^collateralDecimals, REFERENCE §3.1). The integer formulas do not
  * depend on the decimals (that is the point of the working rule); they are carried so amounts can be shown as
  * decimal strings. Validation of the strike shape happens in {@link OptionMath}, not here, so a position

@@ -1,13 +1,12 @@
 package io.nutsgate.positions;
 
+import io.nutsgate.common.Addresses;
+import io.nutsgate.jobs.SingleInstanceJobs;
+import io.nutsgate.protocol.Platform;
+import io.nutsgate.push.LocalRooms;
 import io.nutsgate.push.PushBus;
 import io.nutsgate.push.PushMessage;
-import io.nutsgate.push.PushSockets;
-
-import io.nutsgate.common.Addresses;
-import io.nutsgate.protocol.Platform;
 import io.nutsgate.settings.NutsProperties;
-import io.nutsgate.jobs.SingleInstanceJobs;
 import io.nutsgate.thetanuts.PositionKind;
 import io.nutsgate.thetanuts.PositionsApi;
 import io.nutsgate.trades.TradeRecordedEvent;
@@ -50,7 +49,7 @@ import tools.jackson.databind.node.ObjectNode;
  * last got; and it asks the trade sync for the wallet, whose new or changed rows become {@code trade:new}.
  */
 @Component
-class PositionWatcher implements SmartLifecycle {
+public class PositionWatcher implements SmartLifecycle {
 
     static final String JOB = "positions-watch";
     private static final Logger log = LoggerFactory.getLogger(PositionWatcher.class);
@@ -59,7 +58,7 @@ class PositionWatcher implements SmartLifecycle {
     private final Platform platform;
     private final WatchRepository repository;
     private final SubscriptionRegistry registry;
-    private final PushSockets sockets;
+    private final LocalRooms sockets;
     private final PushBus bus;
     private final SingleInstanceJobs jobs;
     private final NutsProperties properties;
@@ -75,7 +74,7 @@ class PositionWatcher implements SmartLifecycle {
             Platform platform,
             WatchRepository repository,
             SubscriptionRegistry registry,
-            PushSockets sockets,
+            LocalRooms sockets,
             PushBus bus,
             SingleInstanceJobs jobs,
             NutsProperties properties,
@@ -146,7 +145,7 @@ class PositionWatcher implements SmartLifecycle {
     }
 
     /** One run of the watch: refresh this instance's registry rows, then, holding the job's lock, check the wallets. */
-    void watch() {
+    public void watch() {
         quietly(
                 () -> {
                     registry.refresh(sockets.localWallets());

@@ -1,9 +1,10 @@
 package io.nutsgate.positions;
 
-import io.nutsgate.push.PushInstance;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.jobs.NamedExecutors;
+import io.nutsgate.push.PushInstance;
+import io.nutsgate.push.RoomClosedEvent;
+import io.nutsgate.push.RoomOpenedEvent;
 import io.nutsgate.settings.NutsProperties;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 
@@ -45,11 +47,15 @@ class SubscriptionRegistry implements DisposableBean {
         this.settings = properties.push();
     }
 
-    void subscribed(String wallet) {
+    @EventListener
+    void onRoomOpened(RoomOpenedEvent event) {
+        String wallet = event.wallet();
         submit(() -> repository.markSubscribed(instance.id(), List.of(wallet), clock.instant()));
     }
 
-    void unsubscribed(String wallet) {
+    @EventListener
+    void onRoomClosed(RoomClosedEvent event) {
+        String wallet = event.wallet();
         submit(() -> repository.markUnsubscribed(instance.id(), wallet));
     }
 

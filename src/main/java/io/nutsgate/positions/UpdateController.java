@@ -3,11 +3,12 @@ package io.nutsgate.positions;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.Checksummed;
-import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.ratelimit.RateLimiter;
 import io.nutsgate.ratelimit.RateLimiters;
+import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.thetanuts.IndexerUpdater;
 import io.nutsgate.thetanuts.PositionsApi;
+import io.nutsgate.trades.TradeSyncRequestedEvent;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -88,6 +89,7 @@ class UpdateController {
         if (address != null) {
             positions.refresh(address);
             events.publishEvent(new PositionsRefreshRequestedEvent(address));
+            events.publishEvent(new TradeSyncRequestedEvent(address, true));
         }
         return ApiResponse.ok(new UpdateView(result.status(), result.retryScheduled(), address));
     }

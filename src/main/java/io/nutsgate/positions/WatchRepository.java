@@ -1,7 +1,6 @@
 package io.nutsgate.positions;
 
 import io.nutsgate.push.PushMessage;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.nutsgate.push;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.resilience.Retries;
+import io.nutsgate.settings.NutsProperties;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;

@@ -5,11 +5,11 @@ import org.springframework.stereotype.Component;
 
 /** This process among the instances: an id for leases, the subscription registry and the Redis fan-out. */
 @Component
-class PushInstance {
+public class PushInstance {
 
     private final String id = UUID.randomUUID().toString();
 
-    String id() {
+    public String id() {
         return id;
     }
 }

@@ -1,18 +1,16 @@
 package io.nutsgate.push;
 
-import io.nutsgate.positions.SubscriptionRegistry;
-
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.auth.SessionTokens;
 import io.nutsgate.auth.SignedIn;
-import io.nutsgate.submissions.FillSubmissions;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.settings.NutsProperties;
+import io.nutsgate.submissions.FillSubmissions;
 import io.socket.engineio.server.EngineIoSocket;
 import io.socket.engineio.server.ReadyState;
 import io.socket.socketio.server.SocketIoNamespace;
@@ -33,6 +31,7 @@ import org.json.JSONException;
 import org.json.JSONObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,7 +43,7 @@ import org.springframework.stereotype.Component;
  * checked and recorded, but subscribing does not need it.
  */
 @Component
-class PushSockets {
+class PushSockets implements LocalRooms {
 
     static final String SUBSCRIBE = "subscribe:positions";
     static final String UNSUBSCRIBE = "unsubscribe:positions";
@@ -60,7 +59,7 @@ class PushSockets {
     private final ObservationRegistry observations;
     private final NutsProperties.Push settings;
     private final SessionTokens sessions;
-    private final SubscriptionRegistry registry;
+    private final ApplicationEventPublisher events;
     private final PushMetrics metrics;
     private final FillSubmissions fills;
     private final WatchBudget watchBudget;
@@ -71,7 +70,7 @@ class PushSockets {
             SocketIoServer server,
             NutsProperties properties,
             SessionTokens sessions,
-            SubscriptionRegistry registry,
+            ApplicationEventPublisher events,
             PushMetrics metrics,
             FillSubmissions fills,
             WatchBudget watchBudget,
@@ -82,7 +81,7 @@ class PushSockets {
         this.watchBudget = watchBudget;
         this.settings = properties.push();
         this.sessions = sessions;
-        this.registry = registry;
+        this.events = events;
         this.metrics = metrics;
         SocketIoNamespace namespace = server.namespace("/");
         namespace.on("connection", args -> onConnection((SocketIoSocket) args[0]));
@@ -238,7 +237,7 @@ class PushSockets {
         });
         if (first[0]) {
             watchBudget.followed(1);
-            registry.subscribed(wallet);
+            events.publishEvent(new RoomOpenedEvent(wallet));
             Runnable hook = roomOpened;
             if (hook != null) {
                 hook.run();
@@ -265,7 +264,7 @@ class PushSockets {
         });
         if (last[0]) {
             watchBudget.followed(-1);
-            registry.unsubscribed(wallet);
+            events.publishEvent(new RoomClosedEvent(wallet));
         }
     }
 
@@ -328,14 +327,15 @@ class PushSockets {
         return encoded[0];
     }
 
-    /** The wallets with a subscriber on this instance (lower case). */
-    List<String> localWallets() {
+    @Override
+    public List<String> localWallets() {
         return rooms.keySet().stream()
                 .map(room -> room.substring("positions:".length()))
                 .toList();
     }
 
-    boolean hasLocalSubscribers(String wallet) {
+    @Override
+    public boolean hasLocalSubscribers(String wallet) {
         return rooms.containsKey(PushMessage.positionsRoom(wallet));
     }
 

@@ -1,9 +1,9 @@
 package io.nutsgate.push;
 
 import io.nutsgate.common.ErrorCode;
-import io.nutsgate.web.JsonErrors;
-import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.common.RateLimitedLog;
+import io.nutsgate.settings.NutsProperties;
+import io.nutsgate.web.JsonErrors;
 import io.socket.engineio.server.EngineIoServer;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.ReadListener;

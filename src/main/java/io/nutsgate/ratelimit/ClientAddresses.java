@@ -1,7 +1,6 @@
 package io.nutsgate.ratelimit;
 
 import io.nutsgate.settings.NutsProperties;
-
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,9 +1,5 @@
 package io.nutsgate.ratelimit;
 
-import io.nutsgate.common.RateLimitedLog;
-import io.nutsgate.resilience.CircuitBreakers;
-import io.nutsgate.settings.NutsProperties;
-
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
@@ -26,6 +22,9 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.nutsgate.common.RateLimitedLog;
+import io.nutsgate.resilience.CircuitBreakers;
+import io.nutsgate.settings.NutsProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

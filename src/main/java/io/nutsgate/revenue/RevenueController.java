@@ -1,17 +1,16 @@
 package io.nutsgate.revenue;
 
-import io.nutsgate.indexer.ChainIndexer;
-import io.nutsgate.rpc.ChainAccess;
-import io.nutsgate.rpc.Rpc;
-import io.nutsgate.rpc.RpcException;
-
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.indexer.ChainIndexer;
 import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
+import io.nutsgate.rpc.ChainAccess;
+import io.nutsgate.rpc.Rpc;
+import io.nutsgate.rpc.RpcException;
 import io.nutsgate.settings.NutsProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;

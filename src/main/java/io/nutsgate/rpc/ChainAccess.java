@@ -27,7 +27,7 @@ public class ChainAccess implements DisposableBean {
     private final Platform platform;
     private volatile boolean chainIdChecked;
 
-    ChainAccess(
+    public ChainAccess(
             NutsProperties properties, Platform platform, CircuitBreakers breakers, ObservationRegistry observations) {
         this.platform = platform;
         if (!properties.chain().enabled()) {
@@ -48,7 +48,7 @@ public class ChainAccess implements DisposableBean {
     }
 
     /** Verifies {@code eth_chainId} once; throws {@link IllegalStateException} on a mismatch. */
-    void checkChainId() {
+    public void checkChainId() {
         if (chainIdChecked || rpc == null) {
             return;
         }

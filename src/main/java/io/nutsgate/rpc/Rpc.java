@@ -73,7 +73,7 @@ public class Rpc implements AutoCloseable {
      * Requests per JSON-RPC batch: providers refuse larger batches (and some answer one error object instead of an
      * array), so a window with many fills is read in batches of at most this many.
      */
-    static final int MAX_BATCH = 100;
+    public static final int MAX_BATCH = 100;
 
     private final HttpService service;
     private final Web3j web3j;
@@ -283,7 +283,7 @@ public class Rpc implements AutoCloseable {
     }
 
     /** The one 32-byte word of {@code data}, or an {@link RpcException} saying the result is unreadable. */
-    static BigInteger word(String method, String data) {
+    public static BigInteger word(String method, String data) {
         if (data == null || !HEX_DATA.matcher(data).matches() || data.length() != 66) {
             throw RpcException.unreadable(
                     method,

@@ -28,11 +28,11 @@ public class RpcException extends RuntimeException {
     private final Kind kind;
     private final Integer code;
 
-    RpcException(String method, Integer code, String message, Throwable cause) {
+    public RpcException(String method, Integer code, String message, Throwable cause) {
         this(Kind.NODE_ERROR, method, code, message, cause);
     }
 
-    RpcException(Kind kind, String method, Integer code, String message, Throwable cause) {
+    public RpcException(Kind kind, String method, Integer code, String message, Throwable cause) {
         super(method + ": " + (code == null ? "" : code + " ") + message, cause);
         this.kind = code == null && kind == Kind.NODE_ERROR ? Kind.UNREADABLE : kind;
         this.code = code;
@@ -56,7 +56,12 @@ public class RpcException extends RuntimeException {
             return false;
         }
         String text = String.valueOf(getMessage()).toLowerCase(Locale.ROOT);
-        return rangeTooLarge() || (code != null && code == 3) || text.contains("revert");
+        return rangeTooLarge()
+                || (code != null && code == 3)
+                || text.contains("revert")
+                || text.contains("out of gas")
+                || text.contains("evmerror")
+                || text.contains("invalid opcode");
     }
 
     /** Counted as a failure by the {@code rpc} breaker: everything but a refused call and an open breaker. */

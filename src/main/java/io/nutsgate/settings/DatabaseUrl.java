@@ -17,7 +17,7 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
  * are) and {@code jdbc:postgresql://host:port/database?user=…&password=…}. No message and no {@link #toString()}
  * ever holds the password: a value that does not parse is refused naming only the variable and what is wrong.
  */
-final class DatabaseUrl implements JdbcConnectionDetails {
+public final class DatabaseUrl implements JdbcConnectionDetails {
 
     static final String VARIABLE = "DATABASE_URL";
     private static final String EXPECTED =
@@ -33,7 +33,7 @@ final class DatabaseUrl implements JdbcConnectionDetails {
         this.password = password;
     }
 
-    static DatabaseUrl parse(String value) {
+    public static DatabaseUrl parse(String value) {
         String trimmed = value.strip();
         String lower = trimmed.toLowerCase(Locale.ROOT);
         if (lower.startsWith("jdbc:postgresql:")) {
@@ -171,13 +171,13 @@ final class DatabaseUrl implements JdbcConnectionDetails {
     }
 
     /** {@code host:port} of the server, for messages. */
-    String hostAndPort() {
+    public String hostAndPort() {
         Properties parsed = org.postgresql.Driver.parseURL(jdbcUrl, null);
         return parsed == null ? "?" : parsed.getProperty("PGHOST") + ":" + parsed.getProperty("PGPORT");
     }
 
     /** Host, port and database, for the logs: no credentials, no parameters. */
-    String redacted() {
+    public String redacted() {
         int q = jdbcUrl.indexOf('?');
         return (q < 0 ? jdbcUrl : jdbcUrl.substring(0, q)) + (username == null ? "" : " as " + username);
     }

@@ -1,12 +1,5 @@
 package io.nutsgate.submissions;
 
-import io.nutsgate.indexer.BookEvents;
-import io.nutsgate.indexer.IndexerStore;
-import io.nutsgate.indexer.OptionTerms;
-import io.nutsgate.rpc.ChainAccess;
-import io.nutsgate.rpc.Rpc;
-import io.nutsgate.rpc.RpcException;
-
 import static io.nutsgate.common.SqlValues.utc;
 
 import io.micrometer.core.instrument.Counter;
@@ -14,11 +7,17 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.indexer.BookEvents;
+import io.nutsgate.indexer.IndexerStore;
+import io.nutsgate.indexer.OptionTerms;
 import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
-import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.ratelimit.RateLimiter;
 import io.nutsgate.ratelimit.RateLimiters;
+import io.nutsgate.rpc.ChainAccess;
+import io.nutsgate.rpc.Rpc;
+import io.nutsgate.rpc.RpcException;
+import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.trades.ChainTrades;
 import io.nutsgate.trades.TradeRecordedEvent;
 import io.nutsgate.trades.TradeView;

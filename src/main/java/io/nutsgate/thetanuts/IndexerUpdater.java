@@ -1,8 +1,8 @@
 package io.nutsgate.thetanuts;
 
 import io.github.resilience4j.retry.Retry;
-import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.resilience.Retries;
+import io.nutsgate.settings.NutsProperties;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;

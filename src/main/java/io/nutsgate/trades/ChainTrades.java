@@ -1,7 +1,5 @@
 package io.nutsgate.trades;
 
-import io.nutsgate.optionmath.Side;
-
 import static io.nutsgate.common.SqlValues.numeric;
 import static io.nutsgate.common.SqlValues.utc;
 
@@ -9,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.optionmath.OptionMath;
 import io.nutsgate.optionmath.OptionStructure;
+import io.nutsgate.optionmath.Side;
 import io.nutsgate.protocol.Product;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -158,7 +157,7 @@ public class ChainTrades {
                     .param("referralFee", new BigDecimal(f.referralFee()))
                     .param("block", f.blockNumber())
                     .param("confirmation", f.confirmed() ? TradeRecordedEvent.CONFIRMED : TradeRecordedEvent.SEEN)
-                    .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
+                    .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
                     .list());
         }
         wallets.forEach(w -> trades.refreshTotals(w, now));
@@ -188,7 +187,7 @@ public class ChainTrades {
                 .param("chain", chainId)
                 .param("block", block)
                 .param("now", utc(now))
-                .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
+                .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
                 .list();
     }
 
@@ -201,7 +200,7 @@ public class ChainTrades {
                         + " AND NOT " + READ_BY_INDEXER + " RETURNING " + COLUMNS)
                 .param("chain", chainId)
                 .param("block", block)
-                .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
+                .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
                 .list();
         return refreshAfterRemoval(removed, now);
     }
@@ -210,7 +209,7 @@ public class ChainTrades {
     public List<TradeView> removeAbove(long block, Instant now) {
         List<TradeView> removed = jdbc.sql("DELETE FROM trades WHERE block_number > :block RETURNING " + COLUMNS)
                 .param("block", block)
-                .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
+                .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
                 .list();
         return refreshAfterRemoval(removed, now);
     }
@@ -231,7 +230,7 @@ public class ChainTrades {
     public List<TradeView> byEntryTx(String txHash) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM trades WHERE entry_tx_hash = :tx ORDER BY wallet, side")
                 .param("tx", txHash)
-                .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
+                .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
                 .list();
     }
 
@@ -263,8 +262,8 @@ public class ChainTrades {
                         + " AND expiry <= :time RETURNING " + COLUMNS)
                 .param("time", utc(blockTime))
                 .param("now", utc(now))
-                .query((rs, n) -> (Object) new TradeLifecycleEvent(
-                        TradesController.view(TradeRepository.fill(rs)), TradeLifecycleEvent.EXPIRED))
+                .query((rs, n) -> (Object)
+                        new TradeLifecycleEvent(TradeView.of(TradeRepository.fill(rs)), TradeLifecycleEvent.EXPIRED))
                 .list();
     }
 
@@ -366,7 +365,7 @@ public class ChainTrades {
                         .param("side", f.side().name())
                         .update();
                 touched.add(f.wallet());
-                events.add(new TradeRemovedEvent(TradesController.view(f)));
+                events.add(new TradeRemovedEvent(TradeView.of(f)));
             }
         }
         if (events.stream()
@@ -504,7 +503,7 @@ public class ChainTrades {
                 .param("option", key.optionAddress())
                 .param("wallet", key.wallet())
                 .param("side", key.side().name())
-                .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
+                .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
                 .list();
     }
 
@@ -562,7 +561,7 @@ public class ChainTrades {
                 .param("lifecycleBlock", row.lifecycleBlock())
                 .param("to", row.transferredTo())
                 .param("from", h.transferredFrom)
-                .query((rs, n) -> TradesController.view(TradeRepository.fill(rs)))
+                .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
                 .list();
     }
 

@@ -1,7 +1,6 @@
 package io.nutsgate.trades;
 
 import io.nutsgate.optionmath.Side;
-
 import io.nutsgate.protocol.Product;
 import java.math.BigInteger;
 import java.time.Instant;

@@ -1,12 +1,11 @@
 package io.nutsgate.trades;
 
-import io.nutsgate.optionmath.Side;
-
 import static io.nutsgate.common.SqlValues.instant;
 import static io.nutsgate.common.SqlValues.integer;
 import static io.nutsgate.common.SqlValues.numeric;
 import static io.nutsgate.common.SqlValues.utc;
 
+import io.nutsgate.optionmath.Side;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Array;

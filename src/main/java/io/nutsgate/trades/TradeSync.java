@@ -2,9 +2,8 @@ package io.nutsgate.trades;
 
 import io.nutsgate.auth.WalletSignedInEvent;
 import io.nutsgate.common.ApiException;
-import io.nutsgate.positions.PositionsRefreshRequestedEvent;
-import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.jobs.SingleInstanceJobs;
+import io.nutsgate.settings.NutsProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,7 +130,7 @@ class TradeSync implements SmartLifecycle {
         written = written == null ? List.of() : written;
         // Committed: the indexer only lists mined fills, so these are confirmed.
         for (Trade fill : written) {
-            events.publishEvent(new TradeRecordedEvent(TradesController.view(fill), TradeRecordedEvent.CONFIRMED));
+            events.publishEvent(new TradeRecordedEvent(TradeView.of(fill), TradeRecordedEvent.CONFIRMED));
         }
         Result result = new Result(address, positions.size(), fills.size(), written.size(), invalid);
         log.debug("synced trades: {}", result);
@@ -217,16 +216,10 @@ class TradeSync implements SmartLifecycle {
     }
 
     @EventListener
-    void onRefreshRequested(PositionsRefreshRequestedEvent event) {
-        // Followed only if this sync finds trades through our referrer (see sync).
-        requestSync(
-                event.address().toLowerCase(Locale.ROOT), properties.trades().afterUpdateDelay(), false);
-    }
-
-    @EventListener
     void onSyncRequested(TradeSyncRequestedEvent event) {
         // Followed only if this sync finds trades through our referrer (see sync).
-        requestSync(event.address().toLowerCase(Locale.ROOT), Duration.ZERO, false);
+        Duration delay = event.afterUpdate() ? properties.trades().afterUpdateDelay() : Duration.ZERO;
+        requestSync(event.address().toLowerCase(Locale.ROOT), delay, false);
     }
 
     private boolean syncQuietly(String address) {

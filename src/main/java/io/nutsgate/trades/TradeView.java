@@ -1,9 +1,8 @@
 package io.nutsgate.trades;
 
-import io.nutsgate.optionmath.Side;
-
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.Checksummed;
+import io.nutsgate.optionmath.Side;
 import io.nutsgate.protocol.Deployment;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -60,6 +59,50 @@ public record TradeView(
         @Schema(description = "a position this wallet received by RoleTransferred: the wallet it came from")
                 @Checksummed
                 String transferredFrom) {
+
+    /** The API row of a stored trade: the one place a trade becomes a view. */
+    static TradeView of(Trade fill) {
+        int decimals = fill.collateralDecimals();
+        return new TradeView(
+                fill.optionAddress(),
+                fill.entryTxHash(),
+                fill.wallet(),
+                fill.side(),
+                fill.status(),
+                fill.underlying(),
+                fill.product(),
+                fill.isCall(),
+                fill.strikes().stream().map(s -> Amount.of(s, 8)).toList(),
+                fill.expiry(),
+                new Deployment.Token(fill.collateralSymbol(), fill.collateralToken(), decimals),
+                Amount.of(fill.premium(), decimals),
+                Amount.of(fill.fee(), decimals),
+                Amount.of(fill.contracts(), decimals),
+                Amount.of(fill.collateral(), decimals),
+                Amount.of(fill.settlementPrice(), 8),
+                Amount.of(fill.payout(), decimals),
+                Amount.of(fill.pnl(), decimals),
+                fill.referrer(),
+                fill.createdAt(),
+                iso(fill.createdAt()),
+                fill.settledAt(),
+                iso(fill.settledAt()),
+                Amount.of(fill.referralFee(), decimals),
+                fill.confirmation(),
+                Amount.of(fill.collateralReturned(), decimals),
+                outcome(fill),
+                fill.lifecycleTxHash(),
+                fill.transferredTo(),
+                fill.transferredFrom());
+    }
+
+    /** ITM when a settled trade paid the buyer something, OTM when it paid nothing. */
+    private static String outcome(Trade fill) {
+        if (fill.status() != TradeStatus.SETTLED || fill.payout() == null) {
+            return null;
+        }
+        return fill.payout().signum() > 0 ? "ITM" : "OTM";
+    }
 
     /** The ISO-8601 text of a time shown beside its unix seconds; null for null. */
     public static String iso(Instant instant) {

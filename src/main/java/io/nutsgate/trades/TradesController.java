@@ -67,7 +67,7 @@ class TradesController {
             next = new Cursor(last.fill().createdAt(), last.id()).encode();
         }
         return ApiResponse.ok(new TradePage(
-                rows.stream().map(r -> view(r.fill())).toList(),
+                rows.stream().map(r -> TradeView.of(r.fill())).toList(),
                 next,
                 trades.trader(wallet).orElse(null)));
     }
@@ -96,49 +96,6 @@ class TradesController {
                     Amount.of(row.fees(), row.decimals())));
         }
         return ApiResponse.ok(new UserSummaryView(wallet, total, open, byCollateral));
-    }
-
-    static TradeView view(Trade fill) {
-        int decimals = fill.collateralDecimals();
-        return new TradeView(
-                fill.optionAddress(),
-                fill.entryTxHash(),
-                fill.wallet(),
-                fill.side(),
-                fill.status(),
-                fill.underlying(),
-                fill.product(),
-                fill.isCall(),
-                fill.strikes().stream().map(s -> Amount.of(s, 8)).toList(),
-                fill.expiry(),
-                new Deployment.Token(fill.collateralSymbol(), fill.collateralToken(), decimals),
-                Amount.of(fill.premium(), decimals),
-                Amount.of(fill.fee(), decimals),
-                Amount.of(fill.contracts(), decimals),
-                Amount.of(fill.collateral(), decimals),
-                Amount.of(fill.settlementPrice(), 8),
-                Amount.of(fill.payout(), decimals),
-                Amount.of(fill.pnl(), decimals),
-                fill.referrer(),
-                fill.createdAt(),
-                TradeView.iso(fill.createdAt()),
-                fill.settledAt(),
-                TradeView.iso(fill.settledAt()),
-                Amount.of(fill.referralFee(), decimals),
-                fill.confirmation(),
-                Amount.of(fill.collateralReturned(), decimals),
-                outcome(fill),
-                fill.lifecycleTxHash(),
-                fill.transferredTo(),
-                fill.transferredFrom());
-    }
-
-    /** ITM when a settled trade paid the buyer something, OTM when it paid nothing. */
-    private static String outcome(Trade fill) {
-        if (fill.status() != TradeStatus.SETTLED || fill.payout() == null) {
-            return null;
-        }
-        return fill.payout().signum() > 0 ? "ITM" : "OTM";
     }
 
     private static TradeStatus status(String value) {

@@ -1,11 +1,10 @@
 package io.nutsgate.web;
 
-import io.nutsgate.common.RateLimitedLog;
-import io.nutsgate.ratelimit.RateLimiter;
-
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.common.RateLimitedLog;
+import io.nutsgate.ratelimit.RateLimiter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import java.net.SocketTimeoutException;

@@ -1,8 +1,7 @@
 package io.nutsgate.web;
 
-import io.nutsgate.settings.NutsProperties;
-
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.settings.NutsProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

@@ -1,9 +1,8 @@
 package io.nutsgate.web;
 
+import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.RateLimitedLog;
 import io.nutsgate.settings.NutsProperties;
-
-import io.nutsgate.common.ErrorCode;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,7 +1,6 @@
 package io.nutsgate.web;
 
 import io.nutsgate.common.RateLimitedLog;
-
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,7 @@
 package io.nutsgate.web;
 
-import io.nutsgate.common.RateLimitedLog;
-
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.common.RateLimitedLog;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,7 +1,6 @@
 package io.nutsgate.web;
 
 import io.nutsgate.settings.NutsProperties;
-
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;

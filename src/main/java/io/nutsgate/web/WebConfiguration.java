@@ -1,9 +1,8 @@
 package io.nutsgate.web;
 
+import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.RateLimitedLog;
 import io.nutsgate.settings.NutsProperties;
-
-import io.nutsgate.common.ErrorCode;
 import java.io.IOException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;

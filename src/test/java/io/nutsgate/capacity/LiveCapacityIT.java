@@ -1,20 +1,19 @@
 package io.nutsgate.capacity;
 
-import io.nutsgate.fill.FillSimulation;
-import io.nutsgate.rpc.ChainAccess;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.nutsgate.fill.FillSimulation;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.protocol.Product;
+import io.nutsgate.resilience.CircuitBreakers;
+import io.nutsgate.rpc.ChainAccess;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
 import io.nutsgate.support.Devnet.Order;
 import io.nutsgate.support.TestProperties;
-import io.nutsgate.resilience.CircuitBreakers;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;

@@ -35,14 +35,14 @@ import tools.jackson.databind.JsonNode;
  */
 @Import(ChainIndexerIT.Events.class)
 @UniqueContext
-class ChainIndexerIT extends ServiceTest {
+public class ChainIndexerIT extends ServiceTest {
 
     // REFERENCE §3.5, first row: ETH CALL_SPREAD 2500/2700 at 42.15, N = 23.724792, ETH spot 2450.37, 50 % split
     static final BigInteger N = Devnet.REFERENCE_CONTRACTS;
-    static final BigInteger PREMIUM = Devnet.REFERENCE_PREMIUM;
-    static final BigInteger FEE = BigInteger.valueOf(34_880_711);
-    static final BigInteger REFERRAL_FEE = BigInteger.valueOf(17_440_355);
-    static final BigInteger COLLATERAL = BigInteger.valueOf(4_744_958_400L);
+    public static final BigInteger PREMIUM = Devnet.REFERENCE_PREMIUM;
+    public static final BigInteger FEE = BigInteger.valueOf(34_880_711);
+    public static final BigInteger REFERRAL_FEE = BigInteger.valueOf(17_440_355);
+    public static final BigInteger COLLATERAL = BigInteger.valueOf(4_744_958_400L);
     static final int CONFIRMATIONS = 3;
 
     static Devnet devnet;
@@ -235,7 +235,7 @@ class ChainIndexerIT extends ServiceTest {
         return fill(devnet, taker, referrer);
     }
 
-    static TransactionReceipt fill(Devnet devnet, Account taker, String referrer) {
+    public static TransactionReceipt fill(Devnet devnet, Account taker, String referrer) {
         return devnet.fillReferenceSpread(taker, referrer);
     }
 

@@ -1,10 +1,9 @@
 package io.nutsgate.ops;
 
-import io.nutsgate.settings.StartupRefusedException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nutsgate.settings.StartupRefusedException;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.mock.env.MockEnvironment;

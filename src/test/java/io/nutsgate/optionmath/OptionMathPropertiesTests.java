@@ -100,8 +100,8 @@ class OptionMathPropertiesTests {
             @ForAll("orderFreeCases") Case c, @ForAll("contracts") BigInteger budget) {
         OptionStructure ascending = c.position();
         List<BigInteger> reversed = ascending.strikes().reversed();
-        OptionStructure descending =
-                new OptionStructure(ascending.product(), reversed, ascending.contracts(), ascending.collateralDecimals());
+        OptionStructure descending = new OptionStructure(
+                ascending.product(), reversed, ascending.contracts(), ascending.collateralDecimals());
         BigInteger premium = referenceCollateral(ascending).divide(BigInteger.TWO);
 
         assertThat(descending.strikes()).isEqualTo(reversed);

@@ -1,11 +1,10 @@
 package io.nutsgate.push;
 
-import io.nutsgate.positions.PositionWatcher;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.positions.PositionWatcher;
 import io.nutsgate.support.PersistenceTest;
 import io.nutsgate.support.SocketIoTestClient;
 import java.net.URI;

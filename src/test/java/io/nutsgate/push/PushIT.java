@@ -1,10 +1,9 @@
 package io.nutsgate.push;
 
-import io.nutsgate.positions.PositionWatcher;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nutsgate.positions.PositionWatcher;
 import io.nutsgate.support.PersistenceTest;
 import io.nutsgate.support.SocketIoTestClient;
 import io.nutsgate.thetanuts.CachedUpstream;

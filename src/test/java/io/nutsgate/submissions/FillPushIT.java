@@ -1,10 +1,9 @@
 package io.nutsgate.submissions;
 
-import io.nutsgate.indexer.ChainIndexer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nutsgate.indexer.ChainIndexer;
 import io.nutsgate.push.PushMessage;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;

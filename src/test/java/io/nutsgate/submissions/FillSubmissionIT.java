@@ -1,11 +1,10 @@
 package io.nutsgate.submissions;
 
-import io.nutsgate.indexer.ChainIndexer;
-import io.nutsgate.indexer.ChainIndexerIT;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nutsgate.indexer.ChainIndexer;
+import io.nutsgate.indexer.ChainIndexerIT;
 import io.nutsgate.support.ApiShapes;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;

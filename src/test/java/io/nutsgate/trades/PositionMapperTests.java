@@ -1,10 +1,9 @@
 package io.nutsgate.trades;
 
-import io.nutsgate.optionmath.Side;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nutsgate.optionmath.Side;
 import io.nutsgate.support.FixtureUpstream;
 import java.math.BigInteger;
 import java.time.Instant;

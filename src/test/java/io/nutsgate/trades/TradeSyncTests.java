@@ -11,10 +11,9 @@ import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import io.nutsgate.positions.PositionsRefreshRequestedEvent;
-import io.nutsgate.support.MutableClock;
-import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.jobs.SingleInstanceJobs;
+import io.nutsgate.settings.NutsProperties;
+import io.nutsgate.support.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -87,8 +86,8 @@ class TradeSyncTests {
                 "nuts.trades.after-update-delay", "2s",
                 "nuts.trades.scheduled-sync", "false"));
 
-        sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
-        sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
+        sync.onSyncRequested(new TradeSyncRequestedEvent(WALLET, true));
+        sync.onSyncRequested(new TradeSyncRequestedEvent(WALLET, true));
 
         verify(source, after(200).never()).openPositions(WALLET);
         verify(source, timeout(10_000).times(1)).openPositions(WALLET);
@@ -136,7 +135,7 @@ class TradeSyncTests {
     void shouldNeitherSyncNorFollowAnUpdatedWalletWhenEventSyncIsOff() {
         start(Map.of("nuts.trades.sync-on-events", "false", "nuts.trades.after-update-delay", "0s"));
 
-        sync.onRefreshRequested(new PositionsRefreshRequestedEvent(WALLET));
+        sync.onSyncRequested(new TradeSyncRequestedEvent(WALLET, true));
 
         verify(source, after(300).never()).openPositions(any());
         verify(trades, never()).markSeen(any(), any());
