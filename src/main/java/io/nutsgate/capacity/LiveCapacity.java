@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.jobs.NamedExecutors;
 import io.nutsgate.rpc.ChainAccess;
 import io.nutsgate.rpc.Rpc;
 import io.nutsgate.rpc.RpcException;
@@ -20,14 +21,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.TypeReference;
@@ -83,15 +82,14 @@ public class LiveCapacity implements DisposableBean {
     private final Clock clock;
     private final Duration refresh;
     private final Map<String, Book> books = new ConcurrentHashMap<>();
-    private final ExecutorService refresher;
+    private final ThreadPoolTaskExecutor refresher;
     private final Counter failures;
 
     LiveCapacity(ChainAccess chain, NutsProperties properties, Clock clock, MeterRegistry meters) {
         this.chain = chain;
         this.clock = clock;
         this.refresh = properties.chain().capacityRefresh();
-        this.refresher = Executors.newSingleThreadExecutor(
-                Thread.ofPlatform().name("live-capacity").daemon(true).factory());
+        this.refresher = NamedExecutors.singleThread("live-capacity", 64, meters);
         this.failures = Counter.builder("nuts.capacity.refresh.failures")
                 .description("background amountFilled refreshes that failed (the last value is kept and ages)")
                 .register(meters);
@@ -221,11 +219,6 @@ public class LiveCapacity implements DisposableBean {
 
     @Override
     public void destroy() {
-        refresher.shutdownNow();
-        try {
-            refresher.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        refresher.shutdown();
     }
 }

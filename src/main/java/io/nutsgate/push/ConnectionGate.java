@@ -10,12 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Bounds the Socket.IO sessions of this instance ({@code NUTS_PUSH_MAX_CONNECTIONS}) and of one client
@@ -56,9 +55,9 @@ final class ConnectionGate {
     private final Counter rejectedFull;
     private final Counter rejectedClient;
     private final Counter expired;
-    private final ScheduledExecutorService sweeper;
+    private final ScheduledFuture<?> sweeper;
 
-    ConnectionGate(int max, NutsProperties.Push.Bounds bounds, MeterRegistry meters) {
+    ConnectionGate(int max, NutsProperties.Push.Bounds bounds, MeterRegistry meters, TaskScheduler scheduler) {
         this.max = max;
         this.maxPerClient = bounds.maxSessionsPerClient();
         Duration heartbeat = bounds.pingInterval().plus(bounds.pingTimeout());
@@ -72,10 +71,9 @@ final class ConnectionGate {
         this.expired = Counter.builder("nuts.push.sessions.expired")
                 .description("Socket.IO sessions ended here after a silent heartbeat the engine did not end")
                 .register(meters);
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("push-session-sweep").factory());
-        long every = Math.max(50, bounds.pingTimeout().toMillis() / 2);
-        sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+        Duration every = Duration.ofMillis(Math.max(50, bounds.pingTimeout().toMillis() / 2));
+        this.sweeper = scheduler.scheduleWithFixedDelay(
+                this::sweep, scheduler.getClock().instant().plus(every), every);
     }
 
     private static Counter rejectedCounter(MeterRegistry meters, String reason) {
@@ -180,7 +178,7 @@ final class ConnectionGate {
     }
 
     void shutdown() {
-        sweeper.shutdownNow();
+        sweeper.cancel(false);
     }
 
     /** The client key {@link ConnectionGateFilter} put on a session's handshake, or null. */

@@ -29,6 +29,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.context.ServletContextAware;
 import org.springframework.web.cors.CorsConfiguration;
 
@@ -60,9 +61,9 @@ class SocketIoConfiguration {
     }
 
     @Bean(destroyMethod = "shutdown")
-    ConnectionGate connectionGate(NutsProperties properties, MeterRegistry meters) {
+    ConnectionGate connectionGate(NutsProperties properties, MeterRegistry meters, TaskScheduler scheduler) {
         return new ConnectionGate(
-                properties.push().maxConnections(), properties.push().bounds(), meters);
+                properties.push().maxConnections(), properties.push().bounds(), meters, scheduler);
     }
 
     /** Before Tomcat's WebSocket filter, so a refused WebSocket handshake is answered over HTTP. */
