@@ -168,13 +168,16 @@ public class ChainTrades {
      * The trade is one the chain indexer read: a row of {@code chain_fills} (read from a block whose hash the indexer
      * checked against its header) with the same transaction, block, option, amounts and wallet on the trade's side.
      */
+    // A transferred position's new row is written by the indexer itself from the RoleTransferred it read (and taken
+    // back by the lifecycle's own reorg handling), so it counts as read although no OrderFilled names its wallet.
     private static final String READ_BY_INDEXER =
             """
-            EXISTS (SELECT 1 FROM chain_fills f WHERE f.chain_id = :chain AND f.tx_hash = trades.entry_tx_hash
+            (trades.transferred_from IS NOT NULL
+             OR EXISTS (SELECT 1 FROM chain_fills f WHERE f.chain_id = :chain AND f.tx_hash = trades.entry_tx_hash
                 AND f.block_number = trades.block_number AND f.option_address = trades.option_address
                 AND f.premium = trades.premium AND f.fee = trades.fee
                 AND f.referral_fee IS NOT DISTINCT FROM trades.referral_fee
-                AND (CASE WHEN trades.side = 'BUYER' THEN f.buyer ELSE f.seller END) = trades.wallet)""";
+                AND (CASE WHEN trades.side = 'BUYER' THEN f.buyer ELSE f.seller END) = trades.wallet))""";
 
     /**
      * Marks confirmed the {@code seen} trades at or below {@code block} that the indexer read ({@code block} is never
