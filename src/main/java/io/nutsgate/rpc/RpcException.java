@@ -60,6 +60,8 @@ public class RpcException extends RuntimeException {
                 || (code != null && code == 3)
                 || text.contains("revert")
                 || text.contains("out of gas")
+                || text.contains("outofgas")
+                || text.contains("evm error")
                 || text.contains("evmerror")
                 || text.contains("invalid opcode");
     }
