@@ -39,9 +39,10 @@ class WalletContractsRpc implements WalletContracts {
         try {
             result = chain.require().callWithOverride(null, to, data, null);
         } catch (RpcException e) {
-            if (e.kind() == RpcException.Kind.TIMEOUT) {
-                // the node answered eth_getCode a moment ago: a check that runs past the timeout is the wallet's
-                // code never returning (a loop), which refuses the signature rather than blaming the node
+            if (e.kind() == RpcException.Kind.TIMEOUT && to != null) {
+                // isValidSignature of a deployed wallet: the node answered eth_getCode a moment ago, so a check that
+                // runs past the timeout is the wallet's code never returning (a loop), which refuses the signature
+                // rather than blaming the node
                 return Optional.empty();
             }
             throw unavailable(e);
