@@ -22,6 +22,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -77,6 +78,9 @@ class TracingIT {
     static void stop() {
         collector.close();
         upstream.close();
+        // Logging is one per JVM and Spring Boot sets it up once: without this, every later test context of this
+        // run would log in this class's ECS format instead of its own (RequestIdLoggingIT reads the text format).
+        LoggingSystem.get(TracingIT.class.getClassLoader()).cleanUp();
         node.stop(0);
     }
 
