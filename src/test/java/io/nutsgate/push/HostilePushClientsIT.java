@@ -63,7 +63,7 @@ class HostilePushClientsIT extends PersistenceTest {
 
     @BeforeEach
     void emptyPushTables() {
-        jdbc.sql("TRUNCATE push_subscriptions, push_rooms, push_leases").update();
+        jdbc.sql("TRUNCATE push_subscriptions, push_rooms").update();
         // Every test starts with the sessions of the last one gone (they end at their short heartbeat).
         await().atMost(WAIT).until(() -> gauge("nuts.push.connections") == 0);
     }
