@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.logging.LoggingSystemProperty;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -78,8 +79,10 @@ class TracingIT {
     static void stop() {
         collector.close();
         upstream.close();
-        // Logging is one per JVM and Spring Boot sets it up once: without this, every later test context of this
-        // run would log in this class's ECS format instead of its own (RequestIdLoggingIT reads the text format).
+        // Logging is one per JVM: Spring Boot keeps the console format of this context in a system property
+        // (LoggingSystemProperty.CONSOLE_STRUCTURED_FORMAT) that later contexts, which set none, would inherit, and it
+        // sets logging up once. Without this every later test context of the run logs in ECS, not in its own format.
+        System.clearProperty(LoggingSystemProperty.CONSOLE_STRUCTURED_FORMAT.getEnvironmentVariableName());
         LoggingSystem.get(TracingIT.class.getClassLoader()).cleanUp();
         node.stop(0);
     }
