@@ -191,12 +191,7 @@ public class Rpc implements AutoCloseable {
         for (int i = 0; i < responses.size(); i++) {
             Response<?> r = responses.get(i);
             if (r.hasError()) {
-                throw new RpcException(
-                        RpcException.Kind.NODE_ERROR,
-                        "eth_getBlockByNumber",
-                        r.getError().getCode(),
-                        r.getError().getMessage(),
-                        null);
+                throw nodeError("eth_getBlockByNumber", r);
             }
             EthBlock.Block b = r instanceof EthBlock block ? block.getBlock() : null;
             if (b != null) {
@@ -313,12 +308,7 @@ public class Rpc implements AutoCloseable {
                 throw RpcException.unreadable("eth_call", "result is not hex data");
             }
             if (result.hasError()) {
-                RpcException error = new RpcException(
-                        RpcException.Kind.NODE_ERROR,
-                        "eth_call",
-                        result.getError().getCode(),
-                        result.getError().getMessage(),
-                        null);
+                RpcException error = nodeError("eth_call", result);
                 if (!error.callRefused()) {
                     throw error; // not a revert: the node failed (counted by the breaker)
                 }
@@ -386,12 +376,7 @@ public class Rpc implements AutoCloseable {
                 for (int j = 0; j < responses.size(); j++) {
                     Response<?> r = responses.get(j);
                     if (r.hasError()) {
-                        throw new RpcException(
-                                RpcException.Kind.NODE_ERROR,
-                                "eth_getTransactionReceipt",
-                                r.getError().getCode(),
-                                r.getError().getMessage(),
-                                null);
+                        throw nodeError("eth_getTransactionReceipt", r);
                     }
                     if (r instanceof EthGetTransactionReceipt answer
                             && answer.getTransactionReceipt().isPresent()) {
@@ -513,12 +498,7 @@ public class Rpc implements AutoCloseable {
     private <T extends Response<?>> T send(String method, Request<?, T> request) {
         T response = sendAllowingError(method, request);
         if (response.hasError()) {
-            throw new RpcException(
-                    RpcException.Kind.NODE_ERROR,
-                    method,
-                    response.getError().getCode(),
-                    response.getError().getMessage(),
-                    null);
+            throw nodeError(method, response);
         }
         return response;
     }
@@ -562,5 +542,15 @@ public class Rpc implements AutoCloseable {
     @Override
     public void close() {
         web3j.shutdown();
+    }
+
+    /** The JSON-RPC error object a node answered for {@code method}, as a {@link RpcException.Kind#NODE_ERROR}. */
+    private static RpcException nodeError(String method, Response<?> response) {
+        return new RpcException(
+                RpcException.Kind.NODE_ERROR,
+                method,
+                response.getError().getCode(),
+                response.getError().getMessage(),
+                null);
     }
 }
