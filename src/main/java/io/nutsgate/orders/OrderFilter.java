@@ -7,6 +7,8 @@ import java.util.Locale;
 record OrderFilter(
         String underlying, Product product, Boolean isCall, Long minExpiry, Long maxExpiry, String collateral) {
 
+    static final OrderFilter ANY = new OrderFilter(null, null, null, null, null, null);
+
     boolean accepts(LiveOrder o) {
         return (underlying == null || underlying.equalsIgnoreCase(o.underlying()))
                 && (product == null || product == o.product())

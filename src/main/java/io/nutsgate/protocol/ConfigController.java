@@ -1,5 +1,6 @@
 package io.nutsgate.protocol;
 
+import io.nutsgate.common.CachedRead;
 import io.nutsgate.common.Checksummed;
 import io.nutsgate.common.JsonHttp;
 import io.nutsgate.common.RenderedJson;
@@ -19,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @Tag(name = "config", description = "What the frontend needs to talk to the chain")
-class ConfigController {
+class ConfigController implements CachedRead {
 
     @Schema(description = "Chain, active deployment, tokens, price feeds, implementations, referrer and ABIs")
     record ChainConfig(
@@ -81,6 +82,17 @@ class ConfigController {
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ConfigEnvelope.class)))
     void config(HttpServletRequest request, HttpServletResponse response) throws IOException {
         JsonHttp.write(rendered, request, response);
+    }
+
+    /** Also answered before Spring MVC (web.CachedReadFilter): the same stored bytes. */
+    @Override
+    public String path() {
+        return "/nuts/config";
+    }
+
+    @Override
+    public RenderedJson render() {
+        return rendered;
     }
 
     private static DeploymentView view(Deployment d) {

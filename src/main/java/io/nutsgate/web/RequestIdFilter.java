@@ -28,16 +28,21 @@ class RequestIdFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String incoming = request.getHeader(HEADER);
-        String id = incoming != null && SANE.matcher(incoming).matches() ? incoming : newId();
-        response.setHeader(HEADER, id);
-        MDC.put("requestId", id);
+        MDC.put("requestId", assign(request, response));
         try {
             chain.doFilter(request, response);
         } finally {
             MDC.remove("requestId");
             MDC.remove("wallet"); // put by auth.SignedInResolver for a signed-in caller
         }
+    }
+
+    /** The caller's id if it is sane, else a new one; set on the response and returned. */
+    static String assign(HttpServletRequest request, HttpServletResponse response) {
+        String incoming = request.getHeader(HEADER);
+        String id = incoming != null && SANE.matcher(incoming).matches() ? incoming : newId();
+        response.setHeader(HEADER, id);
+        return id;
     }
 
     /** A random UUID-shaped id; not a secret, so it need not come from the (contended) SecureRandom. */
