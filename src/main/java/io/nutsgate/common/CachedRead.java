@@ -1,5 +1,7 @@
 package io.nutsgate.common;
 
+import java.util.function.Supplier;
+
 /**
  * A read answered from stored bytes: a feature offers one for a path whose plain {@code GET} (no query string) needs
  * no argument, and {@code web.CachedReadFilter} answers it before Spring MVC and the request observation, the way a
@@ -12,8 +14,23 @@ public interface CachedRead {
     String path();
 
     /**
-     * The answer as it stands; may throw {@link ApiException}, written as the controller's handler
-     * would write it.
+     * The stored answer when it can be given without a remote call (the feature's in-process cache holds it fresh);
+     * otherwise null, and the controller answers: it fetches, serves a stale copy or an error, traced and measured
+     * as every dispatched request is.
      */
-    RenderedJson render();
+    RenderedJson cached();
+
+    static CachedRead of(String path, Supplier<RenderedJson> cached) {
+        return new CachedRead() {
+            @Override
+            public String path() {
+                return path;
+            }
+
+            @Override
+            public RenderedJson cached() {
+                return cached.get();
+            }
+        };
+    }
 }

@@ -20,7 +20,7 @@ class CachedOrders implements CachedRead {
     }
 
     @Override
-    public RenderedJson render() {
-        return book.render(OrderFilter.ANY);
+    public RenderedJson cached() {
+        return book.cached(OrderFilter.ANY);
     }
 }

@@ -98,6 +98,11 @@ public class OrderBook {
                 .findFirst();
     }
 
+    /** {@link #render}'s answer when the feed is fresh in process (no remote call to make); else null. */
+    RenderedJson cached(OrderFilter filter) {
+        return upstream.freshInProcess(resource) ? render(filter) : null;
+    }
+
     RenderedJson render(OrderFilter filter) {
         Fetched<OrdersFeed> feed = feed();
         long now = clock.instant().getEpochSecond();

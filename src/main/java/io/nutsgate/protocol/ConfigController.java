@@ -91,7 +91,7 @@ class ConfigController implements CachedRead {
     }
 
     @Override
-    public RenderedJson render() {
+    public RenderedJson cached() {
         return rendered;
     }
 

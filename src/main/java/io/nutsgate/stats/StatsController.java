@@ -1,16 +1,6 @@
 package io.nutsgate.stats;
 
-import io.nutsgate.common.ApiException;
-import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.JsonHttp;
-import io.nutsgate.common.RenderCache;
-import io.nutsgate.protocol.Platform;
-import io.nutsgate.settings.NutsProperties;
-import io.nutsgate.thetanuts.CachedUpstream;
-import io.nutsgate.thetanuts.CachedUpstream.Fetched;
-import io.nutsgate.thetanuts.CachedUpstream.Resource;
-import io.nutsgate.thetanuts.IndexerUrls;
-import io.nutsgate.thetanuts.UpstreamException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -19,13 +9,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/nuts")
@@ -42,34 +28,17 @@ class StatsController {
             Boolean stale,
             Long ageSeconds) {}
 
-    private final CachedUpstream upstream;
-    private final IndexerUrls urls;
-    private final Platform platform;
-    private final JsonMapper json;
-    private final Clock clock;
-    private final Duration ttl;
-    private final RenderCache rendered = new RenderCache(16, Duration.ofMinutes(30));
+    private final StatsReads reads;
 
-    StatsController(
-            CachedUpstream upstream,
-            IndexerUrls urls,
-            Platform platform,
-            JsonMapper json,
-            Clock clock,
-            NutsProperties properties) {
-        this.upstream = upstream;
-        this.urls = urls;
-        this.platform = platform;
-        this.json = json;
-        this.clock = clock;
-        this.ttl = properties.cache().ttl().stats();
+    StatsController(StatsReads reads) {
+        this.reads = reads;
     }
 
     @GetMapping(value = "/stats", produces = "application/json")
     @Operation(summary = "Protocol statistics of the book indexer")
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = StatsEnvelope.class)))
     void stats(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        serve(new Resource<>("stats", "stats", urls.stats(), ttl, this::object), request, response);
+        JsonHttp.write(reads.protocol(), request, response);
     }
 
     @GetMapping(value = "/referrer/stats", produces = "application/json")
@@ -77,48 +46,6 @@ class StatsController {
     @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = StatsEnvelope.class)))
     @ApiResponse(responseCode = "503", description = "REFERRER_NOT_CONFIGURED")
     void referrerStats(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String referrer = platform.referrer()
-                .orElseThrow(() -> new ApiException(
-                        ErrorCode.REFERRER_NOT_CONFIGURED, "ALPHABIT_REFERRER_ADDRESS is not configured"));
-        serve(
-                new Resource<>(
-                        "referrer-state:" + referrer,
-                        "referrer-state",
-                        urls.referrerState(referrer),
-                        ttl,
-                        this::referrerState),
-                request,
-                response);
-    }
-
-    private void serve(Resource<JsonNode> resource, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
-        Fetched<JsonNode> fetched = upstream.get(resource);
-        JsonHttp.write(
-                rendered.get(
-                        resource.key(),
-                        fetched.fetchedAtMillis(),
-                        fetched.stale(),
-                        fetched.ageSeconds(clock),
-                        () -> json.writeValueAsBytes(fetched.value())),
-                request,
-                response);
-    }
-
-    private JsonNode object(byte[] body) {
-        JsonNode root = json.readTree(body);
-        if (root == null || !root.isObject()) {
-            throw UpstreamException.badResponse("stats is not a JSON object");
-        }
-        return root;
-    }
-
-    private JsonNode referrerState(byte[] body) {
-        JsonNode root = object(body);
-        JsonNode positions = root.get("positions");
-        if (positions != null && !positions.isObject() && !positions.isArray()) {
-            throw UpstreamException.badResponse("referrer state positions are not an object");
-        }
-        return root;
+        JsonHttp.write(reads.referrer(), request, response);
     }
 }

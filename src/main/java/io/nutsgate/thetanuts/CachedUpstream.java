@@ -126,6 +126,12 @@ public class CachedUpstream {
         }
     }
 
+    /** Whether a read of {@code resource} now is a hit of the in-process level: no upstream call, no store read. */
+    public boolean freshInProcess(Resource<?> resource) {
+        Held held = local.getIfPresent(resource.key());
+        return held != null && isFresh(held, resource, clock.millis());
+    }
+
     /** Whether any level holds a value for {@code key}, fresh or not. */
     public boolean holds(String key) {
         return local.getIfPresent(key) != null || store.get(key).isPresent();

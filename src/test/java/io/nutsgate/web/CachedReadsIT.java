@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plain reads of {@code /nuts/orders} and {@code /nuts/config} are answered from stored bytes before Spring MVC
+ * The plain reads of {@code /nuts/orders}, {@code /nuts/config} and the two stats are answered from stored bytes before Spring MVC
  * (web.CachedReadFilter): a client sees exactly what the controller answers, and an operator sees them counted in
  * {@code nuts_cached_reads_seconds}.
  */
@@ -18,7 +18,8 @@ class CachedReadsIT extends GatewayTest {
 
     @Test
     void shouldAnswerThePlainReadsBeforeSpringMvcAndCountThem() {
-        for (String path : new String[] {"/nuts/orders", "/nuts/config"}) {
+        for (String path : new String[] {"/nuts/orders", "/nuts/config", "/nuts/stats", "/nuts/referrer/stats"}) {
+            assertThat(get(path).statusCode()).as(path).isEqualTo(200); // fills the cache
             double cachedBefore = metric("nuts_cached_reads_seconds_count", path);
             double dispatchedBefore = metric("http_server_requests_seconds_count", path);
 
@@ -33,6 +34,20 @@ class CachedReadsIT extends GatewayTest {
                     .as(path)
                     .isZero();
         }
+    }
+
+    @Test
+    void shouldLeaveAMissToTheControllerSoTheUpstreamCallIsTracedAndMeasured() {
+        double cachedBefore = metric("nuts_cached_reads_seconds_count", "/nuts/stats");
+        double dispatchedBefore = metric("http_server_requests_seconds_count", "/nuts/stats");
+
+        assertThat(get("/nuts/stats").statusCode()).isEqualTo(200); // a miss: the cache was emptied before the test
+
+        assertThat(upstream.hits("/book/stats")).isEqualTo(1);
+        assertThat(metric("nuts_cached_reads_seconds_count", "/nuts/stats") - cachedBefore)
+                .isZero();
+        assertThat(metric("http_server_requests_seconds_count", "/nuts/stats") - dispatchedBefore)
+                .isEqualTo(1);
     }
 
     @Test
