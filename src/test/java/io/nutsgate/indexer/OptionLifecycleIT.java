@@ -70,6 +70,7 @@ class OptionLifecycleIT extends ServiceTest {
         BigInteger realisedBefore = realisedPnl(taker);
         try (SocketIoTestClient client = subscribed(taker)) {
             String tx = hash(devnet.fill(taker, spread(20), REFERRER));
+            devnet.passTime(20);
 
             JsonNode pushed = awaitPush(client, PushMessage.TRADE_SETTLED, tx);
             assertThat(pushed.path("status").asString()).isEqualTo("settled");
@@ -99,6 +100,7 @@ class OptionLifecycleIT extends ServiceTest {
         devnet.setPrice("ETH", BigInteger.valueOf(245_037_000_000L));
         try (SocketIoTestClient client = subscribed(taker)) {
             String tx = hash(devnet.fill(taker, spread(20), REFERRER));
+            devnet.passTime(20);
 
             awaitPush(client, PushMessage.TRADE_SETTLED, tx);
             JsonNode trade = trade(taker, tx, "SETTLED");
@@ -127,6 +129,7 @@ class OptionLifecycleIT extends ServiceTest {
             String tx = hash(devnet.fill(taker, order, REFERRER));
             // the feed stops answering a price before the option expires (the fill itself needs the spot for its fee)
             devnet.setPrice("BTC", BigInteger.ZERO);
+            devnet.passTime(20);
 
             JsonNode failed = awaitPush(client, PushMessage.TRADE_UPDATED, tx, "settlement_failed");
             assertThat(failed.path("tradeStatus").asString()).isEqualTo("SETTLEMENT_FAILED");

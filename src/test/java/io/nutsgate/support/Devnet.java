@@ -614,6 +614,15 @@ public final class Devnet implements AutoCloseable {
         anvil("anvil_mine", List.of(blocks));
     }
 
+    /**
+     * {@code evm_increaseTime} then one block: the chain's clock jumps {@code seconds} ahead, so an option expires
+     * without the test waiting for it in real time (the keeper and the indexer see the new block as they would).
+     */
+    public void passTime(long seconds) {
+        anvil("evm_increaseTime", List.of(seconds));
+        mine(1);
+    }
+
     private void anvil(String method, List<?> params) {
         try {
             var response = new org.web3j.protocol.core.Request<>(
