@@ -11,7 +11,18 @@ const { ethers } = require('ethers');
 const { compile } = require('./compile');
 
 const CHAIN_ID = 8453;
-const BLOCK_SECONDS = 2;
+// DEVNET_BLOCK_SECONDS: the block interval once ready (default 2, as in the sandbox); the tests use 1.
+const BLOCK_SECONDS = blockSeconds(process.env.DEVNET_BLOCK_SECONDS);
+
+function blockSeconds(setting) {
+  if (setting === undefined || setting.trim() === '') return 2;
+  const value = Number(setting);
+  if (!Number.isInteger(value) || value < 1 || value > 60) {
+    process.stderr.write(`devnet: DEVNET_BLOCK_SECONDS must be a whole number of seconds from 1 to 60, e.g. 2; got ${setting}\n`);
+    process.exit(1);
+  }
+  return value;
+}
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
 const USDC_PER_ACCOUNT = 1_000_000n * 10n ** 6n; // 1,000,000 USDC
 const ETH_PER_ACCOUNT = 10_000n * 10n ** 18n;

@@ -244,6 +244,8 @@ public final class Devnet implements AutoCloseable {
                 .redirectError(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE);
         builder.environment().remove("ALPHABIT_REFERRER_ADDRESS");
+        // 1-second blocks: the tests wait half as long for inclusions and confirmations as on the sandbox's 2 s
+        builder.environment().put("DEVNET_BLOCK_SECONDS", "1");
         if (referrer != null) {
             builder.environment().put("ALPHABIT_REFERRER_ADDRESS", referrer);
         }
