@@ -7,6 +7,7 @@ import io.github.resilience4j.retry.Retry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.resilience.CircuitBreakers;
+import io.nutsgate.resilience.Retries;
 import io.nutsgate.settings.NutsProperties;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -116,15 +117,19 @@ public class Rpc implements AutoCloseable {
         this.web3j = Web3j.build(service);
     }
 
-    static Rpc of(NutsProperties properties, long chainId, CircuitBreakers breakers, ObservationRegistry observations) {
+    static Rpc of(
+            NutsProperties properties,
+            long chainId,
+            CircuitBreakers breakers,
+            Retries retries,
+            ObservationRegistry observations) {
         return new Rpc(
                 properties.chain().rpcUrl(),
                 properties.chain().rpcTimeout(),
                 chainId,
                 breakers.breaker(
                         "rpc", properties.chain().breaker(), e -> e instanceof RpcException r && r.nodeFailure()),
-                breakers.retry(
-                        "rpc", properties.chain().retry(), e -> e instanceof RpcException r && r.worthRetrying()),
+                retries.retry("rpc", properties.chain().retry(), e -> e instanceof RpcException r && r.worthRetrying()),
                 observations);
     }
 

@@ -10,10 +10,12 @@ import io.nutsgate.protocol.Platform;
 import io.nutsgate.protocol.Product;
 import io.nutsgate.resilience.CircuitBreakers;
 import io.nutsgate.rpc.ChainAccess;
+import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
 import io.nutsgate.support.Devnet.Order;
 import io.nutsgate.support.TestProperties;
+import io.nutsgate.support.TestRetries;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,8 +45,7 @@ class LiveCapacityIT {
     static void start() {
         devnet = Devnet.start();
         var properties = TestProperties.with(Map.of("chain.rpc-url", devnet.rpcUrl(), "chain.capacity-refresh", "0s"));
-        chain = new ChainAccess(
-                properties, new Platform(devnet.deployment(), Optional.empty()), breakers(), ObservationRegistry.NOOP);
+        chain = chain(properties);
     }
 
     @AfterAll
@@ -109,11 +110,7 @@ class LiveCapacityIT {
 
     @Test
     void shouldSayTheSimulationWasSkippedWithoutAnRpcUrl() {
-        ChainAccess off = new ChainAccess(
-                TestProperties.with(Map.of()),
-                new Platform(devnet.deployment(), Optional.empty()),
-                breakers(),
-                ObservationRegistry.NOOP);
+        ChainAccess off = chain(TestProperties.with(Map.of()));
         assertThat(new FillSimulation(off)
                         .simulate("0x1", "0x2", "0x3", BigInteger.ONE, "0x")
                         .skipped())
@@ -123,8 +120,15 @@ class LiveCapacityIT {
                 .isEmpty();
     }
 
-    static CircuitBreakers breakers() {
-        return new CircuitBreakers(new SimpleMeterRegistry());
+    /** The chain access the application would make with {@code properties}, on the devnet's deployment. */
+    static ChainAccess chain(NutsProperties properties) {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        return new ChainAccess(
+                properties,
+                new Platform(devnet.deployment(), Optional.empty()),
+                new CircuitBreakers(meters),
+                TestRetries.inCallersThread(meters),
+                ObservationRegistry.NOOP);
     }
 
     static String data(Order order, String signature) {
