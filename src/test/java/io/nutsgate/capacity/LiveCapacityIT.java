@@ -7,13 +7,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.fill.FillSimulation;
 import io.nutsgate.protocol.Platform;
-import io.nutsgate.protocol.Product;
 import io.nutsgate.resilience.CircuitBreakers;
 import io.nutsgate.rpc.ChainAccess;
 import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
 import io.nutsgate.support.Devnet.Order;
+import io.nutsgate.support.SignedQuote;
 import io.nutsgate.support.TestProperties;
 import io.nutsgate.support.TestRetries;
 import java.math.BigInteger;
@@ -35,8 +35,6 @@ import org.web3j.abi.FunctionEncoder;
 class LiveCapacityIT {
 
     static final BigInteger BUDGET = BigInteger.valueOf(10_000_000_000L); // 10,000 USDC
-    static final BigInteger N = BigInteger.valueOf(23_724_792);
-    static final BigInteger COLLATERAL = BigInteger.valueOf(4_744_958_400L);
 
     static Devnet devnet;
     static ChainAccess chain;
@@ -64,14 +62,9 @@ class LiveCapacityIT {
         LiveCapacity capacity = new LiveCapacity(chain, properties, Clock.systemUTC(), new SimpleMeterRegistry());
         FillSimulation simulation = new FillSimulation(chain);
         Account taker = devnet.takers().get(0);
-        Order order = devnet.order(
-                Product.CALL_SPREAD,
-                List.of(BigInteger.valueOf(2_500_00000000L), BigInteger.valueOf(2_700_00000000L)),
-                BigInteger.valueOf(4_215_000_000L),
-                BUDGET,
-                false);
-        String signature = devnet.sign(order, devnet.maker().credentials());
-        String nonce = devnet.computeNonce(order).toString();
+        SignedQuote quote = SignedQuote.referenceSpread(devnet, BUDGET);
+        String signature = quote.signature();
+        String nonce = devnet.computeNonce(quote.order()).toString();
 
         // read in the background: the first request starts the read and gets nothing yet (the signed budget)
         assertThat(capacity.amountFilled(devnet.optionBook(), List.of(nonce))).isEmpty();
@@ -80,8 +73,8 @@ class LiveCapacityIT {
                         .hasValueSatisfying(s -> assertThat(s.amountFilled()).containsEntry(nonce, BigInteger.ZERO)));
 
         // within the budget, not yet approved: the simulation passes (approval assumed), the plan says approve first
-        Order fits = order.withNumContracts(N);
-        BigInteger premium = BigInteger.valueOf(999_999_982);
+        Order fits = quote.filling(Devnet.REFERENCE_CONTRACTS);
+        BigInteger premium = Devnet.REFERENCE_PREMIUM;
         FillSimulation.Result ok = simulation.simulate(
                 taker.address(), devnet.usdc(), devnet.optionBook(), premium, data(fits, signature));
         assertThat(ok.ok()).as(String.valueOf(ok.revertReason())).isTrue();
@@ -92,10 +85,11 @@ class LiveCapacityIT {
         assertThat(devnet.fillOrder(taker, fits, signature, null).isStatusOK()).isTrue();
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(capacity.amountFilled(devnet.optionBook(), List.of(nonce)))
-                        .hasValueSatisfying(s -> assertThat(s.amountFilled()).containsEntry(nonce, COLLATERAL)));
+                        .hasValueSatisfying(
+                                s -> assertThat(s.amountFilled()).containsEntry(nonce, Devnet.REFERENCE_COLLATERAL)));
 
         // 2 × 23.724792 contracts lock 9,489.9168 USDC: more than the 5,255.0416 left
-        Order tooMuch = order.withNumContracts(N.multiply(BigInteger.TWO));
+        Order tooMuch = quote.filling(Devnet.REFERENCE_CONTRACTS.multiply(BigInteger.TWO));
         FillSimulation.Result refused = simulation.simulate(
                 taker.address(),
                 devnet.usdc(),
