@@ -12,6 +12,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -110,6 +112,21 @@ class ArchitectureTests {
                 .dependOnClassesThat()
                 .resideInAnyPackage(
                         ourPackagesExcept("web", "database", "ratelimit", "settings", "ops", "resilience", "protocol"))
+                .check(main);
+    }
+
+    /** One way to retry: every retry is a {@code Retry} of {@code resilience.Retries}' one registry. */
+    @Test
+    void shouldMakeEveryRetryInTheOneRegistry() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.nutsgate.resilience..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(RetryRegistry.class.getName())
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(RetryConfig.class.getName())
                 .check(main);
     }
 

@@ -99,14 +99,6 @@ public class LiveCapacity implements DisposableBean {
     }
 
     /**
-     * The last {@code amountFilled} read for the book (it may lack some of {@code nonces}); never waits on the node.
-     * Starts a background refresh when the value is older than the refresh interval or lacks one of the nonces.
-     */
-    public Optional<Snapshot> amountFilled(NonceSet set) {
-        return amountFilled(set.book(), set.nonces());
-    }
-
-    /**
      * The nonce groups of one book, sorted and keyed once: a caller that asks for the same set on every request
      * (the orders list) builds this once per feed version.
      */

@@ -40,17 +40,16 @@ public class IndexerStore {
      * every write, after the batch's RPC reads: whoever does not hold the lock writes nothing.
      */
     Optional<Cursor> lockCursor(long chainId, String book) {
-        return jdbc.sql("SELECT indexed_block, indexed_hash, indexed_time FROM chain_cursor"
-                        + " WHERE chain_id = :chain AND book = :book FOR UPDATE SKIP LOCKED")
-                .param("chain", chainId)
-                .param("book", book)
-                .query((rs, n) -> cursor(rs))
-                .optional();
+        return selectCursor(chainId, book, " FOR UPDATE SKIP LOCKED");
     }
 
     public Optional<Cursor> readCursor(long chainId, String book) {
+        return selectCursor(chainId, book, "");
+    }
+
+    private Optional<Cursor> selectCursor(long chainId, String book, String lock) {
         return jdbc.sql("SELECT indexed_block, indexed_hash, indexed_time FROM chain_cursor"
-                        + " WHERE chain_id = :chain AND book = :book")
+                        + " WHERE chain_id = :chain AND book = :book" + lock)
                 .param("chain", chainId)
                 .param("book", book)
                 .query((rs, n) -> cursor(rs))
@@ -99,30 +98,17 @@ public class IndexerStore {
 
     /** Inserts the fill unless (chain id, tx hash, log index) is stored; 1 when inserted. */
     int insertFill(long chainId, BookEvents.OrderFilled f, Instant blockTime, String collateral, boolean confirmed) {
-        return jdbc.sql(
-                        """
+        JdbcClient.StatementSpec sql = jdbc.sql(
+                """
                         INSERT INTO chain_fills (chain_id, tx_hash, log_index, block_number, block_time, book, nonce,
                             buyer, seller, option_address, premium, fee, referrer, referral_fee, seller_was_maker,
                             collateral_token, confirmed, block_hash)
                         VALUES (:chain, :tx, :idx, :block, :time, :book, :nonce, :buyer, :seller, :option, :premium,
                             :fee, :referrer, :referralFee, :sellerWasMaker, :collateral, :confirmed, :blockHash)
                         ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING
-                        """)
-                .param("chain", chainId)
-                .param("tx", f.at().txHash())
-                .param("idx", f.at().logIndex())
-                .param("block", f.at().blockNumber())
-                .param("time", utc(blockTime))
+                        """);
+        return fillValues(ChainRows.position(sql, chainId, f.at(), blockTime), f)
                 .param("book", f.book())
-                .param("nonce", new BigDecimal(f.nonce()))
-                .param("buyer", f.buyer())
-                .param("seller", f.seller())
-                .param("option", f.option())
-                .param("premium", new BigDecimal(f.premium()))
-                .param("fee", new BigDecimal(f.fee()))
-                .param("referrer", f.referrer())
-                .param("referralFee", new BigDecimal(f.referralFee()))
-                .param("sellerWasMaker", f.sellerWasMaker())
                 .param("collateral", collateral)
                 .param("confirmed", confirmed)
                 .param("blockHash", f.at().blockHash())
@@ -134,46 +120,43 @@ public class IndexerStore {
      * receipt's fill of a block the indexer has passed must be one.
      */
     public boolean hasFill(long chainId, BookEvents.OrderFilled f) {
-        return jdbc.sql(
-                                """
-                        SELECT count(*) FROM chain_fills WHERE chain_id = :chain AND tx_hash = :tx AND log_index = :idx
-                            AND block_number = :block AND (block_hash IS NULL OR block_hash = :blockHash)
-                            AND nonce = :nonce AND buyer = :buyer AND seller = :seller AND option_address = :option
-                            AND premium = :premium AND fee = :fee AND referrer = :referrer
-                            AND referral_fee = :referralFee AND seller_was_maker = :sellerWasMaker
-                        """)
-                        .param("chain", chainId)
-                        .param("tx", f.at().txHash())
-                        .param("idx", f.at().logIndex())
-                        .param("block", f.at().blockNumber())
+        JdbcClient.StatementSpec sql = jdbc.sql(
+                """
+                SELECT count(*) FROM chain_fills WHERE chain_id = :chain AND tx_hash = :tx AND log_index = :idx
+                    AND block_number = :block AND (block_hash IS NULL OR block_hash = :blockHash)
+                    AND nonce = :nonce AND buyer = :buyer AND seller = :seller AND option_address = :option
+                    AND premium = :premium AND fee = :fee AND referrer = :referrer
+                    AND referral_fee = :referralFee AND seller_was_maker = :sellerWasMaker
+                """);
+        return fillValues(ChainRows.position(sql, chainId, f.at()), f)
                         .param("blockHash", f.at().blockHash())
-                        .param("nonce", new BigDecimal(f.nonce()))
-                        .param("buyer", f.buyer())
-                        .param("seller", f.seller())
-                        .param("option", f.option())
-                        .param("premium", new BigDecimal(f.premium()))
-                        .param("fee", new BigDecimal(f.fee()))
-                        .param("referrer", f.referrer())
-                        .param("referralFee", new BigDecimal(f.referralFee()))
-                        .param("sellerWasMaker", f.sellerWasMaker())
                         .query(Long.class)
                         .single()
                 > 0;
     }
 
+    /** Binds what the fill's log says, as {@code chain_fills} holds it (not its position nor its book). */
+    private static JdbcClient.StatementSpec fillValues(JdbcClient.StatementSpec sql, BookEvents.OrderFilled f) {
+        return sql.param("nonce", new BigDecimal(f.nonce()))
+                .param("buyer", f.buyer())
+                .param("seller", f.seller())
+                .param("option", f.option())
+                .param("premium", new BigDecimal(f.premium()))
+                .param("fee", new BigDecimal(f.fee()))
+                .param("referrer", f.referrer())
+                .param("referralFee", new BigDecimal(f.referralFee()))
+                .param("sellerWasMaker", f.sellerWasMaker());
+    }
+
     int insertReferralFee(long chainId, BookEvents.ReferralFeePaid r, Instant blockTime) {
-        return jdbc.sql(
-                        """
-                        INSERT INTO chain_referral_fees (chain_id, tx_hash, log_index, block_number, block_time,
-                            referrer, collateral, fee, option_address)
-                        VALUES (:chain, :tx, :idx, :block, :time, :referrer, :collateral, :fee, :option)
-                        ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING
-                        """)
-                .param("chain", chainId)
-                .param("tx", r.at().txHash())
-                .param("idx", r.at().logIndex())
-                .param("block", r.at().blockNumber())
-                .param("time", utc(blockTime))
+        JdbcClient.StatementSpec sql = jdbc.sql(
+                """
+                INSERT INTO chain_referral_fees (chain_id, tx_hash, log_index, block_number, block_time,
+                    referrer, collateral, fee, option_address)
+                VALUES (:chain, :tx, :idx, :block, :time, :referrer, :collateral, :fee, :option)
+                ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING
+                """);
+        return ChainRows.position(sql, chainId, r.at(), blockTime)
                 .param("referrer", r.referrer())
                 .param("collateral", r.collateral())
                 .param("fee", new BigDecimal(r.fee()))
@@ -192,18 +175,9 @@ public class IndexerStore {
 
     /** Deletes everything read above {@code block} (a reorg); the number of fills removed. */
     int deleteAbove(long chainId, long block) {
-        int fills = jdbc.sql("DELETE FROM chain_fills WHERE chain_id = :chain AND block_number > :block")
-                .param("chain", chainId)
-                .param("block", block)
-                .update();
-        jdbc.sql("DELETE FROM chain_referral_fees WHERE chain_id = :chain AND block_number > :block")
-                .param("chain", chainId)
-                .param("block", block)
-                .update();
-        jdbc.sql("DELETE FROM chain_blocks WHERE chain_id = :chain AND number > :block")
-                .param("chain", chainId)
-                .param("block", block)
-                .update();
+        int fills = ChainRows.deleteAbove(jdbc, "chain_fills", "block_number", chainId, block);
+        ChainRows.deleteAbove(jdbc, "chain_referral_fees", "block_number", chainId, block);
+        ChainRows.deleteAbove(jdbc, "chain_blocks", "number", chainId, block);
         return fills;
     }
 

@@ -3,7 +3,6 @@ package io.nutsgate.indexer;
 import static io.nutsgate.common.SqlValues.instant;
 import static io.nutsgate.common.SqlValues.integer;
 import static io.nutsgate.common.SqlValues.numeric;
-import static io.nutsgate.common.SqlValues.utc;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -47,20 +46,16 @@ class LifecycleStore {
 
     /** Inserts the event unless (chain id, tx hash, log index) is stored. */
     void insert(long chainId, OptionEvents.OptionEvent e, Instant blockTime) {
-        jdbc.sql(
-                        """
-                        INSERT INTO chain_option_events (chain_id, tx_hash, log_index, block_number, block_time,
-                            option_address, event, settlement_price, account, token, amount, fee, from_wallet,
-                            to_wallet, is_buyer, new_option)
-                        VALUES (:chain, :tx, :idx, :block, :time, :option, :event, :price, :account, :token, :amount,
-                            :fee, :from, :to, :isBuyer, :newOption)
-                        ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING
-                        """)
-                .param("chain", chainId)
-                .param("tx", e.at().txHash())
-                .param("idx", e.at().logIndex())
-                .param("block", e.at().blockNumber())
-                .param("time", utc(blockTime))
+        JdbcClient.StatementSpec sql = jdbc.sql(
+                """
+                INSERT INTO chain_option_events (chain_id, tx_hash, log_index, block_number, block_time,
+                    option_address, event, settlement_price, account, token, amount, fee, from_wallet,
+                    to_wallet, is_buyer, new_option)
+                VALUES (:chain, :tx, :idx, :block, :time, :option, :event, :price, :account, :token, :amount,
+                    :fee, :from, :to, :isBuyer, :newOption)
+                ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING
+                """);
+        ChainRows.position(sql, chainId, e.at(), blockTime)
                 .param("option", e.option())
                 .param("event", e.kind().name())
                 .param("price", numeric(e.settlementPrice()))
@@ -114,10 +109,7 @@ class LifecycleStore {
                 .param("block", block)
                 .query(String.class)
                 .list();
-        jdbc.sql("DELETE FROM chain_options WHERE chain_id = :chain AND block_number > :block")
-                .param("chain", chainId)
-                .param("block", block)
-                .update();
+        ChainRows.deleteAbove(jdbc, "chain_options", "block_number", chainId, block);
         return options.stream().distinct().toList();
     }
 

@@ -1,7 +1,11 @@
 package io.nutsgate.indexer;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.web3j.abi.EventEncoder;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Address;
@@ -18,64 +22,62 @@ import org.web3j.protocol.core.methods.response.Log;
  */
 final class OptionEvents {
 
-    static final Event OPTION_EXPIRED =
-            new Event("OptionExpired", List.of(new TypeReference<Address>(true) {}, new TypeReference<Uint256>() {}));
+    private static final TypeReference<Address> INDEXED_ADDRESS = new TypeReference<Address>(true) {};
+    private static final TypeReference<Uint256> UINT = new TypeReference<Uint256>() {};
+    private static final TypeReference<Bool> BOOL = new TypeReference<Bool>() {};
 
-    static final Event OPTION_PAYOUT = new Event(
-            "OptionPayout",
-            List.of(
-                    new TypeReference<Address>(true) {},
-                    new TypeReference<Address>(true) {},
-                    new TypeReference<Uint256>() {}));
-
+    // OptionExpired(address indexed optionAddress, uint256 settlementPrice)
+    static final Event OPTION_EXPIRED = new Event("OptionExpired", List.of(INDEXED_ADDRESS, UINT));
+    // OptionPayout(address indexed optionAddress, address indexed buyer, uint256 amountPaidOut)
+    static final Event OPTION_PAYOUT = new Event("OptionPayout", List.of(INDEXED_ADDRESS, INDEXED_ADDRESS, UINT));
+    // OptionSettlementFailed()
     static final Event OPTION_SETTLEMENT_FAILED = new Event("OptionSettlementFailed", List.of());
+    // OptionClosed(address indexed optionAddress, address indexed closedBy, uint256 collateralReturned)
+    static final Event OPTION_CLOSED = new Event("OptionClosed", List.of(INDEXED_ADDRESS, INDEXED_ADDRESS, UINT));
+    // ExcessCollateralReturned(address indexed seller, address indexed collateralToken, uint256 collateralReturned)
+    static final Event EXCESS_COLLATERAL_RETURNED =
+            new Event("ExcessCollateralReturned", List.of(INDEXED_ADDRESS, INDEXED_ADDRESS, UINT));
+    // RoleTransferred(address indexed optionAddress, address indexed from, address indexed to, bool isBuyer)
+    static final Event ROLE_TRANSFERRED =
+            new Event("RoleTransferred", List.of(INDEXED_ADDRESS, INDEXED_ADDRESS, INDEXED_ADDRESS, BOOL));
+    // OptionSplit(address indexed newOption, uint256 collateralAmount, uint256 feePaid, address indexed counterparty)
+    static final Event OPTION_SPLIT = new Event("OptionSplit", List.of(INDEXED_ADDRESS, UINT, UINT, INDEXED_ADDRESS));
 
-    static final Event OPTION_CLOSED = new Event(
-            "OptionClosed",
-            List.of(
-                    new TypeReference<Address>(true) {},
-                    new TypeReference<Address>(true) {},
-                    new TypeReference<Uint256>() {}));
+    /** The fields of an {@link OptionEvent} a kind may carry, each read from one parameter of its event. */
+    enum Field {
+        SETTLEMENT_PRICE,
+        ACCOUNT,
+        TOKEN,
+        AMOUNT,
+        FEE,
+        FROM,
+        TO,
+        IS_BUYER,
+        NEW_OPTION
+    }
 
-    static final Event EXCESS_COLLATERAL_RETURNED = new Event(
-            "ExcessCollateralReturned",
-            List.of(
-                    new TypeReference<Address>(true) {},
-                    new TypeReference<Address>(true) {},
-                    new TypeReference<Uint256>() {}));
-
-    static final Event ROLE_TRANSFERRED = new Event(
-            "RoleTransferred",
-            List.of(
-                    new TypeReference<Address>(true) {},
-                    new TypeReference<Address>(true) {},
-                    new TypeReference<Address>(true) {},
-                    new TypeReference<Bool>() {}));
-
-    static final Event OPTION_SPLIT = new Event(
-            "OptionSplit",
-            List.of(
-                    new TypeReference<Address>(true) {},
-                    new TypeReference<Uint256>() {},
-                    new TypeReference<Uint256>() {},
-                    new TypeReference<Address>(true) {}));
-
-    /** What an event says, by kind; the table {@code chain_option_events} holds the same columns. */
+    /**
+     * What an event says, by kind: which field each of its parameters fills, by the parameter's place in the event's
+     * declaration (indexed or not); the table {@code chain_option_events} holds the same columns.
+     */
     enum Kind {
-        EXPIRED(OPTION_EXPIRED),
-        PAYOUT(OPTION_PAYOUT),
-        SETTLEMENT_FAILED(OPTION_SETTLEMENT_FAILED),
-        CLOSED(OPTION_CLOSED),
-        EXCESS_RETURNED(EXCESS_COLLATERAL_RETURNED),
-        ROLE_TRANSFERRED(OptionEvents.ROLE_TRANSFERRED),
-        SPLIT(OPTION_SPLIT);
+        EXPIRED(OPTION_EXPIRED, Map.of(Field.SETTLEMENT_PRICE, 1)),
+        PAYOUT(OPTION_PAYOUT, Map.of(Field.ACCOUNT, 1, Field.AMOUNT, 2)),
+        SETTLEMENT_FAILED(OPTION_SETTLEMENT_FAILED, Map.of()),
+        CLOSED(OPTION_CLOSED, Map.of(Field.ACCOUNT, 1, Field.AMOUNT, 2)),
+        EXCESS_RETURNED(EXCESS_COLLATERAL_RETURNED, Map.of(Field.ACCOUNT, 0, Field.TOKEN, 1, Field.AMOUNT, 2)),
+        ROLE_TRANSFERRED(OptionEvents.ROLE_TRANSFERRED, Map.of(Field.FROM, 1, Field.TO, 2, Field.IS_BUYER, 3)),
+        SPLIT(OPTION_SPLIT, Map.of(Field.NEW_OPTION, 0, Field.AMOUNT, 1, Field.FEE, 2, Field.ACCOUNT, 3));
 
         final Event event;
         final String topic;
+        private final Map<Field, Integer> fields;
 
-        Kind(Event event) {
+        Kind(Event event, Map<Field, Integer> fields) {
             this.event = event;
             this.topic = EventEncoder.encode(event);
+            this.fields = new EnumMap<>(Field.class);
+            this.fields.putAll(fields);
         }
 
         static Kind ofTopic(String topic0) {
@@ -117,6 +119,10 @@ final class OptionEvents {
 
     private OptionEvents() {}
 
+    /**
+     * The event of {@code log}: its topics and data must be exactly those of its kind's declaration (every parameter
+     * is one 32-byte word), else a {@link BookEvents.BadLogException}.
+     */
     static OptionEvent decode(Log log) {
         Kind kind = Kind.ofTopic(BookEvents.topic0(log));
         BookEvents.Position at = BookEvents.Position.of(log);
@@ -124,107 +130,32 @@ final class OptionEvents {
         if (option == null) {
             throw new BookEvents.BadLogException(kind.event.getName() + " without an address");
         }
-        return switch (kind) {
-            case EXPIRED -> {
-                List<Type> data = BookEvents.data(log, OPTION_EXPIRED, 32);
-                BookEvents.indexed(log, OPTION_EXPIRED, 1);
-                yield new OptionEvent(
-                        at, option, kind, uint(data.get(0)), null, null, null, null, null, null, null, null);
-            }
-            case PAYOUT -> {
-                List<Type> indexed = BookEvents.indexed(log, OPTION_PAYOUT, 2);
-                List<Type> data = BookEvents.data(log, OPTION_PAYOUT, 32);
-                yield new OptionEvent(
-                        at,
-                        option,
-                        kind,
-                        null,
-                        BookEvents.address(indexed.get(1)),
-                        null,
-                        uint(data.get(0)),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null);
-            }
-            case SETTLEMENT_FAILED -> {
-                BookEvents.indexed(log, OPTION_SETTLEMENT_FAILED, 0);
-                BookEvents.data(log, OPTION_SETTLEMENT_FAILED, 0);
-                yield new OptionEvent(at, option, kind, null, null, null, null, null, null, null, null, null);
-            }
-            case CLOSED -> {
-                List<Type> indexed = BookEvents.indexed(log, OPTION_CLOSED, 2);
-                List<Type> data = BookEvents.data(log, OPTION_CLOSED, 32);
-                yield new OptionEvent(
-                        at,
-                        option,
-                        kind,
-                        null,
-                        BookEvents.address(indexed.get(1)),
-                        null,
-                        uint(data.get(0)),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null);
-            }
-            case EXCESS_RETURNED -> {
-                List<Type> indexed = BookEvents.indexed(log, EXCESS_COLLATERAL_RETURNED, 2);
-                List<Type> data = BookEvents.data(log, EXCESS_COLLATERAL_RETURNED, 32);
-                yield new OptionEvent(
-                        at,
-                        option,
-                        kind,
-                        null,
-                        BookEvents.address(indexed.get(0)),
-                        BookEvents.address(indexed.get(1)),
-                        uint(data.get(0)),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null);
-            }
-            case ROLE_TRANSFERRED -> {
-                List<Type> indexed = BookEvents.indexed(log, ROLE_TRANSFERRED, 3);
-                List<Type> data = BookEvents.data(log, ROLE_TRANSFERRED, 32);
-                yield new OptionEvent(
-                        at,
-                        option,
-                        kind,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        BookEvents.address(indexed.get(1)),
-                        BookEvents.address(indexed.get(2)),
-                        (Boolean) data.get(0).getValue(),
-                        null);
-            }
-            case SPLIT -> {
-                List<Type> indexed = BookEvents.indexed(log, OPTION_SPLIT, 2);
-                List<Type> data = BookEvents.data(log, OPTION_SPLIT, 64);
-                yield new OptionEvent(
-                        at,
-                        option,
-                        kind,
-                        null,
-                        BookEvents.address(indexed.get(1)),
-                        null,
-                        uint(data.get(0)),
-                        uint(data.get(1)),
-                        null,
-                        null,
-                        null,
-                        BookEvents.address(indexed.get(0)));
-            }
-        };
-    }
-
-    private static BigInteger uint(Type value) {
-        return (BigInteger) value.getValue();
+        Event event = kind.event;
+        Iterator<Type> indexed = BookEvents.indexed(
+                        log, event, event.getIndexedParameters().size())
+                .iterator();
+        Iterator<Type> data = BookEvents.data(
+                        log, event, 32 * event.getNonIndexedParameters().size())
+                .iterator();
+        List<Object> values = new ArrayList<>();
+        for (TypeReference<?> parameter : event.getParameters()) {
+            Type value = parameter.isIndexed() ? indexed.next() : data.next();
+            values.add(value instanceof Address address ? BookEvents.address(address) : value.getValue());
+        }
+        Map<Field, Object> said = new EnumMap<>(Field.class);
+        kind.fields.forEach((field, place) -> said.put(field, values.get(place)));
+        return new OptionEvent(
+                at,
+                option,
+                kind,
+                (BigInteger) said.get(Field.SETTLEMENT_PRICE),
+                (String) said.get(Field.ACCOUNT),
+                (String) said.get(Field.TOKEN),
+                (BigInteger) said.get(Field.AMOUNT),
+                (BigInteger) said.get(Field.FEE),
+                (String) said.get(Field.FROM),
+                (String) said.get(Field.TO),
+                (Boolean) said.get(Field.IS_BUYER),
+                (String) said.get(Field.NEW_OPTION));
     }
 }

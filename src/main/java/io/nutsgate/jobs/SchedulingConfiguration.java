@@ -9,7 +9,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * The one task scheduler every periodic and delayed job runs on (trade sync, wallet watch, leaderboard refresh, chain
- * indexer ticks, receipt polls, update retries, Redis resubscribe): {@code NUTS_SCHEDULER_THREADS} threads named
+ * indexer ticks, receipt polls, and the retries of {@code resilience.Retries}): {@code NUTS_SCHEDULER_THREADS} threads named
  * {@code nuts-job-N}, in the {@code executor_*} metrics as {@code name="taskScheduler"} (Spring Boot binds every
  * scheduler and executor bean), stopped with the application context. A job keeps the {@code ScheduledFuture} it
  * gets and cancels it in its own {@code stop()}.

@@ -110,8 +110,9 @@ public class OrderBook {
         // request.
         long staleAge = feed.stale() ? feed.ageSeconds(clock) : -1;
         Quoted quoted = quoted(feed, now);
+        LiveCapacity.NonceSet nonces = quoted.nonces();
         Optional<LiveCapacity.Snapshot> filled =
-                quoted.nonces() == null ? Optional.empty() : capacity.amountFilled(quoted.nonces());
+                nonces == null ? Optional.empty() : capacity.amountFilled(nonces.book(), nonces.nonces());
         long capacityVersion = filled.map(LiveCapacity.Snapshot::version).orElse(0L);
         String key = filter.cacheKey();
         Rendered hit = rendered.getIfPresent(key);

@@ -10,6 +10,7 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.retry.Retry;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -24,12 +25,12 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.nutsgate.common.RateLimitedLog;
 import io.nutsgate.resilience.CircuitBreakers;
+import io.nutsgate.resilience.Retries;
 import io.nutsgate.settings.NutsProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -45,7 +46,8 @@ import org.springframework.stereotype.Component;
  * {@code redis-rate-limits} circuit breaker ({@code nuts.redis.breaker}) stops calling Redis while it is down, so
  * requests do not wait for it; one trial call after {@code open-for} brings the shared counting back. An instance
  * whose Redis does not answer at start-up starts all the same (one warning), counts in process and attaches to Redis
- * in the background as soon as it answers.
+ * in the background as soon as it answers (the {@code redis-rate-limits-connect} retry of {@link Retries}; Lettuce's
+ * own reconnect only takes over once a first connection was made).
  */
 @Component
 public class RateLimiters implements DisposableBean {
@@ -68,6 +70,7 @@ public class RateLimiters implements DisposableBean {
     private final RedisClient redisClient;
     private final RedisURI redisUri;
     private final CircuitBreaker redisBreaker;
+    private final Retries retries;
     /** Guards {@link #redisConnection}, {@link #shared} and {@link #closed} against a late connect. */
     private final Object connecting = new Object();
     /** Null until Redis first answers: counted in process meanwhile. */
@@ -77,8 +80,14 @@ public class RateLimiters implements DisposableBean {
     private volatile boolean closed;
     private final RateLimitedLog redisTrouble = new RateLimitedLog(log, Duration.ofMinutes(1));
 
-    RateLimiters(NutsProperties properties, ClientAddresses clients, Clock clock, CircuitBreakers breakers) {
+    RateLimiters(
+            NutsProperties properties,
+            ClientAddresses clients,
+            Clock clock,
+            CircuitBreakers breakers,
+            Retries retries) {
         this.clients = clients;
+        this.retries = retries;
         this.prefix = properties.clients().rateLimitPrefix();
         // The application clock, so limits follow the time everything else uses (and tests can move it).
         this.time = new TimeMeter() {
@@ -130,13 +139,22 @@ public class RateLimiters implements DisposableBean {
     }
 
     /**
-     * Connects to Redis, waiting at most the connect timeout (and a margin for the handshake). If it does not answer
-     * the instance starts anyway, counting in process, and keeps trying in the background every
-     * {@link #CONNECT_RETRY} until it does.
+     * Connects to Redis, waiting for the first attempt at most the connect timeout (and a margin for the handshake).
+     * If it does not answer the instance starts anyway, counting in process, and the retry goes on in the background
+     * every {@link #CONNECT_RETRY} until Redis answers.
      */
     private void connectAtStart() {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        Retry retry = retries.retry("redis-rate-limits-connect", Integer.MAX_VALUE, CONNECT_RETRY, e -> true, null);
+        retries.inBackgroundAsync(retry, Duration.ZERO, () -> connect().whenComplete((ok, failure) -> {
+            if (failure == null) {
+                first.complete(null);
+            } else {
+                first.completeExceptionally(failure); // only the first attempt's outcome counts
+            }
+        }));
         try {
-            connect().get(redisTimeout.toMillis() + CONNECT_WAIT_MARGIN.toMillis(), MILLIS);
+            first.get(redisTimeout.toMillis() + CONNECT_WAIT_MARGIN.toMillis(), MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             notYetAttached(e);
@@ -158,44 +176,29 @@ public class RateLimiters implements DisposableBean {
                 String.valueOf(why));
     }
 
-    /** One connection attempt; when it fails the next one is scheduled, when it succeeds Redis counts from then on. */
-    private CompletableFuture<?> connect() {
+    /**
+     * One connection attempt (not blocking: Lettuce completes it on its event loop); when it succeeds Redis counts from
+     * then on. After {@link #destroy} it does nothing and succeeds, which ends the retry.
+     */
+    private CompletableFuture<Boolean> connect() {
+        if (closed) {
+            return CompletableFuture.completedFuture(false);
+        }
         CompletableFuture<StatefulRedisConnection<String, byte[]>> attempt;
         try {
             attempt = redisClient.connectAsync(CODEC, redisUri).toCompletableFuture();
         } catch (RuntimeException e) {
             attempt = CompletableFuture.failedFuture(e);
         }
-        return attempt.whenComplete((connection, failure) -> {
-            if (failure == null) {
-                attached(connection);
-            } else {
-                log.debug("Redis for rate limits unreachable: {}", failure.toString());
-                scheduleConnect();
-            }
-        });
-    }
-
-    private void scheduleConnect() {
-        synchronized (connecting) {
-            if (closed) {
-                return;
-            }
-            try {
-                Runnable attempt = this::connect;
-                redisResources.eventExecutorGroup().schedule(attempt, CONNECT_RETRY.toMillis(), MILLIS);
-            } catch (RejectedExecutionException e) {
-                log.debug("not trying Redis again: {}", e.toString()); // shutting down
-            }
-        }
+        return attempt.thenApply(this::attached);
     }
 
     /** From now on buckets live in Redis; Lettuce keeps this connection up (reconnecting) until {@link #destroy}. */
-    private void attached(StatefulRedisConnection<String, byte[]> connection) {
+    private boolean attached(StatefulRedisConnection<String, byte[]> connection) {
         synchronized (connecting) {
             if (closed) {
                 connection.closeAsync();
-                return;
+                return false;
             }
             this.redisConnection = connection;
             this.shared = Bucket4jLettuce.casBasedBuilder(connection)
@@ -206,6 +209,7 @@ public class RateLimiters implements DisposableBean {
                     .build();
         }
         log.info("rate limits are counted in Redis under {}*, shared by all instances", prefix);
+        return true;
     }
 
     /** Loads and links the bucket code now, not on the first limited request. */

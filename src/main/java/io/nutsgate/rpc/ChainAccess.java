@@ -5,6 +5,7 @@ import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.resilience.CircuitBreakers;
+import io.nutsgate.resilience.Retries;
 import io.nutsgate.settings.NutsProperties;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -28,7 +29,11 @@ public class ChainAccess implements DisposableBean {
     private volatile boolean chainIdChecked;
 
     public ChainAccess(
-            NutsProperties properties, Platform platform, CircuitBreakers breakers, ObservationRegistry observations) {
+            NutsProperties properties,
+            Platform platform,
+            CircuitBreakers breakers,
+            Retries retries,
+            ObservationRegistry observations) {
         this.platform = platform;
         if (!properties.chain().enabled()) {
             log.warn("BASE_RPC_URL is not set: the chain indexer, referral revenue, live capacity, fill simulation"
@@ -36,7 +41,7 @@ public class ChainAccess implements DisposableBean {
             this.rpc = null;
             return;
         }
-        this.rpc = Rpc.of(properties, platform.deployment().chainId(), breakers, observations);
+        this.rpc = Rpc.of(properties, platform.deployment().chainId(), breakers, retries, observations);
         try {
             checkChainId();
         } catch (RpcException e) {

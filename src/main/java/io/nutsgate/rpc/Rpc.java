@@ -7,6 +7,7 @@ import io.github.resilience4j.retry.Retry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.resilience.CircuitBreakers;
+import io.nutsgate.resilience.Retries;
 import io.nutsgate.settings.NutsProperties;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -116,15 +117,19 @@ public class Rpc implements AutoCloseable {
         this.web3j = Web3j.build(service);
     }
 
-    static Rpc of(NutsProperties properties, long chainId, CircuitBreakers breakers, ObservationRegistry observations) {
+    static Rpc of(
+            NutsProperties properties,
+            long chainId,
+            CircuitBreakers breakers,
+            Retries retries,
+            ObservationRegistry observations) {
         return new Rpc(
                 properties.chain().rpcUrl(),
                 properties.chain().rpcTimeout(),
                 chainId,
                 breakers.breaker(
                         "rpc", properties.chain().breaker(), e -> e instanceof RpcException r && r.nodeFailure()),
-                breakers.retry(
-                        "rpc", properties.chain().retry(), e -> e instanceof RpcException r && r.worthRetrying()),
+                retries.retry("rpc", properties.chain().retry(), e -> e instanceof RpcException r && r.worthRetrying()),
                 observations);
     }
 
@@ -504,16 +509,7 @@ public class Rpc implements AutoCloseable {
     }
 
     private static <T extends Response<?>> T sendAllowingError(String method, Request<?, T> request) {
-        T response;
-        try {
-            response = request.send();
-        } catch (JsonProcessingException e) {
-            throw RpcException.unreadable(method, "not JSON-RPC: " + e.getOriginalMessage());
-        } catch (InterruptedIOException e) {
-            throw new RpcException(RpcException.Kind.TIMEOUT, method, null, "no answer in time", e);
-        } catch (IOException e) {
-            throw new RpcException(RpcException.Kind.TRANSPORT, method, null, String.valueOf(e.getMessage()), e);
-        }
+        T response = exchange(method, request::send);
         if (response == null) {
             throw RpcException.unreadable(method, "empty answer");
         }
@@ -521,9 +517,24 @@ public class Rpc implements AutoCloseable {
     }
 
     private static List<? extends Response<?>> sendBatch(String method, BatchRequest batch, int size) {
-        BatchResponse response;
+        BatchResponse response = exchange(method, batch::send);
+        List<? extends Response<?>> responses = response == null ? null : response.getResponses();
+        if (responses == null || responses.size() != size) {
+            throw RpcException.unreadable(
+                    method, "answered " + (responses == null ? 0 : responses.size()) + " of " + size + " requests");
+        }
+        return responses;
+    }
+
+    /** One HTTP exchange with the node (a request or a batch). */
+    private interface Exchange<T> {
+        T send() throws IOException;
+    }
+
+    /** Runs {@code exchange}; an answer that is not JSON-RPC is unreadable, a read that timed out a timeout. */
+    private static <T> T exchange(String method, Exchange<T> exchange) {
         try {
-            response = batch.send();
+            return exchange.send();
         } catch (JsonProcessingException e) {
             throw RpcException.unreadable(method, "not JSON-RPC: " + e.getOriginalMessage());
         } catch (InterruptedIOException e) {
@@ -531,12 +542,6 @@ public class Rpc implements AutoCloseable {
         } catch (IOException e) {
             throw new RpcException(RpcException.Kind.TRANSPORT, method, null, String.valueOf(e.getMessage()), e);
         }
-        List<? extends Response<?>> responses = response == null ? null : response.getResponses();
-        if (responses == null || responses.size() != size) {
-            throw RpcException.unreadable(
-                    method, "answered " + (responses == null ? 0 : responses.size()) + " of " + size + " requests");
-        }
-        return responses;
     }
 
     @Override

@@ -1,14 +1,12 @@
 package io.nutsgate.thetanuts;
 
-import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.resilience.Retries;
 import io.nutsgate.settings.NutsProperties;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -117,7 +115,7 @@ public class UpstreamClient {
     private final Retry freshConnection;
     private final UpstreamFailureLog failures = new UpstreamFailureLog(Clock.systemUTC());
 
-    UpstreamClient(NutsProperties properties, MeterRegistry meters, ObservationRegistry observations) {
+    UpstreamClient(NutsProperties properties, MeterRegistry meters, ObservationRegistry observations, Retries retries) {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(properties.upstream().connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -129,14 +127,12 @@ public class UpstreamClient {
         // The JDK client retries only idempotent requests on a pooled connection the host had closed; POST /update
         // failed with "header parser received no bytes". Such a request was never served: send it once more, on a
         // fresh connection (the closed one has left the pool).
-        RetryRegistry retries = RetryRegistry.of(RetryConfig.custom()
-                .maxAttempts(2)
-                .waitDuration(Duration.ofMillis(1))
-                .retryOnException(e -> e instanceof ExecutionException failed
-                        && UpstreamFailureLog.closedBeforeAnswer(failed.getCause()))
-                .build());
-        this.freshConnection = retries.retry("upstream-closed-connection");
-        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
+        this.freshConnection = retries.retry(
+                "upstream-closed-connection",
+                2,
+                Duration.ofMillis(1),
+                e -> e instanceof ExecutionException failed && UpstreamFailureLog.closedBeforeAnswer(failed.getCause()),
+                null);
     }
 
     /** GETs {@code uri}; {@code endpoint} names the call in metrics. Returns the body of a 2xx answer. */

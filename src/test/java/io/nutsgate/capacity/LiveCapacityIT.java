@@ -7,13 +7,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.fill.FillSimulation;
 import io.nutsgate.protocol.Platform;
-import io.nutsgate.protocol.Product;
 import io.nutsgate.resilience.CircuitBreakers;
 import io.nutsgate.rpc.ChainAccess;
+import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
 import io.nutsgate.support.Devnet.Order;
+import io.nutsgate.support.SignedQuote;
 import io.nutsgate.support.TestProperties;
+import io.nutsgate.support.TestRetries;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,8 +35,6 @@ import org.web3j.abi.FunctionEncoder;
 class LiveCapacityIT {
 
     static final BigInteger BUDGET = BigInteger.valueOf(10_000_000_000L); // 10,000 USDC
-    static final BigInteger N = BigInteger.valueOf(23_724_792);
-    static final BigInteger COLLATERAL = BigInteger.valueOf(4_744_958_400L);
 
     static Devnet devnet;
     static ChainAccess chain;
@@ -43,8 +43,7 @@ class LiveCapacityIT {
     static void start() {
         devnet = Devnet.start();
         var properties = TestProperties.with(Map.of("chain.rpc-url", devnet.rpcUrl(), "chain.capacity-refresh", "0s"));
-        chain = new ChainAccess(
-                properties, new Platform(devnet.deployment(), Optional.empty()), breakers(), ObservationRegistry.NOOP);
+        chain = chain(properties);
     }
 
     @AfterAll
@@ -63,14 +62,9 @@ class LiveCapacityIT {
         LiveCapacity capacity = new LiveCapacity(chain, properties, Clock.systemUTC(), new SimpleMeterRegistry());
         FillSimulation simulation = new FillSimulation(chain);
         Account taker = devnet.takers().get(0);
-        Order order = devnet.order(
-                Product.CALL_SPREAD,
-                List.of(BigInteger.valueOf(2_500_00000000L), BigInteger.valueOf(2_700_00000000L)),
-                BigInteger.valueOf(4_215_000_000L),
-                BUDGET,
-                false);
-        String signature = devnet.sign(order, devnet.maker().credentials());
-        String nonce = devnet.computeNonce(order).toString();
+        SignedQuote quote = SignedQuote.referenceSpread(devnet, BUDGET);
+        String signature = quote.signature();
+        String nonce = devnet.computeNonce(quote.order()).toString();
 
         // read in the background: the first request starts the read and gets nothing yet (the signed budget)
         assertThat(capacity.amountFilled(devnet.optionBook(), List.of(nonce))).isEmpty();
@@ -79,8 +73,8 @@ class LiveCapacityIT {
                         .hasValueSatisfying(s -> assertThat(s.amountFilled()).containsEntry(nonce, BigInteger.ZERO)));
 
         // within the budget, not yet approved: the simulation passes (approval assumed), the plan says approve first
-        Order fits = order.withNumContracts(N);
-        BigInteger premium = BigInteger.valueOf(999_999_982);
+        Order fits = quote.filling(Devnet.REFERENCE_CONTRACTS);
+        BigInteger premium = Devnet.REFERENCE_PREMIUM;
         FillSimulation.Result ok = simulation.simulate(
                 taker.address(), devnet.usdc(), devnet.optionBook(), premium, data(fits, signature));
         assertThat(ok.ok()).as(String.valueOf(ok.revertReason())).isTrue();
@@ -91,10 +85,11 @@ class LiveCapacityIT {
         assertThat(devnet.fillOrder(taker, fits, signature, null).isStatusOK()).isTrue();
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(capacity.amountFilled(devnet.optionBook(), List.of(nonce)))
-                        .hasValueSatisfying(s -> assertThat(s.amountFilled()).containsEntry(nonce, COLLATERAL)));
+                        .hasValueSatisfying(
+                                s -> assertThat(s.amountFilled()).containsEntry(nonce, Devnet.REFERENCE_COLLATERAL)));
 
         // 2 × 23.724792 contracts lock 9,489.9168 USDC: more than the 5,255.0416 left
-        Order tooMuch = order.withNumContracts(N.multiply(BigInteger.TWO));
+        Order tooMuch = quote.filling(Devnet.REFERENCE_CONTRACTS.multiply(BigInteger.TWO));
         FillSimulation.Result refused = simulation.simulate(
                 taker.address(),
                 devnet.usdc(),
@@ -109,11 +104,7 @@ class LiveCapacityIT {
 
     @Test
     void shouldSayTheSimulationWasSkippedWithoutAnRpcUrl() {
-        ChainAccess off = new ChainAccess(
-                TestProperties.with(Map.of()),
-                new Platform(devnet.deployment(), Optional.empty()),
-                breakers(),
-                ObservationRegistry.NOOP);
+        ChainAccess off = chain(TestProperties.with(Map.of()));
         assertThat(new FillSimulation(off)
                         .simulate("0x1", "0x2", "0x3", BigInteger.ONE, "0x")
                         .skipped())
@@ -123,8 +114,15 @@ class LiveCapacityIT {
                 .isEmpty();
     }
 
-    static CircuitBreakers breakers() {
-        return new CircuitBreakers(new SimpleMeterRegistry());
+    /** The chain access the application would make with {@code properties}, on the devnet's deployment. */
+    static ChainAccess chain(NutsProperties properties) {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        return new ChainAccess(
+                properties,
+                new Platform(devnet.deployment(), Optional.empty()),
+                new CircuitBreakers(meters),
+                TestRetries.inCallersThread(meters),
+                ObservationRegistry.NOOP);
     }
 
     static String data(Order order, String signature) {

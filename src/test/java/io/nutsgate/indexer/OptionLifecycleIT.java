@@ -220,12 +220,7 @@ class OptionLifecycleIT extends ServiceTest {
 
     /** The reference spread from the maker, its option expiring {@code seconds} after the latest block. */
     private static Devnet.Order spread(long seconds) {
-        return devnet.order(
-                        Product.CALL_SPREAD,
-                        List.of(Devnet.usd(2_500), Devnet.usd(2_700)),
-                        BigInteger.valueOf(4_215_000_000L),
-                        BigInteger.valueOf(20_000_000_000L),
-                        false)
+        return devnet.referenceSpread(BigInteger.valueOf(20_000_000_000L))
                 .withNumContracts(CONTRACTS)
                 .withExpiry(devnet.latestBlockTimestamp() + seconds);
     }

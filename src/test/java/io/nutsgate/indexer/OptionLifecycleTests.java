@@ -70,12 +70,52 @@ class OptionLifecycleTests {
     }
 
     @Test
+    void shouldDecodeAnExpiryAClosingAFailedSettlementAndASplit() {
+        OptionEvents.OptionEvent expired = OptionEvents.decode(
+                log(3, OptionEvents.Kind.EXPIRED.topic, List.of(word(OPTION)), word(261_345_000_000L)));
+        assertThat(expired.kind()).isEqualTo(OptionEvents.Kind.EXPIRED);
+        assertThat(expired.settlementPrice()).isEqualTo(BigInteger.valueOf(261_345_000_000L));
+        assertThat(expired.account()).isNull();
+        assertThat(expired.amount()).isNull();
+
+        OptionEvents.OptionEvent closed = OptionEvents.decode(
+                log(4, OptionEvents.Kind.CLOSED.topic, List.of(word(OPTION), word(BUYER)), word(4_744_958_400L)));
+        assertThat(closed.account()).isEqualTo(BUYER);
+        assertThat(closed.amount()).isEqualTo(BigInteger.valueOf(4_744_958_400L));
+        assertThat(closed.settlementPrice()).isNull();
+
+        OptionEvents.OptionEvent failed =
+                OptionEvents.decode(log(5, OptionEvents.Kind.SETTLEMENT_FAILED.topic, List.of(), "0x"));
+        assertThat(failed.kind()).isEqualTo(OptionEvents.Kind.SETTLEMENT_FAILED);
+        assertThat(failed.option()).isEqualTo(OPTION);
+        assertThat(failed.amount()).isNull();
+
+        // OptionSplit(address indexed newOption, uint256 collateralAmount, uint256 feePaid, address indexed
+        // counterparty)
+        String newOption = "0x4444444444444444444444444444444444444444";
+        OptionEvents.OptionEvent split = OptionEvents.decode(log(
+                6,
+                OptionEvents.Kind.SPLIT.topic,
+                List.of(word(newOption), word(SELLER)),
+                word(1_000_000L) + word(2_500L).substring(2)));
+        assertThat(split.newOption()).isEqualTo(newOption);
+        assertThat(split.account()).isEqualTo(SELLER);
+        assertThat(split.amount()).isEqualTo(BigInteger.valueOf(1_000_000L));
+        assertThat(split.fee()).isEqualTo(BigInteger.valueOf(2_500L));
+        assertThat(split.from()).isNull();
+        assertThat(split.isBuyer()).isNull();
+    }
+
+    @Test
     void shouldRefuseALogThatDoesNotFitItsDeclaration() {
         // OptionExpired carries one word of data; two is not the event declared on Base
         Log twoWords = log(0, OptionEvents.Kind.EXPIRED.topic, List.of(word(OPTION)), word(1) + word(2).substring(2));
         assertThatThrownBy(() -> OptionEvents.decode(twoWords)).isInstanceOf(BookEvents.BadLogException.class);
         Log missingTopic = log(0, OptionEvents.Kind.PAYOUT.topic, List.of(word(OPTION)), word(1));
         assertThatThrownBy(() -> OptionEvents.decode(missingTopic)).isInstanceOf(BookEvents.BadLogException.class);
+        // OptionSplit carries two words of data; one is not enough
+        Log oneWord = log(0, OptionEvents.Kind.SPLIT.topic, List.of(word(OPTION), word(SELLER)), word(1));
+        assertThatThrownBy(() -> OptionEvents.decode(oneWord)).isInstanceOf(BookEvents.BadLogException.class);
     }
 
     @Test

@@ -3,24 +3,21 @@ package io.nutsgate.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nutsgate.protocol.Product;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
-import io.nutsgate.support.Devnet.Order;
 import io.nutsgate.support.ServiceTest;
+import io.nutsgate.support.SignedQuote;
 import io.nutsgate.support.UniqueContext;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.web3j.crypto.Hash;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,9 +31,8 @@ import tools.jackson.databind.JsonNode;
 class OrdersOnDevnetIT extends ServiceTest {
 
     static final BigInteger BUDGET = BigInteger.valueOf(10_000_000_000L); // 10,000 USDC
-    static final BigInteger N = BigInteger.valueOf(23_724_792);
-    static final BigInteger PREMIUM = BigInteger.valueOf(999_999_982);
-    static final BigInteger COLLATERAL = BigInteger.valueOf(4_744_958_400L);
+    static final BigInteger N = Devnet.REFERENCE_CONTRACTS;
+    static final BigInteger PREMIUM = Devnet.REFERENCE_PREMIUM;
 
     static Devnet devnet;
 
@@ -59,15 +55,10 @@ class OrdersOnDevnetIT extends ServiceTest {
 
     @Test
     void shouldShowRemainingCapacityDropAfterAFillAndSimulateFillPlansOnChain() {
-        Order order = devnet.order(
-                Product.CALL_SPREAD,
-                List.of(BigInteger.valueOf(2_500_00000000L), BigInteger.valueOf(2_700_00000000L)),
-                BigInteger.valueOf(4_215_000_000L),
-                BUDGET,
-                false);
-        String signature = devnet.sign(order, devnet.maker().credentials());
-        String id = Hash.sha3(signature);
-        serve(order, signature);
+        SignedQuote quote = SignedQuote.referenceSpread(devnet, BUDGET);
+        String signature = quote.signature();
+        String id = quote.id();
+        devnet.serveFeed(upstream, quote.order(), signature, true);
         clock.set(Instant.ofEpochSecond(devnet.latestBlockTimestamp()));
 
         // amountFilled is read in the background: the first answers may still show the signed budget
@@ -80,7 +71,7 @@ class OrdersOnDevnetIT extends ServiceTest {
 
         Account filler = devnet.takers().get(0);
         devnet.approve(filler, devnet.usdc(), devnet.optionBook(), PREMIUM);
-        assertThat(devnet.fillOrder(filler, order.withNumContracts(N), signature, REFERRER)
+        assertThat(devnet.fillOrder(filler, quote.filling(N), signature, REFERRER)
                         .isStatusOK())
                 .isTrue();
 
@@ -89,7 +80,7 @@ class OrdersOnDevnetIT extends ServiceTest {
                         .path("remainingCollateral")
                         .path("raw")
                         .asString())
-                .isEqualTo(BUDGET.subtract(COLLATERAL).toString())); // 5,255.0416 USDC
+                .isEqualTo(BUDGET.subtract(Devnet.REFERENCE_COLLATERAL).toString())); // 5,255.0416 USDC
         JsonNode after = listed(id);
         assertThat(after.path("capacity").path("source").asString()).isEqualTo("chain");
         assertThat(after.path("capacity")
@@ -114,7 +105,7 @@ class OrdersOnDevnetIT extends ServiceTest {
         // 2 × 23.724792 contracts lock 9,489.9168 USDC: more than is left; the book's own reason
         devnet.approve(taker, devnet.usdc(), devnet.optionBook(), PREMIUM.multiply(BigInteger.TWO));
         String reason = devnet.fillOrderRevertReason(
-                        taker, order.withNumContracts(N.multiply(BigInteger.TWO)), signature, REFERRER)
+                        taker, quote.filling(N.multiply(BigInteger.TWO)), signature, REFERRER)
                 .orElseThrow();
         HttpResponse<String> tooMuch = post(
                 "/nuts/orders/" + id + "/fill-plan",
@@ -136,9 +127,5 @@ class OrdersOnDevnetIT extends ServiceTest {
             }
         }
         throw new AssertionError("order " + id + " not listed: " + response.body());
-    }
-
-    private static void serve(Order order, String signature) {
-        devnet.serveFeed(upstream, order, signature, true);
     }
 }

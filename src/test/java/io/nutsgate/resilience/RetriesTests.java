@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nutsgate.settings.NutsProperties;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
-/** Background retries on the task scheduler: attempts, results that count as failures, and the metrics. */
+/**
+ * Retries in the caller's thread and in the background on the task scheduler: attempts, waits, results that count as
+ * failures, and the metrics of the one registry.
+ */
 class RetriesTests {
 
     private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
@@ -22,7 +26,7 @@ class RetriesTests {
     RetriesTests() {
         scheduler.setThreadNamePrefix("nuts-job-");
         scheduler.initialize();
-        retries = new Retries(meters, scheduler);
+        retries = new Retries(Retries.registry(meters), scheduler);
     }
 
     @AfterEach
@@ -77,5 +81,47 @@ class RetriesTests {
         assertThat(last).isEqualTo("skipped");
         assertThat(calls).hasValue(3);
         assertThat(failure).isInstanceOf(IllegalStateException.class).hasMessage("down");
+    }
+
+    @Test
+    void shouldTryAgainOnlyTheFailuresItAcceptsWaitingTwiceAsLongEachTime() {
+        Retry retry = retries.retry(
+                "test-node",
+                new NutsProperties.Retry(3, Duration.ofMillis(100)),
+                e -> e instanceof IllegalStateException);
+        AtomicInteger calls = new AtomicInteger();
+
+        long start = System.nanoTime();
+        String answer = Retry.decorateSupplier(retry, () -> {
+                    if (calls.incrementAndGet() < 3) {
+                        throw new IllegalStateException("node down");
+                    }
+                    return "0x1";
+                })
+                .get();
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        AtomicInteger refusedCalls = new AtomicInteger();
+        Throwable refused = null;
+        try {
+            Retry.decorateSupplier(retry, () -> {
+                        refusedCalls.incrementAndGet();
+                        throw new IllegalArgumentException("reverted");
+                    })
+                    .get();
+        } catch (IllegalArgumentException e) {
+            refused = e;
+        }
+
+        assertThat(answer).isEqualTo("0x1");
+        assertThat(calls).hasValue(3);
+        assertThat(tookMillis).isGreaterThanOrEqualTo(100 + 200); // waits of 100 ms, then 200 ms
+        assertThat(refused).hasMessage("reverted");
+        assertThat(refusedCalls).hasValue(1);
+        assertThat(meters.get("resilience4j.retry.calls")
+                        .tag("name", "test-node")
+                        .tag("kind", "successful_with_retry")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1);
     }
 }

@@ -5,13 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.nutsgate.indexer.ChainIndexer;
 import io.nutsgate.indexer.ChainIndexerIT;
-import io.nutsgate.protocol.Product;
 import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
-import io.nutsgate.support.Devnet.Order;
 import io.nutsgate.support.HostileRpcNode;
 import io.nutsgate.support.HostileRpcNode.Fault;
 import io.nutsgate.support.ServiceTest;
+import io.nutsgate.support.SignedQuote;
 import java.math.BigInteger;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.web3j.crypto.Hash;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -57,9 +55,7 @@ class ChainFaultsIT extends ServiceTest {
     @DynamicPropertySource
     static void chainProperties(DynamicPropertyRegistry registry) {
         devnet = Devnet.start(REFERRER);
-        node = HostileRpcNode.inFrontOf(devnet.rpcUrl());
-        devnet.serveFromChain(registry);
-        registry.add("nuts.chain.rpc-url", node::url);
+        node = HostileRpcNode.serving(devnet, registry);
         registry.add("nuts.chain.rpc-timeout", () -> RPC_TIMEOUT.toSeconds() + "s");
         registry.add("nuts.chain.capacity-refresh", () -> "0s");
         registry.add("nuts.chain.poll-interval", () -> "200ms");
@@ -85,15 +81,10 @@ class ChainFaultsIT extends ServiceTest {
 
     @Test
     void shouldServeOrdersAndFillPlansWithTheLastCapacityWhateverTheNodeAnswers() {
-        Order order = devnet.order(
-                Product.CALL_SPREAD,
-                List.of(BigInteger.valueOf(2_500_00000000L), BigInteger.valueOf(2_700_00000000L)),
-                BigInteger.valueOf(4_215_000_000L),
-                BUDGET,
-                false);
-        String signature = devnet.sign(order, devnet.maker().credentials());
-        String id = Hash.sha3(signature);
-        devnet.serveFeed(upstream, order, signature, false); // no nonce: computed as the book does
+        SignedQuote quote = SignedQuote.referenceSpread(devnet, BUDGET);
+        String id = quote.id();
+        // no nonce: computed as the book does
+        devnet.serveFeed(upstream, quote.order(), quote.signature(), false);
         clock.set(Instant.ofEpochSecond(devnet.latestBlockTimestamp()));
         // amountFilled of the computed nonce read from the chain (0: the budget is whole)
         JsonNode[] read = new JsonNode[1];
@@ -103,7 +94,7 @@ class ChainFaultsIT extends ServiceTest {
         });
         assertThat(read[0].path("remainingCollateral").path("raw").asString()).isEqualTo(BUDGET.toString());
         assertThat(listed(id).path("nonce").asString())
-                .isEqualTo(devnet.computeNonce(order).toString());
+                .isEqualTo(devnet.computeNonce(quote.order()).toString());
         assertThat(read[0].path("readAt").isIntegralNumber()).isTrue();
         long[] readAt = {0};
         Account taker = devnet.takers().get(1);

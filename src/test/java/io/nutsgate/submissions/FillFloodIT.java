@@ -40,9 +40,7 @@ class FillFloodIT extends ServiceTest {
     @DynamicPropertySource
     static void chainProperties(DynamicPropertyRegistry registry) {
         devnet = Devnet.start(REFERRER);
-        node = HostileRpcNode.inFrontOf(devnet.rpcUrl());
-        devnet.serveFromChain(registry);
-        registry.add("nuts.chain.rpc-url", node::url);
+        node = HostileRpcNode.serving(devnet, registry);
         registry.add("nuts.clients.trusted-proxies", () -> "127.0.0.1/32");
         registry.add("nuts.chain.poll-interval", () -> "1h"); // receipts alone record the real fill
     }

@@ -556,24 +556,30 @@ public final class Devnet implements AutoCloseable {
 
     /** REFERENCE §3.5, first row: ETH CALL_SPREAD 2500/2700 at 42.15 for N = 23.724792 contracts. */
     public static final BigInteger REFERENCE_CONTRACTS = BigInteger.valueOf(23_724_792);
+    /** The price per contract of that row: 42.15 USDC. */
+    public static final BigInteger REFERENCE_PRICE = BigInteger.valueOf(4_215_000_000L);
     /** The premium of that row, hand-computed there: 999.999982 USDC. */
     public static final BigInteger REFERENCE_PREMIUM = BigInteger.valueOf(999_999_982);
+    /** The collateral those contracts lock, hand-computed there: 4,744.9584 USDC. */
+    public static final BigInteger REFERENCE_COLLATERAL = BigInteger.valueOf(4_744_958_400L);
+
+    /**
+     * The maker's quote of REFERENCE §3.5's first row (the maker selling) with a signed budget of {@code
+     * maxCollateral}, {@code numContracts} 0 (see {@link #order(Product, List, BigInteger, BigInteger, boolean)}).
+     */
+    public Order referenceSpread(BigInteger maxCollateral) {
+        return order(Product.CALL_SPREAD, List.of(usd(2_500), usd(2_700)), REFERENCE_PRICE, maxCollateral, false);
+    }
 
     /**
      * {@code taker} approves the premium and fills the maker's order of REFERENCE §3.5's first row with
      * {@code referrer}; the successful receipt.
      */
     public TransactionReceipt fillReferenceSpread(Account taker, String referrer) {
-        Order order = order(
-                        Product.CALL_SPREAD,
-                        List.of(usd(2_500), usd(2_700)),
-                        BigInteger.valueOf(4_215_000_000L),
-                        BigInteger.valueOf(20_000_000_000L),
-                        false)
-                .withNumContracts(REFERENCE_CONTRACTS);
-        String signature = sign(order, maker().credentials());
-        approve(taker, usdc(), optionBook(), REFERENCE_PREMIUM);
-        return requireSuccess(fillOrder(taker, order, signature, referrer));
+        return fill(
+                taker,
+                referenceSpread(BigInteger.valueOf(20_000_000_000L)).withNumContracts(REFERENCE_CONTRACTS),
+                referrer);
     }
 
     /** {@code taker} approves the premium of a maker-sell order signed by the maker and fills it; the receipt. */

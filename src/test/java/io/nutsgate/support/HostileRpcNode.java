@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -87,6 +88,17 @@ public final class HostileRpcNode implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A node in front of {@code devnet}, and the service under test pointed at the devnet as
+     * {@link Devnet#serveFromChain} does but reading the chain through this node.
+     */
+    public static HostileRpcNode serving(Devnet devnet, DynamicPropertyRegistry registry) {
+        HostileRpcNode node = inFrontOf(devnet.rpcUrl());
+        devnet.serveFromChain(registry);
+        registry.add("nuts.chain.rpc-url", node::url);
+        return node;
     }
 
     public String url() {

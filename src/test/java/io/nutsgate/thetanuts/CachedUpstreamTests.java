@@ -14,6 +14,7 @@ import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.MutableClock;
 import io.nutsgate.support.TestProperties;
+import io.nutsgate.support.TestRetries;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -45,7 +46,7 @@ class CachedUpstreamTests {
     private final UpstreamHealth health = new UpstreamHealth(clock);
     private final Breakers breakers = new Breakers(properties, new CircuitBreakers(meters));
     private final CachedUpstream cache = new CachedUpstream(
-            new UpstreamClient(properties, meters, ObservationRegistry.NOOP),
+            new UpstreamClient(properties, meters, ObservationRegistry.NOOP, TestRetries.inCallersThread(meters)),
             new CaffeineCacheStore(),
             health,
             breakers,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.support.TestProperties;
+import io.nutsgate.support.TestRetries;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,8 +36,9 @@ class KeptAliveConnectionIT {
     private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
-    private final UpstreamClient client =
-            new UpstreamClient(TestProperties.with(Map.of()), new SimpleMeterRegistry(), ObservationRegistry.NOOP);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final UpstreamClient client = new UpstreamClient(
+            TestProperties.with(Map.of()), meters, ObservationRegistry.NOOP, TestRetries.inCallersThread(meters));
 
     @BeforeEach
     void start() throws IOException {

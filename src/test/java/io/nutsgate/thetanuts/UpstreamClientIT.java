@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.support.TestProperties;
+import io.nutsgate.support.TestRetries;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -34,10 +35,12 @@ class UpstreamClientIT {
     private HttpServer server;
     private final AtomicLong sent = new AtomicLong();
     private final CountDownLatch served = new CountDownLatch(1);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final UpstreamClient client = new UpstreamClient(
             TestProperties.with(Map.of("upstream.timeout", "60s")),
-            new SimpleMeterRegistry(),
-            ObservationRegistry.NOOP);
+            meters,
+            ObservationRegistry.NOOP,
+            TestRetries.inCallersThread(meters));
 
     @BeforeEach
     void start() throws IOException {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.TestProperties;
+import io.nutsgate.support.TestRetries;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -27,10 +28,12 @@ class UpstreamFailureLogIT {
             .fault("/feed", FixtureUpstream.Fault.SLOW)
             .slowDelay(Duration.ofSeconds(3));
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final UpstreamClient client = new UpstreamClient(
             TestProperties.with(Map.of("upstream.timeout", "500ms", "upstream.connect-timeout", "500ms")),
-            new SimpleMeterRegistry(),
-            ObservationRegistry.NOOP);
+            meters,
+            ObservationRegistry.NOOP,
+            TestRetries.inCallersThread(meters));
 
     @AfterAll
     static void stop() {
