@@ -99,7 +99,8 @@ final class OptionEvents {
     /**
      * One lifecycle event of one option. Fields not carried by the kind are null: {@code account} is the buyer paid
      * (PAYOUT), the closer (CLOSED), the seller (EXCESS_RETURNED) or the counterparty (SPLIT); {@code amount} the
-     * amount paid, returned or split off.
+     * amount paid, returned or split off; {@code splitOff} (SPLIT) what the new option's {@code OptionInitialized}
+     * says, null when it was not read.
      */
     record OptionEvent(
             BookEvents.Position at,
@@ -113,7 +114,33 @@ final class OptionEvents {
             String from,
             String to,
             Boolean isBuyer,
-            String newOption) {}
+            String newOption,
+            SplitOff splitOff) {
+
+        /** The SPLIT with the new option's terms from its {@code OptionInitialized}. */
+        OptionEvent withSplitOff(SplitOff value) {
+            return new OptionEvent(
+                    at,
+                    option,
+                    kind,
+                    settlementPrice,
+                    account,
+                    token,
+                    amount,
+                    fee,
+                    from,
+                    to,
+                    isBuyer,
+                    newOption,
+                    value);
+        }
+    }
+
+    /**
+     * The part an {@code OptionSplit} moved, as the new option's own {@code OptionInitialized} (emitted in the same
+     * transaction, {@code createdBy} = the option that split) declares it: its contracts and who holds each role.
+     */
+    record SplitOff(BigInteger contracts, String buyer, String seller) {}
 
     private OptionEvents() {}
 
@@ -129,7 +156,7 @@ final class OptionEvents {
                 List<Type> data = BookEvents.data(log, OPTION_EXPIRED, 32);
                 BookEvents.indexed(log, OPTION_EXPIRED, 1);
                 yield new OptionEvent(
-                        at, option, kind, uint(data.get(0)), null, null, null, null, null, null, null, null);
+                        at, option, kind, uint(data.get(0)), null, null, null, null, null, null, null, null, null);
             }
             case PAYOUT -> {
                 List<Type> indexed = BookEvents.indexed(log, OPTION_PAYOUT, 2);
@@ -146,12 +173,12 @@ final class OptionEvents {
                         null,
                         null,
                         null,
-                        null);
+                        null, null);
             }
             case SETTLEMENT_FAILED -> {
                 BookEvents.indexed(log, OPTION_SETTLEMENT_FAILED, 0);
                 BookEvents.data(log, OPTION_SETTLEMENT_FAILED, 0);
-                yield new OptionEvent(at, option, kind, null, null, null, null, null, null, null, null, null);
+                yield new OptionEvent(at, option, kind, null, null, null, null, null, null, null, null, null, null);
             }
             case CLOSED -> {
                 List<Type> indexed = BookEvents.indexed(log, OPTION_CLOSED, 2);
@@ -168,7 +195,7 @@ final class OptionEvents {
                         null,
                         null,
                         null,
-                        null);
+                        null, null);
             }
             case EXCESS_RETURNED -> {
                 List<Type> indexed = BookEvents.indexed(log, EXCESS_COLLATERAL_RETURNED, 2);
@@ -185,7 +212,7 @@ final class OptionEvents {
                         null,
                         null,
                         null,
-                        null);
+                        null, null);
             }
             case ROLE_TRANSFERRED -> {
                 List<Type> indexed = BookEvents.indexed(log, ROLE_TRANSFERRED, 3);
@@ -202,7 +229,7 @@ final class OptionEvents {
                         BookEvents.address(indexed.get(1)),
                         BookEvents.address(indexed.get(2)),
                         (Boolean) data.get(0).getValue(),
-                        null);
+                        null, null);
             }
             case SPLIT -> {
                 List<Type> indexed = BookEvents.indexed(log, OPTION_SPLIT, 2);
@@ -219,7 +246,7 @@ final class OptionEvents {
                         null,
                         null,
                         null,
-                        BookEvents.address(indexed.get(0)));
+                        BookEvents.address(indexed.get(0)), null);
             }
         };
     }
