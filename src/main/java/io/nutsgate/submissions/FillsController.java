@@ -69,7 +69,7 @@ class FillsController {
                     + " (idempotent per txHash). Limited per client: 429 RATE_LIMITED or TOO_MANY_PENDING_FILLS")
     ApiResponse<FillView> submit(@RequestBody FillRequest request, HttpServletRequest http) {
         return ApiResponse.ok(FillView.of(
-                submissions.submit(request == null ? null : request.txHash(), "http:" + clients.clientKey(http))));
+                submissions.submit(request == null ? null : request.txHash(), clients.clientKey(http))));
     }
 
     @GetMapping("/{txHash}")
