@@ -91,7 +91,9 @@ class LifecycleStore {
                 .param("to", e.to())
                 .param("isBuyer", e.isBuyer())
                 .param("newOption", e.newOption())
-                .param("contracts", e.splitOff() == null ? null : numeric(e.splitOff().contracts()))
+                .param(
+                        "contracts",
+                        e.splitOff() == null ? null : numeric(e.splitOff().contracts()))
                 .param("buyer", e.splitOff() == null ? null : e.splitOff().buyer())
                 .param("seller", e.splitOff() == null ? null : e.splitOff().seller())
                 .update();

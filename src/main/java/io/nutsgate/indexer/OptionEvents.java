@@ -173,7 +173,8 @@ final class OptionEvents {
                         null,
                         null,
                         null,
-                        null, null);
+                        null,
+                        null);
             }
             case SETTLEMENT_FAILED -> {
                 BookEvents.indexed(log, OPTION_SETTLEMENT_FAILED, 0);
@@ -195,7 +196,8 @@ final class OptionEvents {
                         null,
                         null,
                         null,
-                        null, null);
+                        null,
+                        null);
             }
             case EXCESS_RETURNED -> {
                 List<Type> indexed = BookEvents.indexed(log, EXCESS_COLLATERAL_RETURNED, 2);
@@ -212,7 +214,8 @@ final class OptionEvents {
                         null,
                         null,
                         null,
-                        null, null);
+                        null,
+                        null);
             }
             case ROLE_TRANSFERRED -> {
                 List<Type> indexed = BookEvents.indexed(log, ROLE_TRANSFERRED, 3);
@@ -229,7 +232,8 @@ final class OptionEvents {
                         BookEvents.address(indexed.get(1)),
                         BookEvents.address(indexed.get(2)),
                         (Boolean) data.get(0).getValue(),
-                        null, null);
+                        null,
+                        null);
             }
             case SPLIT -> {
                 List<Type> indexed = BookEvents.indexed(log, OPTION_SPLIT, 2);
@@ -246,7 +250,8 @@ final class OptionEvents {
                         null,
                         null,
                         null,
-                        BookEvents.address(indexed.get(0)), null);
+                        BookEvents.address(indexed.get(0)),
+                        null);
             }
         };
     }

@@ -155,11 +155,13 @@ class OptionLifecycle {
             if (e.kind() == OptionEvents.Kind.SPLIT) {
                 BookEvents.OptionInitialized init = splitOffs.get(e.newOption());
                 if (init != null && init.createdBy().equals(e.option())) {
-                    e = e.withSplitOff(
-                            new OptionEvents.SplitOff(init.numContracts(), init.buyer(), init.seller()));
+                    e = e.withSplitOff(new OptionEvents.SplitOff(init.numContracts(), init.buyer(), init.seller()));
                 } else {
-                    log.warn("OptionSplit of {} in tx {}: no OptionInitialized of its new option {}", e.option(),
-                            e.at().txHash(), e.newOption());
+                    log.warn(
+                            "OptionSplit of {} in tx {}: no OptionInitialized of its new option {}",
+                            e.option(),
+                            e.at().txHash(),
+                            e.newOption());
                 }
             }
             store.insert(chainId, e, Instant.ofEpochSecond(h.timestamp()));

@@ -335,16 +335,19 @@ public class ChainTrades {
                 Trade.whole(template.collateral(), template.splitCollateral()));
         Amounts[] current = {whole};
         Map<Trade.Key, Holder> holders = new LinkedHashMap<>();
-        existing.values().stream().map(Stored::fill).filter(Trade::isBase).forEach(f -> holders.put(
-                f.key(),
-                new Holder(
-                        f.wallet(),
-                        f.side(),
-                        f.transferredFrom(),
-                        null,
-                        whole,
-                        Trade.whole(f.premium(), f.splitPremium()),
-                        Trade.whole(f.fee(), f.splitFee()))));
+        existing.values().stream()
+                .map(Stored::fill)
+                .filter(Trade::isBase)
+                .forEach(f -> holders.put(
+                        f.key(),
+                        new Holder(
+                                f.wallet(),
+                                f.side(),
+                                f.transferredFrom(),
+                                null,
+                                whole,
+                                Trade.whole(f.premium(), f.splitPremium()),
+                                Trade.whole(f.fee(), f.splitFee()))));
         Map<Trade.Key, SplitOff> splitOffs = new LinkedHashMap<>();
         for (int i = 0; i <= life.transfers().size(); i++) {
             for (OptionLife.Split s : life.splits()) {
@@ -368,9 +371,7 @@ public class ChainTrades {
             Trade.Key key = new Trade.Key(template.entryTxHash(), option, t.to(), side);
             Holder to = holders.get(key);
             if (to == null) {
-                holders.put(
-                        key,
-                        new Holder(t.to(), side, t.from(), t, current[0], BigInteger.ZERO, BigInteger.ZERO));
+                holders.put(key, new Holder(t.to(), side, t.from(), t, current[0], BigInteger.ZERO, BigInteger.ZERO));
             } else {
                 to.transferredTo = null; // the role came back to a wallet that held it
                 to.transfer = t;
@@ -442,7 +443,8 @@ public class ChainTrades {
                 : before.collateral().signum() == 0
                         ? BigInteger.ZERO
                         : before.contracts().multiply(s.collateral()).divide(before.collateral());
-        Amounts part = new Amounts(contracts.min(before.contracts()), s.collateral().min(before.collateral()));
+        Amounts part =
+                new Amounts(contracts.min(before.contracts()), s.collateral().min(before.collateral()));
         for (Holder h : holders.values()) {
             if (h.transferredTo != null) {
                 continue;
@@ -463,7 +465,8 @@ public class ChainTrades {
                     new SplitOff(s, part, premium, fee, same ? h.transferredFrom : h.wallet));
         }
         current[0] = new Amounts(
-                before.contracts().subtract(part.contracts()), before.collateral().subtract(part.collateral()));
+                before.contracts().subtract(part.contracts()),
+                before.collateral().subtract(part.collateral()));
     }
 
     /**
@@ -547,7 +550,8 @@ public class ChainTrades {
     }
 
     private void delete(Trade f, Set<String> touched, List<Object> events) {
-        jdbc.sql("DELETE FROM trades WHERE entry_tx_hash = :tx AND option_address = :o AND wallet = :w AND side = :side")
+        jdbc.sql(
+                        "DELETE FROM trades WHERE entry_tx_hash = :tx AND option_address = :o AND wallet = :w AND side = :side")
                 .param("tx", f.entryTxHash())
                 .param("o", f.optionAddress())
                 .param("w", f.wallet())
@@ -688,7 +692,9 @@ public class ChainTrades {
                         ? null
                         : h.side == Side.BUYER
                                 ? payout.subtract(p.premium())
-                                : p.premium().subtract(p.fee()).subtract(p.collateral().subtract(returned));
+                                : p.premium()
+                                        .subtract(p.fee())
+                                        .subtract(p.collateral().subtract(returned));
                 yield new Row(
                         settled ? TradeStatus.SETTLED : TradeStatus.CLOSED,
                         settled ? life.settlementPrice() : null,
@@ -847,10 +853,7 @@ public class ChainTrades {
         try {
             expected = OptionMath.payout(
                     new OptionStructure(
-                            Product.valueOf(terms.product()),
-                            terms.strikes(),
-                            contracts,
-                            terms.collateralDecimals()),
+                            Product.valueOf(terms.product()), terms.strikes(), contracts, terms.collateralDecimals()),
                     life.settlementPrice());
         } catch (RuntimeException e) {
             log.warn("cannot check the payout of option {}: {}", life.option(), e.getMessage());

@@ -72,17 +72,7 @@ public record OptionLife(
             Long endBlock,
             Instant endTime,
             List<Transfer> transfers) {
-        this(
-                option,
-                end,
-                settlementPrice,
-                payout,
-                collateralReturned,
-                endTx,
-                endBlock,
-                endTime,
-                transfers,
-                List.of());
+        this(option, end, settlementPrice, payout, collateralReturned, endTx, endBlock, endTime, transfers, List.of());
     }
 
     /** No lifecycle event at all (e.g. a reorg took them all away). */

@@ -61,8 +61,9 @@ public record TradeView(
                 @Checksummed
                 String transferredFrom,
         @Schema(
-                        description = "contracts OptionSplit moved out of this trade into new options (contracts is what"
-                                + " remains); null when none")
+                        description =
+                                "contracts OptionSplit moved out of this trade into new options (contracts is what"
+                                        + " remains); null when none")
                 Amount splitContracts,
         @Schema(description = "collateral those splits moved out (collateralAmount is what remains); null when none")
                 Amount splitCollateral,

@@ -253,17 +253,17 @@ class OptionLifecycleIT extends ServiceTest {
             assertThat(child.path("confirmation").asString()).isIn("seen", "confirmed");
 
             // the wallet's realised P&L is the unsplit trade's
-            await().atMost(WAIT)
-                    .pollInterval(Duration.ofMillis(300))
-                    .untilAsserted(() -> assertThat(realisedPnl(taker).subtract(realisedBefore))
-                            .isEqualTo(new BigInteger("1691577670")));
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> assertThat(
+                            realisedPnl(taker).subtract(realisedBefore))
+                    .isEqualTo(new BigInteger("1691577670")));
             // and the split-off row is kept once the indexer has confirmed its block
-            await().atMost(WAIT)
-                    .pollInterval(Duration.ofMillis(300))
-                    .until(() -> find(taker, tx, newOption)
-                            .map(t -> t.path("confirmation").asString().equals("confirmed"))
-                            .orElse(false));
-            assertThat(find(taker, tx, option).orElseThrow().path("confirmation").asString())
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> find(taker, tx, newOption)
+                    .map(t -> t.path("confirmation").asString().equals("confirmed"))
+                    .orElse(false));
+            assertThat(find(taker, tx, option)
+                            .orElseThrow()
+                            .path("confirmation")
+                            .asString())
                     .isEqualTo("confirmed");
         }
     }
@@ -287,10 +287,13 @@ class OptionLifecycleIT extends ServiceTest {
             assertThat(restored.path("premium").path("raw").asString()).isEqualTo(PREMIUM);
             assertThat(restored.path("splitContracts").isNull()).isTrue();
             awaitPush(client, PushMessage.TRADE_REMOVED, tx, newOption, "removed");
-            await().atMost(WAIT)
-                    .pollInterval(Duration.ofMillis(300))
-                    .until(() -> find(taker, tx, newOption).isEmpty());
-            assertThat(find(taker, tx, option).orElseThrow().path("contracts").path("raw").asString())
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> find(taker, tx, newOption)
+                    .isEmpty());
+            assertThat(find(taker, tx, option)
+                            .orElseThrow()
+                            .path("contracts")
+                            .path("raw")
+                            .asString())
                     .isEqualTo(CONTRACTS.toString());
         }
     }

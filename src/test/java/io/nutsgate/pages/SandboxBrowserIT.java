@@ -298,7 +298,8 @@ class SandboxBrowserIT {
         browser.get("http://localhost:" + port + "/demo/#rpc=" + devnet.rpcUrl() + "&key=" + taker.privateKey());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         By row = By.cssSelector("#positions tbody tr[data-tx='" + tx + "']");
-        WebElement open = wait.until(d -> d.findElements(row).stream().findFirst().orElse(null));
+        WebElement open =
+                wait.until(d -> d.findElements(row).stream().findFirst().orElse(null));
         assertThat(cells(open).get(6)).isIn("OPEN", "EXPIRED");
         js("window.__noReload = 'still here'");
 
@@ -315,10 +316,11 @@ class SandboxBrowserIT {
         assertThat(settled.get(7)).isEqualTo("2613.45");
         assertThat(settled.get(8)).isEqualTo("283.625 USDC");
         assertThat(settled.get(9)).isEqualTo("178.25");
-        WebElement toast = wait.until(d -> d.findElements(By.cssSelector("#toasts .toast[data-lifecycle=settled]")).stream()
-                .filter(t -> t.getDomAttribute("data-tx").equals(tx))
-                .findFirst()
-                .orElse(null));
+        WebElement toast =
+                wait.until(d -> d.findElements(By.cssSelector("#toasts .toast[data-lifecycle=settled]")).stream()
+                        .filter(t -> t.getDomAttribute("data-tx").equals(tx))
+                        .findFirst()
+                        .orElse(null));
         assertThat(toast.getText()).isEqualTo("ETH CALL_SPREAD: Settled ITM at 2613.45: paid 283.625 USDC");
         assertThat(js("return window.__noReload")).isEqualTo("still here");
         screenshot("demo-settled.png");
@@ -328,7 +330,8 @@ class SandboxBrowserIT {
                 .findFirst()
                 .map(SandboxBrowserIT::cells)
                 .orElse(null));
-        assertThat(payouts.get(0)).isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+        assertThat(payouts.get(0))
+                .isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
         assertThat(payouts.subList(1, 5)).containsExactly("USDC", "1", "1", "283.625");
         assertThat(browser.findElements(By.cssSelector("#payouts tbody tr"))).hasSize(1);
         screenshot("dashboard-payouts.png");

@@ -79,7 +79,8 @@ class FillSocketFloodIT extends ServiceTest {
                 } else {
                     outcome = ack.path("error").path("code").asString();
                     if (outcome.equals("RATE_LIMITED")) {
-                        assertThat(ack.path("error").path("retryAfter").asInt(0)).isPositive();
+                        assertThat(ack.path("error").path("retryAfter").asInt(0))
+                                .isPositive();
                     }
                 }
                 acks.merge(outcome, 1, Integer::sum);
@@ -88,15 +89,16 @@ class FillSocketFloodIT extends ServiceTest {
             assertThat(acks.keySet()).containsOnly("accepted", "TOO_MANY_PENDING_FILLS", "RATE_LIMITED");
             // one client: 10 pending in all, not 10 per connection (50 when each connection was counted alone)
             assertThat(acks.get("accepted")).isEqualTo(PENDING_PER_CLIENT);
-            assertThat(acceptedPerConnection).allSatisfy(n -> assertThat(n).isLessThan(PENDING_PER_CLIENT));
+            assertThat(java.util.Arrays.stream(acceptedPerConnection).max().orElseThrow())
+                    .isLessThan(PENDING_PER_CLIENT);
             // the bucket of 30 a minute: the first 30 tried, the 20 past the pending cap refused as such (a few more
             // when the greedy refill of one every 2 s added tokens during the flood), the rest rate limited
             assertThat(acks.get("TOO_MANY_PENDING_FILLS")).isBetween(PER_MINUTE - PENDING_PER_CLIENT, PER_MINUTE);
             assertThat(acks.get("RATE_LIMITED")).isGreaterThanOrEqualTo(FLOOD - 2 * PER_MINUTE);
 
             // the same bucket as the client's POST /nuts/fills
-            HttpResponse<String> rest = post(
-                    "/nuts/fills", "{\"txHash\":\"0x" + "ab".repeat(32) + "\"}", "Accept", "application/json");
+            HttpResponse<String> rest =
+                    post("/nuts/fills", "{\"txHash\":\"0x" + "ab".repeat(32) + "\"}", "Accept", "application/json");
             assertThat(rest.statusCode()).isEqualTo(429);
             assertThat(errorCode(rest)).isEqualTo("RATE_LIMITED");
 

@@ -38,9 +38,8 @@ public final class SocketIoTestClient implements AutoCloseable {
 
     private SocketIoTestClient(List<String> command, String forwardedFor) {
         try {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(DIR.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).directory(DIR.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
             if (forwardedFor != null) {
                 builder.environment().put("FORWARDED_FOR", forwardedFor);
             }

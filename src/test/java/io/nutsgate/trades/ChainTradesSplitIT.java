@@ -60,8 +60,8 @@ class ChainTradesSplitIT extends PersistenceTest {
     @Test
     void shouldShrinkTheOptionsRowsAndGiveEachRoleItsPartOfTheNewOptions() {
         Instant expiry = clock.instant().plusSeconds(7 * 24 * 3600);
-        transaction.execute(tx -> chainTrades.record(List.of(fill(A, Side.BUYER, expiry), fill(B, Side.SELLER, expiry)),
-                clock.instant()));
+        transaction.execute(tx -> chainTrades.record(
+                List.of(fill(A, Side.BUYER, expiry), fill(B, Side.SELLER, expiry)), clock.instant()));
         Instant t = clock.instant();
         OptionLife life = new OptionLife(
                 OPTION,
@@ -75,18 +75,33 @@ class ChainTradesSplitIT extends PersistenceTest {
                 List.of(new OptionLife.Transfer("0x" + "71".repeat(32), 110, t.plusSeconds(20), A, C, true)),
                 List.of(
                         new OptionLife.Split(
-                                "0x" + "51".repeat(32), 105, t.plusSeconds(10), X, big(500_000_000), big(2_500_000),
-                                A, B, 0),
+                                "0x" + "51".repeat(32),
+                                105,
+                                t.plusSeconds(10),
+                                X,
+                                big(500_000_000),
+                                big(2_500_000),
+                                A,
+                                B,
+                                0),
                         new OptionLife.Split(
-                                "0x" + "52".repeat(32), 120, t.plusSeconds(40), Y, big(300_000_000), null, null,
-                                null, 1)));
+                                "0x" + "52".repeat(32),
+                                120,
+                                t.plusSeconds(40),
+                                Y,
+                                big(300_000_000),
+                                null,
+                                null,
+                                null,
+                                1)));
 
         List<Object> events = apply(life);
         assertThat(events).allSatisfy(e -> assertThat(e).isInstanceOf(TradeLifecycleEvent.class));
         Map<String, String> changes = events.stream()
                 .map(TradeLifecycleEvent.class::cast)
                 .collect(Collectors.toMap(
-                        e -> e.trade().optionAddress().toLowerCase() + " " + e.trade().wallet().toLowerCase(),
+                        e -> e.trade().optionAddress().toLowerCase() + " "
+                                + e.trade().wallet().toLowerCase(),
                         TradeLifecycleEvent::change));
         assertThat(changes)
                 .containsEntry(OPTION + " " + A, "transferred")
@@ -113,7 +128,8 @@ class ChainTradesSplitIT extends PersistenceTest {
         assertThat(apply(life)).isEmpty();
 
         // a reorg took the transfer and the splits back: the entry as it was, the other rows gone
-        List<Object> back = apply(new OptionLife(OPTION, null, null, BigInteger.ZERO, null, null, null, null, List.of()));
+        List<Object> back =
+                apply(new OptionLife(OPTION, null, null, BigInteger.ZERO, null, null, null, null, List.of()));
         assertThat(back.stream().filter(TradeRemovedEvent.class::isInstance)).hasSize(5);
         assertRow(OPTION, A, "OPEN", 10_000_000, 2_000_000_000, 421_500_000, 25_000_000, null, null);
         assertRow(OPTION, B, "OPEN", 10_000_000, 2_000_000_000, 421_500_000, 25_000_000, null, null);
@@ -140,14 +156,22 @@ class ChainTradesSplitIT extends PersistenceTest {
             String splitFrom) {
         Map<String, Object> row = row(option, wallet);
         assertThat(row.get("status")).as("status of %s %s", option, wallet).isEqualTo(status);
-        assertThat(amount(row, "contracts")).as("contracts of %s %s", option, wallet).isEqualTo(big(contracts));
-        assertThat(amount(row, "collateral")).as("collateral of %s %s", option, wallet).isEqualTo(big(collateral));
-        assertThat(amount(row, "premium")).as("premium of %s %s", option, wallet).isEqualTo(big(premium));
+        assertThat(amount(row, "contracts"))
+                .as("contracts of %s %s", option, wallet)
+                .isEqualTo(big(contracts));
+        assertThat(amount(row, "collateral"))
+                .as("collateral of %s %s", option, wallet)
+                .isEqualTo(big(collateral));
+        assertThat(amount(row, "premium"))
+                .as("premium of %s %s", option, wallet)
+                .isEqualTo(big(premium));
         assertThat(amount(row, "fee")).as("fee of %s %s", option, wallet).isEqualTo(big(fee));
         assertThat(amount(row, "split_contracts"))
                 .as("split contracts of %s %s", option, wallet)
                 .isEqualTo(splitContracts == null ? null : big(splitContracts));
-        assertThat(row.get("split_from")).as("split from of %s %s", option, wallet).isEqualTo(splitFrom);
+        assertThat(row.get("split_from"))
+                .as("split from of %s %s", option, wallet)
+                .isEqualTo(splitFrom);
     }
 
     private Map<String, Object> row(String option, String wallet) {
