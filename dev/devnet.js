@@ -152,8 +152,8 @@ async function deploy(provider, artifacts, referrer, rpcUrl) {
 }
 
 /**
- * The settlement keeper: follows every option the book initialises (OptionInitialized with createdBy = the book)
- * and, once a block's timestamp has reached its expiry, sends payout() (mined in the next block). An option whose
+ * The settlement keeper: follows every option the book initialises (OptionInitialized with createdBy = the book),
+ * and those an option split off (createdBy = that option), and, once a block's timestamp has reached its expiry, sends payout() (mined in the next block). An option whose
  * settlement failed (its feed had no positive answer) is tried again when its feed's round changes. A settled or
  * closed option is forgotten; when a reorg replaces the last block read, every option is read again from the
  * deployment block (and checked on chain), so a settlement that the reorg removed is sent again.
@@ -166,8 +166,8 @@ async function keep(rpcUrl, artifacts, deployment) {
   const feedAbi = new ethers.Interface(artifacts.MockPriceFeed.abi);
   const initTopic = option.getEvent('OptionInitialized').topicHash;
   const failedTopic = option.getEvent('OptionSettlementFailed').topicHash;
-  const bookTopic = ethers.zeroPadValue(deployment.optionBook, 32);
   const options = new Map(); // address -> { expiry, feed, failedRound }
+  const known = new Set(); // every option of the book, and those split off them
   let next = deployment.deploymentBlock;
   let lastHash = null; // hash of block next - 1 when it was read
   const call = async (to, iface, fn, args = []) =>
@@ -181,12 +181,17 @@ async function keep(rpcUrl, artifacts, deployment) {
           next = deployment.deploymentBlock; // a reorg: read every option again
           lastHash = null;
           options.clear();
+          known.clear();
         }
       }
       if (head.number >= next) {
-        const logs = await provider.getLogs({ fromBlock: next, toBlock: head.number, topics: [initTopic, null, null, bookTopic] });
+        // options the book created, and the ones an option split off (created by a known option, in chain order)
+        const logs = await provider.getLogs({ fromBlock: next, toBlock: head.number, topics: [initTopic] });
         for (const l of logs) {
           const ev = option.parseLog(l);
+          const creator = ethers.getAddress(ev.args.createdBy);
+          if (creator !== deployment.optionBook && !known.has(creator)) continue;
+          known.add(ethers.getAddress(l.address));
           options.set(l.address, { expiry: ev.args.expiryTimestamp, feed: ev.args.priceFeed, failedRound: null });
         }
         next = head.number + 1;

@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 
 interface IPriceFeed {
     function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80);
@@ -20,6 +21,13 @@ interface IPriceFeed {
 /// `OptionSettlementFailed()` and moves nothing (it can be called again). `close()` by the buyer before
 /// settlement gives up the long side: every unit of collateral goes back to the seller (`OptionClosed`).
 /// `transfer(isBuyer, to)` by the holder of a role hands it over (`RoleTransferred`).
+/// `split(splitCollateralAmount)` by the holder of a role, before expiry, moves part of the option into a new clone
+/// (the BaseOption r12 ABI's `split(uint256) payable returns (address)`): the contracts that
+/// `splitCollateralAmount` covers (floored) and their collateral leave this option; the new option is initialised by
+/// this one (`OptionInitialized` with `createdBy` = this option) with the same terms, buyer and seller; then
+/// `OptionSplit(newOption, collateralAmount, feePaid, counterparty)` is emitted with the topic declared on Base
+/// (0xfc494708…b733b), `counterparty` being the holder of the other role and `feePaid` the ether sent (the replica
+/// charges no fee). The new option settles, closes, transfers and splits like any other.
 contract ReplicaOption {
     using SafeERC20 for IERC20;
 
@@ -68,6 +76,7 @@ contract ReplicaOption {
     event OptionSettlementFailed();
     event ExcessCollateralReturned(address indexed seller, address indexed collateralToken, uint256 collateralReturned);
     event RoleTransferred(address indexed optionAddress, address indexed from, address indexed to, bool isBuyer);
+    event OptionSplit(address indexed newOption, uint256 collateralAmount, uint256 feePaid, address indexed counterparty);
 
     Kind public immutable kind;
     address private immutable implementation;
@@ -204,6 +213,40 @@ contract ReplicaOption {
             seller = to;
         }
         emit RoleTransferred(address(this), msg.sender, to, isBuyer);
+    }
+
+    /// A holder of a role moves the contracts `splitCollateralAmount` covers into a new option with the same terms and
+    /// parties; this option keeps the rest. Returns the new option.
+    function split(uint256 splitCollateralAmount) external payable returns (address newOption) {
+        require(msg.sender == buyer || msg.sender == seller, "Only a party");
+        require(!optionSettled && !optionClosed, "Already settled");
+        require(block.timestamp < expiryTimestamp, "Expired");
+        uint256 contracts = calculateNumContractsForCollateral(strikes, splitCollateralAmount);
+        require(contracts > 0 && contracts < numContracts, "Invalid split");
+        uint256 collateral = calculateRequiredCollateral(strikes, contracts);
+        numContracts -= contracts;
+        collateralAmount -= collateral;
+        newOption = Clones.clone(implementation);
+        ReplicaOption(newOption).initialize(
+            InitParams({
+                buyer: buyer,
+                seller: seller,
+                collateralToken: collateralToken,
+                priceFeed: chainlinkPriceFeed,
+                strikes: strikes,
+                expiryTimestamp: expiryTimestamp,
+                numContracts: contracts,
+                collateralAmount: collateral,
+                extraOptionData: extraOptionData
+            })
+        );
+        IERC20(collateralToken).safeTransfer(newOption, collateral);
+        emit OptionSplit(newOption, collateral, msg.value, msg.sender == buyer ? seller : buyer);
+    }
+
+    /// The contracts `collateral` covers (floored): the inverse of `calculateRequiredCollateral`.
+    function calculateNumContractsForCollateral(uint256[] memory s, uint256 collateral) public view returns (uint256) {
+        return collateral * 1e8 / calculateRequiredCollateral(s, 1e8);
     }
 
     /// The buyer's payout at `price` (8 dp): the per-contract intrinsic value × numContracts / 1e8, floored, as

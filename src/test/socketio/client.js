@@ -1,5 +1,7 @@
 // A Socket.IO client for the tests: the official socket.io-client, used as a frontend would use it.
 //   node client.js <baseUrl> [default|websocket|polling] [token]
+//   FORWARDED_FOR=<address> in the environment sends X-Forwarded-For: <address> on every request (a client behind a
+//   proxy the server trusts)
 // Reads one JSON command per line on stdin:
 //   {"emit": "<event>", "args": [...], "ack": "<ref>"}      ack optional; "bigString": n replaces args by one n-char string
 //   {"close": true}
@@ -16,6 +18,7 @@ const options = { reconnection: false };
 if (transport === 'websocket') options.transports = ['websocket'];
 if (transport === 'polling') options.transports = ['polling'];
 if (token) options.auth = { token };
+if (process.env.FORWARDED_FOR) options.extraHeaders = { 'X-Forwarded-For': process.env.FORWARDED_FOR };
 const socket = io(url, options);
 
 const print = (line) => process.stdout.write(JSON.stringify(line) + '\n');

@@ -152,7 +152,7 @@
       $('payouts').tBodies[0].replaceChildren(
         ...(d.payoutsPerDay || []).slice().reverse().map((p) =>
           el('tr', {}, el('td', { textContent: p.date }), el('td', { textContent: p.collateral.symbol }), el('td', { class: 'num', textContent: p.settled }),
-            el('td', { class: 'num', textContent: p.inTheMoney }), el('td', { class: 'num', textContent: fmt(p.payouts.value) }))),
+            el('td', { class: 'num', textContent: p.inTheMoney }), el('td', { class: 'num', textContent: amount(p.payouts.value) }))),
       );
 
       const products = d.volumeByProduct;

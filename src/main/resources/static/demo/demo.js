@@ -405,7 +405,7 @@
           el('td', { textContent: t.side }),
           el('td', { class: 'num', textContent: t.contracts.value }),
           el('td', { class: 'num', textContent: `${t.premium.value} ${t.collateral.symbol ?? ''}` }),
-          el('td', { textContent: (t.tradeStatus || t.status) + (t.outcome ? ` ${t.outcome}` : '') + (t.transferredTo ? ` → ${short(t.transferredTo)}` : '') }),
+          el('td', { textContent: (t.tradeStatus || t.status) + (t.outcome ? ` ${t.outcome}` : '') + (t.transferredTo ? ` → ${short(t.transferredTo)}` : '') + (t.splitFrom ? ` (split from ${short(t.splitFrom)})` : '') }),
           el('td', { class: 'num', textContent: t.settlementPrice ? t.settlementPrice.value : '' }),
           el('td', { class: 'num', textContent: t.payout ? `${t.payout.value} ${t.collateral.symbol ?? ''}` : '' }),
           el('td', { class: 'num', textContent: t.pnl ? t.pnl.value : '' }),

@@ -44,15 +44,34 @@ class LifecycleStore {
                 .list());
     }
 
+    /** How many splits away from an option of a fill the option is: 0 for an option of a fill (or not followed). */
+    int generation(long chainId, String option) {
+        return jdbc.sql(
+                        """
+                        WITH RECURSIVE up (option_address, parent_option, depth) AS (
+                            SELECT option_address, parent_option, 0 FROM chain_options
+                            WHERE chain_id = :chain AND option_address = :option
+                            UNION ALL
+                            SELECT c.option_address, c.parent_option, up.depth + 1 FROM chain_options c
+                            JOIN up ON c.chain_id = :chain AND c.option_address = up.parent_option
+                            WHERE up.depth < 64)
+                        SELECT COALESCE(max(depth), 0) FROM up
+                        """)
+                .param("chain", chainId)
+                .param("option", option)
+                .query(Integer.class)
+                .single();
+    }
+
     /** Inserts the event unless (chain id, tx hash, log index) is stored. */
     void insert(long chainId, OptionEvents.OptionEvent e, Instant blockTime) {
         JdbcClient.StatementSpec sql = jdbc.sql(
                 """
                 INSERT INTO chain_option_events (chain_id, tx_hash, log_index, block_number, block_time,
                     option_address, event, settlement_price, account, token, amount, fee, from_wallet,
-                    to_wallet, is_buyer, new_option)
+                    to_wallet, is_buyer, new_option, contracts, buyer, seller)
                 VALUES (:chain, :tx, :idx, :block, :time, :option, :event, :price, :account, :token, :amount,
-                    :fee, :from, :to, :isBuyer, :newOption)
+                    :fee, :from, :to, :isBuyer, :newOption, :contracts, :buyer, :seller)
                 ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING
                 """);
         ChainRows.position(sql, chainId, e.at(), blockTime)
@@ -67,6 +86,11 @@ class LifecycleStore {
                 .param("to", e.to())
                 .param("isBuyer", e.isBuyer())
                 .param("newOption", e.newOption())
+                .param(
+                        "contracts",
+                        e.splitOff() == null ? null : numeric(e.splitOff().contracts()))
+                .param("buyer", e.splitOff() == null ? null : e.splitOff().buyer())
+                .param("seller", e.splitOff() == null ? null : e.splitOff().seller())
                 .update();
     }
 
@@ -93,7 +117,13 @@ class LifecycleStore {
                                 rs.getString("from_wallet"),
                                 rs.getString("to_wallet"),
                                 (Boolean) rs.getObject("is_buyer"),
-                                rs.getString("new_option")),
+                                rs.getString("new_option"),
+                                rs.getObject("contracts") == null && rs.getString("buyer") == null
+                                        ? null
+                                        : new OptionEvents.SplitOff(
+                                                integer(rs, "contracts"),
+                                                rs.getString("buyer"),
+                                                rs.getString("seller"))),
                         instant(rs, "block_time")))
                 .list();
     }

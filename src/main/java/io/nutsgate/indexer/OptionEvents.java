@@ -101,7 +101,8 @@ final class OptionEvents {
     /**
      * One lifecycle event of one option. Fields not carried by the kind are null: {@code account} is the buyer paid
      * (PAYOUT), the closer (CLOSED), the seller (EXCESS_RETURNED) or the counterparty (SPLIT); {@code amount} the
-     * amount paid, returned or split off.
+     * amount paid, returned or split off; {@code splitOff} (SPLIT) what the new option's {@code OptionInitialized}
+     * says, null when it was not read.
      */
     record OptionEvent(
             BookEvents.Position at,
@@ -115,7 +116,33 @@ final class OptionEvents {
             String from,
             String to,
             Boolean isBuyer,
-            String newOption) {}
+            String newOption,
+            SplitOff splitOff) {
+
+        /** The SPLIT with the new option's terms from its {@code OptionInitialized}. */
+        OptionEvent withSplitOff(SplitOff value) {
+            return new OptionEvent(
+                    at,
+                    option,
+                    kind,
+                    settlementPrice,
+                    account,
+                    token,
+                    amount,
+                    fee,
+                    from,
+                    to,
+                    isBuyer,
+                    newOption,
+                    value);
+        }
+    }
+
+    /**
+     * The part an {@code OptionSplit} moved, as the new option's own {@code OptionInitialized} (emitted in the same
+     * transaction, {@code createdBy} = the option that split) declares it: its contracts and who holds each role.
+     */
+    record SplitOff(BigInteger contracts, String buyer, String seller) {}
 
     private OptionEvents() {}
 
@@ -156,6 +183,7 @@ final class OptionEvents {
                 (String) said.get(Field.FROM),
                 (String) said.get(Field.TO),
                 (Boolean) said.get(Field.IS_BUYER),
-                (String) said.get(Field.NEW_OPTION));
+                (String) said.get(Field.NEW_OPTION),
+                null);
     }
 }

@@ -9,6 +9,7 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,7 @@ import org.web3j.protocol.core.methods.response.Log;
 class OptionLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OptionLifecycle.class);
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("^0x[0-9a-fA-F]{40}$");
 
     private final LifecycleStore store;
     private final IndexerStore indexerStore;
@@ -57,9 +59,36 @@ class OptionLifecycle {
                 .register(meters);
     }
 
-    /** The lifecycle logs of blocks {@code from}..{@code to}, of any option (filtered in {@link #index}). */
+    /**
+     * The lifecycle logs of blocks {@code from}..{@code to}, of any option (filtered in {@link #index}); when some are
+     * {@code OptionSplit}s, one more call reads the {@code OptionInitialized} of their new options (created by the
+     * options that split), which say how many contracts moved and who holds them.
+     */
     List<Log> read(Rpc rpc, long from, long to) {
-        return rpc.logs(from, to, null, List.of(OptionEvents.topics()));
+        List<Log> logs = rpc.logs(from, to, null, List.of(OptionEvents.topics()));
+        List<String> splitting = new ArrayList<>();
+        for (Log l : logs) {
+            String address = l.getAddress();
+            // a log without a well-formed address is skipped later (index), never fails the window here
+            if (OptionEvents.Kind.SPLIT.topic.equals(BookEvents.topic0(l))
+                    && address != null
+                    && ADDRESS.matcher(address).matches()) {
+                String creator = "0x" + "0".repeat(24) + address.substring(2).toLowerCase(Locale.ROOT);
+                if (!splitting.contains(creator)) {
+                    splitting.add(creator);
+                }
+            }
+        }
+        if (splitting.isEmpty()) {
+            return logs;
+        }
+        List<Log> all = new ArrayList<>(logs);
+        all.addAll(rpc.logs(
+                from,
+                to,
+                null,
+                java.util.Arrays.asList(List.of(BookEvents.OPTION_INITIALIZED_TOPIC), null, null, splitting)));
+        return all;
     }
 
     /** The blocks of {@code logs} whose header the batch must read (logs without a block are skipped later). */
@@ -94,8 +123,14 @@ class OptionLifecycle {
             store.follow(chainId, f.option(), f.at().blockNumber(), null);
         }
         List<OptionEvents.OptionEvent> events = new ArrayList<>();
+        Map<String, BookEvents.OptionInitialized> splitOffs = new HashMap<>();
         for (Log l : logs) {
             try {
+                if (BookEvents.OPTION_INITIALIZED_TOPIC.equals(BookEvents.topic0(l))) {
+                    BookEvents.OptionInitialized init = BookEvents.optionInitialized(l);
+                    splitOffs.put(init.option(), init);
+                    continue;
+                }
                 OptionEvents.OptionEvent e = OptionEvents.decode(l);
                 if (!headers.containsKey(e.at().blockNumber())) {
                     throw new BookEvents.BadLogException("block " + e.at().blockNumber() + " was not read");
@@ -117,6 +152,18 @@ class OptionLifecycle {
                 continue; // an option of another book or of the RFQ
             }
             Rpc.Header h = headers.get(e.at().blockNumber());
+            if (e.kind() == OptionEvents.Kind.SPLIT) {
+                BookEvents.OptionInitialized init = splitOffs.get(e.newOption());
+                if (init != null && init.createdBy().equals(e.option())) {
+                    e = e.withSplitOff(new OptionEvents.SplitOff(init.numContracts(), init.buyer(), init.seller()));
+                } else {
+                    log.warn(
+                            "OptionSplit of {} in tx {}: no OptionInitialized of its new option {}",
+                            e.option(),
+                            e.at().txHash(),
+                            e.newOption());
+                }
+            }
             store.insert(chainId, e, Instant.ofEpochSecond(h.timestamp()));
             hashes.put(h.number(), h.hash().toLowerCase(Locale.ROOT));
             touched.add(e.option());
@@ -127,13 +174,28 @@ class OptionLifecycle {
             }
         }
         indexerStore.saveBlocks(chainId, hashes);
-        published.addAll(trades.applyLifecycles(lives(chainId, touched), confirmedUpTo, now));
+        published.addAll(trades.applyLifecycles(lives(chainId, parentsFirst(chainId, touched)), confirmedUpTo, now));
         published.addAll(trades.expireUpTo(lastBlockTime, now));
     }
 
     /** A reorg replaced the blocks above {@code fork}: their events go, and their options' trades are recomputed. */
     void rollBack(long chainId, long fork, long confirmedUpTo, Instant now, List<Object> published) {
-        published.addAll(trades.applyLifecycles(lives(chainId, store.deleteAbove(chainId, fork)), confirmedUpTo, now));
+        published.addAll(trades.applyLifecycles(
+                lives(chainId, parentsFirst(chainId, store.deleteAbove(chainId, fork))), confirmedUpTo, now));
+    }
+
+    /**
+     * The options in an order where an option comes before the options split off it: applying a split writes the
+     * new option's rows, which the new option's own events (settlement, transfer…) then change.
+     */
+    private List<String> parentsFirst(long chainId, java.util.Collection<String> options) {
+        Map<String, Integer> depth = new HashMap<>();
+        for (String o : options) {
+            depth.put(o, store.generation(chainId, o));
+        }
+        return options.stream()
+                .sorted(Comparator.comparingInt((String o) -> depth.get(o)).thenComparing(o -> o))
+                .toList();
     }
 
     private List<OptionLife> lives(long chainId, java.util.Collection<String> options) {
@@ -154,6 +216,7 @@ class OptionLifecycle {
         Long endBlock = null;
         Instant endTime = null;
         List<OptionLife.Transfer> transfers = new ArrayList<>();
+        List<OptionLife.Split> splits = new ArrayList<>();
         for (LifecycleStore.TimedEvent timed : events) {
             OptionEvents.OptionEvent e = timed.event();
             boolean ends =
@@ -196,7 +259,20 @@ class OptionLifecycle {
                                     e.isBuyer()));
                             yield false;
                         }
-                        case SPLIT -> false;
+                        case SPLIT -> {
+                            OptionEvents.SplitOff off = e.splitOff();
+                            splits.add(new OptionLife.Split(
+                                    e.at().txHash(),
+                                    e.at().blockNumber(),
+                                    timed.time(),
+                                    e.newOption(),
+                                    e.amount(),
+                                    off == null ? null : off.contracts(),
+                                    off == null ? null : off.buyer(),
+                                    off == null ? null : off.seller(),
+                                    transfers.size()));
+                            yield false;
+                        }
                     };
             if (ends) {
                 endTx = e.at().txHash();
@@ -204,6 +280,6 @@ class OptionLifecycle {
                 endTime = timed.time();
             }
         }
-        return new OptionLife(option, end, price, payout, returned, endTx, endBlock, endTime, transfers);
+        return new OptionLife(option, end, price, payout, returned, endTx, endBlock, endTime, transfers, splits);
     }
 }

@@ -9,6 +9,7 @@ import io.nutsgate.auth.SignedIn;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.ratelimit.RateLimiter;
 import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.submissions.FillSubmissions;
 import io.socket.engineio.server.EngineIoSocket;
@@ -97,7 +98,7 @@ class PushSockets implements LocalRooms {
                 ConnectionGate.client(socket.getClient().getConnection().getInitialHeaders()));
         socket.on(SUBSCRIBE, args -> safely(socket, () -> subscribe(socket, state, args)));
         socket.on(UNSUBSCRIBE, args -> safely(socket, () -> unsubscribe(socket, state, args)));
-        socket.on(FILL_SUBMITTED, args -> safely(socket, () -> fillSubmitted(socket, args)));
+        socket.on(FILL_SUBMITTED, args -> safely(socket, () -> fillSubmitted(socket, state, args)));
         socket.registerAllEventListener((event, args) -> {
             if (!HANDLED.contains(event) && !RESERVED.contains(event)) {
                 metrics.rejected(PushMetrics.UNKNOWN_EVENT);
@@ -195,16 +196,20 @@ class PushSockets implements LocalRooms {
      * {@code fill:submitted} with {@code txHash} or {@code {txHash}}: the same as {@code POST /nuts/fills}. The ack
      * is {@code {ok:true, fill:{txHash, state, error}}} (the trade then arrives as {@code trade:new} in the wallet's
      * room) or the error of that endpoint ({@code INVALID_PARAMETER}, {@code CHAIN_UNAVAILABLE}, and past the limits
-     * counted per connection {@code RATE_LIMITED} or {@code TOO_MANY_PENDING_FILLS}).
+     * {@code RATE_LIMITED}, with {@code retryAfter} seconds, or {@code TOO_MANY_PENDING_FILLS}). The limits count the
+     * socket's client, the key {@link ConnectionGateFilter} put on its handshake by the rule of the REST limits
+     * ({@code ClientAddresses}): one bucket and one pending count with that client's {@code POST /nuts/fills}, however
+     * many connections it opens.
      */
-    private void fillSubmitted(SocketIoSocket socket, Object[] args) {
+    private void fillSubmitted(SocketIoSocket socket, SocketState state, Object[] args) {
         Object first = args.length == 0 ? null : args[0];
         String txHash = first instanceof String value
                 ? value
                 : first instanceof JSONObject body && body.opt("txHash") instanceof String value ? value : null;
         try {
-            // limited per connection: socket.io-server does not hand the socket its HTTP client's address
-            FillSubmissions.Submission submission = fills.submit(txHash, "socket:" + socket.getId());
+            // a session always has its client's key (ConnectionGateFilter sets it on every /socket.io/ request)
+            String client = state.client() != null ? state.client() : "socket:" + socket.getId();
+            FillSubmissions.Submission submission = fills.submit(txHash, client);
             ack(
                     args,
                     ok().put(
@@ -221,7 +226,11 @@ class PushSockets implements LocalRooms {
                                                             : submission.error())));
         } catch (ApiException e) {
             metrics.rejected(PushMetrics.BAD_PACKET);
-            ack(args, error(e.code(), e.getMessage()));
+            JSONObject refusal = error(e.code(), e.getMessage());
+            if (e instanceof RateLimiter.RateLimitedException limited) {
+                refusal.getJSONObject("error").put("retryAfter", limited.retryAfterSeconds());
+            }
+            ack(args, refusal);
         }
     }
 

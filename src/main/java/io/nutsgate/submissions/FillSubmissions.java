@@ -160,8 +160,9 @@ public class FillSubmissions implements DisposableBean {
 
     /**
      * Records that the frontend sent {@code txHash} and starts reading its receipt, unless an entry for it exists
-     * (then that entry is answered as it stands). {@code client} is whom the limits count (the HTTP client's key, or
-     * the socket's). 400 for a malformed hash, 503 {@code CHAIN_UNAVAILABLE} without {@code BASE_RPC_URL}, 429
+     * (then that entry is answered as it stands). {@code client} is whom the limits count: the client's key
+     * ({@code ClientAddresses}), the same over HTTP and over the socket, so one bucket and one pending count per
+     * client whichever way and however many connections it comes by. 400 for a malformed hash, 503 {@code CHAIN_UNAVAILABLE} without {@code BASE_RPC_URL}, 429
      * {@code RATE_LIMITED} or {@code TOO_MANY_PENDING_FILLS} past the limits. The socket side calls this for
      * {@code fill:submitted}.
      */

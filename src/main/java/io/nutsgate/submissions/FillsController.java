@@ -68,8 +68,8 @@ class FillsController {
                     + " first, then less often) for up to 2 minutes and its OrderFilled recorded as trades at once"
                     + " (idempotent per txHash). Limited per client: 429 RATE_LIMITED or TOO_MANY_PENDING_FILLS")
     ApiResponse<FillView> submit(@RequestBody FillRequest request, HttpServletRequest http) {
-        return ApiResponse.ok(FillView.of(
-                submissions.submit(request == null ? null : request.txHash(), "http:" + clients.clientKey(http))));
+        return ApiResponse.ok(
+                FillView.of(submissions.submit(request == null ? null : request.txHash(), clients.clientKey(http))));
     }
 
     @GetMapping("/{txHash}")

@@ -143,6 +143,11 @@ final class PositionMapper {
                 returned,
                 null,
                 null,
+                null,
+                null,
+                null,
+                null,
+                null,
                 null);
     }
 

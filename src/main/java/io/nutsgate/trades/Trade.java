@@ -10,7 +10,9 @@ import java.util.List;
  * collateral token's base units; strikes and settlement price have 8 decimals. Payout and P&L are null until the
  * trade is settled or closed. Referral fee and confirmation ({@code seen}, {@code confirmed}) are known only for
  * fills our chain indexer read (null otherwise). Collateral returned, lifecycle tx and the transfer fields are chain
- * facts of the option's own events (docs/trade-lifecycle.md).
+ * facts of the option's own events (docs/trade-lifecycle.md). Contracts, collateral, premium and fee are what remains
+ * in the option after its splits; the {@code split…} amounts are what the splits moved out (null when none), and
+ * {@code splitFrom} is, on a row of a split-off option, the option it was split from.
  */
 record Trade(
         String entryTxHash,
@@ -41,7 +43,12 @@ record Trade(
         BigInteger collateralReturned,
         String lifecycleTxHash,
         String transferredTo,
-        String transferredFrom) {
+        String transferredFrom,
+        BigInteger splitContracts,
+        BigInteger splitCollateral,
+        BigInteger splitPremium,
+        BigInteger splitFee,
+        String splitFrom) {
 
     /**
      * The idempotency key of a trade: one row per (fill, wallet, side), a fill being (entry tx hash, option address).
@@ -51,5 +58,15 @@ record Trade(
 
     Key key() {
         return new Key(entryTxHash, optionAddress, wallet, side);
+    }
+
+    /** A row of the fill itself or of a split-off option, not one a transfer gave this wallet. */
+    boolean isBase() {
+        return transferredFrom == null || splitFrom != null;
+    }
+
+    /** {@code amount} plus what splits moved out of it ({@code split}, null for none): the entry's amount. */
+    static BigInteger whole(BigInteger amount, BigInteger split) {
+        return split == null ? amount : amount.add(split);
     }
 }

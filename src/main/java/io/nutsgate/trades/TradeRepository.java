@@ -25,7 +25,8 @@ class TradeRepository {
     private static final String TRADE_COLUMNS = "id, entry_tx_hash, option_address, wallet, side, status, underlying,"
             + " product, is_call, strikes, expiry, collateral_token, collateral_symbol, collateral_decimals, premium,"
             + " fee, contracts, collateral, settlement_price, payout, pnl, referrer, created_at, settled_at, referral_fee,"
-            + " confirmation, collateral_returned, lifecycle_tx_hash, transferred_to, transferred_from";
+            + " confirmation, collateral_returned, lifecycle_tx_hash, transferred_to, transferred_from, split_contracts,"
+            + " split_collateral, split_premium, split_fee, split_from";
 
     private final JdbcClient jdbc;
 
@@ -285,6 +286,11 @@ class TradeRepository {
                 integer(rs, "collateral_returned"),
                 rs.getString("lifecycle_tx_hash"),
                 rs.getString("transferred_to"),
-                rs.getString("transferred_from"));
+                rs.getString("transferred_from"),
+                integer(rs, "split_contracts"),
+                integer(rs, "split_collateral"),
+                integer(rs, "split_premium"),
+                integer(rs, "split_fee"),
+                rs.getString("split_from"));
     }
 }

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * One trade made through the platform. Amounts are in the collateral token (premium, fee, contracts, collateral,
  * payout, P&L); strikes and settlement price are USD with 8 decimals. Payout and P&L are null until the trade is
- * SETTLED or CLOSED. Times are unix seconds, with ISO-8601 beside the {@code …At} ones.
+ * SETTLED or CLOSED. Contracts, collateral, premium and fee are what remains in the option after its splits. Times are
+ * unix seconds, with ISO-8601 beside the {@code …At} ones.
  */
 public record TradeView(
         @Checksummed String optionAddress,
@@ -58,7 +59,17 @@ public record TradeView(
                 String transferredTo,
         @Schema(description = "a position this wallet received by RoleTransferred: the wallet it came from")
                 @Checksummed
-                String transferredFrom) {
+                String transferredFrom,
+        @Schema(
+                        description =
+                                "contracts OptionSplit moved out of this trade into new options (contracts is what"
+                                        + " remains); null when none")
+                Amount splitContracts,
+        @Schema(description = "collateral those splits moved out (collateralAmount is what remains); null when none")
+                Amount splitCollateral,
+        @Schema(description = "a position split off another option by OptionSplit: the option it was split from")
+                @Checksummed
+                String splitFrom) {
 
     /** The API row of a stored trade: the one place a trade becomes a view. */
     static TradeView of(Trade fill) {
@@ -93,7 +104,10 @@ public record TradeView(
                 outcome(fill),
                 fill.lifecycleTxHash(),
                 fill.transferredTo(),
-                fill.transferredFrom());
+                fill.transferredFrom(),
+                Amount.of(fill.splitContracts(), decimals),
+                Amount.of(fill.splitCollateral(), decimals),
+                fill.splitFrom());
     }
 
     /** ITM when a settled trade paid the buyer something, OTM when it paid nothing. */

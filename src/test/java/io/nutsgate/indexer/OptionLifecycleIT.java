@@ -197,6 +197,110 @@ class OptionLifecycleIT extends ServiceTest {
         }
     }
 
+    /**
+     * The buyer splits 949 USDC of collateral off the reference spread before expiry, then the option and the new one
+     * settle ITM at 2613.45. Hand-computed (c = 200 USDC per contract, ETH spot 2450.37 at the fill so the fee is
+     * REFERENCE §3.5's 34.880711):
+     *
+     * <ul>
+     *   <li>moved: 949000000 / 200 = 4.745 contracts (4745000) and 200 × 4.745 = 949 USDC; left: 23724792 − 4745000 =
+     *       18979792 contracts and 4744958400 − 949000000 = 3795958400;
+     *   <li>premium share of the new option ⌊999999982 × 4745000 / 23724792⌋ = 200001749, the option keeps 799998233;
+     *       fee share ⌊34880711 × 4745000 / 23724792⌋ = 6976203, the option keeps 27904508;
+     *   <li>at 2613.45 the option pays 113.45 × 18.979792 = 2153.2574024 → 2153257402 (P&L 2153257402 − 799998233 =
+     *       1353259169), the new one 113.45 × 4.745 = 538.32025 → 538320250 (P&L 538320250 − 200001749 = 338318501);
+     *       together 2691577652 and 1691577670, the unsplit trade's payout and P&L.
+     * </ul>
+     */
+    @Test
+    void shouldReduceTheTradeBySplitOffContractsAndGiveTheHolderTheNewOption() {
+        Account taker = devnet.takers().get(0);
+        devnet.setPrice("ETH", BigInteger.valueOf(245_037_000_000L));
+        BigInteger realisedBefore = realisedPnl(taker);
+        try (SocketIoTestClient client = subscribed(taker)) {
+            String tx = hash(devnet.fill(taker, spread(60), REFERRER));
+            String option = option(taker, tx);
+            JsonNode entered = trade(taker, tx, option, "OPEN");
+            assertThat(entered.path("fee").path("raw").asString()).isEqualTo("34880711");
+
+            TransactionReceipt split = devnet.splitOption(taker, option, BigInteger.valueOf(949_000_000L));
+            String newOption = Devnet.splitOffOption(split, option).toLowerCase(Locale.ROOT);
+            devnet.setPrice("ETH", BigInteger.valueOf(261_345_000_000L));
+
+            JsonNode reduced = awaitPush(client, PushMessage.TRADE_UPDATED, tx, option, "split");
+            assertThat(reduced.path("contracts").path("raw").asString()).isEqualTo("18979792");
+            assertThat(reduced.path("collateralAmount").path("raw").asString()).isEqualTo("3795958400");
+            assertThat(reduced.path("splitContracts").path("raw").asString()).isEqualTo("4745000");
+            assertThat(reduced.path("splitCollateral").path("raw").asString()).isEqualTo("949000000");
+            assertThat(reduced.path("premium").path("raw").asString()).isEqualTo("799998233");
+            assertThat(reduced.path("fee").path("raw").asString()).isEqualTo("27904508");
+            JsonNode splitOff = awaitPush(client, PushMessage.TRADE_UPDATED, tx, newOption, "split");
+            assertThat(splitOff.path("tradeStatus").asString()).isEqualTo("OPEN");
+            assertThat(splitOff.path("splitFrom").asString()).isEqualToIgnoringCase(option);
+            assertThat(splitOff.path("side").asString()).isEqualTo("BUYER");
+            assertThat(splitOff.path("contracts").path("raw").asString()).isEqualTo("4745000");
+            assertThat(splitOff.path("collateralAmount").path("raw").asString()).isEqualTo("949000000");
+            assertThat(splitOff.path("premium").path("raw").asString()).isEqualTo("200001749");
+            assertThat(splitOff.path("fee").path("raw").asString()).isEqualTo("6976203");
+
+            JsonNode parent = trade(taker, tx, option, "SETTLED");
+            assertThat(parent.path("payout").path("raw").asString()).isEqualTo("2153257402");
+            assertThat(parent.path("collateralReturned").path("raw").asString()).isEqualTo("1642700998");
+            assertThat(parent.path("pnl").path("raw").asString()).isEqualTo("1353259169");
+            assertThat(parent.path("contracts").path("raw").asString()).isEqualTo("18979792");
+            JsonNode child = trade(taker, tx, newOption, "SETTLED");
+            assertThat(child.path("payout").path("raw").asString()).isEqualTo("538320250");
+            assertThat(child.path("collateralReturned").path("raw").asString()).isEqualTo("410679750");
+            assertThat(child.path("pnl").path("raw").asString()).isEqualTo("338318501");
+            assertThat(child.path("settlementPrice").path("raw").asString()).isEqualTo("261345000000");
+            assertThat(child.path("confirmation").asString()).isIn("seen", "confirmed");
+
+            // the wallet's realised P&L is the unsplit trade's
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> assertThat(
+                            realisedPnl(taker).subtract(realisedBefore))
+                    .isEqualTo(new BigInteger("1691577670")));
+            // and the split-off row is kept once the indexer has confirmed its block
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> find(taker, tx, newOption)
+                    .map(t -> t.path("confirmation").asString().equals("confirmed"))
+                    .orElse(false));
+            assertThat(find(taker, tx, option)
+                            .orElseThrow()
+                            .path("confirmation")
+                            .asString())
+                    .isEqualTo("confirmed");
+        }
+    }
+
+    @Test
+    void shouldTakeASplitBackWhenAReorgRemovesItsBlock() {
+        Account taker = devnet.takers().get(1);
+        try (SocketIoTestClient client = subscribed(taker)) {
+            String tx = hash(devnet.fill(taker, spread(7 * 24 * 3600), REFERRER));
+            String option = option(taker, tx);
+            TransactionReceipt split = devnet.splitOption(taker, option, BigInteger.valueOf(949_000_000L));
+            String newOption = Devnet.splitOffOption(split, option).toLowerCase(Locale.ROOT);
+            awaitPush(client, PushMessage.TRADE_UPDATED, tx, option, "split");
+            awaitPush(client, PushMessage.TRADE_UPDATED, tx, newOption, "split");
+
+            devnet.reorg(devnet.head() - split.getBlockNumber().longValueExact() + 1);
+
+            JsonNode restored = awaitPush(client, PushMessage.TRADE_UPDATED, tx, option, "reverted");
+            assertThat(restored.path("contracts").path("raw").asString()).isEqualTo(CONTRACTS.toString());
+            assertThat(restored.path("collateralAmount").path("raw").asString()).isEqualTo(COLLATERAL);
+            assertThat(restored.path("premium").path("raw").asString()).isEqualTo(PREMIUM);
+            assertThat(restored.path("splitContracts").isNull()).isTrue();
+            awaitPush(client, PushMessage.TRADE_REMOVED, tx, newOption, "removed");
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> find(taker, tx, newOption)
+                    .isEmpty());
+            assertThat(find(taker, tx, option)
+                            .orElseThrow()
+                            .path("contracts")
+                            .path("raw")
+                            .asString())
+                    .isEqualTo(CONTRACTS.toString());
+        }
+    }
+
     @Test
     void shouldTakeACloseBackWhenAReorgRemovesItsBlock() {
         Account taker = devnet.takers().get(0);
@@ -237,6 +341,31 @@ class OptionLifecycleIT extends ServiceTest {
         return awaitPush(client, event, tx, null);
     }
 
+    private static JsonNode awaitPush(
+            SocketIoTestClient client, String event, String tx, String option, String status) {
+        return client.await(
+                        line -> line.path("event").asString().equals(event)
+                                && line.path("args")
+                                        .path(0)
+                                        .path("entryTxHash")
+                                        .asString()
+                                        .equals(tx)
+                                && line.path("args")
+                                        .path(0)
+                                        .path("optionAddress")
+                                        .asString()
+                                        .equalsIgnoreCase(option)
+                                && line.path("args")
+                                        .path(0)
+                                        .path("status")
+                                        .asString()
+                                        .equals(status),
+                        WAIT,
+                        event + " " + status + " for " + tx + " of " + option)
+                .path("args")
+                .path(0);
+    }
+
     private static JsonNode awaitPush(SocketIoTestClient client, String event, String tx, String status) {
         return client.await(
                         line -> line.path("event").asString().equals(event)
@@ -266,6 +395,27 @@ class OptionLifecycleIT extends ServiceTest {
                                 .filter(t -> t.path("status").asString().equals(status)),
                         Optional::isPresent)
                 .orElseThrow();
+    }
+
+    /** The wallet's trade of the fill in {@code option} once the trades API shows it with {@code status}. */
+    private JsonNode trade(Account wallet, String tx, String option, String status) {
+        return await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> find(wallet, tx, option)
+                                .filter(t -> t.path("status").asString().equals(status)),
+                        Optional::isPresent)
+                .orElseThrow();
+    }
+
+    private Optional<JsonNode> find(Account wallet, String tx, String option) {
+        JsonNode trades = body(get("/nuts/users/" + wallet.address() + "/trades?limit=100"))
+                .path("data")
+                .path("trades");
+        return StreamSupport.stream(trades.spliterator(), false)
+                .filter(t -> t.path("entryTxHash").asString().equals(tx)
+                        && t.path("optionAddress").asString().equalsIgnoreCase(option))
+                .findFirst();
     }
 
     private BigInteger realisedPnl(Account wallet) {

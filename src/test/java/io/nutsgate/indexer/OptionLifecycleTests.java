@@ -166,6 +166,7 @@ class OptionLifecycleTests {
                 BUYER,
                 SELLER,
                 true,
+                null,
                 null);
         OptionLife life = OptionLifecycle.life(
                 OPTION, List.of(timed(transfer), timed(event(10, 0, OptionEvents.Kind.CLOSED, null, 4_744_958_400L))));
@@ -179,6 +180,62 @@ class OptionLifecycleTests {
             assertThat(t.block()).isEqualTo(9);
         });
         assertThat(OptionLifecycle.life(OPTION, List.of()).isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDecodeASplitAndPlaceItAmongTheTransfers() {
+        String newOption = "0x4444444444444444444444444444444444444444";
+        OptionEvents.OptionEvent split = OptionEvents.decode(log(
+                2,
+                OptionEvents.Kind.SPLIT.topic,
+                List.of(word(newOption), word(SELLER)),
+                word(949_000_000L) + word(0).substring(2)));
+        assertThat(split.kind()).isEqualTo(OptionEvents.Kind.SPLIT);
+        assertThat(split.newOption()).isEqualTo(newOption);
+        assertThat(split.amount()).isEqualTo(BigInteger.valueOf(949_000_000L));
+        assertThat(split.fee()).isZero();
+        assertThat(split.account()).isEqualTo(SELLER);
+
+        OptionEvents.OptionEvent transfer = new OptionEvents.OptionEvent(
+                new BookEvents.Position(TX, 1, 9, null),
+                OPTION,
+                OptionEvents.Kind.ROLE_TRANSFERRED,
+                null,
+                null,
+                null,
+                null,
+                null,
+                BUYER,
+                SELLER,
+                true,
+                null,
+                null);
+        OptionEvents.OptionEvent known = new OptionEvents.OptionEvent(
+                        new BookEvents.Position(TX, 2, 9, null),
+                        OPTION,
+                        OptionEvents.Kind.SPLIT,
+                        null,
+                        SELLER,
+                        null,
+                        BigInteger.valueOf(949_000_000L),
+                        BigInteger.ZERO,
+                        null,
+                        null,
+                        null,
+                        newOption,
+                        null)
+                .withSplitOff(new OptionEvents.SplitOff(BigInteger.valueOf(4_745_000), SELLER, SELLER));
+        OptionLife life = OptionLifecycle.life(OPTION, List.of(timed(transfer), timed(known)));
+        assertThat(life.end()).isNull();
+        assertThat(life.isEmpty()).isFalse();
+        assertThat(life.splits()).singleElement().satisfies(s -> {
+            assertThat(s.newOption()).isEqualTo(newOption);
+            assertThat(s.collateral()).isEqualTo(BigInteger.valueOf(949_000_000L));
+            assertThat(s.contracts()).isEqualTo(BigInteger.valueOf(4_745_000));
+            assertThat(s.buyer()).isEqualTo(SELLER);
+            assertThat(s.transfersBefore()).isEqualTo(1);
+            assertThat(s.block()).isEqualTo(9);
+        });
     }
 
     private static LifecycleStore.TimedEvent timed(OptionEvents.OptionEvent e) {
@@ -195,6 +252,7 @@ class OptionLifecycleTests {
                 null,
                 null,
                 amount == null ? null : BigInteger.valueOf(amount),
+                null,
                 null,
                 null,
                 null,

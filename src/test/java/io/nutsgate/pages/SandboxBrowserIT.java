@@ -3,6 +3,7 @@ package io.nutsgate.pages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.nutsgate.protocol.Product;
 import io.nutsgate.support.Devnet;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -116,7 +118,10 @@ class SandboxBrowserIT {
                                 "--interval",
                                 "5",
                                 "--quote-life",
-                                "60")
+                                "60",
+                                // no 5-minute options: the only trade that settles during the test is its own
+                                "--short-expiry-minutes",
+                                "0")
                         .redirectError(ProcessBuilder.Redirect.DISCARD)
                         .start();
                 BufferedReader out =
@@ -265,6 +270,78 @@ class SandboxBrowserIT {
                 .contains("upstream (Thetanuts)")
                 .doesNotContain("details need the management token");
         screenshot("dashboard.png");
+    }
+
+    /**
+     * A trade that settles while the demo page is open: the taker buys 2.5 ETH CALL_SPREAD 2500/2700 contracts
+     * (2500000) at 42.15, expiring 60 s on; the feed then says 2613.45 and the devnet's keeper settles it. By hand:
+     * premium 42.15 × 2.5 = 105.375 USDC, payout (2613.45 − 2500) × 2.5 = 283.625 USDC, P&L 283.625 − 105.375 = 178.25.
+     * The demo page's row and toast show them as pushed, without a reload; the dashboard's payouts table shows today's
+     * one settled option, in the money, and the 283.625 USDC paid to our user.
+     */
+    @Test
+    @Order(3)
+    void shouldShowTheSettledTradeAndItsPayoutOnTheDemoPageAndTheDashboard() throws Exception {
+        assumeTrue(premiumPaid != null, "the demo fill did not happen");
+        Devnet.Account taker = devnet.takers().get(0);
+        Devnet.Order order = devnet.order(
+                        Product.CALL_SPREAD,
+                        List.of(Devnet.usd(2_500), Devnet.usd(2_700)),
+                        BigInteger.valueOf(4_215_000_000L),
+                        BigInteger.valueOf(20_000_000_000L),
+                        false)
+                .withNumContracts(BigInteger.valueOf(2_500_000))
+                .withExpiry(devnet.latestBlockTimestamp() + 60);
+        String tx = devnet.fill(taker, order, REFERRER).getTransactionHash().toLowerCase(Locale.ROOT);
+        devnet.setPrice("ETH", Devnet.usd(2_613).add(BigInteger.valueOf(45_000_000)));
+
+        browser.get("http://localhost:" + port + "/demo/#rpc=" + devnet.rpcUrl() + "&key=" + taker.privateKey());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        By row = By.cssSelector("#positions tbody tr[data-tx='" + tx + "']");
+        WebElement open =
+                wait.until(d -> d.findElements(row).stream().findFirst().orElse(null));
+        assertThat(cells(open).get(6)).isIn("OPEN", "EXPIRED");
+        js("window.__noReload = 'still here'");
+
+        WebDriverWait settlement = new WebDriverWait(browser, Duration.ofSeconds(120));
+        List<String> settled = settlement.until(d -> d.findElements(row).stream()
+                .findFirst()
+                .map(SandboxBrowserIT::cells)
+                .filter(c -> c.get(6).equals("SETTLED ITM"))
+                .orElse(null));
+        assertThat(settled.get(1)).isEqualTo("ETH CALL_SPREAD");
+        assertThat(settled.get(3)).isEqualTo("BUYER");
+        assertThat(settled.get(4)).isEqualTo("2.5");
+        assertThat(settled.get(5)).isEqualTo("105.375 USDC");
+        assertThat(settled.get(7)).isEqualTo("2613.45");
+        assertThat(settled.get(8)).isEqualTo("283.625 USDC");
+        assertThat(settled.get(9)).isEqualTo("178.25");
+        WebElement toast =
+                wait.until(d -> d.findElements(By.cssSelector("#toasts .toast[data-lifecycle=settled]")).stream()
+                        .filter(t -> t.getDomAttribute("data-tx").equals(tx))
+                        .findFirst()
+                        .orElse(null));
+        assertThat(toast.getText()).isEqualTo("ETH CALL_SPREAD: Settled ITM at 2613.45: paid 283.625 USDC");
+        assertThat(js("return window.__noReload")).isEqualTo("still here");
+        screenshot("demo-settled.png");
+
+        browser.get("http://localhost:" + port + "/dashboard/#token=" + MANAGEMENT_TOKEN);
+        List<String> payouts = wait.until(d -> d.findElements(By.cssSelector("#payouts tbody tr")).stream()
+                .findFirst()
+                .map(SandboxBrowserIT::cells)
+                .orElse(null));
+        assertThat(payouts.get(0))
+                .isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+        assertThat(payouts.subList(1, 5)).containsExactly("USDC", "1", "1", "283.625");
+        assertThat(browser.findElements(By.cssSelector("#payouts tbody tr"))).hasSize(1);
+        screenshot("dashboard-payouts.png");
+    }
+
+    private static List<String> cells(WebElement row) {
+        return row.findElements(By.tagName("td")).stream()
+                .map(WebElement::getText)
+                .map(String::strip)
+                .toList();
     }
 
     private Object js(String script) {

@@ -607,6 +607,31 @@ public final class Devnet implements AutoCloseable {
                 send(holder, option, new Function("transfer", List.of(new Bool(isBuyer), new Address(to)), List.of())));
     }
 
+    /**
+     * The holder of a role of {@code option} splits off the contracts {@code collateral} covers into a new option
+     * ({@code split(uint256)}, BaseOption r12); the receipt.
+     */
+    public TransactionReceipt splitOption(Account holder, String option, BigInteger collateral) {
+        return requireSuccess(send(holder, option, new Function("split", List.of(new Uint256(collateral)), List.of())));
+    }
+
+    /**
+     * The new option of the receipt's {@code OptionSplit} emitted by {@code option} (topic0 as REFERENCE §2.3 declares
+     * it; the new option is its first indexed argument).
+     */
+    public static String splitOffOption(TransactionReceipt receipt, String option) {
+        return receipt.getLogs().stream()
+                .filter(l -> l.getAddress().equalsIgnoreCase(option)
+                        && l.getTopics().getFirst().equalsIgnoreCase(OPTION_SPLIT_TOPIC))
+                .map(l -> "0x" + l.getTopics().get(1).substring(26))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OptionSplit of " + option));
+    }
+
+    /** {@code OptionSplit(address,uint256,uint256,address)}'s topic as REFERENCE §2.3 lists it. */
+    public static final String OPTION_SPLIT_TOPIC =
+            "0xfc4947089e7500185f5b0c8d22f76ed333230d351d62be90fefa37174d7b733b";
+
     /** A price or strike of {@code usd} dollars in the feed's 8 decimals. */
     public static BigInteger usd(long usd) {
         return BigInteger.valueOf(usd).multiply(BigInteger.TEN.pow(8));

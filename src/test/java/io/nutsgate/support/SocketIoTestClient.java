@@ -36,12 +36,14 @@ public final class SocketIoTestClient implements AutoCloseable {
     private final List<JsonNode> seen = new CopyOnWriteArrayList<>();
     private final Thread reader;
 
-    private SocketIoTestClient(List<String> command) {
+    private SocketIoTestClient(List<String> command, String forwardedFor) {
         try {
-            process = new ProcessBuilder(command)
-                    .directory(DIR.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).directory(DIR.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+            if (forwardedFor != null) {
+                builder.environment().put("FORWARDED_FOR", forwardedFor);
+            }
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node (is Node.js installed?)", e);
         }
@@ -79,7 +81,19 @@ public final class SocketIoTestClient implements AutoCloseable {
         return start(baseUrl, "websocket", token);
     }
 
+    /**
+     * Connects over WebSocket sending {@code X-Forwarded-For: forwardedFor} (the client a trusted proxy would name) on
+     * every request.
+     */
+    public static SocketIoTestClient connectForwardedFor(String baseUrl, String forwardedFor) {
+        return start(baseUrl, "websocket", null, forwardedFor);
+    }
+
     private static SocketIoTestClient start(String baseUrl, String transport, String token) {
+        return start(baseUrl, transport, token, null);
+    }
+
+    private static SocketIoTestClient start(String baseUrl, String transport, String token, String forwardedFor) {
         if (!Files.isDirectory(DIR.resolve("node_modules/socket.io-client"))) {
             throw new IllegalStateException("run the build once: it installs socket.io-client into " + DIR);
         }
@@ -87,7 +101,7 @@ public final class SocketIoTestClient implements AutoCloseable {
         if (token != null) {
             command.add(token);
         }
-        return new SocketIoTestClient(command);
+        return new SocketIoTestClient(command, forwardedFor);
     }
 
     /** Emits without asking for an ack. */
