@@ -243,6 +243,7 @@ class OptionLifecycleIT extends ServiceTest {
             assertThat(splitOff.path("premium").path("raw").asString()).isEqualTo("200001749");
             assertThat(splitOff.path("fee").path("raw").asString()).isEqualTo("6976203");
 
+            devnet.passTime(60); // both options expire; the keeper settles each
             JsonNode parent = trade(taker, tx, option, "SETTLED");
             assertThat(parent.path("payout").path("raw").asString()).isEqualTo("2153257402");
             assertThat(parent.path("collateralReturned").path("raw").asString()).isEqualTo("1642700998");
