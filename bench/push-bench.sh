@@ -2,7 +2,7 @@
 # Push benchmark, all on this machine, everything it starts is stopped at the end:
 #   1. CLIENTS official socket.io-client WebSocket connections to instance B, each subscribed to its own wallet:
 #      B's heap (after a full GC) and RSS per connection;
-#   2. one event to ROOMS rooms, published on Redis channel nuts:push as another instance publishes it (one message
+#   2. one event to ROOMS rooms, published on Redis channel nutsgate:push as another instance publishes it (one message
 #      per room, all stamped with the time the batch starts), delivered by B to its sockets: p50/p99 from the start
 #      of the publish to the client's handler, 6 rounds (the first carries JIT warm-up).
 # A private redis-server on a free port; the service's tables in its own embedded PostgreSQL (a temporary
@@ -83,7 +83,7 @@ for i in range(rooms):
     wallet = "0x" + format(0xb000000 + i, "x").zfill(40)
     payload = json.dumps({"t": t, "seq": i})
     env = json.dumps({"origin": "bench", "room": "positions:" + wallet, "event": "trade:new", "payload": payload})
-    sys.stdout.write(cmd("PUBLISH", "nuts:push", env))
+    sys.stdout.write(cmd("PUBLISH", "nutsgate:push", env))
 PY
 }
 IN=${BENCH[1]}; OUT=${BENCH[0]}

@@ -246,7 +246,7 @@ if [[ -z ${SKIP_EXTERNAL:-} ]]; then
         for _ in $(seq 40); do
             log=$("$PODMAN" logs "nutsgate-smoke-$1" 2>&1)
             if [[ $log == *'caching upstream bodies in Redis'* && $log == *'rate limits are counted in Redis under'* \
-                && ($log != *'Redis push fan-out failed'* || $log == *'subscribed to nuts:push'*) ]]; then
+                && ($log != *'Redis push fan-out failed'* || $log == *'subscribed to nutsgate:push'*) ]]; then
                 attached=1
                 break
             fi

@@ -38,8 +38,10 @@ class PushBusConfiguration {
             MeterRegistry meters) {
         Duration retry = properties.push().busRetry();
         if (properties.hasRedis()) {
-            log.info("pushes fan out between instances over Redis pub/sub ({})", RedisPushBus.CHANNEL);
-            return new RedisPushBus(redis.getObject(), sockets, metrics, instance, json, retry, retries, meters);
+            String channel = RedisPushBus.channel(properties.redisKeyPrefix());
+            log.info("pushes fan out between instances over Redis pub/sub ({})", channel);
+            return new RedisPushBus(
+                    redis.getObject(), channel, sockets, metrics, instance, json, retry, retries, meters);
         }
         HikariDataSource hikari = hikari(database.getIfAvailable());
         if (hikari != null && hikari.getJdbcUrl() != null && hikari.getJdbcUrl().startsWith("jdbc:postgresql:")) {

@@ -21,7 +21,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Instances share pushes over Redis pub/sub (channel {@value #CHANNEL}): a push is emitted to this instance's sockets
+ * Instances share pushes over Redis pub/sub (channel {@code <NUTS_REDIS_KEY_PREFIX>push}, so deployments that share a
+ * Redis with their own prefixes never see each other's pushes): a push is emitted to this instance's sockets
  * at once and published as a small message (origin, room, event, payload); every other instance emits it to its own
  * sockets in that room. Rooms, joins and leaves never leave the instance. Publishing runs on one background thread
  * with a bounded queue, so Redis never blocks a request; while Redis fails, pushes stay local and the failure is
@@ -30,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
 
-    static final String CHANNEL = "nuts:push";
+    private final String channel;
     private static final Logger log = LoggerFactory.getLogger(RedisPushBus.class);
 
     record Envelope(String origin, String room, String event, String payload) {}
@@ -56,6 +57,7 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
 
     RedisPushBus(
             RedisConnectionFactory connections,
+            String channel,
             PushSockets sockets,
             PushMetrics metrics,
             PushInstance instance,
@@ -65,6 +67,7 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
             MeterRegistry meters) {
         this.publisher = NamedExecutors.singleThread("push-redis-publish", 10_000, meters);
         this.dispatcher = NamedExecutors.singleThread("push-redis-dispatch", Integer.MAX_VALUE, meters);
+        this.channel = channel;
         this.retries = retries;
         this.retryInterval = retryInterval;
         this.resubscribe = retries.retry("push-redis-subscribe", Integer.MAX_VALUE, retryInterval, e -> true, null);
@@ -75,13 +78,18 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
         this.redis = new StringRedisTemplate(connections);
         this.listeners = new RedisMessageListenerContainer();
         listeners.setConnectionFactory(connections);
-        listeners.addMessageListener(this, new ChannelTopic(CHANNEL));
+        listeners.addMessageListener(this, new ChannelTopic(channel));
         listeners.setRecoveryInterval(2_000);
         // One thread hands every message to the sockets, in the order published; the default executor would start a
         // new thread for each message (1,000 threads for one event to 1,000 rooms).
         listeners.setTaskExecutor(dispatcher);
         listeners.setSubscriptionExecutor(new SimpleAsyncTaskExecutor("push-redis-subscribe-"));
         listeners.afterPropertiesSet();
+    }
+
+    /** The channel of the deployment whose Redis keys start with {@code keyPrefix} (default {@code nutsgate:push}). */
+    static String channel(String keyPrefix) {
+        return keyPrefix + "push";
     }
 
     @Override
@@ -98,7 +106,7 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
 
     private void send(String body) {
         try {
-            redis.convertAndSend(CHANNEL, body);
+            redis.convertAndSend(channel, body);
             if (failing.compareAndSet(true, false)) {
                 log.info("Redis push fan-out works again");
             }
@@ -122,7 +130,7 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
                 sockets.emitLocal(new PushMessage(envelope.room(), envelope.event(), envelope.payload()));
             }
         } catch (RuntimeException e) {
-            log.warn("ignored an unreadable message on {}: {}", CHANNEL, e.toString());
+            log.warn("ignored an unreadable message on {}: {}", channel, e.toString());
         }
     }
 
@@ -139,14 +147,14 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
         }
     }
 
-    /** Subscribes to {@value #CHANNEL}; false, after one warning for the outage, when Redis does not answer. */
+    /** Subscribes to the channel; false, after one warning for the outage, when Redis does not answer. */
     private boolean subscribe() {
         try {
             listeners.start();
             return true;
         } catch (RuntimeException e) {
             reset();
-            failed("subscribing to " + CHANNEL + ": " + e);
+            failed("subscribing to " + channel + ": " + e);
             return false;
         }
     }
@@ -173,7 +181,7 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
                 throw e;
             }
         }
-        log.info("subscribed to {}: pushes from other instances reach this instance's sockets", CHANNEL);
+        log.info("subscribed to {}: pushes from other instances reach this instance's sockets", channel);
     }
 
     @Override

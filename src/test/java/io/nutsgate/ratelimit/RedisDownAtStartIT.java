@@ -114,7 +114,7 @@ class RedisDownAtStartIT {
         // pushes: the instance subscribed to the channel the other instances publish on
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> inRedis(r -> r.pubsubNumsub("nuts:push").getOrDefault("nuts:push", 0L)) == 1);
+                .until(() -> inRedis(r -> r.pubsubNumsub("nutsgate:push").getOrDefault("nutsgate:push", 0L)) == 1);
     }
 
     // ---- helpers ----
