@@ -9,6 +9,7 @@ import io.nutsgate.auth.SignedIn;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.ratelimit.RateLimiter.RateLimitedException;
 import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.submissions.FillSubmissions;
 import io.socket.engineio.server.EngineIoSocket;
@@ -165,6 +166,16 @@ class PushSockets implements LocalRooms {
                 if (refusal != null) {
                     metrics.rejected(PushMetrics.TOO_MANY_SUBSCRIPTIONS);
                     ack(args, error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, refusal));
+                    return;
+                }
+                try {
+                    watchBudget.charge(
+                            state.client() == null ? "socket:" + socket.getId() : state.client(),
+                            address,
+                            hasLocalSubscribers(address));
+                } catch (RateLimitedException limited) {
+                    metrics.rejected(PushMetrics.RATE_LIMITED);
+                    ack(args, rateLimited(limited));
                     return;
                 }
                 state.wallets().add(address);
@@ -371,6 +382,16 @@ class PushSockets implements LocalRooms {
 
     private static JSONObject invalidWallet() {
         return error(ErrorCode.INVALID_ADDRESS, "wallet must be a 0x-prefixed 20-byte hex address string");
+    }
+
+    /** {@code {ok:false, error:{code:"RATE_LIMITED", message, retryAfterSeconds}}}: REST's 429 and Retry-After. */
+    private static JSONObject rateLimited(RateLimitedException limited) {
+        JSONObject answer = error(
+                ErrorCode.RATE_LIMITED,
+                "wallet: this client asked for more new wallets than NUTS_POSITIONS_RATE_LIMIT allows (subscriptions"
+                        + " and POST /nuts/positions together); " + limited.getMessage());
+        answer.getJSONObject("error").put("retryAfterSeconds", limited.retryAfterSeconds());
+        return answer;
     }
 
     private static JSONObject error(ErrorCode code, String message) {
