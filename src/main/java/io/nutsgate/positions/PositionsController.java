@@ -77,7 +77,8 @@ class PositionsController {
     /** Each address costs two indexer calls: a client may ask for only so many new ones per window. */
     private final PositionsBudget budget;
 
-    PositionsController(PositionsApi positions, Platform platform, JsonMapper json, Clock clock, PositionsBudget budget) {
+    PositionsController(
+            PositionsApi positions, Platform platform, JsonMapper json, Clock clock, PositionsBudget budget) {
         this.positions = positions;
         this.platform = platform;
         this.json = json;

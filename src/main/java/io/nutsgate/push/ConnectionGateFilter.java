@@ -49,7 +49,8 @@ final class ConnectionGateFilter extends OncePerRequestFilter {
         String problem = isUpgrade(request) ? upgradeProblem(request) : null;
         if (problem != null) {
             metrics.rejected(PushMetrics.BAD_PACKET);
-            RateLimitedLog.REJECTED.info("socket.io-malformed-upgrade", "refused a malformed Socket.IO WebSocket upgrade: {}", problem);
+            RateLimitedLog.REJECTED.info(
+                    "socket.io-malformed-upgrade", "refused a malformed Socket.IO WebSocket upgrade: {}", problem);
             JsonErrors.write(response, ErrorCode.INVALID_REQUEST, "socket.io: " + problem);
             return;
         }
@@ -113,7 +114,9 @@ final class ConnectionGateFilter extends OncePerRequestFilter {
             return "the query must name transport, EIO and at most one sid, each decodable";
         }
         String problem = parsed.get().problem("websocket");
-        if (problem == null && parsed.get().sid() != null && !gate.isOpen(parsed.get().sid())) {
+        if (problem == null
+                && parsed.get().sid() != null
+                && !gate.isOpen(parsed.get().sid())) {
             problem = "sid names no open session of this server";
         }
         return problem;

@@ -227,12 +227,14 @@ class HostilePushClientsIT extends PersistenceTest {
         }
         List<String> lines = newLines(output, before);
         assertThat(lines.stream().filter(l -> l.startsWith("\tat "))).isEmpty();
-        assertThat(lines.stream().filter(l -> l.toLowerCase(java.util.Locale.ROOT).contains("socket.io")))
+        assertThat(lines.stream()
+                        .filter(l -> l.toLowerCase(java.util.Locale.ROOT).contains("socket.io")))
                 .as("log lines about %d malformed upgrades", targets.size())
                 .hasSizeLessThanOrEqualTo(1);
         // The well-formed ones still upgrade: a new session, and the upgrade of the polling one.
         assertThat(rawUpgrade("/socket.io/?EIO=4&transport=websocket").status()).isEqualTo(101);
-        assertThat(rawUpgrade("/socket.io/?EIO=4&transport=websocket&sid=" + polling).status())
+        assertThat(rawUpgrade("/socket.io/?EIO=4&transport=websocket&sid=" + polling)
+                        .status())
                 .isEqualTo(101);
     }
 
@@ -544,7 +546,8 @@ class HostilePushClientsIT extends PersistenceTest {
             if (forwardedFor != null) {
                 builder.header("X-Forwarded-For", forwardedFor);
             }
-            raw.socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), raw)
+            raw.socket = builder.buildAsync(
+                            URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), raw)
                     .get(30, TimeUnit.SECONDS);
             raw.awaitText("0{");
             return raw;

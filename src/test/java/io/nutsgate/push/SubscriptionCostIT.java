@@ -92,13 +92,7 @@ class SubscriptionCostIT extends PersistenceTest {
         System.out.printf(
                 "SubscriptionCostIT: limit %d; wallets read %d (REST %d, subscriptions %d); indexer calls %d"
                         + " (REST %d, subscriptions %d)%n",
-                LIMIT,
-                walletsRead,
-                rest.size(),
-                accepted.size(),
-                calls(all),
-                calls(rest),
-                calls(subscribed));
+                LIMIT, walletsRead, rest.size(), accepted.size(), calls(all), calls(rest), calls(subscribed));
         assertThat(walletsRead)
                 .as("wallets one client made the indexer read over REST and subscriptions")
                 .isLessThanOrEqualTo(LIMIT);
