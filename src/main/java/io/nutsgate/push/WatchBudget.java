@@ -61,6 +61,15 @@ class WatchBudget {
         }
     }
 
+    /**
+     * Counts a wallet {@code client} has followed for a whole positions cache lifetime again, as asking
+     * {@code POST /nuts/positions} for it again would be (free when anyone asked for it within the lifetime); throws
+     * {@link io.nutsgate.ratelimit.RateLimiter.RateLimitedException} past the budget.
+     */
+    void renew(String client, String wallet) {
+        positions.acquire(client, wallet);
+    }
+
     void added(String client) {
         if (client != null) {
             perClient.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet();
