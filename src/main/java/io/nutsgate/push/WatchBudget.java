@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * drawn from the same bucket as {@code POST /nuts/positions} ({@link PositionsBudget}, {@code NUTS_POSITIONS_RATE_LIMIT}):
  * a client swapping wallets cannot make the watch read more of them than it could ask for over REST. The watch reads
  * each followed wallet through the positions cache ({@code positions.PositionWatcher}), so a held wallet costs at most
- * one indexer read per cache TTL.
+ * one indexer read per cache TTL, and {@link PushSockets#renewAll} counts it again against the same bucket every TTL.
  */
 @Component
 class WatchBudget {
