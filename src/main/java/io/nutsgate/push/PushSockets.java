@@ -61,7 +61,6 @@ class PushSockets implements LocalRooms {
     private static final Logger log = LoggerFactory.getLogger(PushSockets.class);
     private static final IOParser.Encoder ENCODER = new IOParser.Encoder();
 
-    /** What one socket holds: its wallets (bounded), who it signed in as, if anyone, and its client's key. */
     /**
      * What one socket holds: its wallets (bounded) each with when it was last counted against the client's positions
      * budget ({@link System#nanoTime}), who it signed in as, if anyone, and its client's key.
