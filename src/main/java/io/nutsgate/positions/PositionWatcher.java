@@ -175,7 +175,8 @@ public class PositionWatcher implements SmartLifecycle {
      * After an update or a recorded trade ({@code fresh}) the indexer is asked and the trades synced every time. The
      * periodic watch reads through the positions cache instead, so a subscribed wallet costs the indexer no more than
      * {@code POST /nuts/positions} for it would (one read per {@code NUTS_CACHE_TTL_POSITIONS}), and syncs trades
-     * only when the positions changed (a trade changes them).
+     * only when the positions changed (a trade changes them), handing the sync the open positions it read: a new
+     * wallet costs the indexer its open positions and its history, two calls, as {@code POST /nuts/positions} does.
      */
     void check(String wallet, boolean fresh) {
         try {
@@ -203,7 +204,8 @@ public class PositionWatcher implements SmartLifecycle {
             String room = PushMessage.positionsRoom(wallet);
             if (repository.recordDigest(room, sha256(body), clock.instant())) {
                 if (!fresh) {
-                    events.publishEvent(new TradeSyncRequestedEvent(wallet));
+                    // the open positions just read: the sync reads only the history (as POST /nuts/positions would)
+                    events.publishEvent(new TradeSyncRequestedEvent(wallet, false, List.copyOf(read)));
                 }
                 bus.publish(
                         new PushMessage(room, PushMessage.POSITION_UPDATE, new String(body, StandardCharsets.UTF_8)));

@@ -1,8 +1,6 @@
 package io.nutsgate.positions;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
@@ -13,12 +11,10 @@ import io.nutsgate.common.JsonHttp;
 import io.nutsgate.common.RenderCache;
 import io.nutsgate.protocol.Deployment;
 import io.nutsgate.protocol.Platform;
-import io.nutsgate.ratelimit.RateLimiter;
-import io.nutsgate.ratelimit.RateLimiters;
-import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.thetanuts.CachedUpstream.Fetched;
 import io.nutsgate.thetanuts.PositionKind;
 import io.nutsgate.thetanuts.PositionsApi;
+import io.nutsgate.thetanuts.PositionsBudget;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -79,29 +75,15 @@ class PositionsController {
     private final Clock clock;
     private final RenderCache rendered = new RenderCache(10_000, Duration.ofMinutes(10));
     /** Each address costs two indexer calls: a client may ask for only so many new ones per window. */
-    private final RateLimiter newAddresses;
-    /** Addresses asked for within the positions cache lifetime: served from the cache, not counted. */
-    private final Cache<String, Boolean> recent;
+    private final PositionsBudget budget;
 
     PositionsController(
-            PositionsApi positions,
-            Platform platform,
-            JsonMapper json,
-            Clock clock,
-            NutsProperties properties,
-            RateLimiters limiters) {
+            PositionsApi positions, Platform platform, JsonMapper json, Clock clock, PositionsBudget budget) {
         this.positions = positions;
         this.platform = platform;
         this.json = json;
         this.clock = clock;
-        this.newAddresses = limiters.limiter(
-                "positions",
-                properties.positionsRateLimit().requests(),
-                properties.positionsRateLimit().window());
-        this.recent = Caffeine.newBuilder()
-                .maximumSize(100_000)
-                .expireAfterWrite(properties.cache().ttl().positions())
-                .build();
+        this.budget = budget;
     }
 
     @PostMapping(value = "/positions", consumes = "application/json", produces = "application/json")
@@ -110,7 +92,8 @@ class PositionsController {
             description = "Filtered case-insensitively on the platform's referrer unless filterByReferrer is false "
                     + "(or no referrer is configured). Accepts both indexer generations. A client may ask for "
                     + "NUTS_POSITIONS_RATE_LIMIT (30) addresses a minute that were not asked for within the positions "
-                    + "cache lifetime; repeated addresses are not counted.",
+                    + "cache lifetime; repeated addresses are not counted. Socket.IO subscriptions draw on the same "
+                    + "budget.",
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             content =
@@ -135,10 +118,7 @@ class PositionsController {
         }
         Optional<String> referrer =
                 Boolean.FALSE.equals(body.filterByReferrer()) ? Optional.empty() : platform.referrer();
-        if (recent.getIfPresent(address) == null) {
-            newAddresses.acquire(request);
-            recent.put(address, Boolean.TRUE);
-        }
+        budget.acquire(request, address);
 
         Fetched<List<ObjectNode>> open =
                 type.equals("history") ? null : positions.fetchCached(address, PositionKind.OPEN);

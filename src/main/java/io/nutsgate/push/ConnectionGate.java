@@ -154,6 +154,11 @@ final class ConnectionGate {
         }
     }
 
+    /** Whether {@code sid} names an open engine session of this instance. */
+    boolean isOpen(String sid) {
+        return sessions.containsKey(sid);
+    }
+
     /** Ends an engine session of this instance (its client sees a disconnect); false when there is none. */
     boolean close(String sid) {
         Tracked tracked = sid == null ? null : sessions.get(sid);

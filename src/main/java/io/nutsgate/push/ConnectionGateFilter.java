@@ -1,6 +1,7 @@
 package io.nutsgate.push;
 
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.common.RateLimitedLog;
 import io.nutsgate.ratelimit.ClientAddresses;
 import io.nutsgate.web.JsonErrors;
 import jakarta.servlet.FilterChain;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -22,20 +24,36 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * ran out). A handshake is a request to {@code /socket.io/} without {@code sid}, polling or WebSocket; requests of an
  * open session (polls, the upgrade of a polling session) always pass. The engine's handshake check stays behind it for
  * connections racing past this one.
+ *
+ * <p>A WebSocket upgrade whose query the engine would misread is answered 400 {@code INVALID_REQUEST} here, before
+ * the upgrade, and counted in {@code nuts_push_rejected_total{reason="bad_packet"}}: a query that does not parse,
+ * {@code transport} not {@code websocket}, {@code EIO} not 3 or 4 (the engine opened an Engine.IO 3 session for any
+ * other value), a {@code sid} that is empty, too long or names no open session of this instance (the engine closed
+ * such a socket with a normal close, 1000, after the upgrade).
  */
 final class ConnectionGateFilter extends OncePerRequestFilter {
 
     private final ConnectionGate gate;
     private final ClientAddresses clients;
+    private final PushMetrics metrics;
 
-    ConnectionGateFilter(ConnectionGate gate, ClientAddresses clients) {
+    ConnectionGateFilter(ConnectionGate gate, ClientAddresses clients, PushMetrics metrics) {
         this.gate = gate;
         this.clients = clients;
+        this.metrics = metrics;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String problem = isUpgrade(request) ? upgradeProblem(request) : null;
+        if (problem != null) {
+            metrics.rejected(PushMetrics.BAD_PACKET);
+            RateLimitedLog.REJECTED.info(
+                    "socket.io-malformed-upgrade", "refused a malformed Socket.IO WebSocket upgrade: {}", problem);
+            JsonErrors.write(response, ErrorCode.INVALID_REQUEST, "socket.io: " + problem);
+            return;
+        }
         String client = clients.clientKey(request);
         String refusal = isHandshake(request) ? gate.refusal(client) : null;
         if (refusal != null) {
@@ -82,6 +100,26 @@ final class ConnectionGateFilter extends OncePerRequestFilter {
             names.add(ConnectionGate.CLIENT_HEADER);
             return Collections.enumeration(names);
         }
+    }
+
+    private static boolean isUpgrade(HttpServletRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        return upgrade != null && upgrade.trim().equalsIgnoreCase("websocket");
+    }
+
+    /** What is wrong with a WebSocket upgrade's query, or null when the engine may have it. */
+    private String upgradeProblem(HttpServletRequest request) {
+        Optional<SocketIoQuery> parsed = SocketIoQuery.parse(request.getQueryString());
+        if (parsed.isEmpty()) {
+            return "the query must name transport, EIO and at most one sid, each decodable";
+        }
+        String problem = parsed.get().problem("websocket");
+        if (problem == null
+                && parsed.get().sid() != null
+                && !gate.isOpen(parsed.get().sid())) {
+            problem = "sid names no open session of this server";
+        }
+        return problem;
     }
 
     /**

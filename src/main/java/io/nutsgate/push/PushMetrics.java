@@ -23,6 +23,7 @@ class PushMetrics {
     static final String SLOW_CONSUMER = "slow_consumer";
     static final String BAD_PACKET = "bad_packet";
     static final String INVALID_TOKEN = "invalid_token";
+    static final String RATE_LIMITED = "rate_limited";
 
     private final MeterRegistry meters;
     private final Counter signedIn;

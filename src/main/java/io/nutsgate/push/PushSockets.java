@@ -9,7 +9,7 @@ import io.nutsgate.auth.SignedIn;
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
-import io.nutsgate.ratelimit.RateLimiter;
+import io.nutsgate.ratelimit.RateLimiter.RateLimitedException;
 import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.submissions.FillSubmissions;
 import io.socket.engineio.server.EngineIoSocket;
@@ -21,18 +21,22 @@ import io.socket.socketio.server.SocketIoSocket.ReceivedByLocalAcknowledgementCa
 import io.socket.socketio.server.parser.IOParser;
 import io.socket.socketio.server.parser.Packet;
 import io.socket.socketio.server.parser.Parser;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,8 +44,10 @@ import org.springframework.stereotype.Component;
  * {@code unsubscribe:positions} with a wallet address (any case) and, when it asks for one, gets the ack
  * {@code {ok:true}} or {@code {ok:false, error:{code, message}}}. Bad input (not an address, an array, an object, a
  * huge string, more than {@code NUTS_PUSH_MAX_SUBSCRIPTIONS} wallets, an unknown event) is answered that way or
- * ignored, and counted; it never closes the socket. A session token in the handshake ({@code auth: {token}}) is
- * checked and recorded, but subscribing does not need it.
+ * ignored, and counted; it never closes the socket. A wallet new to the positions cache draws on the client's
+ * {@code NUTS_POSITIONS_RATE_LIMIT} budget, shared with {@code POST /nuts/positions} (past it {@code RATE_LIMITED}), and
+ * one followed for a whole cache lifetime draws on it again ({@link #renewAll}). A session token in the handshake
+ * ({@code auth: {token}}) is checked and recorded, but subscribing does not need it.
  */
 @Component
 class PushSockets implements LocalRooms {
@@ -49,13 +55,17 @@ class PushSockets implements LocalRooms {
     static final String SUBSCRIBE = "subscribe:positions";
     static final String UNSUBSCRIBE = "unsubscribe:positions";
     static final String FILL_SUBMITTED = "fill:submitted";
+    static final String SUBSCRIPTION_ENDED = "subscription:ended";
     private static final Set<String> HANDLED = Set.of(SUBSCRIBE, UNSUBSCRIBE, FILL_SUBMITTED);
     private static final Set<String> RESERVED = Set.of("disconnect", "disconnecting", "error", "connect");
     private static final Logger log = LoggerFactory.getLogger(PushSockets.class);
     private static final IOParser.Encoder ENCODER = new IOParser.Encoder();
 
-    /** What one socket holds: its wallets (bounded), who it signed in as, if anyone, and its client's key. */
-    private record SocketState(Set<String> wallets, Optional<SignedIn> signedInAs, String client) {}
+    /**
+     * What one socket holds: its wallets (bounded) each with when it was last counted against the client's positions
+     * budget ({@link System#nanoTime}), who it signed in as, if anyone, and its client's key.
+     */
+    private record SocketState(Map<String, Long> wallets, Optional<SignedIn> signedInAs, String client) {}
 
     private final ObservationRegistry observations;
     private final NutsProperties.Push settings;
@@ -65,6 +75,9 @@ class PushSockets implements LocalRooms {
     private final FillSubmissions fills;
     private final WatchBudget watchBudget;
     private final Map<String, Set<SocketIoSocket>> rooms = new ConcurrentHashMap<>();
+    private final Map<SocketIoSocket, SocketState> states = new ConcurrentHashMap<>();
+    private final long renewNanos;
+    private final ScheduledFuture<?> renewal;
     private volatile Runnable roomOpened;
 
     PushSockets(
@@ -76,7 +89,8 @@ class PushSockets implements LocalRooms {
             FillSubmissions fills,
             WatchBudget watchBudget,
             MeterRegistry meters,
-            ObservationRegistry observations) {
+            ObservationRegistry observations,
+            TaskScheduler scheduler) {
         this.observations = observations;
         this.fills = fills;
         this.watchBudget = watchBudget;
@@ -89,13 +103,21 @@ class PushSockets implements LocalRooms {
         Gauge.builder("nuts.push.rooms", rooms, Map::size)
                 .description("Wallet rooms with a subscriber on this instance")
                 .register(meters);
+        Duration lifetime = properties.cache().ttl().positions();
+        this.renewNanos = lifetime.toNanos();
+        Duration every = lifetime.dividedBy(2).compareTo(Duration.ofMillis(100)) < 0
+                ? Duration.ofMillis(100)
+                : lifetime.dividedBy(2);
+        this.renewal = scheduler.scheduleWithFixedDelay(
+                this::renewAll, scheduler.getClock().instant().plus(every), every);
     }
 
     private void onConnection(SocketIoSocket socket) {
         SocketState state = new SocketState(
-                ConcurrentHashMap.newKeySet(),
+                new ConcurrentHashMap<>(),
                 signedInAs(socket),
                 ConnectionGate.client(socket.getClient().getConnection().getInitialHeaders()));
+        states.put(socket, state);
         socket.on(SUBSCRIBE, args -> safely(socket, () -> subscribe(socket, state, args)));
         socket.on(UNSUBSCRIBE, args -> safely(socket, () -> unsubscribe(socket, state, args)));
         socket.on(FILL_SUBMITTED, args -> safely(socket, () -> fillSubmitted(socket, state, args)));
@@ -112,8 +134,9 @@ class PushSockets implements LocalRooms {
         socket.on(
                 "disconnect",
                 args -> safely(socket, () -> {
+                    states.remove(socket);
                     synchronized (state) {
-                        for (String wallet : state.wallets()) {
+                        for (String wallet : state.wallets().keySet()) {
                             watchBudget.removed(state.client());
                             leave(socket, wallet);
                         }
@@ -158,7 +181,7 @@ class PushSockets implements LocalRooms {
         }
         String address = wallet.get();
         synchronized (state) {
-            if (!state.wallets().contains(address)) {
+            if (!state.wallets().containsKey(address)) {
                 String refusal = state.wallets().size() >= settings.maxSubscriptionsPerSocket()
                         ? "wallet: a socket follows at most " + settings.maxSubscriptionsPerSocket()
                                 + " wallets; unsubscribe:positions one first"
@@ -168,7 +191,19 @@ class PushSockets implements LocalRooms {
                     ack(args, error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, refusal));
                     return;
                 }
-                state.wallets().add(address);
+                try {
+                    watchBudget.charge(client(socket, state), address, hasLocalSubscribers(address));
+                } catch (RateLimitedException limited) {
+                    metrics.rejected(PushMetrics.RATE_LIMITED);
+                    ack(
+                            args,
+                            rateLimited(
+                                    limited,
+                                    "wallet: this client asked for more new wallets than NUTS_POSITIONS_RATE_LIMIT"
+                                            + " allows (subscriptions and POST /nuts/positions together)"));
+                    return;
+                }
+                state.wallets().put(address, System.nanoTime());
                 watchBudget.added(state.client());
                 join(socket, address);
             }
@@ -184,12 +219,67 @@ class PushSockets implements LocalRooms {
             return;
         }
         synchronized (state) {
-            if (state.wallets().remove(wallet.get())) {
+            if (state.wallets().remove(wallet.get()) != null) {
                 watchBudget.removed(state.client());
                 leave(socket, wallet.get());
             }
         }
         ack(args, ok());
+    }
+
+    /**
+     * Every half positions cache lifetime: a wallet a socket has followed for a whole lifetime
+     * ({@code NUTS_CACHE_TTL_POSITIONS}) is counted again against its client's positions budget, as asking
+     * {@code POST /nuts/positions} for it again would be (free when anyone asked for it within the lifetime). Past the
+     * budget the socket leaves the wallet's room and gets {@code subscription:ended} {@code {wallet, error:{code:
+     * "RATE_LIMITED", message, retryAfterSeconds}}}: a client following wallets costs the indexer no more than one
+     * polling them over REST.
+     */
+    void renewAll() {
+        long now = System.nanoTime();
+        for (Map.Entry<SocketIoSocket, SocketState> entry : states.entrySet()) {
+            try {
+                renew(entry.getKey(), entry.getValue(), now);
+            } catch (RuntimeException e) {
+                log.debug(
+                        "renewing the subscriptions of socket {}: {}",
+                        entry.getKey().getId(),
+                        e.toString());
+            }
+        }
+    }
+
+    private void renew(SocketIoSocket socket, SocketState state, long now) {
+        synchronized (state) {
+            for (Map.Entry<String, Long> held : List.copyOf(state.wallets().entrySet())) {
+                if (now - held.getValue() < renewNanos) {
+                    continue;
+                }
+                String wallet = held.getKey();
+                try {
+                    watchBudget.renew(client(socket, state), wallet);
+                    state.wallets().put(wallet, now);
+                } catch (RateLimitedException limited) {
+                    metrics.rejected(PushMetrics.RATE_LIMITED);
+                    state.wallets().remove(wallet);
+                    watchBudget.removed(state.client());
+                    leave(socket, wallet);
+                    JSONObject error = rateLimited(
+                                    limited,
+                                    "wallet: following it another NUTS_CACHE_TTL_POSITIONS would take this client"
+                                            + " past NUTS_POSITIONS_RATE_LIMIT (subscriptions and POST /nuts/positions"
+                                            + " together); subscribe again later")
+                            .getJSONObject("error");
+                    socket.send(
+                            SUBSCRIPTION_ENDED,
+                            new JSONObject().put("wallet", wallet).put("error", error));
+                }
+            }
+        }
+    }
+
+    private static String client(SocketIoSocket socket, SocketState state) {
+        return state.client() == null ? "socket:" + socket.getId() : state.client();
     }
 
     /**
@@ -227,8 +317,8 @@ class PushSockets implements LocalRooms {
         } catch (ApiException e) {
             metrics.rejected(PushMetrics.BAD_PACKET);
             JSONObject refusal = error(e.code(), e.getMessage());
-            if (e instanceof RateLimiter.RateLimitedException limited) {
-                refusal.getJSONObject("error").put("retryAfter", limited.retryAfterSeconds());
+            if (e instanceof RateLimitedException limited) {
+                refusal.getJSONObject("error").put("retryAfterSeconds", limited.retryAfterSeconds());
             }
             ack(args, refusal);
         }
@@ -252,6 +342,11 @@ class PushSockets implements LocalRooms {
                 hook.run();
             }
         }
+    }
+
+    @PreDestroy
+    void stopRenewal() {
+        renewal.cancel(false);
     }
 
     /** Runs {@code hook} whenever a room gets its first socket here (the bus starts listening then). */
@@ -380,6 +475,13 @@ class PushSockets implements LocalRooms {
 
     private static JSONObject invalidWallet() {
         return error(ErrorCode.INVALID_ADDRESS, "wallet must be a 0x-prefixed 20-byte hex address string");
+    }
+
+    /** {@code {ok:false, error:{code:"RATE_LIMITED", message, retryAfterSeconds}}}: REST's 429 and Retry-After. */
+    private static JSONObject rateLimited(RateLimitedException limited, String why) {
+        JSONObject answer = error(ErrorCode.RATE_LIMITED, why + "; " + limited.getMessage());
+        answer.getJSONObject("error").put("retryAfterSeconds", limited.retryAfterSeconds());
+        return answer;
     }
 
     private static JSONObject error(ErrorCode code, String message) {

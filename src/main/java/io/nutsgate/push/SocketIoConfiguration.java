@@ -68,9 +68,10 @@ class SocketIoConfiguration {
 
     /** Before Tomcat's WebSocket filter, so a refused WebSocket handshake is answered over HTTP. */
     @Bean
-    FilterRegistrationBean<ConnectionGateFilter> connectionGateFilter(ConnectionGate gate, ClientAddresses clients) {
+    FilterRegistrationBean<ConnectionGateFilter> connectionGateFilter(
+            ConnectionGate gate, ClientAddresses clients, PushMetrics metrics) {
         FilterRegistrationBean<ConnectionGateFilter> registration =
-                new FilterRegistrationBean<>(new ConnectionGateFilter(gate, clients));
+                new FilterRegistrationBean<>(new ConnectionGateFilter(gate, clients, metrics));
         registration.addUrlPatterns(PATH, PATH + "*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;

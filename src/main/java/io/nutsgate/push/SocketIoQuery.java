@@ -43,8 +43,18 @@ record SocketIoQuery(String transport, String eio, String sid) {
 
     /** What is wrong with a long-polling request's query, or null when the engine may have it. */
     String problem() {
-        if (!"polling".equals(transport)) {
-            return "transport must be polling on this path (WebSocket clients send Upgrade: websocket)";
+        return problem("polling");
+    }
+
+    /**
+     * What is wrong with the query of a request of {@code expected} transport ({@code polling}, or {@code websocket}
+     * for an upgrade), or null when the engine may have it. The engine itself took any {@code EIO} but 4 for 3.
+     */
+    String problem(String expected) {
+        if (!expected.equals(transport)) {
+            return expected.equals("polling")
+                    ? "transport must be polling on this path (WebSocket clients send Upgrade: websocket)"
+                    : "transport must be websocket on a WebSocket upgrade";
         }
         if (eio != null && !eio.equals("3") && !eio.equals("4")) {
             return "EIO must be 3 or 4";

@@ -1,6 +1,7 @@
 package io.nutsgate.push;
 
 import io.nutsgate.settings.NutsProperties;
+import io.nutsgate.thetanuts.PositionsBudget;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,10 +11,11 @@ import org.springframework.stereotype.Component;
  * What subscriptions may make the wallet watch ask the Thetanuts indexer, so that a client's sockets cost it no more
  * than the same client's {@code POST /nuts/positions} calls: at most {@code NUTS_PUSH_MAX_WALLETS_PER_CLIENT}
  * subscriptions per client (by the rate limits' client address, over all its sockets), at most
- * {@code NUTS_PUSH_WATCH_MAX_WALLETS} wallets followed by this instance. The watch reads each followed wallet through
- * the positions cache ({@link PositionWatcher}), so a client's wallets cost at most one indexer read each per cache TTL:
- * with the defaults (30 wallets, 60 s) no more than the 30 new addresses a minute {@code NUTS_POSITIONS_RATE_LIMIT}
- * lets the same client ask for on the REST path.
+ * {@code NUTS_PUSH_WATCH_MAX_WALLETS} wallets followed by this instance, and every wallet new to the positions cache
+ * drawn from the same bucket as {@code POST /nuts/positions} ({@link PositionsBudget}, {@code NUTS_POSITIONS_RATE_LIMIT}):
+ * a client swapping wallets cannot make the watch read more of them than it could ask for over REST. The watch reads
+ * each followed wallet through the positions cache ({@code positions.PositionWatcher}), so a held wallet costs at most
+ * one indexer read per cache TTL, and {@link PushSockets#renewAll} counts it again against the same bucket every TTL.
  */
 @Component
 class WatchBudget {
@@ -23,7 +25,10 @@ class WatchBudget {
     private final Map<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
     private final AtomicInteger followed = new AtomicInteger();
 
-    WatchBudget(NutsProperties properties) {
+    private final PositionsBudget positions;
+
+    WatchBudget(NutsProperties properties, PositionsBudget positions) {
+        this.positions = positions;
         this.maxPerClient = properties.push().bounds().maxWalletsPerClient();
         this.maxWallets = properties.push().watchMaxWallets();
     }
@@ -42,6 +47,27 @@ class WatchBudget {
             return "wallet: this instance follows its maximum of " + maxWallets + " wallets; retry later";
         }
         return null;
+    }
+
+    /**
+     * Counts a wallet this instance does not follow yet against {@code client}'s positions budget (free when anyone
+     * asked for it within the positions cache lifetime, over REST or a socket); throws
+     * {@link io.nutsgate.ratelimit.RateLimiter.RateLimitedException} past it, having counted nothing else. A wallet
+     * followed here costs the indexer nothing more: the watch reads it anyway.
+     */
+    void charge(String client, String wallet, boolean followedHere) {
+        if (!followedHere) {
+            positions.acquire(client, wallet);
+        }
+    }
+
+    /**
+     * Counts a wallet {@code client} has followed for a whole positions cache lifetime again, as asking
+     * {@code POST /nuts/positions} for it again would be (free when anyone asked for it within the lifetime); throws
+     * {@link io.nutsgate.ratelimit.RateLimiter.RateLimitedException} past the budget.
+     */
+    void renew(String client, String wallet) {
+        positions.acquire(client, wallet);
     }
 
     void added(String client) {

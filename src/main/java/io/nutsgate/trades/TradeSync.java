@@ -87,12 +87,17 @@ class TradeSync implements SmartLifecycle {
      * nothing. Without a configured referrer there is nothing to keep and nothing is fetched.
      */
     Result sync(String address) {
+        return sync(address, null);
+    }
+
+    /** The same with the wallet's open positions already read ({@code open}), or read fresh when null. */
+    Result sync(String address, List<ObjectNode> open) {
         if (!properties.hasReferrer()) {
             log.debug("ALPHABIT_REFERRER_ADDRESS is not set: no trades to sync for {}", address);
             return new Result(address, 0, 0, 0, 0);
         }
         String referrer = properties.referrerAddress().toLowerCase(Locale.ROOT);
-        List<ObjectNode> positions = new ArrayList<>(source.openPositions(address));
+        List<ObjectNode> positions = new ArrayList<>(open != null ? open : source.openPositions(address));
         positions.addAll(source.history(address));
         Instant now = clock.instant();
 
@@ -176,6 +181,11 @@ class TradeSync implements SmartLifecycle {
      * scheduled sync; requests for a wallet already waiting merge.
      */
     void requestSync(String address, Duration delay, boolean follow) {
+        requestSync(address, delay, follow, null);
+    }
+
+    /** The same with the wallet's open positions already read ({@code open}, null to read them). */
+    void requestSync(String address, Duration delay, boolean follow, List<ObjectNode> open) {
         Instant seen = clock.instant();
         if (!running) {
             return;
@@ -194,7 +204,7 @@ class TradeSync implements SmartLifecycle {
                 () -> {
                     pending.remove(address);
                     if (running && (!follow || markSeenQuietly(address, seen))) {
-                        syncQuietly(address);
+                        syncQuietly(address, open);
                     }
                 },
                 now.plus(delay));
@@ -219,12 +229,16 @@ class TradeSync implements SmartLifecycle {
     void onSyncRequested(TradeSyncRequestedEvent event) {
         // Followed only if this sync finds trades through our referrer (see sync).
         Duration delay = event.afterUpdate() ? properties.trades().afterUpdateDelay() : Duration.ZERO;
-        requestSync(event.address().toLowerCase(Locale.ROOT), delay, false);
+        requestSync(event.address().toLowerCase(Locale.ROOT), delay, false, event.openPositions());
     }
 
     private boolean syncQuietly(String address) {
+        return syncQuietly(address, null);
+    }
+
+    private boolean syncQuietly(String address, List<ObjectNode> open) {
         try {
-            sync(address);
+            sync(address, open);
             return true;
         } catch (ApiException e) {
             log.warn("trade sync of {} failed, nothing changed: {}", address, e.getMessage());

@@ -59,6 +59,8 @@ class HostilePushClientsIT extends PersistenceTest {
         registry.add("nuts.push.bounds.max-buffered", () -> "8MB");
         registry.add("nuts.push.bounds.ping-interval", () -> "1s");
         registry.add("nuts.push.bounds.ping-timeout", () -> "2s");
+        // Loopback is the proxy: a raw socket with its own X-Forwarded-For is its own client.
+        registry.add("nuts.clients.trusted-proxies", () -> "127.0.0.1/32");
     }
 
     @BeforeEach
@@ -117,6 +119,123 @@ class HostilePushClientsIT extends PersistenceTest {
         assertThat(close.path("reason").asString()).contains("socket_buffer_full");
         assertThat(bufferedSeen).allSatisfy(b -> assertThat(b).isLessThanOrEqualTo(MAX_BUFFERED_PER_SOCKET));
         await().atMost(WAIT).until(() -> gauge("nuts.push.buffered") == 0);
+    }
+
+    /**
+     * Five clients, each under its own bound (1.9 MB of attachments waiting, 2 MB allowed), together past the
+     * instance's 8 MB: the socket that would pass it is closed with its reason and counted, the four others keep
+     * theirs, and the official client beside them still gets its ack and its push.
+     */
+    @Test
+    void shouldCloseTheSocketThatWouldPassTheInstanceBufferWhileTheOfficialClientGetsItsAnswers() throws Exception {
+        double rejectedBefore = rejected("instance_buffer_full");
+        byte[] frame = new byte[950_000];
+        List<RawSocket> holders = new ArrayList<>();
+        List<Double> bufferedSeen = new ArrayList<>();
+        try (SocketIoTestClient official = SocketIoTestClient.connect(baseUrl())) {
+            official.awaitConnected();
+            for (int i = 0; i < 5; i++) {
+                RawSocket holder = RawSocket.open(port, "198.51.100." + (10 + i));
+                holders.add(holder);
+                holder.connectNamespace();
+                holder.text(announce(4));
+                for (int f = 0; f < 2 && !holder.isClosed(); f++) {
+                    holder.binary(frame);
+                    bufferedSeen.add(gauge("nuts.push.buffered"));
+                }
+                if (i < 4) {
+                    // held before the next client starts, so that the fifth is the one past the bound
+                    double held = (i + 1) * 2.0 * frame.length;
+                    await().atMost(WAIT).until(() -> gauge("nuts.push.buffered") >= held);
+                }
+            }
+
+            JsonNode close = holders.get(4).awaitClose();
+            assertThat(close.path("code").asInt()).isEqualTo(1008);
+            assertThat(close.path("reason").asString()).contains("instance_buffer_full");
+            assertThat(rejected("instance_buffer_full")).isGreaterThan(rejectedBefore);
+            assertThat(holders.subList(0, 4)).noneMatch(RawSocket::isClosed);
+            assertThat(gauge("nuts.push.buffered")).isGreaterThanOrEqualTo(4 * 2.0 * frame.length);
+            assertThat(bufferedSeen).allSatisfy(b -> assertThat(b).isLessThanOrEqualTo(MAX_BUFFERED));
+
+            assertThat(official.emitWithAck(PushSockets.SUBSCRIBE, USER)
+                            .path("ok")
+                            .asBoolean())
+                    .isTrue();
+            watcher.watch();
+            official.awaitEvent(PushMessage.POSITION_UPDATE, WAIT);
+        } finally {
+            holders.forEach(RawSocket::close);
+        }
+        await().atMost(WAIT).until(() -> gauge("nuts.push.buffered") == 0);
+    }
+
+    /**
+     * Attachments sent over long-polling ({@code b<base64>} packets in a {@code POST}) are checked as over WebSocket:
+     * a million announced ones, or more bytes than the socket's bound, end the session at once (its next poll gets
+     * the close packet, then 400), counted by reason.
+     */
+    @Test
+    void shouldBoundAttachmentsSentOverLongPollingAsOverWebSocket() throws Exception {
+        double tooManyBefore = rejected("too_many_attachments");
+        double socketFullBefore = rejected("socket_buffer_full");
+
+        String announcer = handshake();
+        connectNamespaceOverPolling(announcer);
+        post(poll(announcer), "451000000-[\"x\",{\"_placeholder\":true,\"num\":0}]");
+        awaitEnded(announcer);
+        assertThat(rejected("too_many_attachments")).isGreaterThan(tooManyBefore);
+
+        String sender = handshake();
+        connectNamespaceOverPolling(sender);
+        assertThat(post(poll(sender), announce(4)).statusCode()).isEqualTo(200);
+        // 720,000 bytes a packet (960,000 in base64, under NUTS_PUSH_MAX_MESSAGE): the third passes 2 MB.
+        String attachment = "b" + java.util.Base64.getEncoder().encodeToString(new byte[720_000]);
+        List<Double> bufferedSeen = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            post(poll(sender), attachment);
+            bufferedSeen.add(gauge("nuts.push.buffered"));
+        }
+        awaitEnded(sender);
+        assertThat(rejected("socket_buffer_full")).isGreaterThan(socketFullBefore);
+        assertThat(bufferedSeen).allSatisfy(b -> assertThat(b).isLessThanOrEqualTo(MAX_BUFFERED_PER_SOCKET));
+        await().atMost(WAIT).until(() -> gauge("nuts.push.buffered") == 0);
+    }
+
+    /**
+     * A WebSocket upgrade with a query the engine would misread (it took any EIO but 4 for 3 and closed an unknown
+     * sid with a normal close) is refused over HTTP before the upgrade: 4xx, never a 500, a stack trace or a session.
+     */
+    @Test
+    void shouldRefuseMalformedWebSocketUpgradesWith4xx(CapturedOutput output) throws Exception {
+        String polling = handshake();
+        int before = output.getAll().split("\n").length;
+        List<String> targets = List.of(
+                "/socket.io/",
+                "/socket.io/?EIO=9&transport=websocket",
+                "/socket.io/?EIO=4&EIO=3&transport=websocket",
+                "/socket.io/?EIO=4&transport=polling",
+                "/socket.io/?EIO=4&transport=websocket&sid=",
+                "/socket.io/?EIO=4&transport=websocket&sid=" + "x".repeat(100),
+                "/socket.io/?EIO=4&transport=websocket&sid=not-a-session",
+                "/socket.io/?EIO=4&transport=websocket&sid=%zz");
+
+        for (String target : targets) {
+            RawUpgrade answer = rawUpgrade(target);
+            assertThat(answer.status()).as(target + " " + answer.head()).isBetween(400, 499);
+            assertThat(answer.head()).as(target).contains("INVALID_REQUEST");
+        }
+        List<String> lines = newLines(output, before);
+        assertThat(lines.stream().filter(l -> l.startsWith("\tat "))).isEmpty();
+        assertThat(lines.stream()
+                        .filter(l -> l.toLowerCase(java.util.Locale.ROOT).contains("socket.io")))
+                .as("log lines about %d malformed upgrades", targets.size())
+                .hasSizeLessThanOrEqualTo(1);
+        // The well-formed ones still upgrade: a new session, and the upgrade of the polling one.
+        assertThat(rawUpgrade("/socket.io/?EIO=4&transport=websocket").status()).isEqualTo(101);
+        assertThat(rawUpgrade("/socket.io/?EIO=4&transport=websocket&sid=" + polling)
+                        .status())
+                .isEqualTo(101);
     }
 
     @Test
@@ -294,6 +413,65 @@ class HostilePushClientsIT extends PersistenceTest {
         return reads;
     }
 
+    /** A Socket.IO binary event announcing {@code n} attachments. */
+    private static String announce(int n) {
+        StringBuilder packet = new StringBuilder("45" + n + "-[\"x\"");
+        for (int i = 0; i < n; i++) {
+            packet.append(",{\"_placeholder\":true,\"num\":").append(i).append('}');
+        }
+        return packet.append(']').toString();
+    }
+
+    private static String poll(String sid) {
+        return "/socket.io/?EIO=4&transport=polling&sid=" + sid;
+    }
+
+    /** Connects the namespace over long-polling and reads the server's answer (nothing left waiting to be polled). */
+    private void connectNamespaceOverPolling(String sid) {
+        assertThat(post(poll(sid), "40").statusCode()).isEqualTo(200);
+        assertThat(get(poll(sid)).body()).startsWith("40");
+    }
+
+    /**
+     * The session was closed by the server: its next poll gets the close packet at once (an open session's poll
+     * waits for the next ping, and this test client never answers one), the poll after that 400.
+     */
+    private void awaitEnded(String sid) {
+        HttpResponse<String> next = get(poll(sid));
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        assertThat(List.of(next.body().split("\u001e")))
+                .as("packets of the next poll")
+                .contains("1");
+        assertThat(get(poll(sid)).statusCode()).isEqualTo(400);
+    }
+
+    record RawUpgrade(int status, String head) {}
+
+    /** A WebSocket upgrade written byte for byte; its status and what came within a moment, then the socket closes. */
+    private RawUpgrade rawUpgrade(String target) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream()
+                    .write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            int read = in.read(buffer);
+            String head = read <= 0 ? "" : new String(buffer, 0, read, java.nio.charset.StandardCharsets.UTF_8);
+            if (head.startsWith("HTTP/1.1 4") && !head.contains("}")) {
+                // the body may come in a second read
+                socket.setSoTimeout(2000);
+                int more = in.read(buffer);
+                if (more > 0) {
+                    head += new String(buffer, 0, more, java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+            return new RawUpgrade(Integer.parseInt(head.split(" ")[1]), head);
+        }
+    }
+
     private long count(String sql) {
         return jdbc.sql(sql).query(Long.class).single();
     }
@@ -363,19 +541,27 @@ class HostilePushClientsIT extends PersistenceTest {
 
         /** A session that answers the server's pings (it stays open as long as it wants). */
         static RawSocket open(int port) throws Exception {
-            return open(port, true);
+            return open(port, true, null);
+        }
+
+        /** The same from the client {@code forwardedFor} (loopback, the trusted proxy, forwards it). */
+        static RawSocket open(int port, String forwardedFor) throws Exception {
+            return open(port, true, forwardedFor);
         }
 
         /** A session that never answers a ping: abandoned, with its TCP connection left open. */
         static RawSocket openSilent(int port) throws Exception {
-            return open(port, false);
+            return open(port, false, null);
         }
 
-        private static RawSocket open(int port, boolean answerPings) throws Exception {
+        private static RawSocket open(int port, boolean answerPings, String forwardedFor) throws Exception {
             RawSocket raw = new RawSocket(answerPings);
-            raw.socket = HttpClient.newHttpClient()
-                    .newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), raw)
+            WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+            if (forwardedFor != null) {
+                builder.header("X-Forwarded-For", forwardedFor);
+            }
+            raw.socket = builder.buildAsync(
+                            URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), raw)
                     .get(30, TimeUnit.SECONDS);
             raw.awaitText("0{");
             return raw;
@@ -411,6 +597,16 @@ class HostilePushClientsIT extends PersistenceTest {
             } catch (Exception e) {
                 // closed by the server under us
             }
+        }
+
+        /** Closes this socket from the client's side (and stops waiting for the server's answer). */
+        void close() {
+            try {
+                enqueue(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "")).get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // already closed
+            }
+            socket.abort();
         }
 
         boolean isClosed() {

@@ -114,7 +114,8 @@ class RedisDownAtStartIT {
         // pushes: the instance subscribed to the channel the other instances publish on
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> inRedis(r -> r.pubsubNumsub("nutsgate:push").getOrDefault("nutsgate:push", 0L)) == 1);
+                .until(() -> inRedis(r -> r.pubsubNumsub(CACHE_PREFIX + "push").getOrDefault(CACHE_PREFIX + "push", 0L))
+                        == 1);
     }
 
     // ---- helpers ----

@@ -79,7 +79,7 @@ class FillSocketFloodIT extends ServiceTest {
                 } else {
                     outcome = ack.path("error").path("code").asString();
                     if (outcome.equals("RATE_LIMITED")) {
-                        assertThat(ack.path("error").path("retryAfter").asInt(0))
+                        assertThat(ack.path("error").path("retryAfterSeconds").asInt(0))
                                 .isPositive();
                     }
                 }

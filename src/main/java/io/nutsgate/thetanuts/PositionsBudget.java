@@ -1,0 +1,55 @@
+package io.nutsgate.thetanuts;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.nutsgate.ratelimit.RateLimiter;
+import io.nutsgate.ratelimit.RateLimiters;
+import io.nutsgate.settings.NutsProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.stereotype.Component;
+
+/**
+ * The positions reads one client may make the indexer do, whichever way it asks: {@code POST /nuts/positions} and
+ * Socket.IO's {@code subscribe:positions} draw on one bucket per client (the rate limits' client address, see
+ * {@link io.nutsgate.ratelimit.ClientAddresses}) of {@code NUTS_POSITIONS_RATE_LIMIT} addresses per window. An address
+ * anyone asked for within the positions cache lifetime ({@code NUTS_CACHE_TTL_POSITIONS}) is served from the cache
+ * ({@link PositionsApi#fetchCached}) and not counted. Past the limit
+ * {@link io.nutsgate.ratelimit.RateLimiter.RateLimitedException} ({@code RATE_LIMITED}), before any upstream call.
+ */
+@Component
+public class PositionsBudget {
+
+    /** The bucket's name: its Redis keys ({@code NUTS_RATE_LIMIT_PREFIX}positions:…) are the ones REST always used. */
+    static final String LIMIT = "positions";
+
+    private final RateLimiter newAddresses;
+    /** Addresses asked for within the positions cache lifetime: served from the cache, not counted. */
+    private final Cache<String, Boolean> recent;
+
+    PositionsBudget(NutsProperties properties, RateLimiters limiters) {
+        this.newAddresses = limiters.limiter(
+                LIMIT,
+                properties.positionsRateLimit().requests(),
+                properties.positionsRateLimit().window());
+        this.recent = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(properties.cache().ttl().positions())
+                .build();
+    }
+
+    /** Counts {@code address} (lower case) for the request's client unless it is recent; throws past the limit. */
+    public void acquire(HttpServletRequest request, String address) {
+        if (recent.getIfPresent(address) == null) {
+            newAddresses.acquire(request);
+            recent.put(address, Boolean.TRUE);
+        }
+    }
+
+    /** The same for {@code client}, a key of {@link io.nutsgate.ratelimit.ClientAddresses#clientKey}. */
+    public void acquire(String client, String address) {
+        if (recent.getIfPresent(address) == null) {
+            newAddresses.acquire(client);
+            recent.put(address, Boolean.TRUE);
+        }
+    }
+}
