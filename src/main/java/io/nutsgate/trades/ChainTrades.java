@@ -36,6 +36,26 @@ import org.springframework.stereotype.Component;
 @Component
 public class ChainTrades {
 
+    /**
+     * The option's own terms, the same on every row of one option (its underlying, product, strikes, expiry,
+     * collateral, referrer): bound from the trade a split-off or transferred row is made from.
+     */
+    private static JdbcClient.StatementSpec terms(JdbcClient.StatementSpec sql, Trade template) {
+        return sql.param("underlying", template.underlying())
+                .param("product", template.product())
+                .param("isCall", template.isCall())
+                .param(
+                        "strikes",
+                        template.strikes().stream()
+                                .map(BigInteger::toString)
+                                .collect(Collectors.joining(",", "{", "}")))
+                .param("expiry", utc(template.expiry()))
+                .param("collateralToken", template.collateralToken())
+                .param("collateralSymbol", template.collateralSymbol())
+                .param("collateralDecimals", template.collateralDecimals())
+                .param("referrer", template.referrer());
+    }
+
     private static final Logger log = LoggerFactory.getLogger(ChainTrades.class);
 
     /** One side of an {@code OrderFilled} made with our referrer, with the option's terms. */
@@ -495,8 +515,9 @@ public class ChainTrades {
             SplitOff off = e.getValue();
             OptionLife.Split s = off.split();
             TradeStatus status = template.expiry().isAfter(now) ? TradeStatus.OPEN : TradeStatus.EXPIRED;
-            List<TradeView> written = jdbc.sql(
-                            """
+            List<TradeView> written = terms(
+                            jdbc.sql(
+                                    """
                             INSERT INTO trades (entry_tx_hash, option_address, wallet, side, status, underlying,
                                 product, is_call, strikes, expiry, collateral_token, collateral_symbol,
                                 collateral_decimals, premium, fee, contracts, collateral, referrer, created_at,
@@ -508,29 +529,17 @@ public class ChainTrades {
                             ON CONFLICT (entry_tx_hash, option_address, wallet, side) DO NOTHING
                             RETURNING
                             """
-                                    + COLUMNS)
+                                            + COLUMNS),
+                            template)
                     .param("entry", key.entryTxHash())
                     .param("option", key.optionAddress())
                     .param("wallet", key.wallet())
                     .param("side", key.side().name())
                     .param("status", status.name())
-                    .param("underlying", template.underlying())
-                    .param("product", template.product())
-                    .param("isCall", template.isCall())
-                    .param(
-                            "strikes",
-                            template.strikes().stream()
-                                    .map(BigInteger::toString)
-                                    .collect(Collectors.joining(",", "{", "}")))
-                    .param("expiry", utc(template.expiry()))
-                    .param("collateralToken", template.collateralToken())
-                    .param("collateralSymbol", template.collateralSymbol())
-                    .param("collateralDecimals", template.collateralDecimals())
                     .param("premium", numeric(off.premium()))
                     .param("fee", numeric(off.fee()))
                     .param("contracts", numeric(off.part().contracts()))
                     .param("collateral", numeric(off.part().collateral()))
-                    .param("referrer", template.referrer())
                     .param("createdAt", utc(s.time()))
                     .param("now", utc(now))
                     .param("block", s.block())
@@ -787,8 +796,9 @@ public class ChainTrades {
     private List<TradeView> insertTransferred(Trade template, Holder h, Row row, long confirmedUpTo, Instant now) {
         OptionLife.Transfer t = h.transfer;
         Position p = row.position();
-        return jdbc.sql(
-                        """
+        return terms(
+                        jdbc.sql(
+                                """
                         INSERT INTO trades (entry_tx_hash, option_address, wallet, side, status, underlying, product,
                             is_call, strikes, expiry, collateral_token, collateral_symbol, collateral_decimals,
                             premium, fee, contracts, collateral, settlement_price, payout, pnl, referrer, created_at,
@@ -802,24 +812,13 @@ public class ChainTrades {
                         ON CONFLICT (entry_tx_hash, option_address, wallet, side) DO NOTHING
                         RETURNING
                         """
-                                + COLUMNS)
+                                        + COLUMNS),
+                        template)
                 .param("entry", template.entryTxHash())
                 .param("option", template.optionAddress())
                 .param("wallet", h.wallet)
                 .param("side", h.side.name())
                 .param("status", row.status().name())
-                .param("underlying", template.underlying())
-                .param("product", template.product())
-                .param("isCall", template.isCall())
-                .param(
-                        "strikes",
-                        template.strikes().stream()
-                                .map(BigInteger::toString)
-                                .collect(Collectors.joining(",", "{", "}")))
-                .param("expiry", utc(template.expiry()))
-                .param("collateralToken", template.collateralToken())
-                .param("collateralSymbol", template.collateralSymbol())
-                .param("collateralDecimals", template.collateralDecimals())
                 .param("contracts", numeric(p.contracts()))
                 .param("collateral", numeric(p.collateral()))
                 .param("splitContracts", numeric(p.splitContracts()))
@@ -827,7 +826,6 @@ public class ChainTrades {
                 .param("price", numeric(row.settlementPrice()))
                 .param("payout", numeric(row.payout()))
                 .param("pnl", numeric(row.pnl()))
-                .param("referrer", template.referrer())
                 .param("createdAt", utc(t.time()))
                 .param("settledAt", utc(row.settledAt()))
                 .param("now", utc(now))

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -274,7 +275,8 @@ class SandboxBrowserIT {
 
     /**
      * A trade that settles while the demo page is open: the taker buys 2.5 ETH CALL_SPREAD 2500/2700 contracts
-     * (2500000) at 42.15, expiring 60 s on; the feed then says 2613.45 and the devnet's keeper settles it. By hand:
+     * (2500000) at 42.15, expiring 60 s on; the feed then says 2613.45, the devnet's clock jumps past the expiry and its
+     * keeper settles it. By hand:
      * premium 42.15 × 2.5 = 105.375 USDC, payout (2613.45 − 2500) × 2.5 = 283.625 USDC, P&L 283.625 − 105.375 = 178.25.
      * The demo page's row and toast show them as pushed, without a reload; the dashboard's payouts table shows today's
      * one settled option, in the money, and the 283.625 USDC paid to our user.
@@ -296,14 +298,20 @@ class SandboxBrowserIT {
         devnet.setPrice("ETH", Devnet.usd(2_613).add(BigInteger.valueOf(45_000_000)));
 
         browser.get("http://localhost:" + port + "/demo/#rpc=" + devnet.rpcUrl() + "&key=" + taker.privateKey());
+        // the page re-renders its rows on every push: each read finds the row again, a stale one is read again
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.ignoring(StaleElementReferenceException.class);
         By row = By.cssSelector("#positions tbody tr[data-tx='" + tx + "']");
-        WebElement open =
-                wait.until(d -> d.findElements(row).stream().findFirst().orElse(null));
-        assertThat(cells(open).get(6)).isIn("OPEN", "EXPIRED");
+        List<String> open = wait.until(d -> d.findElements(row).stream()
+                .findFirst()
+                .map(SandboxBrowserIT::cells)
+                .orElse(null));
+        assertThat(open.get(6)).isIn("OPEN", "EXPIRED");
         js("window.__noReload = 'still here'");
+        devnet.passTime(60); // the option expires now; the devnet's keeper settles it
 
         WebDriverWait settlement = new WebDriverWait(browser, Duration.ofSeconds(120));
+        settlement.ignoring(StaleElementReferenceException.class);
         List<String> settled = settlement.until(d -> d.findElements(row).stream()
                 .findFirst()
                 .map(SandboxBrowserIT::cells)
@@ -316,12 +324,12 @@ class SandboxBrowserIT {
         assertThat(settled.get(7)).isEqualTo("2613.45");
         assertThat(settled.get(8)).isEqualTo("283.625 USDC");
         assertThat(settled.get(9)).isEqualTo("178.25");
-        WebElement toast =
-                wait.until(d -> d.findElements(By.cssSelector("#toasts .toast[data-lifecycle=settled]")).stream()
-                        .filter(t -> t.getDomAttribute("data-tx").equals(tx))
-                        .findFirst()
-                        .orElse(null));
-        assertThat(toast.getText()).isEqualTo("ETH CALL_SPREAD: Settled ITM at 2613.45: paid 283.625 USDC");
+        String toast = wait.until(d -> d.findElements(By.cssSelector("#toasts .toast[data-lifecycle=settled]")).stream()
+                .filter(t -> t.getDomAttribute("data-tx").equals(tx))
+                .findFirst()
+                .map(WebElement::getText)
+                .orElse(null));
+        assertThat(toast).isEqualTo("ETH CALL_SPREAD: Settled ITM at 2613.45: paid 283.625 USDC");
         assertThat(js("return window.__noReload")).isEqualTo("still here");
         screenshot("demo-settled.png");
 

@@ -315,7 +315,7 @@ class PushIT extends PersistenceTest {
     }
 
     private void awaitRegistered(String wallet) {
-        PushRegistrations.awaitRegistered(jdbc, wallet, WAIT);
+        TwoInstances.awaitRegistered(jdbc, wallet);
     }
 
     @Test

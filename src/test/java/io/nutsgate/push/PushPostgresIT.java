@@ -2,7 +2,6 @@ package io.nutsgate.push;
 
 import static io.nutsgate.support.Instances.base;
 import static io.nutsgate.support.Instances.get;
-import static io.nutsgate.support.Instances.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,7 +13,6 @@ import io.nutsgate.support.TestDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -35,9 +33,7 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PushPostgresIT {
 
-    static final String REFERRER = "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d";
-    static final String USER = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c";
-    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Duration WAIT = TwoInstances.WAIT;
 
     private static final FixtureUpstream upstream = new FixtureUpstream();
     private static String schema;
@@ -91,25 +87,8 @@ class PushPostgresIT {
     }
 
     @Test
-    void shouldDeliverToASocketOnOneInstanceWhatHappenedOnTheOther() throws Exception {
-        try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(b))) {
-            client.awaitConnected();
-            assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, USER)
-                            .path("ok")
-                            .asBoolean())
-                    .isTrue();
-            awaitRegistered(USER);
-            awaitListening(b);
-
-            assertThat(post(a, "/nuts/update", "{\"address\":\"" + USER + "\"}").statusCode())
-                    .isEqualTo(200);
-
-            List<JsonNode> trades = client.awaitEvents(PushMessage.TRADE_NEW, 6, WAIT);
-            assertThat(trades)
-                    .allSatisfy(t -> assertThat(t.path("status").asString()).isEqualTo("confirmed"));
-            JsonNode positions = client.awaitEvent(PushMessage.POSITION_UPDATE, WAIT);
-            assertThat(positions.path("positions").size()).isEqualTo(3);
-        }
+    void shouldDeliverToASocketOnOneInstanceWhatHappenedOnTheOther() {
+        TwoInstances.assertDeliveredAcross(a, b, PushPostgresIT::awaitListening);
     }
 
     @Test
@@ -183,28 +162,13 @@ class PushPostgresIT {
     }
 
     private static ConfigurableApplicationContext start(String databaseUrl, String schema) {
-        return Instances.start(
-                "--DATABASE_URL=" + databaseUrl,
-                "--spring.datasource.hikari.maximum-pool-size=3",
-                "--spring.flyway.schemas=" + schema,
-                "--nuts.orders-url=" + upstream.ordersUrl(),
-                "--nuts.indexer-url=" + upstream.indexerUrl(),
-                "--nuts.referrer-address=" + REFERRER,
-                "--nuts.trades.scheduled-sync=false",
-                "--nuts.trades.after-update-delay=0s",
-                "--nuts.trades.leaderboard-refresh=1h",
-                "--nuts.push.after-update-checks=0s",
-                "--nuts.push.watch-interval=1h");
+        return TwoInstances.start(upstream, databaseUrl, schema, "--spring.datasource.hikari.maximum-pool-size=3");
     }
 
     /** B listens once it has a subscriber (an idle instance holds no listening connection). */
     private static void awaitListening(ConfigurableApplicationContext app) {
         PostgresPushBus bus = (PostgresPushBus) app.getBean(PushBus.class);
         await().atMost(WAIT).until(bus::isListening);
-    }
-
-    private static void awaitRegistered(String wallet) {
-        PushRegistrations.awaitRegistered(a.getBean(JdbcClient.class), wallet, WAIT);
     }
 
     private static double busFailures(ConfigurableApplicationContext app) throws Exception {

@@ -13,7 +13,6 @@ import io.nutsgate.support.SocketIoTestClient;
 import io.nutsgate.support.TestDatabase;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -31,9 +30,7 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PushRedisIT {
 
-    static final String REFERRER = "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d";
-    static final String USER = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c";
-    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Duration WAIT = TwoInstances.WAIT;
 
     private static final FixtureUpstream upstream = new FixtureUpstream();
     private static RedisServer redis;
@@ -61,24 +58,8 @@ class PushRedisIT {
 
     @Test
     @Order(1)
-    void shouldDeliverToASocketOnOneInstanceWhatHappenedOnTheOther() throws Exception {
-        try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(b))) {
-            client.awaitConnected();
-            assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, USER)
-                            .path("ok")
-                            .asBoolean())
-                    .isTrue();
-            awaitRegistered(USER);
-
-            assertThat(post(a, "/nuts/update", "{\"address\":\"" + USER + "\"}").statusCode())
-                    .isEqualTo(200);
-
-            List<JsonNode> trades = client.awaitEvents(PushMessage.TRADE_NEW, 6, WAIT);
-            assertThat(trades)
-                    .allSatisfy(t -> assertThat(t.path("status").asString()).isEqualTo("confirmed"));
-            JsonNode positions = client.awaitEvent(PushMessage.POSITION_UPDATE, WAIT);
-            assertThat(positions.path("positions").size()).isEqualTo(3);
-        }
+    void shouldDeliverToASocketOnOneInstanceWhatHappenedOnTheOther() {
+        TwoInstances.assertDeliveredAcross(a, b, instance -> {});
     }
 
     @Test
@@ -108,21 +89,11 @@ class PushRedisIT {
     // ---- helpers ----
 
     private static ConfigurableApplicationContext start() {
-        return Instances.start(
-                "--REDIS_URL=" + redis.url(),
-                "--DATABASE_URL=" + TestDatabase.LOCAL_URL + "&currentSchema=" + schema,
-                "--spring.flyway.schemas=" + schema,
-                "--nuts.orders-url=" + upstream.ordersUrl(),
-                "--nuts.indexer-url=" + upstream.indexerUrl(),
-                "--nuts.referrer-address=" + REFERRER,
-                "--nuts.trades.scheduled-sync=false",
-                "--nuts.trades.after-update-delay=0s",
-                "--nuts.trades.leaderboard-refresh=1h",
-                "--nuts.push.after-update-checks=0s",
-                "--nuts.push.watch-interval=1h");
+        return TwoInstances.start(
+                upstream, TestDatabase.LOCAL_URL + "&currentSchema=" + schema, schema, "--REDIS_URL=" + redis.url());
     }
 
     private static void awaitRegistered(String wallet) {
-        PushRegistrations.awaitRegistered(a.getBean(JdbcClient.class), wallet, WAIT);
+        TwoInstances.awaitRegistered(a.getBean(JdbcClient.class), wallet);
     }
 }
