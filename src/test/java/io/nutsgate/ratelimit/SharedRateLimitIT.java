@@ -3,12 +3,9 @@ package io.nutsgate.ratelimit;
 import static io.nutsgate.support.Instances.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.Instances;
-import io.nutsgate.support.RequiredService;
-import java.util.UUID;
+import io.nutsgate.support.MachineRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,14 +17,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class SharedRateLimitIT {
 
-    private static final String PREFIX = "nutsgate-test:" + UUID.randomUUID() + ":";
+    private static final String PREFIX = MachineRedis.newPrefix("nutsgate-test");
     private static final FixtureUpstream upstream = new FixtureUpstream();
     private static ConfigurableApplicationContext first;
     private static ConfigurableApplicationContext second;
 
     @BeforeAll
     static void startTwoInstances() {
-        RequiredService.require("Redis", "127.0.0.1", 6379);
+        MachineRedis.require();
         first = start();
         second = start();
     }
@@ -37,15 +34,7 @@ class SharedRateLimitIT {
         if (second != null) second.close();
         if (first != null) first.close();
         upstream.close();
-        if (RequiredService.reachable("127.0.0.1", 6379)) {
-            RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
-            try (StatefulRedisConnection<String, String> connection = client.connect()) {
-                var keys = connection.sync().keys(PREFIX + "*");
-                if (!keys.isEmpty()) connection.sync().del(keys.toArray(String[]::new));
-            } finally {
-                client.shutdown();
-            }
-        }
+        MachineRedis.deleteKeys(PREFIX, 0);
     }
 
     @Test
@@ -81,18 +70,13 @@ class SharedRateLimitIT {
     }
 
     private static long keysInRedis() {
-        RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            return connection.sync().keys(PREFIX + "*").size();
-        } finally {
-            client.shutdown();
-        }
+        return MachineRedis.countKeys(PREFIX, 0);
     }
 
     private static ConfigurableApplicationContext start() {
         return Instances.start(
                 Instances.quietBehindProxy(upstream),
-                "--REDIS_URL=redis://127.0.0.1:6379",
+                "--REDIS_URL=" + MachineRedis.URL,
                 "--nuts.clients.rate-limit-prefix=" + PREFIX);
     }
 }

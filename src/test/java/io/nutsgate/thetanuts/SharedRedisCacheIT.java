@@ -4,45 +4,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.Instances;
-import io.nutsgate.support.RequiredService;
+import io.nutsgate.support.MachineRedis;
 import java.net.http.HttpResponse;
-import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 /** Two instances of the service sharing the machine's Redis: what one fetched, the other serves. */
 class SharedRedisCacheIT {
 
     private static final FixtureUpstream upstream = new FixtureUpstream();
     /** A key prefix of this run's own, so that parallel builds on one Redis never see each other's entries. */
-    private static final String PREFIX = "nutsgate-test-" + UUID.randomUUID() + ":";
+    private static final String PREFIX = MachineRedis.newPrefix("nutsgate-test");
 
     private static ConfigurableApplicationContext first;
     private static ConfigurableApplicationContext second;
 
     @BeforeAll
     static void startTwoInstances() {
-        RequiredService.require("Redis", "127.0.0.1", 6379);
+        MachineRedis.require();
         first = start();
         second = start();
     }
 
     @AfterAll
     static void stop() {
-        if (first != null) {
-            // only this run's keys: other builds share the machine's Redis
-            StringRedisTemplate redis = new StringRedisTemplate(first.getBean(RedisConnectionFactory.class));
-            Set<String> keys = redis.keys(PREFIX + "*");
-            if (keys != null && !keys.isEmpty()) redis.delete(keys);
-        }
         if (second != null) second.close();
         if (first != null) first.close();
         upstream.close();
+        MachineRedis.deleteKeys(PREFIX, 3); // only this run's keys: other builds share the machine's Redis
     }
 
     @Test
@@ -58,7 +49,7 @@ class SharedRedisCacheIT {
 
     private static ConfigurableApplicationContext start() {
         return Instances.start(
-                "--REDIS_URL=redis://127.0.0.1:6379/3",
+                "--REDIS_URL=" + MachineRedis.URL + "/3",
                 "--NUTS_REDIS_KEY_PREFIX=" + PREFIX,
                 "--nuts.orders-url=" + upstream.ordersUrl(),
                 "--nuts.indexer-url=" + upstream.indexerUrl());
