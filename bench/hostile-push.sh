@@ -11,7 +11,8 @@
 #      it, every connection reconnecting as soon as it is closed: ANNOUNCERS WebSockets announcing 1,000,000
 #      attachments then sending 1 MB binary frames, HOLDERS announcing 4 then sending 1 MB frames (past the socket's
 #      2 MB), FLOODERS sending in turn 50,000-deep nesting, a 1.5 MB text and 500 events at once; measured: the same
-#      figures, the heap after a full GC while the attack still runs and again once it stopped, the Socket.IO input
+#      figures, the live heap after a full GC while the attack still runs, 3 s and SETTLE s after it stopped (a closed
+#      session's objects wait for its ping tasks, interval + timeout: 45 s by default), the Socket.IO input
 #      held (nuts_push_buffered_bytes, every second), nuts_push_rejected_total by reason from /actuator/prometheus
 #      (Bearer NUTS_MANAGEMENT_TOKEN), whether the official client stayed connected, and the service's log lines;
 #   4. a table baseline vs attack (bench/results/hostile-push/summary.txt), with the load average: on a shared or
