@@ -39,7 +39,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$DB_DIR"
+  rm -rf "$DB_DIR" "$DB_DIR.lock" "$DB_DIR.log" # the embedded PostgreSQL leaves these beside its folder
 }
 trap cleanup EXIT
 
