@@ -100,11 +100,16 @@ public class OrderBook {
 
     /** {@link #render}'s answer when the feed is fresh in process (no remote call to make); else null. */
     RenderedJson cached(OrderFilter filter) {
-        return upstream.freshInProcess(resource) ? render(filter) : null;
+        return upstream.freshInProcess(resource)
+                .map(feed -> render(filter, feed))
+                .orElse(null);
     }
 
     RenderedJson render(OrderFilter filter) {
-        Fetched<OrdersFeed> feed = feed();
+        return render(filter, feed());
+    }
+
+    private RenderedJson render(OrderFilter filter, Fetched<OrdersFeed> feed) {
         long now = clock.instant().getEpochSecond();
         // While the feed fails (or is being refreshed) the stale answer is rendered once per second of age, not per
         // request.

@@ -82,11 +82,16 @@ class StatsReads {
 
     /** The rendered answer when the in-process cache holds it fresh (no remote call); else null. */
     private RenderedJson cached(Resource<JsonNode> resource) {
-        return upstream.freshInProcess(resource) ? render(resource) : null;
+        return upstream.freshInProcess(resource)
+                .map(fetched -> render(resource, fetched))
+                .orElse(null);
     }
 
     private RenderedJson render(Resource<JsonNode> resource) {
-        Fetched<JsonNode> fetched = upstream.get(resource);
+        return render(resource, upstream.get(resource));
+    }
+
+    private RenderedJson render(Resource<JsonNode> resource, Fetched<JsonNode> fetched) {
         return rendered.get(
                 resource.key(),
                 fetched.fetchedAtMillis(),

@@ -126,10 +126,17 @@ public class CachedUpstream {
         }
     }
 
-    /** Whether a read of {@code resource} now is a hit of the in-process level: no upstream call, no store read. */
-    public boolean freshInProcess(Resource<?> resource) {
+    /**
+     * {@link #get}'s answer when it is a hit of the in-process level (no upstream call, no store read, counted as a
+     * hit); else empty, and nothing is done.
+     */
+    public <T> Optional<Fetched<T>> freshInProcess(Resource<T> resource) {
         Held held = local.getIfPresent(resource.key());
-        return held != null && isFresh(held, resource, clock.millis());
+        if (held == null || !isFresh(held, resource, clock.millis())) {
+            return Optional.empty();
+        }
+        count(resource, "hit");
+        return Optional.of(fetched(held, false));
     }
 
     /** Whether any level holds a value for {@code key}, fresh or not. */
