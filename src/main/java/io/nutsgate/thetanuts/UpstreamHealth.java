@@ -44,6 +44,11 @@ class UpstreamHealth implements HealthIndicator {
                         error.getMessage()));
     }
 
+    /** Forgets every endpoint's record; tests sharing one application context start from a clean slate. */
+    void forgetAll() {
+        states.clear();
+    }
+
     @Override
     public Health health() {
         Map<String, Object> details = new TreeMap<>();

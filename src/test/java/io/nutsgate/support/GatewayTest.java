@@ -2,9 +2,11 @@ package io.nutsgate.support;
 
 import io.nutsgate.thetanuts.Breakers;
 import io.nutsgate.thetanuts.CachedUpstream;
+import io.nutsgate.thetanuts.UpstreamHealthReset;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -21,6 +23,9 @@ public abstract class GatewayTest extends ServiceTest {
 
     @Autowired
     protected Breakers breakers;
+
+    @Autowired
+    private ApplicationContext context;
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
@@ -44,5 +49,7 @@ public abstract class GatewayTest extends ServiceTest {
         for (String endpoint : new String[] {"orders", "stats", "referrer-state", "positions", "history"}) {
             breakers.upstream(endpoint).reset();
         }
+        // ...and with no endpoint counted down by the failures an earlier test caused.
+        UpstreamHealthReset.forgetAll(context);
     }
 }
