@@ -66,12 +66,11 @@ final class EngineIoEndpoint extends Endpoint {
         if (SocketIoQuery.parse(session.getQueryString()).isEmpty()) {
             // socket.io-server's reader throws on these (a stack trace per connection): refused with a close code.
             metrics.rejected(PushMetrics.BAD_PACKET);
-            try {
-                session.close(new CloseReason(
-                        CloseReason.CloseCodes.VIOLATED_POLICY, "the query must name EIO and transport, each once"));
-            } catch (java.io.IOException | RuntimeException ignored) {
-                // already gone
-            }
+            QueuedWebSocket.closeSession(
+                    session,
+                    new CloseReason(
+                            CloseReason.CloseCodes.VIOLATED_POLICY,
+                            "the query must name EIO and transport, each once"));
             return;
         }
         Map<String, String> query = ParseQS.decode(session.getQueryString());

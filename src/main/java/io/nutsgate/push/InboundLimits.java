@@ -43,7 +43,7 @@ final class InboundLimits {
     /** Our events nest three levels; the JSON reader recurses per level (a deep one overflowed its stack). */
     static final int MAX_DEPTH = 32;
 
-    private static final ThreadLocal<QueuedWebSocket> READING = new ThreadLocal<>();
+    private static final ThreadLocal<Reading> READING = new ThreadLocal<>();
 
     private final NutsProperties.Push.Bounds bounds;
     private final PushMetrics metrics;
@@ -94,11 +94,29 @@ final class InboundLimits {
      * it closes this WebSocket with its reason.
      */
     void reading(QueuedWebSocket socket, Runnable delivery) {
-        READING.set(socket);
+        Reading reading = new Reading(socket);
+        READING.set(reading);
         try {
             delivery.run();
         } finally {
             READING.remove();
+            if (reading.refusal != null) {
+                reading.refusal.run();
+            }
+        }
+    }
+
+    /**
+     * The WebSocket whose message the engine is handling on this thread, and the close a bound tripped meanwhile. The
+     * close waits for the engine to finish the packet: it re-arms the session's ping timeout after its listeners ran,
+     * and a timer armed after the close would hold the closed session until it fires ({@link HeartbeatTimers}).
+     */
+    private static final class Reading {
+        final QueuedWebSocket socket;
+        Runnable refusal;
+
+        Reading(QueuedWebSocket socket) {
+            this.socket = socket;
         }
     }
 
@@ -191,11 +209,15 @@ final class InboundLimits {
             closed = true;
             releaseAttachments();
             CloseReason close = rejected(reason, detail);
-            QueuedWebSocket reading = READING.get();
-            if (reading != null) {
-                reading.close(close);
+            Reading reading = READING.get();
+            if (reading == null) {
+                socket.close(); // long-polling: no WebSocket to give the reason to
+            } else {
+                reading.refusal = () -> {
+                    reading.socket.close(close);
+                    socket.close();
+                };
             }
-            socket.close();
         }
 
         synchronized void release() {

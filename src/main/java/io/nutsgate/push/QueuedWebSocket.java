@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.tomcat.websocket.WsSession;
 
 /**
  * The engine's view of one WebSocket. Writes never block the caller (the engine writes under its per-socket lock,
@@ -22,7 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class QueuedWebSocket extends EngineIoWebSocket {
 
-    private final Session session;
+    /**
+     * Null once the connection ended: the engine and Socket.IO keep this object for a while after (until their timers
+     * fire), and Tomcat's session holds about 30 KB of buffers that need not wait with it.
+     */
+    private volatile Session session;
+
     private final Map<String, String> query;
     private final Map<String, List<String>> headers;
     private final ExecutorService writers;
@@ -73,14 +79,29 @@ final class QueuedWebSocket extends EngineIoWebSocket {
         close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, ""));
     }
 
+    /**
+     * Sends the close frame. A normal close waits for the client's reply as the protocol asks; any other (a refused
+     * or broken client) drops the connection right after the frame, because Tomcat would otherwise go on reading and
+     * unmasking whatever the client still sends until its reply comes or the session close timeout passes: a refused
+     * attacker writing megabyte frames cost the instance most of its CPU that way.
+     */
     void close(CloseReason reason) {
-        if (closed.compareAndSet(false, true)) {
+        Session open = session;
+        if (closed.compareAndSet(false, true) && open != null) {
             queue.clear();
-            try {
+            closeSession(open, reason);
+        }
+    }
+
+    static void closeSession(Session session, CloseReason reason) {
+        try {
+            if (session instanceof WsSession tomcat && reason.getCloseCode() != CloseReason.CloseCodes.NORMAL_CLOSURE) {
+                tomcat.doClose(reason, reason, true);
+            } else {
                 session.close(reason);
-            } catch (IOException | RuntimeException ignored) {
-                // already gone
             }
+        } catch (IOException | RuntimeException ignored) {
+            // already gone
         }
     }
 
@@ -88,6 +109,7 @@ final class QueuedWebSocket extends EngineIoWebSocket {
     void closed() {
         closed.set(true);
         queue.clear();
+        session = null;
         emit("close");
     }
 
@@ -116,14 +138,15 @@ final class QueuedWebSocket extends EngineIoWebSocket {
             Object message;
             while ((message = queue.poll()) != null) {
                 queued.decrementAndGet();
-                if (closed.get()) {
+                Session open = session;
+                if (closed.get() || open == null) {
                     continue;
                 }
                 try {
                     if (message instanceof String text) {
-                        session.getBasicRemote().sendText(text);
+                        open.getBasicRemote().sendText(text);
                     } else {
-                        session.getBasicRemote().sendBinary(ByteBuffer.wrap((byte[]) message));
+                        open.getBasicRemote().sendBinary(ByteBuffer.wrap((byte[]) message));
                     }
                 } catch (IOException | RuntimeException e) {
                     close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "write failed"));

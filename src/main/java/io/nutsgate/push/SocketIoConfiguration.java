@@ -7,6 +7,7 @@ import io.socket.engineio.server.EngineIoServer;
 import io.socket.engineio.server.EngineIoServerOptions;
 import io.socket.engineio.server.EngineIoSocket;
 import io.socket.socketio.server.SocketIoServer;
+import io.socket.socketio.server.SocketIoServerOptions;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.HandshakeResponse;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.coyote.AbstractProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,9 +84,20 @@ class SocketIoConfiguration {
         return new InboundLimits(properties.push().bounds(), metrics, meters);
     }
 
+    /** The engine's heartbeat timers ({@link HeartbeatTimers}): made here so that it stops with the context. */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService engineIoHeartbeats() {
+        return HeartbeatTimers.newPool(EngineIoServerOptions.DEFAULT.getMaxTimeoutThreadPoolSize());
+    }
+
     @Bean(destroyMethod = "shutdown")
-    EngineIoServer engineIoServer(ConnectionGate gate, InboundLimits limits, NutsProperties properties) {
+    EngineIoServer engineIoServer(
+            ConnectionGate gate,
+            InboundLimits limits,
+            NutsProperties properties,
+            ScheduledExecutorService engineIoHeartbeats) {
         EngineIoServerOptions options = EngineIoServerOptions.newFromDefault();
+        options.setScheduledExecutorService(engineIoHeartbeats);
         options.setPingInterval(properties.push().bounds().pingInterval().toMillis());
         options.setPingTimeout(properties.push().bounds().pingTimeout().toMillis());
         // CORS of the polling requests is Spring MVC's, configured with the REST API's (system.WebConfiguration).
@@ -97,13 +110,21 @@ class SocketIoConfiguration {
             EngineIoSocket socket = (EngineIoSocket) args[0];
             gate.track(socket);
             limits.watch(socket);
+            HeartbeatTimers.cancelOnClose(socket);
         });
         return server;
     }
 
+    /**
+     * A session that joins no namespace within the ping timeout is closed (Socket.IO's default is 45 s). Its timer
+     * cannot be cancelled and holds the session until it fires, also after the session closed: the official client
+     * joins within milliseconds, so a short one costs nobody and frees refused sessions sooner.
+     */
     @Bean
-    SocketIoServer socketIoServer(EngineIoServer engine) {
-        return new SocketIoServer(engine);
+    SocketIoServer socketIoServer(EngineIoServer engine, NutsProperties properties) {
+        SocketIoServerOptions options = SocketIoServerOptions.newFromDefault();
+        options.setConnectionTimeout(properties.push().bounds().pingTimeout().toMillis());
+        return new SocketIoServer(engine, options);
     }
 
     /** Writes to WebSocket clients, one drain task at a time per socket (see {@link QueuedWebSocket}). */

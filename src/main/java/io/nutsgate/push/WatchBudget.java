@@ -67,7 +67,7 @@ class WatchBudget {
      * {@link io.nutsgate.ratelimit.RateLimiter.RateLimitedException} past the budget.
      */
     void renew(String client, String wallet) {
-        positions.acquire(client, wallet);
+        positions.renew(client, wallet);
     }
 
     void added(String client) {

@@ -139,6 +139,15 @@ public class CachedUpstream {
         return Optional.of(fetched(held, false));
     }
 
+    /**
+     * Whether either level holds a fresh value of {@code resource}: with Redis as the store, also one another
+     * instance fetched. Nothing is fetched.
+     */
+    public boolean holdsFresh(Resource<?> resource) {
+        Held held = held(resource);
+        return held != null && isFresh(held, resource, clock.millis());
+    }
+
     /** Whether any level holds a value for {@code key}, fresh or not. */
     public boolean holds(String key) {
         return local.getIfPresent(key) != null || store.get(key).isPresent();

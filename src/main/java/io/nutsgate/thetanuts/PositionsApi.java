@@ -46,6 +46,11 @@ public class PositionsApi {
         return cached.get(resource(address, kind));
     }
 
+    /** Whether the open positions of {@code address} are cached fresh, by this instance or (over Redis) another. */
+    public boolean isOpenCachedFresh(String address) {
+        return cached.holdsFresh(resource(address, PositionKind.OPEN));
+    }
+
     /**
      * Refetches the cached lists of {@code address} (after a trade). A list is replaced only by a newer good answer:
      * when the indexer fails, the last good one stays and is still served, so a failing refresh cannot knock out

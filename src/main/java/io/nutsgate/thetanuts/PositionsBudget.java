@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
  * The positions reads one client may make the indexer do, whichever way it asks: {@code POST /nuts/positions} and
  * Socket.IO's {@code subscribe:positions} draw on one bucket per client (the rate limits' client address, see
  * {@link io.nutsgate.ratelimit.ClientAddresses}) of {@code NUTS_POSITIONS_RATE_LIMIT} addresses per window. An address
- * anyone asked for within the positions cache lifetime ({@code NUTS_CACHE_TTL_POSITIONS}) is served from the cache
+ * anyone asked this instance for within the positions cache lifetime ({@code NUTS_CACHE_TTL_POSITIONS}), or whose open
+ * positions the cache holds fresh (with Redis, also when another instance read them), is served from the cache
  * ({@link PositionsApi#fetchCached}) and not counted. Past the limit
  * {@link io.nutsgate.ratelimit.RateLimiter.RateLimitedException} ({@code RATE_LIMITED}), before any upstream call.
  */
@@ -23,10 +24,12 @@ public class PositionsBudget {
     static final String LIMIT = "positions";
 
     private final RateLimiter newAddresses;
+    private final PositionsApi positions;
     /** Addresses asked for within the positions cache lifetime: served from the cache, not counted. */
     private final Cache<String, Boolean> recent;
 
-    PositionsBudget(NutsProperties properties, RateLimiters limiters) {
+    PositionsBudget(NutsProperties properties, RateLimiters limiters, PositionsApi positions) {
+        this.positions = positions;
         this.newAddresses = limiters.limiter(
                 LIMIT,
                 properties.positionsRateLimit().requests(),
@@ -39,7 +42,7 @@ public class PositionsBudget {
 
     /** Counts {@code address} (lower case) for the request's client unless it is recent; throws past the limit. */
     public void acquire(HttpServletRequest request, String address) {
-        if (recent.getIfPresent(address) == null) {
+        if (isNew(address)) {
             newAddresses.acquire(request);
             recent.put(address, Boolean.TRUE);
         }
@@ -47,9 +50,26 @@ public class PositionsBudget {
 
     /** The same for {@code client}, a key of {@link io.nutsgate.ratelimit.ClientAddresses#clientKey}. */
     public void acquire(String client, String address) {
+        if (isNew(address)) {
+            newAddresses.acquire(client);
+            recent.put(address, Boolean.TRUE);
+        }
+    }
+
+    /**
+     * Counts {@code address} again for {@code client}, who kept it followed for a whole positions cache lifetime,
+     * unless somebody asked this instance for it within the lifetime. Its being cached fresh does not make it free:
+     * the watch following it for this client is what keeps it fresh.
+     */
+    public void renew(String client, String address) {
         if (recent.getIfPresent(address) == null) {
             newAddresses.acquire(client);
             recent.put(address, Boolean.TRUE);
         }
+    }
+
+    /** Asked for here lately (a read may still be under way), or cached fresh by any instance: not new. */
+    private boolean isNew(String address) {
+        return recent.getIfPresent(address) == null && !positions.isOpenCachedFresh(address);
     }
 }

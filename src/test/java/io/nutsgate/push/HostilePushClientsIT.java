@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.positions.PositionWatcher;
 import io.nutsgate.support.PersistenceTest;
 import io.nutsgate.support.SocketIoTestClient;
+import io.socket.engineio.server.EngineIoServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,9 @@ class HostilePushClientsIT extends PersistenceTest {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    EngineIoServer engine;
 
     @DynamicPropertySource
     static void bounds(DynamicPropertyRegistry registry) {
@@ -99,6 +104,35 @@ class HostilePushClientsIT extends PersistenceTest {
             official.awaitEvent(PushMessage.POSITION_UPDATE, WAIT);
         }
         await().atMost(WAIT).until(() -> gauge("nuts.push.buffered") == 0);
+    }
+
+    /**
+     * A refused session leaves no heartbeat timer behind: the engine's timers hold the whole session, and an attacker
+     * reconnecting at once must not pile closed sessions up on the heap for a ping interval plus timeout each. Before,
+     * the engine re-armed the ping timeout after the packet that got the session refused and never cancelled it.
+     */
+    @Test
+    void shouldDropARefusedSessionsHeartbeatTimersWhenItCloses() throws Exception {
+        // Timers of earlier tests' sessions fire within a ping interval plus timeout (3 s here).
+        await().atMost(WAIT).until(() -> engineTimers() == 0);
+
+        for (int i = 0; i < 5; i++) {
+            RawSocket attacker = RawSocket.open(port);
+            attacker.connectNamespace();
+            attacker.text("451000000-[\"x\",{\"_placeholder\":true,\"num\":0}]");
+            assertThat(attacker.awaitClose().path("code").asInt()).isEqualTo(1008);
+        }
+        await().atMost(WAIT).until(() -> gauge("nuts.push.connections") == 0);
+
+        assertThat(engineTimers()).isZero();
+    }
+
+    /** The engine's own timers (ping, ping timeout) queued in its pool; Socket.IO's share the pool. */
+    private long engineTimers() {
+        return ((ScheduledThreadPoolExecutor) engine.getScheduledExecutor())
+                .getQueue().stream()
+                        .filter(task -> task.toString().contains("engineio.server.EngineIoSocket"))
+                        .count();
     }
 
     @Test
