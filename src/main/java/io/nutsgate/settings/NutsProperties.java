@@ -282,7 +282,7 @@ public record NutsProperties(
                     @Max(value = 1000, message = "NUTS_PUSH_MAX_SUBSCRIPTIONS must be 1 to 1000")
                     @DefaultValue("20")
                     int maxSubscriptionsPerSocket,
-            @NotNull @DefaultValue("1MB") DataSize maxMessageSize,
+            @NotNull @DefaultValue("64KB") DataSize maxMessageSize,
             @Min(value = 1, message = "NUTS_PUSH_MAX_QUEUED must be at least 1") @DefaultValue("1000")
                     int maxQueuedMessages,
             @NotNull @DefaultValue("10s") Duration sendTimeout,

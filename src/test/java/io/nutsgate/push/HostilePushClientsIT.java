@@ -62,6 +62,8 @@ class HostilePushClientsIT extends PersistenceTest {
         registry.add("nuts.push.bounds.max-wallets-per-client", () -> "5");
         registry.add("nuts.push.bounds.max-buffered-per-socket", () -> "2MB");
         registry.add("nuts.push.bounds.max-buffered", () -> "8MB");
+        // The reference server's message size, so that 1 MB attachments reach the buffer bounds above.
+        registry.add("nuts.push.max-message-size", () -> "1MB");
         registry.add("nuts.push.bounds.ping-interval", () -> "1s");
         registry.add("nuts.push.bounds.ping-timeout", () -> "2s");
         // Loopback is the proxy: a raw socket with its own X-Forwarded-For is its own client.
