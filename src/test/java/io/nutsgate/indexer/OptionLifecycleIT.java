@@ -223,9 +223,13 @@ class OptionLifecycleIT extends ServiceTest {
             JsonNode entered = trade(taker, tx, option, "OPEN");
             assertThat(entered.path("fee").path("raw").asString()).isEqualTo("34880711");
 
-            TransactionReceipt split = devnet.splitOption(taker, option, BigInteger.valueOf(949_000_000L));
-            String newOption = Devnet.splitOffOption(split, option).toLowerCase(Locale.ROOT);
+            // the split and the owner's new price (which the split does not read) are mined side by side
+            String splitTx =
+                    devnet.sendWithoutWaiting(taker, option, Devnet.splitFunction(BigInteger.valueOf(949_000_000L)));
             devnet.setPrice("ETH", BigInteger.valueOf(261_345_000_000L));
+            TransactionReceipt split = devnet.receipt(splitTx);
+            assertThat(split.isStatusOK()).as("split").isTrue();
+            String newOption = Devnet.splitOffOption(split, option).toLowerCase(Locale.ROOT);
 
             JsonNode reduced = awaitPush(client, PushMessage.TRADE_UPDATED, tx, option, "split");
             assertThat(reduced.path("contracts").path("raw").asString()).isEqualTo("18979792");

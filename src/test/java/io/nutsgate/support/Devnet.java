@@ -602,10 +602,17 @@ public final class Devnet implements AutoCloseable {
                 referrer);
     }
 
-    /** {@code taker} approves the premium of a maker-sell order signed by the maker and fills it; the receipt. */
+    /**
+     * {@code taker} approves the premium of a maker-sell order signed by the maker and fills it; the fill's receipt. The
+     * approval and the fill are sent together (consecutive nonces: the approval is mined first, often in the same
+     * block) and each must succeed.
+     */
     public TransactionReceipt fill(Account taker, Order order, String referrer) {
-        approve(taker, usdc(), optionBook(), order.premium());
-        return requireSuccess(fillOrder(taker, order, sign(order, maker().credentials()), referrer));
+        String approval = sendWithoutWaiting(taker, usdc(), approveFunction(optionBook(), order.premium()));
+        String fill = sendWithoutWaiting(
+                taker, optionBook(), fillOrderFunction(order, sign(order, maker().credentials()), referrer));
+        requireSuccess(receipt(approval));
+        return requireSuccess(receipt(fill));
     }
 
     /** The owner sets the feed of {@code underlying} to {@code answer} (8 dp; 0 makes settlements fail). */
@@ -632,7 +639,12 @@ public final class Devnet implements AutoCloseable {
      * ({@code split(uint256)}, BaseOption r12); the receipt.
      */
     public TransactionReceipt splitOption(Account holder, String option, BigInteger collateral) {
-        return requireSuccess(send(holder, option, new Function("split", List.of(new Uint256(collateral)), List.of())));
+        return requireSuccess(send(holder, option, splitFunction(collateral)));
+    }
+
+    /** An option's {@code split(uint256 collateral)}. */
+    public static Function splitFunction(BigInteger collateral) {
+        return new Function("split", List.of(new Uint256(collateral)), List.of());
     }
 
     /**
