@@ -2,13 +2,12 @@ package io.nutsgate.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nutsgate.support.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,9 +16,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -42,25 +41,20 @@ class EmbeddedDatabaseIT {
 
     private static Path folder;
     private static Path dataDir;
-    private static final List<Process> started = new ArrayList<>();
-    private static Service first;
-
-    record Service(Process process, int port, Path log) {}
+    private static final List<ServiceProcess> started = new ArrayList<>();
+    private static ServiceProcess first;
 
     @BeforeAll
     static void startFirst() throws Exception {
         folder = Files.createTempDirectory("nutsgate-embedded-it");
         dataDir = folder.resolve("postgres");
-        first = start("first");
-        awaitStarted(first);
+        first = start();
+        first.awaitStarted(START_LIMIT);
     }
 
     @AfterAll
     static void stopEverything() throws Exception {
-        for (Process process : started) {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
+        started.forEach(ServiceProcess::close);
         // A postmaster orphaned by a failing run is stopped too.
         Path pidFile = dataDir.resolve("postmaster.pid");
         if (Files.exists(pidFile)) {
@@ -76,12 +70,10 @@ class EmbeddedDatabaseIT {
     @Test
     @Order(1)
     void shouldRefuseASecondInstanceOnTheSameFolderInOneLine() throws Exception {
-        Service second = start("second");
+        ServiceProcess second = start();
 
-        assertThat(second.process().waitFor(START_LIMIT.toSeconds(), TimeUnit.SECONDS))
-                .isTrue();
-        assertThat(second.process().exitValue()).isNotZero();
-        String log = Files.readString(second.log());
+        assertThat(second.awaitExit(START_LIMIT)).isNotZero();
+        String log = second.output();
         List<String> refusals = log.lines()
                 .filter(line -> line.contains("nutsgate cannot start"))
                 .toList();
@@ -126,11 +118,11 @@ class EmbeddedDatabaseIT {
         first.process().waitFor(60, TimeUnit.SECONDS);
         assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).contains(true);
 
-        Service next = start("after-kill");
-        awaitStarted(next);
+        ServiceProcess next = start();
+        next.awaitStarted(START_LIMIT);
 
         assertThat(get(next, "/nuts/config")).isEqualTo(200);
-        assertThat(Files.readString(next.log())).contains("(PID " + orphan + ") of a previous run");
+        assertThat(next.output()).contains("(PID " + orphan + ") of a previous run");
         assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false))
                 .isFalse();
         String password = Files.readString(dataDir.resolve("nutsgate.password")).strip();
@@ -152,61 +144,32 @@ class EmbeddedDatabaseIT {
 
     // ---- the child JVM ----
 
-    private static Service start(String name) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path log = folder.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx384m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.nutsgate.NutsgateApplication");
-        builder.environment().put("NUTS_DATABASE_DIR", dataDir.toString());
-        builder.environment().put("PORT", Integer.toString(port));
-        builder.environment().put("NUTS_TRADES_SCHEDULED_SYNC", "false");
-        builder.environment().put("NUTS_TRADES_SYNC_ON_EVENTS", "false");
-        builder.environment().put("THETANUTS_ORDERS_URL", "http://127.0.0.1:9/feed/");
-        builder.environment().put("THETANUTS_INDEXER_URL", "http://127.0.0.1:9/book");
-        builder.environment().remove("DATABASE_URL");
-        builder.environment().remove("REDIS_URL");
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process process = builder.start();
-        started.add(process);
-        return new Service(process, port, log);
+    /** The service on the folder's embedded database (no DATABASE_URL), upstreams that never answer. */
+    private static ServiceProcess start() {
+        ServiceProcess service = ServiceProcess.start(
+                folder,
+                Map.of(
+                        "NUTS_TRADES_SYNC_ON_EVENTS", "false",
+                        "THETANUTS_ORDERS_URL", "http://127.0.0.1:9/feed/",
+                        "THETANUTS_INDEXER_URL", "http://127.0.0.1:9/book"));
+        started.add(service);
+        return service;
     }
 
-    private static void awaitStarted(Service service) throws Exception {
-        Instant deadline = Instant.now().plus(START_LIMIT);
-        while (Instant.now().isBefore(deadline)) {
-            String log = Files.readString(service.log(), StandardCharsets.UTF_8);
-            if (log.contains("Started NutsgateApplication")) {
-                return;
-            }
-            if (!service.process().isAlive()) {
-                throw new AssertionError("the service exited while starting:\n" + log);
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the service did not start within " + START_LIMIT);
-    }
-
-    private static int get(Service service, String path) throws Exception {
+    private static int get(ServiceProcess service, String path) throws Exception {
         return HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
+                        HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
                                 .timeout(Duration.ofSeconds(30))
                                 .build(),
                         HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }
 
-    private static String nonce(Service service) throws Exception {
+    private static String nonce(ServiceProcess service) throws Exception {
         String body = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/auth/nonce"))
+                        HttpRequest.newBuilder(URI.create(service.baseUrl() + "/auth/nonce"))
                                 .timeout(Duration.ofSeconds(30))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())

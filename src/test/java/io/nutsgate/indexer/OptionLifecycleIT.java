@@ -40,6 +40,9 @@ import tools.jackson.databind.JsonNode;
 class OptionLifecycleIT extends ServiceTest {
 
     static final Duration WAIT = Duration.ofSeconds(90);
+    /** How often the trades API is asked while a test waits for the indexer: a local read, blocks come every second. */
+    static final Duration POLL = Duration.ofMillis(100);
+
     static final BigInteger CONTRACTS = BigInteger.valueOf(23_724_792);
     static final String PREMIUM = "999999982";
     static final String COLLATERAL = "4744958400";
@@ -223,9 +226,13 @@ class OptionLifecycleIT extends ServiceTest {
             JsonNode entered = trade(taker, tx, option, "OPEN");
             assertThat(entered.path("fee").path("raw").asString()).isEqualTo("34880711");
 
-            TransactionReceipt split = devnet.splitOption(taker, option, BigInteger.valueOf(949_000_000L));
-            String newOption = Devnet.splitOffOption(split, option).toLowerCase(Locale.ROOT);
+            // the split and the owner's new price (which the split does not read) are mined side by side
+            String splitTx =
+                    devnet.sendWithoutWaiting(taker, option, Devnet.splitFunction(BigInteger.valueOf(949_000_000L)));
             devnet.setPrice("ETH", BigInteger.valueOf(261_345_000_000L));
+            TransactionReceipt split = devnet.receipt(splitTx);
+            assertThat(split.isStatusOK()).as("split").isTrue();
+            String newOption = Devnet.splitOffOption(split, option).toLowerCase(Locale.ROOT);
 
             JsonNode reduced = awaitPush(client, PushMessage.TRADE_UPDATED, tx, option, "split");
             assertThat(reduced.path("contracts").path("raw").asString()).isEqualTo("18979792");
@@ -257,11 +264,11 @@ class OptionLifecycleIT extends ServiceTest {
             assertThat(child.path("confirmation").asString()).isIn("seen", "confirmed");
 
             // the wallet's realised P&L is the unsplit trade's
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> assertThat(
+            await().atMost(WAIT).pollInterval(POLL).untilAsserted(() -> assertThat(
                             realisedPnl(taker).subtract(realisedBefore))
                     .isEqualTo(new BigInteger("1691577670")));
             // and the split-off row is kept once the indexer has confirmed its block
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> find(taker, tx, newOption)
+            await().atMost(WAIT).pollInterval(POLL).until(() -> find(taker, tx, newOption)
                     .map(t -> t.path("confirmation").asString().equals("confirmed"))
                     .orElse(false));
             assertThat(find(taker, tx, option)
@@ -291,7 +298,7 @@ class OptionLifecycleIT extends ServiceTest {
             assertThat(restored.path("premium").path("raw").asString()).isEqualTo(PREMIUM);
             assertThat(restored.path("splitContracts").isNull()).isTrue();
             awaitPush(client, PushMessage.TRADE_REMOVED, tx, newOption, "removed");
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> find(taker, tx, newOption)
+            await().atMost(WAIT).pollInterval(POLL).until(() -> find(taker, tx, newOption)
                     .isEmpty());
             assertThat(find(taker, tx, option)
                             .orElseThrow()
@@ -390,7 +397,7 @@ class OptionLifecycleIT extends ServiceTest {
     /** The wallet's trade of the fill once the trades API shows it with {@code status}. */
     private JsonNode trade(Account wallet, String tx, String status) {
         return await().atMost(WAIT)
-                .pollInterval(Duration.ofMillis(300))
+                .pollInterval(POLL)
                 .until(
                         () -> find(wallet, tx)
                                 .filter(t -> t.path("status").asString().equals(status)),
@@ -401,7 +408,7 @@ class OptionLifecycleIT extends ServiceTest {
     /** The wallet's trade of the fill in {@code option} once the trades API shows it with {@code status}. */
     private JsonNode trade(Account wallet, String tx, String option, String status) {
         return await().atMost(WAIT)
-                .pollInterval(Duration.ofMillis(300))
+                .pollInterval(POLL)
                 .until(
                         () -> find(wallet, tx, option)
                                 .filter(t -> t.path("status").asString().equals(status)),
@@ -431,7 +438,7 @@ class OptionLifecycleIT extends ServiceTest {
 
     private String option(Account wallet, String tx) {
         return await().atMost(WAIT)
-                .pollInterval(Duration.ofMillis(300))
+                .pollInterval(POLL)
                 .until(() -> find(wallet, tx), Optional::isPresent)
                 .orElseThrow()
                 .path("optionAddress")

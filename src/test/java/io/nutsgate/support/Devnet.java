@@ -498,8 +498,12 @@ public final class Devnet implements AutoCloseable {
     }
 
     public TransactionReceipt approve(Account owner, String token, String spender, BigInteger amount) {
-        return requireSuccess(send(
-                owner, token, new Function("approve", List.of(new Address(spender), new Uint256(amount)), List.of())));
+        return requireSuccess(send(owner, token, approveFunction(spender, amount)));
+    }
+
+    /** ERC-20 {@code approve(spender, amount)}. */
+    public static Function approveFunction(String spender, BigInteger amount) {
+        return new Function("approve", List.of(new Address(spender), new Uint256(amount)), List.of());
     }
 
     /** The owner whitelists a referrer: {@code setReferrerFeeSplit(referrer, bps)}. */
@@ -535,6 +539,15 @@ public final class Devnet implements AutoCloseable {
 
     /** Signs and sends a transaction (legacy gas price, fixed 3M gas limit) and waits for its receipt. */
     public TransactionReceipt send(Account from, String to, Function function) {
+        return receipt(sendWithoutWaiting(from, to, function));
+    }
+
+    /**
+     * Signs and sends a transaction (legacy gas price, fixed 3M gas limit) without waiting for it to be mined: its
+     * hash, for {@link #receipt}. The nonce is the node's pending count, so transactions sent one after another from
+     * one account are mined in the order sent, often in one block.
+     */
+    public String sendWithoutWaiting(Account from, String to, Function function) {
         try {
             RawTransactionManager tx = new RawTransactionManager(web3j, from.credentials(), CHAIN_ID);
             BigInteger gasPrice = web3j.ethGasPrice().send().getGasPrice().shiftLeft(1);
@@ -544,9 +557,16 @@ public final class Devnet implements AutoCloseable {
                 throw new IllegalStateException(
                         function.getName() + " not accepted: " + sent.getError().getMessage());
             }
-            // 2-second blocks: poll every 200 ms, up to 30 s
-            return new PollingTransactionReceiptProcessor(web3j, 200, 150)
-                    .waitForTransactionReceipt(sent.getTransactionHash());
+            return sent.getTransactionHash();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The receipt of a sent transaction once it is mined, whatever its status (polls every 100 ms, up to 30 s). */
+    public TransactionReceipt receipt(String txHash) {
+        try {
+            return new PollingTransactionReceiptProcessor(web3j, 100, 300).waitForTransactionReceipt(txHash);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (TransactionException e) {
@@ -582,10 +602,17 @@ public final class Devnet implements AutoCloseable {
                 referrer);
     }
 
-    /** {@code taker} approves the premium of a maker-sell order signed by the maker and fills it; the receipt. */
+    /**
+     * {@code taker} approves the premium of a maker-sell order signed by the maker and fills it; the fill's receipt. The
+     * approval and the fill are sent together (consecutive nonces: the approval is mined first, often in the same
+     * block) and each must succeed.
+     */
     public TransactionReceipt fill(Account taker, Order order, String referrer) {
-        approve(taker, usdc(), optionBook(), order.premium());
-        return requireSuccess(fillOrder(taker, order, sign(order, maker().credentials()), referrer));
+        String approval = sendWithoutWaiting(taker, usdc(), approveFunction(optionBook(), order.premium()));
+        String fill = sendWithoutWaiting(
+                taker, optionBook(), fillOrderFunction(order, sign(order, maker().credentials()), referrer));
+        requireSuccess(receipt(approval));
+        return requireSuccess(receipt(fill));
     }
 
     /** The owner sets the feed of {@code underlying} to {@code answer} (8 dp; 0 makes settlements fail). */
@@ -612,7 +639,12 @@ public final class Devnet implements AutoCloseable {
      * ({@code split(uint256)}, BaseOption r12); the receipt.
      */
     public TransactionReceipt splitOption(Account holder, String option, BigInteger collateral) {
-        return requireSuccess(send(holder, option, new Function("split", List.of(new Uint256(collateral)), List.of())));
+        return requireSuccess(send(holder, option, splitFunction(collateral)));
+    }
+
+    /** An option's {@code split(uint256 collateral)}. */
+    public static Function splitFunction(BigInteger collateral) {
+        return new Function("split", List.of(new Uint256(collateral)), List.of());
     }
 
     /**
