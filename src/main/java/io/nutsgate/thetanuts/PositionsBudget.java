@@ -40,20 +40,14 @@ public class PositionsBudget {
                 .build();
     }
 
-    /** Counts {@code address} (lower case) for the request's client unless it is recent; throws past the limit. */
+    /** Counts {@code address} (lower case) for the request's client unless it is not new; throws past the limit. */
     public void acquire(HttpServletRequest request, String address) {
-        if (isNew(address)) {
-            newAddresses.acquire(request);
-            recent.put(address, Boolean.TRUE);
-        }
+        count(address, true, () -> newAddresses.acquire(request));
     }
 
     /** The same for {@code client}, a key of {@link io.nutsgate.ratelimit.ClientAddresses#clientKey}. */
     public void acquire(String client, String address) {
-        if (isNew(address)) {
-            newAddresses.acquire(client);
-            recent.put(address, Boolean.TRUE);
-        }
+        count(address, true, () -> newAddresses.acquire(client));
     }
 
     /**
@@ -62,14 +56,18 @@ public class PositionsBudget {
      * the watch following it for this client is what keeps it fresh.
      */
     public void renew(String client, String address) {
-        if (recent.getIfPresent(address) == null) {
-            newAddresses.acquire(client);
-            recent.put(address, Boolean.TRUE);
-        }
+        count(address, false, () -> newAddresses.acquire(client));
     }
 
-    /** Asked for here lately (a read may still be under way), or cached fresh by any instance: not new. */
-    private boolean isNew(String address) {
-        return recent.getIfPresent(address) == null && !positions.isOpenCachedFresh(address);
+    /**
+     * Draws a token unless {@code address} was asked for here lately (a read may still be under way) or, when
+     * {@code freeWhenCachedFresh}, its open positions are cached fresh by any instance.
+     */
+    private void count(String address, boolean freeWhenCachedFresh, Runnable draw) {
+        if (recent.getIfPresent(address) != null || (freeWhenCachedFresh && positions.isOpenCachedFresh(address))) {
+            return;
+        }
+        draw.run();
+        recent.put(address, Boolean.TRUE);
     }
 }
