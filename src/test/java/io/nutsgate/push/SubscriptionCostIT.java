@@ -7,10 +7,8 @@ import io.nutsgate.positions.PositionWatcher;
 import io.nutsgate.support.PersistenceTest;
 import io.nutsgate.support.SocketIoTestClient;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,21 +37,16 @@ class SubscriptionCostIT extends PersistenceTest {
 
     static final int LIMIT = 5;
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final SecureRandom random = new SecureRandom();
 
     @Autowired
     PositionWatcher watcher;
 
     @Test
     void shouldMakeTheIndexerReadNoMoreWalletsForOneClientsSubscriptionsThanItsRestLimit() throws Exception {
-        List<String> rest = randomWallets(2);
-        List<String> subscribed = randomWallets(20);
+        List<String> rest = upstream.newEmptyWallets(2);
+        List<String> subscribed = upstream.newEmptyWallets(20);
         List<String> all = new ArrayList<>(rest);
         all.addAll(subscribed);
-        for (String wallet : all) {
-            upstream.body("/book/user/" + wallet + "/positions", "{\"data\":[]}");
-            upstream.body("/book/user/" + wallet + "/history", "{\"data\":[]}");
-        }
         // Two addresses over REST: two of the client's five.
         for (String wallet : rest) {
             assertThat(positions(wallet, "all").statusCode()).isEqualTo(200);
@@ -86,21 +79,28 @@ class SubscriptionCostIT extends PersistenceTest {
         await().atMost(WAIT)
                 .pollDelay(Duration.ofSeconds(2))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> calls(all) == callsAfter(all, Duration.ofMillis(500)));
+                .until(() -> upstream.walletCalls(all) == callsAfter(all, Duration.ofMillis(500)));
 
-        long walletsRead = all.stream().filter(w -> calls(List.of(w)) > 0).count();
+        long walletsRead =
+                all.stream().filter(w -> upstream.walletCalls(List.of(w)) > 0).count();
         System.out.printf(
                 "SubscriptionCostIT: limit %d; wallets read %d (REST %d, subscriptions %d); indexer calls %d"
                         + " (REST %d, subscriptions %d)%n",
-                LIMIT, walletsRead, rest.size(), accepted.size(), calls(all), calls(rest), calls(subscribed));
+                LIMIT,
+                walletsRead,
+                rest.size(),
+                accepted.size(),
+                upstream.walletCalls(all),
+                upstream.walletCalls(rest),
+                upstream.walletCalls(subscribed));
         assertThat(walletsRead)
                 .as("wallets one client made the indexer read over REST and subscriptions")
                 .isLessThanOrEqualTo(LIMIT);
         // What REST costs per address, measured here (open positions and history): the limit's worth of it is all
         // the client may cost, however it asks.
-        int restCallsPerAddress = calls(rest) / rest.size();
+        int restCallsPerAddress = upstream.walletCalls(rest) / rest.size();
         assertThat(restCallsPerAddress).isEqualTo(2);
-        assertThat(calls(all))
+        assertThat(upstream.walletCalls(all))
                 .as("indexer calls of one client over REST and subscriptions")
                 .isLessThanOrEqualTo(LIMIT * restCallsPerAddress);
         assertThat(accepted).hasSize(LIMIT - rest.size());
@@ -112,14 +112,14 @@ class SubscriptionCostIT extends PersistenceTest {
         // A refused subscription cost the indexer nothing.
         List<String> refused = new ArrayList<>(subscribed);
         refused.removeAll(accepted);
-        assertThat(calls(refused)).isZero();
+        assertThat(upstream.walletCalls(refused)).isZero();
 
         // One bucket: the client's next new address over REST is refused too, before any indexer call.
-        String next = randomWallets(1).getFirst();
+        String next = upstream.newEmptyWallets(1).getFirst();
         HttpResponse<String> over = positions(next, "all");
         assertThat(over.statusCode()).isEqualTo(429);
         assertThat(errorCode(over)).isEqualTo("RATE_LIMITED");
-        assertThat(calls(List.of(next))).isZero();
+        assertThat(upstream.walletCalls(List.of(next))).isZero();
         // One cache: a wallet the watch read is served to REST from it, neither counted nor read again.
         int before = upstream.hits("/book/user/" + accepted.getFirst() + "/positions");
         assertThat(positions(accepted.getFirst(), "open").statusCode()).isEqualTo(200);
@@ -131,28 +131,9 @@ class SubscriptionCostIT extends PersistenceTest {
         return post("/nuts/positions", "{\"address\":\"" + wallet + "\",\"type\":\"" + type + "\"}");
     }
 
-    private static int calls(List<String> wallets) {
-        int calls = 0;
-        for (String wallet : wallets) {
-            calls += upstream.hits("/book/user/" + wallet + "/positions")
-                    + upstream.hits("/book/user/" + wallet + "/history");
-        }
-        return calls;
-    }
-
     private static int callsAfter(List<String> wallets, Duration pause) throws InterruptedException {
         Thread.sleep(pause);
-        return calls(wallets);
-    }
-
-    private static List<String> randomWallets(int n) {
-        List<String> wallets = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            byte[] bytes = new byte[20];
-            random.nextBytes(bytes);
-            wallets.add("0x" + HexFormat.of().formatHex(bytes));
-        }
-        return wallets;
+        return upstream.walletCalls(wallets);
     }
 
     private String baseUrl() {

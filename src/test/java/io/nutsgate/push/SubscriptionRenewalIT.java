@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nutsgate.positions.PositionWatcher;
 import io.nutsgate.support.PersistenceTest;
 import io.nutsgate.support.SocketIoTestClient;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,23 +32,13 @@ import tools.jackson.databind.JsonNode;
 class SubscriptionRenewalIT extends PersistenceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final SecureRandom random = new SecureRandom();
 
     @Autowired
     PositionWatcher watcher;
 
     @Test
     void shouldEndSubscriptionsWhoseNextLifetimeWouldPassTheClientsBudget() throws Exception {
-        List<String> wallets = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            byte[] bytes = new byte[20];
-            random.nextBytes(bytes);
-            wallets.add("0x" + HexFormat.of().formatHex(bytes));
-        }
-        for (String wallet : wallets) {
-            upstream.body("/book/user/" + wallet + "/positions", "{\"data\":[]}");
-            upstream.body("/book/user/" + wallet + "/history", "{\"data\":[]}");
-        }
+        List<String> wallets = upstream.newEmptyWallets(3);
         try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket("http://127.0.0.1:" + port)) {
             client.awaitConnected();
             for (String wallet : wallets) {
@@ -69,11 +56,11 @@ class SubscriptionRenewalIT extends PersistenceTest {
                 assertThat(e.path("error").path("retryAfterSeconds").asLong()).isPositive();
             });
             // The lists are past their lifetime now: a wallet still followed would be read again.
-            int calls = calls(wallets);
+            int calls = upstream.walletCalls(wallets);
             clock.advance(Duration.ofMinutes(5));
             watcher.watch();
             Thread.sleep(1000); // a trade sync the run asked for would read in the background
-            assertThat(calls(wallets))
+            assertThat(upstream.walletCalls(wallets))
                     .as("indexer calls after the subscriptions ended")
                     .isEqualTo(calls);
 
@@ -84,14 +71,5 @@ class SubscriptionRenewalIT extends PersistenceTest {
                             .asBoolean())
                     .isTrue();
         }
-    }
-
-    private static int calls(List<String> wallets) {
-        int calls = 0;
-        for (String wallet : wallets) {
-            calls += upstream.hits("/book/user/" + wallet + "/positions")
-                    + upstream.hits("/book/user/" + wallet + "/history");
-        }
-        return calls;
     }
 }

@@ -7,7 +7,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -28,6 +32,8 @@ public final class FixtureUpstream implements AutoCloseable {
         SLOW,
         RESET
     }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HttpServer server;
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
@@ -93,6 +99,29 @@ public final class FixtureUpstream implements AutoCloseable {
     public int hits(String path) {
         AtomicInteger n = hits.get(path);
         return n == null ? 0 : n.get();
+    }
+
+    /** {@code n} random wallets nobody has seen, each with no open positions and no history. */
+    public List<String> newEmptyWallets(int n) {
+        List<String> wallets = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] bytes = new byte[20];
+            RANDOM.nextBytes(bytes);
+            String wallet = "0x" + HexFormat.of().formatHex(bytes);
+            body("/book/user/" + wallet + "/positions", "{\"data\":[]}");
+            body("/book/user/" + wallet + "/history", "{\"data\":[]}");
+            wallets.add(wallet);
+        }
+        return wallets;
+    }
+
+    /** The indexer calls made for {@code wallets}: their positions and history, all together. */
+    public int walletCalls(List<String> wallets) {
+        int calls = 0;
+        for (String wallet : wallets) {
+            calls += hits("/book/user/" + wallet + "/positions") + hits("/book/user/" + wallet + "/history");
+        }
+        return calls;
     }
 
     public void reset() {
