@@ -79,11 +79,12 @@ public class OrderBook {
                 platform,
                 meters);
         this.resource = new Resource<>(
-                CACHE_KEY,
-                "orders",
-                properties.ordersUrl(),
-                properties.cache().ttl().orders(),
-                parser::parse);
+                        CACHE_KEY,
+                        "orders",
+                        properties.ordersUrl(),
+                        properties.cache().ttl().orders(),
+                        parser::parse)
+                .refreshedAhead();
     }
 
     /** The whole validated feed (quotes not yet filtered by time), from cache when fresh. */
@@ -121,14 +122,27 @@ public class OrderBook {
         long capacityVersion = filled.map(LiveCapacity.Snapshot::version).orElse(0L);
         String key = filter.cacheKey();
         Rendered hit = rendered.getIfPresent(key);
-        if (hit != null
-                && hit.fetchedAtMillis() == feed.fetchedAtMillis()
-                && hit.staleAgeSeconds() == staleAge
-                && hit.capacityVersion() == capacityVersion
-                && now < hit.validUntilSeconds()) {
+        if (isCurrent(hit, feed, staleAge, capacityVersion, now)) {
             return hit.json();
         }
-        return rendered(filter, feed, quoted, filled, staleAge, capacityVersion);
+        // One request renders a new version while the others of that moment wait for it (about a millisecond), rather
+        // than every request in flight rendering and compressing the same bytes at once.
+        return rendered.asMap()
+                .compute(
+                        key,
+                        (k, old) -> isCurrent(old, feed, staleAge, capacityVersion, now)
+                                ? old
+                                : rendered(filter, feed, quoted, filled, staleAge, capacityVersion))
+                .json();
+    }
+
+    private static boolean isCurrent(
+            Rendered rendered, Fetched<OrdersFeed> feed, long staleAge, long capacityVersion, long now) {
+        return rendered != null
+                && rendered.fetchedAtMillis() == feed.fetchedAtMillis()
+                && rendered.staleAgeSeconds() == staleAge
+                && rendered.capacityVersion() == capacityVersion
+                && now < rendered.validUntilSeconds();
     }
 
     /**
@@ -157,7 +171,7 @@ public class OrderBook {
         return fresh;
     }
 
-    private RenderedJson rendered(
+    private Rendered rendered(
             OrderFilter filter,
             Fetched<OrdersFeed> feed,
             Quoted quoted,
@@ -206,10 +220,7 @@ public class OrderBook {
                 fetchedAt.toString(),
                 filled.isPresent() ? new OrdersView.LeftOut(cancelled, full) : null);
         RenderedJson result = RenderedJson.of(json.writeValueAsBytes(view), feed.stale(), Math.max(staleAge, 0));
-        rendered.put(
-                filter.cacheKey(),
-                new Rendered(result, feed.fetchedAtMillis(), staleAge, quoted.validUntilSeconds(), capacityVersion));
-        return result;
+        return new Rendered(result, feed.fetchedAtMillis(), staleAge, quoted.validUntilSeconds(), capacityVersion);
     }
 
     static OrderView view(LiveOrder o) {

@@ -69,7 +69,7 @@ class StatsReads {
     }
 
     private Resource<JsonNode> protocolResource() {
-        return new Resource<>("stats", "stats", urls.stats(), ttl, this::object);
+        return new Resource<>("stats", "stats", urls.stats(), ttl, this::object).refreshedAhead();
     }
 
     private Resource<JsonNode> referrerResource() {
@@ -77,7 +77,12 @@ class StatsReads {
                 .orElseThrow(() -> new ApiException(
                         ErrorCode.REFERRER_NOT_CONFIGURED, "ALPHABIT_REFERRER_ADDRESS is not configured"));
         return new Resource<>(
-                "referrer-state:" + referrer, "referrer-state", urls.referrerState(referrer), ttl, this::referrerState);
+                        "referrer-state:" + referrer,
+                        "referrer-state",
+                        urls.referrerState(referrer),
+                        ttl,
+                        this::referrerState)
+                .refreshedAhead();
     }
 
     /** The rendered answer when the in-process cache holds it fresh (no remote call); else null. */

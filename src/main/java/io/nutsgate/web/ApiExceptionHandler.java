@@ -30,6 +30,7 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -198,6 +199,15 @@ class ApiExceptionHandler {
     ResponseEntity<ApiResponse<Void>> databaseUnavailable(Exception e) {
         log.warn("database unavailable: {}", e.getMessage());
         return respond(ErrorCode.DATABASE_UNAVAILABLE, "the database is unavailable; try again shortly");
+    }
+
+    /**
+     * The client went away while its answer was being written (a closed tab, a load balancer's timeout, a benchmark
+     * that stopped): nothing is left to answer and nothing is wrong here, so no error log with a stack trace.
+     */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientGone(AsyncRequestNotUsableException e) {
+        log.debug("client closed the connection before its answer was written: {}", e.getMessage());
     }
 
     @ExceptionHandler(Exception.class)

@@ -236,6 +236,86 @@ class CachedUpstreamTests {
         assertThat(after.stale()).isFalse();
     }
 
+    @Test
+    void shouldFetchAReadInSteadyUseAgainBeforeItExpiresSoThatItIsNeverServedStale() {
+        CachedUpstream.Resource<String> stats =
+                resource(URI.create(upstream.indexerUrl() + "/stats")).refreshedAhead();
+        long first = cache.get(stats).fetchedAtMillis();
+
+        clock.advance(Duration.ofSeconds(21)); // 70 % of its 30 s: nothing to do yet
+        assertThat(cache.freshInProcess(stats)).isPresent();
+        assertThat(upstream.hits("/book/stats")).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(2)); // 77 %: the read is answered from the cache and starts the next fetch
+        assertThat(cache.freshInProcess(stats).orElseThrow().fetchedAtMillis()).isEqualTo(first);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.freshInProcess(stats).orElseThrow().fetchedAtMillis() > first);
+        assertThat(upstream.hits("/book/stats")).isEqualTo(2);
+
+        clock.advance(Duration.ofSeconds(10)); // past the first value's lifetime: the new one is still fresh
+        CachedUpstream.Fetched<String> read = cache.get(stats);
+        assertThat(read.stale()).isFalse();
+        assertThat(meters.counter("nuts.cache.requests", "resource", "stats", "result", "stale")
+                        .count())
+                .isZero();
+    }
+
+    @Test
+    void shouldTakeTheNewerBodyAnotherInstanceStoredInsteadOfFetchingAheadItself() {
+        CacheStore shared = new CaffeineCacheStore();
+        CachedUpstream one = instanceOver(shared);
+        CachedUpstream other = instanceOver(shared);
+        try {
+            CachedUpstream.Resource<String> stats =
+                    resource(URI.create(upstream.indexerUrl() + "/stats")).refreshedAhead();
+            long first = one.get(stats).fetchedAtMillis();
+            assertThat(other.get(stats).fetchedAtMillis())
+                    .as("read from the shared store")
+                    .isEqualTo(first);
+            assertThat(upstream.hits("/book/stats")).isEqualTo(1);
+
+            clock.advance(Duration.ofSeconds(23));
+            one.freshInProcess(stats);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> one.freshInProcess(stats).orElseThrow().fetchedAtMillis() > first);
+            long refreshed = one.freshInProcess(stats).orElseThrow().fetchedAtMillis();
+
+            clock.advance(Duration.ofSeconds(1));
+            other.freshInProcess(stats); // due as well: finds the body the first instance just stored
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> other.freshInProcess(stats).orElseThrow().fetchedAtMillis() == refreshed);
+            assertThat(upstream.hits("/book/stats"))
+                    .as("one fetch ahead for both instances")
+                    .isEqualTo(2);
+        } finally {
+            one.stop();
+            other.stop();
+        }
+    }
+
+    private CachedUpstream instanceOver(CacheStore store) {
+        return new CachedUpstream(
+                new UpstreamClient(properties, meters, ObservationRegistry.NOOP, TestRetries.inCallersThread(meters)),
+                store,
+                health,
+                breakers,
+                clock,
+                properties,
+                meters);
+    }
+
+    @Test
+    void shouldNotFetchAheadAResourceThatDoesNotAskForIt() {
+        CachedUpstream.Resource<String> stats = resource(URI.create(upstream.indexerUrl() + "/stats"));
+        cache.get(stats);
+
+        clock.advance(Duration.ofSeconds(29));
+        cache.get(stats);
+        assertThat(cache.freshInProcess(stats)).isPresent();
+
+        assertThat(upstream.hits("/book/stats")).isEqualTo(1);
+    }
+
     private void attempt(CachedUpstream.Resource<String> resource) {
         try {
             cache.get(resource);
