@@ -85,6 +85,40 @@ class SingleInstanceJobsIT extends PersistenceTest {
         assertThat(whileLeased).isFalse();
     }
 
+    @Test
+    void shouldKeepTheLockOfARunThatOutlastsItsLeaseSoNoOtherInstanceStartsIt() throws Exception {
+        String job = newJob();
+        Duration lease = SingleInstanceJobs.KEPT_ALIVE_FROM; // the shortest lease that is kept alive: 30 s
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Boolean> longRun = CompletableFuture.supplyAsync(() -> jobs.runAlone(job, lease, () -> {
+            holding.countDown();
+            await(release);
+        }));
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        java.sql.Timestamp firstLockUntil = lockUntil(job);
+
+        // ShedLock extends a kept-alive lock every half lease: once it did, the lock ends a lease after the extension,
+        // past where the run's first lease ended.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> lockUntil(job)
+                .after(firstLockUntil));
+        Optional<String> meanwhile = jobs.callAlone(job, lease, () -> "ran");
+        release.countDown();
+
+        assertThat(meanwhile)
+                .as("another instance while the long run holds the lock")
+                .isEmpty();
+        assertThat(longRun.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(lockUntilIsPast(job)).isTrue();
+    }
+
+    private java.sql.Timestamp lockUntil(String job) {
+        return jdbc.sql("SELECT lock_until FROM shedlock WHERE name = :job")
+                .param("job", job)
+                .query(java.sql.Timestamp.class)
+                .single();
+    }
+
     private boolean lockUntilIsPast(String job) {
         return jdbc.sql("SELECT lock_until <= timezone('utc', now()) FROM shedlock WHERE name = :job")
                 .param("job", job)
