@@ -9,8 +9,12 @@ import io.nutsgate.support.Devnet;
 import io.nutsgate.support.Devnet.Account;
 import io.nutsgate.support.ServiceTest;
 import io.nutsgate.support.SocketIoTestClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,6 +23,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import tools.jackson.databind.JsonNode;
 
@@ -66,13 +76,21 @@ class OptionLifecycleIT extends ServiceTest {
         }
     }
 
+    /**
+     * Also: the devnet's keeper settles within two blocks of expiry (like r12), read from the chain itself: the
+     * option's one {@code OptionExpired} log is at most two blocks after the first block whose timestamp reached the
+     * option's expiry; and the realised P&L ranks the wallet on the all-time P&L leaderboard (live, no refresh).
+     */
     @Test
-    void shouldSettleInTheMoneyWithThePayoutPriceAndPnlOfTheOptionsEvents() {
+    void shouldSettleInTheMoneyWithinTwoBlocksOfExpiryWithThePayoutPriceAndPnlOfTheOptionsEvents() {
         Account taker = devnet.takers().get(0);
         devnet.setPrice("ETH", BigInteger.valueOf(261_345_000_000L));
         BigInteger realisedBefore = realisedPnl(taker);
+        BigInteger rankedBefore = pnlLeaderboardValue(taker).orElse(BigInteger.ZERO);
         try (SocketIoTestClient client = subscribed(taker)) {
-            String tx = hash(devnet.fill(taker, spread(20), REFERRER));
+            Devnet.Order order = spread(20);
+            TransactionReceipt filled = devnet.fill(taker, order, REFERRER);
+            String tx = hash(filled);
             devnet.passTime(20);
 
             JsonNode pushed = awaitPush(client, PushMessage.TRADE_SETTLED, tx);
@@ -92,8 +110,16 @@ class OptionLifecycleIT extends ServiceTest {
                     .startsWith("0x")
                     .isNotEqualTo(tx);
 
-            // the realised figure reaches the wallet's summary
+            // the realised figure reaches the wallet's summary and its place on the P&L leaderboard
             assertThat(realisedPnl(taker).subtract(realisedBefore)).isEqualTo(new BigInteger("1691577670"));
+            assertThat(pnlLeaderboardValue(taker).orElseThrow().subtract(rankedBefore))
+                    .isEqualTo(new BigInteger("1691577670"));
+
+            long expiredAt = optionExpiredBlock(trade.path("optionAddress").asString(), filled);
+            long expiry = order.expiry().longValueExact();
+            long firstExpiredBlock =
+                    firstBlockAtOrAfter(expiry, filled.getBlockNumber().longValueExact());
+            assertThat(expiredAt - firstExpiredBlock).isBetween(0L, 2L);
         }
     }
 
@@ -434,6 +460,67 @@ class OptionLifecycleIT extends ServiceTest {
                 ? BigInteger.ZERO
                 : new BigInteger(
                         byCollateral.path(0).path("realisedPnl").path("raw").asString());
+    }
+
+    /**
+     * The wallet's realised P&L on the all-time P&L leaderboard, checked to rank it as competition ranking does (one
+     * more than the number of wallets with a strictly greater value), or empty when it is not listed.
+     */
+    private Optional<BigInteger> pnlLeaderboardValue(Account wallet) {
+        HttpResponse<String> response = get("/nuts/leaderboard?metric=pnl&window=all&limit=100&collateral=USDC");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<JsonNode> entries = new ArrayList<>();
+        body(response).path("data").path("entries").forEach(entries::add);
+        return entries.stream()
+                .filter(e -> e.path("address").asString().equalsIgnoreCase(wallet.address()))
+                .findFirst()
+                .map(e -> {
+                    BigInteger value =
+                            new BigInteger(e.path("value").path("raw").asString());
+                    long above = entries.stream()
+                            .filter(o ->
+                                    new BigInteger(o.path("value").path("raw").asString()).compareTo(value) > 0)
+                            .count();
+                    assertThat(e.path("rank").asLong())
+                            .as("rank of %s", wallet.address())
+                            .isEqualTo(above + 1);
+                    return value;
+                });
+    }
+
+    /** The block of the option's one {@code OptionExpired} log since {@code filled}, read from the chain. */
+    private static long optionExpiredBlock(String option, TransactionReceipt filled) {
+        try {
+            EthFilter filter = new EthFilter(
+                    DefaultBlockParameter.valueOf(filled.getBlockNumber()), DefaultBlockParameterName.LATEST, option);
+            filter.addSingleTopic(EventEncoder.buildEventSignature("OptionExpired(address,uint256)"));
+            List<EthLog.LogResult> logs =
+                    devnet.web3j().ethGetLogs(filter).send().getLogs();
+            assertThat(logs).as("OptionExpired logs of %s", option).hasSize(1);
+            return ((Log) logs.get(0).get()).getBlockNumber().longValueExact();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first block from {@code from} on whose timestamp is at or after {@code time} (unix seconds). */
+    private static long firstBlockAtOrAfter(long time, long from) {
+        try {
+            for (long n = from; n <= devnet.head(); n++) {
+                long timestamp = devnet.web3j()
+                        .ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), false)
+                        .send()
+                        .getBlock()
+                        .getTimestamp()
+                        .longValueExact();
+                if (timestamp >= time) {
+                    return n;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("no block reached " + time);
     }
 
     private String option(Account wallet, String tx) {

@@ -34,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * waits on the node) with the last capacity read and when it was read, and fill plans answer 200 with the simulation
  * skipped; a poison log is skipped and counted while the indexer goes on; a reorg landing between a window's
  * {@code eth_getLogs} and its header read makes the indexer read the window again and keep nothing of the replaced
- * block; while the node says it serves another chain nothing is recorded from it.
+ * block; while the node says it serves another chain nothing is recorded from it; a node answering junk has each
+ * failed call retried and opens the {@code rpc} breaker, which closes again once the node answers.
  */
 class ChainFaultsIT extends ServiceTest {
 
@@ -206,6 +207,54 @@ class ChainFaultsIT extends ServiceTest {
         node.fault(Fault.NONE);
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(trades(taker.address())).contains(tx));
+    }
+
+    /**
+     * Every JSON-RPC call goes through the {@code rpc} retry and breaker: with the node answering junk (a fast failure,
+     * worth trying again) a failed call is tried again before it fails ({@code resilience4j_retry_calls_total} of
+     * {@code rpc}, kind {@code failed_with_retry}, grows) and the breaker opens
+     * ({@code resilience4j_circuitbreaker_state{name="rpc",state="open"}} is 1), while {@code GET /nuts/orders} answers
+     * 200 all along; once the node answers again, the trial call after {@code open-for} closes the breaker.
+     */
+    @Test
+    void shouldRetryFailedCallsAndOpenTheRpcBreakerWhileOrdersAnswer() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> rpcBreakerIs("closed"));
+        double failedWithRetry = metric("resilience4j_retry_calls_total", "name=\"rpc\"", "kind=\"failed_with_retry\"");
+        List<Integer> ordersStatuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        node.fault(Fault.JUNK);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    ordersStatuses.add(send(HttpRequest.newBuilder(uri("/nuts/orders"))
+                                    .timeout(ORDERS_TIMEOUT)
+                                    .GET()
+                                    .build())
+                            .statusCode());
+                    return rpcBreakerIs("open");
+                });
+
+        assertThat(ordersStatuses).isNotEmpty().containsOnly(200);
+        assertThat(metric("resilience4j_retry_calls_total", "name=\"rpc\"", "kind=\"failed_with_retry\""))
+                .isGreaterThan(failedWithRetry);
+        node.fault(Fault.NONE);
+        await().atMost(Duration.ofSeconds(60)).until(() -> rpcBreakerIs("closed"));
+    }
+
+    private boolean rpcBreakerIs(String state) {
+        return metric("resilience4j_circuitbreaker_state", "name=\"rpc\"", "state=\"" + state + "\"") == 1.0;
+    }
+
+    /** The value of the one series of {@code name} with {@code labels} on /actuator/prometheus (0 when absent). */
+    private double metric(String name, String... labels) {
+        return get("/actuator/prometheus", OPERATOR)
+                .body()
+                .lines()
+                .filter(line ->
+                        line.startsWith(name + "{") && List.of(labels).stream().allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElse(0);
     }
 
     private JsonNode listed(String id) {
