@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Controller;
 
 /** Keeps the feature boundaries honest: small public surfaces, no cycles, constructor injection. */
 class ArchitectureTests {
@@ -31,11 +31,12 @@ class ArchitectureTests {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
             .importPackages("io.nutsgate");
 
+    /** Every controller: {@code @Controller} itself or an annotation that carries it, such as {@code @RestController}. */
     @Test
     void shouldKeepControllersPackagePrivate() {
         classes()
                 .that()
-                .areAnnotatedWith(RestController.class)
+                .areMetaAnnotatedWith(Controller.class)
                 .should()
                 .notBePublic()
                 .check(main);
@@ -135,10 +136,10 @@ class ArchitectureTests {
     void shouldNotCallIntoControllers() {
         noClasses()
                 .that()
-                .areNotAnnotatedWith(RestController.class)
+                .areNotMetaAnnotatedWith(Controller.class)
                 .should()
                 .dependOnClassesThat()
-                .areAnnotatedWith(RestController.class)
+                .areMetaAnnotatedWith(Controller.class)
                 .check(main);
     }
 

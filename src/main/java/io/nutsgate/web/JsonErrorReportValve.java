@@ -37,7 +37,7 @@ class JsonErrorReportValve extends ErrorReportValve {
             Writer writer = response.getReporter();
             if (writer != null) {
                 writer.write(new String(
-                        JsonErrors.body(ErrorPageController.codeFor(status), message), StandardCharsets.UTF_8));
+                        JsonErrors.body(JsonErrors.codeFor(status), message), StandardCharsets.UTF_8));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {
