@@ -86,7 +86,11 @@ class ArchitectureTests {
                 .check(main);
     }
 
-    /** Push is transport: it learns what to send from events and knows nothing of the chain reader or the watch. */
+    /**
+     * Push is transport: it learns what to send from events and asks the features through the ports it defines
+     * ({@code FillSubmittedHandler}, {@code SubscriptionBudget}); it knows nothing of the chain reader, fill
+     * submissions, the watch or the Thetanuts client.
+     */
     @Test
     void shouldKeepPushFreeOfTheChainReaderAndTheWatch() {
         noClasses()
@@ -99,6 +103,8 @@ class ArchitectureTests {
                         "io.nutsgate.rpc..",
                         "io.nutsgate.capacity..",
                         "io.nutsgate.revenue..",
+                        "io.nutsgate.submissions..",
+                        "io.nutsgate.thetanuts..",
                         "io.nutsgate.positions..")
                 .check(main);
     }
