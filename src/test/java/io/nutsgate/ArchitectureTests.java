@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Controller;
 
 /** Keeps the feature boundaries honest: small public surfaces, no cycles, constructor injection. */
 class ArchitectureTests {
@@ -31,11 +31,12 @@ class ArchitectureTests {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
             .importPackages("io.nutsgate");
 
+    /** Every controller: {@code @Controller} itself or an annotation that carries it, such as {@code @RestController}. */
     @Test
     void shouldKeepControllersPackagePrivate() {
         classes()
                 .that()
-                .areAnnotatedWith(RestController.class)
+                .areMetaAnnotatedWith(Controller.class)
                 .should()
                 .notBePublic()
                 .check(main);
@@ -85,7 +86,11 @@ class ArchitectureTests {
                 .check(main);
     }
 
-    /** Push is transport: it learns what to send from events and knows nothing of the chain reader or the watch. */
+    /**
+     * Push is transport: it learns what to send from events and asks the features through the ports it defines
+     * ({@code FillSubmittedHandler}, {@code SubscriptionBudget}); it knows nothing of the chain reader, fill
+     * submissions, the watch or the Thetanuts client.
+     */
     @Test
     void shouldKeepPushFreeOfTheChainReaderAndTheWatch() {
         noClasses()
@@ -98,6 +103,8 @@ class ArchitectureTests {
                         "io.nutsgate.rpc..",
                         "io.nutsgate.capacity..",
                         "io.nutsgate.revenue..",
+                        "io.nutsgate.submissions..",
+                        "io.nutsgate.thetanuts..",
                         "io.nutsgate.positions..")
                 .check(main);
     }
@@ -135,10 +142,10 @@ class ArchitectureTests {
     void shouldNotCallIntoControllers() {
         noClasses()
                 .that()
-                .areNotAnnotatedWith(RestController.class)
+                .areNotMetaAnnotatedWith(Controller.class)
                 .should()
                 .dependOnClassesThat()
-                .areAnnotatedWith(RestController.class)
+                .areMetaAnnotatedWith(Controller.class)
                 .check(main);
     }
 

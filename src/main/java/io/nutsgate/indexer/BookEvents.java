@@ -65,9 +65,9 @@ public final class BookEvents {
     private BookEvents() {}
 
     /** Where a log sits: its transaction, index and block. */
-    public record Position(String txHash, int logIndex, long blockNumber, String blockHash) {
-        /** The log's position; a {@link BadLogException} when a field is missing or unreadable ("0xzz"). */
-        static Position of(Log log) {
+    public record LogRef(String txHash, int logIndex, long blockNumber, String blockHash) {
+        /** The log's place; a {@link BadLogException} when a field is missing or unreadable ("0xzz"). */
+        static LogRef of(Log log) {
             try {
                 if (log.getTransactionHash() == null
                         || log.getLogIndexRaw() == null
@@ -77,7 +77,7 @@ public final class BookEvents {
                 }
                 String tx = hash(log.getTransactionHash(), "transaction hash");
                 String block = hash(log.getBlockHash(), "block hash");
-                return new Position(
+                return new LogRef(
                         tx,
                         log.getLogIndex().intValueExact(),
                         log.getBlockNumber().longValueExact(),
@@ -98,7 +98,7 @@ public final class BookEvents {
     }
 
     public record OrderFilled(
-            Position at,
+            LogRef at,
             String book,
             BigInteger nonce,
             String buyer,
@@ -120,7 +120,7 @@ public final class BookEvents {
         }
     }
 
-    public record ReferralFeePaid(Position at, String referrer, String collateral, BigInteger fee, String option) {}
+    public record ReferralFeePaid(LogRef at, String referrer, String collateral, BigInteger fee, String option) {}
 
     public record OptionInitialized(
             String option,
@@ -152,7 +152,7 @@ public final class BookEvents {
         List<Type> indexed = indexed(log, ORDER_FILLED, 3);
         List<Type> data = data(log, ORDER_FILLED, 6 * 32);
         return new OrderFilled(
-                Position.of(log),
+                LogRef.of(log),
                 lower(log.getAddress()),
                 (BigInteger) indexed.get(0).getValue(),
                 address(indexed.get(1)),
@@ -169,7 +169,7 @@ public final class BookEvents {
         List<Type> indexed = indexed(log, REFERRAL_FEE_PAID, 2);
         List<Type> data = data(log, REFERRAL_FEE_PAID, 2 * 32);
         return new ReferralFeePaid(
-                Position.of(log),
+                LogRef.of(log),
                 address(indexed.get(0)),
                 address(indexed.get(1)),
                 (BigInteger) data.get(0).getValue(),

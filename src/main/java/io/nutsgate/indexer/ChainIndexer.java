@@ -306,7 +306,7 @@ public class ChainIndexer implements SmartLifecycle {
 
         List<BookEvents.OrderFilled> fills = new ArrayList<>();
         List<BookEvents.ReferralFeePaid> referralFees = new ArrayList<>();
-        List<BookEvents.Position> initPositions = new ArrayList<>();
+        List<BookEvents.LogRef> initRefs = new ArrayList<>();
         List<BookEvents.OptionInitialized> initValues = new ArrayList<>();
         for (Log l : bookLogs) {
             try {
@@ -325,18 +325,18 @@ public class ChainIndexer implements SmartLifecycle {
         }
         for (Log l : initLogs) {
             try {
-                BookEvents.Position at = BookEvents.Position.of(l);
+                BookEvents.LogRef at = BookEvents.LogRef.of(l);
                 initValues.add(BookEvents.optionInitialized(l));
-                initPositions.add(at);
+                initRefs.add(at);
             } catch (BookEvents.BadLogException | ArithmeticException e) {
                 skip(l.getTransactionHash(), e.getMessage());
             }
         }
         fills.removeIf(f -> outside(f.at(), from, to));
         referralFees.removeIf(r -> outside(r.at(), from, to));
-        for (int i = initPositions.size() - 1; i >= 0; i--) {
-            if (outside(initPositions.get(i), from, to)) {
-                initPositions.remove(i);
+        for (int i = initRefs.size() - 1; i >= 0; i--) {
+            if (outside(initRefs.get(i), from, to)) {
+                initRefs.remove(i);
                 initValues.remove(i);
             }
         }
@@ -346,7 +346,7 @@ public class ChainIndexer implements SmartLifecycle {
         blocks.add(to);
         fills.forEach(f -> blocks.add(f.at().blockNumber()));
         referralFees.forEach(r -> blocks.add(r.at().blockNumber()));
-        initPositions.forEach(p -> blocks.add(p.blockNumber()));
+        initRefs.forEach(p -> blocks.add(p.blockNumber()));
         blocks.addAll(OptionLifecycle.blocks(lifecycleLogs));
         Map<Long, Rpc.Header> headers = rpc.headers(blocks);
 
@@ -356,13 +356,13 @@ public class ChainIndexer implements SmartLifecycle {
         boolean changed = first == null
                 || last == null
                 || (cursor.indexedHash() != null && !first.parentHash().equalsIgnoreCase(cursor.indexedHash()));
-        List<BookEvents.Position> mismatched = new ArrayList<>();
+        List<BookEvents.LogRef> mismatched = new ArrayList<>();
         fills.forEach(f -> mismatch(f.at(), headers, mismatched));
         referralFees.forEach(r -> mismatch(r.at(), headers, mismatched));
-        initPositions.forEach(p -> mismatch(p, headers, mismatched));
+        initRefs.forEach(p -> mismatch(p, headers, mismatched));
         for (Log l : lifecycleLogs) {
             try {
-                mismatch(BookEvents.Position.of(l), headers, mismatched);
+                mismatch(BookEvents.LogRef.of(l), headers, mismatched);
             } catch (BookEvents.BadLogException | ArithmeticException e) {
                 // OptionLifecycle skips and counts what it cannot decode
             }
@@ -381,16 +381,16 @@ public class ChainIndexer implements SmartLifecycle {
         midReadMisses = 0;
         midReadFrom = -1;
         if (!mismatched.isEmpty()) {
-            Set<BookEvents.Position> poison = Set.copyOf(mismatched);
+            Set<BookEvents.LogRef> poison = Set.copyOf(mismatched);
             mismatched.forEach(p -> skip(
                     p.txHash(),
                     "block hash " + p.blockHash() + " is not block " + p.blockNumber() + "'s, " + MID_READ_RETRIES
                             + " reads in a row"));
             fills.removeIf(f -> poison.contains(f.at()));
             referralFees.removeIf(r -> poison.contains(r.at()));
-            for (int i = initPositions.size() - 1; i >= 0; i--) {
-                if (poison.contains(initPositions.get(i))) {
-                    initPositions.remove(i);
+            for (int i = initRefs.size() - 1; i >= 0; i--) {
+                if (poison.contains(initRefs.get(i))) {
+                    initRefs.remove(i);
                     initValues.remove(i);
                 }
             }
@@ -420,7 +420,7 @@ public class ChainIndexer implements SmartLifecycle {
                 from, to, last, headers, fills, referralFees, inits, implementations, followed, lifecycleLogs);
     }
 
-    private boolean outside(BookEvents.Position at, long from, long to) {
+    private boolean outside(BookEvents.LogRef at, long from, long to) {
         if (at.blockNumber() < from || at.blockNumber() > to) {
             skip(at.txHash(), "block " + at.blockNumber() + " is outside the window " + from + ".." + to);
             return true;
@@ -429,7 +429,7 @@ public class ChainIndexer implements SmartLifecycle {
     }
 
     private static void mismatch(
-            BookEvents.Position at, Map<Long, Rpc.Header> headers, List<BookEvents.Position> mismatched) {
+            BookEvents.LogRef at, Map<Long, Rpc.Header> headers, List<BookEvents.LogRef> mismatched) {
         Rpc.Header h = headers.get(at.blockNumber());
         if (h == null || !h.hash().equalsIgnoreCase(at.blockHash())) {
             mismatched.add(at);

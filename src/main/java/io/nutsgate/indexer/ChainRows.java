@@ -14,17 +14,17 @@ final class ChainRows {
     private ChainRows() {}
 
     /** Binds where the log sits: {@code :chain}, {@code :tx}, {@code :idx} and {@code :block}. */
-    static JdbcClient.StatementSpec position(JdbcClient.StatementSpec sql, long chainId, BookEvents.Position at) {
+    static JdbcClient.StatementSpec logRef(JdbcClient.StatementSpec sql, long chainId, BookEvents.LogRef at) {
         return sql.param("chain", chainId)
                 .param("tx", at.txHash())
                 .param("idx", at.logIndex())
                 .param("block", at.blockNumber());
     }
 
-    /** As {@link #position}, with the block's time as {@code :time}: the key and block of a row to insert. */
-    static JdbcClient.StatementSpec position(
-            JdbcClient.StatementSpec sql, long chainId, BookEvents.Position at, Instant blockTime) {
-        return position(sql, chainId, at).param("time", utc(blockTime));
+    /** As {@link #logRef}, with the block's time as {@code :time}: the key and block of a row to insert. */
+    static JdbcClient.StatementSpec logRef(
+            JdbcClient.StatementSpec sql, long chainId, BookEvents.LogRef at, Instant blockTime) {
+        return logRef(sql, chainId, at).param("time", utc(blockTime));
     }
 
     /** Deletes the chain's rows of {@code table} whose {@code blockColumn} is above {@code block}; how many. */

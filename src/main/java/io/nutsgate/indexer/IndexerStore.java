@@ -107,7 +107,7 @@ public class IndexerStore {
                             :fee, :referrer, :referralFee, :sellerWasMaker, :collateral, :confirmed, :blockHash)
                         ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING
                         """);
-        return fillValues(ChainRows.position(sql, chainId, f.at(), blockTime), f)
+        return fillValues(ChainRows.logRef(sql, chainId, f.at(), blockTime), f)
                 .param("book", f.book())
                 .param("collateral", collateral)
                 .param("confirmed", confirmed)
@@ -128,7 +128,7 @@ public class IndexerStore {
                     AND premium = :premium AND fee = :fee AND referrer = :referrer
                     AND referral_fee = :referralFee AND seller_was_maker = :sellerWasMaker
                 """);
-        return fillValues(ChainRows.position(sql, chainId, f.at()), f)
+        return fillValues(ChainRows.logRef(sql, chainId, f.at()), f)
                         .param("blockHash", f.at().blockHash())
                         .query(Long.class)
                         .single()
@@ -156,7 +156,7 @@ public class IndexerStore {
                 VALUES (:chain, :tx, :idx, :block, :time, :referrer, :collateral, :fee, :option)
                 ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING
                 """);
-        return ChainRows.position(sql, chainId, r.at(), blockTime)
+        return ChainRows.logRef(sql, chainId, r.at(), blockTime)
                 .param("referrer", r.referrer())
                 .param("collateral", r.collateral())
                 .param("fee", new BigDecimal(r.fee()))

@@ -74,7 +74,7 @@ class LifecycleStore {
                     :fee, :from, :to, :isBuyer, :newOption, :contracts, :buyer, :seller)
                 ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING
                 """);
-        ChainRows.position(sql, chainId, e.at(), blockTime)
+        ChainRows.logRef(sql, chainId, e.at(), blockTime)
                 .param("option", e.option())
                 .param("event", e.kind().name())
                 .param("price", numeric(e.settlementPrice()))
@@ -102,7 +102,7 @@ class LifecycleStore {
                 .param("option", option)
                 .query((rs, n) -> new TimedEvent(
                         new OptionEvents.OptionEvent(
-                                new BookEvents.Position(
+                                new BookEvents.LogRef(
                                         rs.getString("tx_hash"),
                                         rs.getInt("log_index"),
                                         rs.getLong("block_number"),

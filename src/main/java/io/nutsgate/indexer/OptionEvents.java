@@ -105,7 +105,7 @@ final class OptionEvents {
      * says, null when it was not read.
      */
     record OptionEvent(
-            BookEvents.Position at,
+            BookEvents.LogRef at,
             String option,
             Kind kind,
             BigInteger settlementPrice,
@@ -152,7 +152,7 @@ final class OptionEvents {
      */
     static OptionEvent decode(Log log) {
         Kind kind = Kind.ofTopic(BookEvents.topic0(log));
-        BookEvents.Position at = BookEvents.Position.of(log);
+        BookEvents.LogRef at = BookEvents.LogRef.of(log);
         String option = BookEvents.lower(log.getAddress());
         if (option == null) {
             throw new BookEvents.BadLogException(kind.event.getName() + " without an address");

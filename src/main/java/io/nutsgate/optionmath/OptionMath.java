@@ -145,26 +145,26 @@ public final class OptionMath {
      * Collateral the seller locks, in collateral base units (REFERENCE §4.1): {@code c × N / 1e8} for quote
      * products, {@code N} for INVERSE_CALL and PHYSICAL_CALL, {@code N × (K2−K1) / K2} for INVERSE_CALL_SPREAD.
      */
-    public static BigInteger collateral(OptionStructure position) {
-        return collateral(position.product(), validate(position), position.contracts());
+    public static BigInteger collateral(OptionStructure structure) {
+        return collateral(structure.product(), validate(structure), structure.contracts());
     }
 
     /** The buyer's payout at settlement price {@code settlement} (8 dp), in collateral base units. */
-    public static BigInteger payout(OptionStructure position, BigInteger settlement) {
-        List<BigInteger> k = validatePayoff(position);
+    public static BigInteger payout(OptionStructure structure, BigInteger settlement) {
+        List<BigInteger> k = validatePayoff(structure);
         requireNonNegative(settlement, "settlement price");
-        return payoutUnchecked(position.product(), k, position.contracts(), settlement);
+        return payoutUnchecked(structure.product(), k, structure.contracts(), settlement);
     }
 
     /** Collateral returned to the seller at {@code settlement}: {@code collateral − payout}. */
-    public static BigInteger sellerReturn(OptionStructure position, BigInteger settlement) {
-        return settle(position, settlement).sellerReturn();
+    public static BigInteger sellerReturn(OptionStructure structure, BigInteger settlement) {
+        return settle(structure, settlement).sellerReturn();
     }
 
     /** Payout and seller return at {@code settlement}; they add up to the collateral exactly. */
-    public static Settlement settle(OptionStructure position, BigInteger settlement) {
-        BigInteger payout = payout(position, settlement);
-        BigInteger collateral = collateral(position.product(), validate(position), position.contracts());
+    public static Settlement settle(OptionStructure structure, BigInteger settlement) {
+        BigInteger payout = payout(structure, settlement);
+        BigInteger collateral = collateral(structure.product(), validate(structure), structure.contracts());
         return new Settlement(collateral, payout, collateral.subtract(payout));
     }
 
@@ -172,8 +172,8 @@ public final class OptionMath {
      * The most the buyer can receive: the collateral. Reached on the flat top of spreads, flies and condors
      * and at {@code S = K2} for INVERSE_CALL_SPREAD; only approached as {@code S → ∞} for INVERSE_CALL.
      */
-    public static BigInteger maxPayout(OptionStructure position) {
-        return collateral(position.product(), validatePayoff(position), position.contracts());
+    public static BigInteger maxPayout(OptionStructure structure) {
+        return collateral(structure.product(), validatePayoff(structure), structure.contracts());
     }
 
     /**
@@ -182,13 +182,13 @@ public final class OptionMath {
      * floored at zero when the premium already exceeds the collateral. The protocol fee the seller pays out of
      * the premium is not included.
      */
-    public static BigInteger maxLoss(OptionStructure position, Side side, BigInteger premium) {
-        List<BigInteger> k = validatePayoff(position);
+    public static BigInteger maxLoss(OptionStructure structure, Side side, BigInteger premium) {
+        List<BigInteger> k = validatePayoff(structure);
         requireNonNegative(premium, "premium");
         if (side == Side.BUYER) {
             return premium;
         }
-        BigInteger collateral = collateral(position.product(), k, position.contracts());
+        BigInteger collateral = collateral(structure.product(), k, structure.contracts());
         return collateral.subtract(premium).max(BigInteger.ZERO);
     }
 
@@ -197,9 +197,9 @@ public final class OptionMath {
      * {@code payout − premium}, seller {@code premium − payout} (premium received plus collateral returned
      * minus collateral posted). Fees are not included.
      */
-    public static BigInteger profit(OptionStructure position, Side side, BigInteger premium, BigInteger settlement) {
+    public static BigInteger profit(OptionStructure structure, Side side, BigInteger premium, BigInteger settlement) {
         requireNonNegative(premium, "premium");
-        BigInteger buyer = payout(position, settlement).subtract(premium);
+        BigInteger buyer = payout(structure, settlement).subtract(premium);
         return side == Side.BUYER ? buyer : buyer.negate();
     }
 
@@ -211,15 +211,15 @@ public final class OptionMath {
      * Where the payout equals the premium on a whole flat stretch (e.g. a zero premium), the stretch's ends are
      * returned.
      */
-    public static List<BigInteger> breakevens(OptionStructure position, BigInteger premium) {
-        List<BigInteger> k = validatePayoff(position);
+    public static List<BigInteger> breakevens(OptionStructure structure, BigInteger premium) {
+        List<BigInteger> k = validatePayoff(structure);
         requireNonNegative(premium, "premium");
-        BigInteger n = position.contracts();
+        BigInteger n = structure.contracts();
         if (n.signum() == 0) {
             return List.of();
         }
         TreeSet<BigInteger> roots = new TreeSet<>();
-        switch (position.product()) {
+        switch (structure.product()) {
             case INVERSE_CALL -> {
                 // (S − K) × N / S = p  ⇔  S = K × N / (N − p)
                 if (premium.compareTo(n) < 0) {
@@ -243,7 +243,7 @@ public final class OptionMath {
                     }
                 }
             }
-            default -> quoteBreakevens(position.product(), k, n, premium, roots);
+            default -> quoteBreakevens(structure.product(), k, n, premium, roots);
         }
         return List.copyOf(roots);
     }
@@ -254,8 +254,8 @@ public final class OptionMath {
      * most {@code max(points, kinks in range + 2)} points: the grid gives up one slot per kink it adds.
      */
     public static List<CurvePoint> payoffCurve(
-            OptionStructure position, BigInteger premium, BigInteger from, BigInteger to, int points) {
-        List<BigInteger> k = validatePayoff(position);
+            OptionStructure structure, BigInteger premium, BigInteger from, BigInteger to, int points) {
+        List<BigInteger> k = validatePayoff(structure);
         requireNonNegative(premium, "premium");
         requireNonNegative(from, "from");
         if (to == null || to.compareTo(from) <= 0) {
@@ -264,7 +264,7 @@ public final class OptionMath {
         if (points < 2 || points > MAX_CURVE_POINTS) {
             throw new ApiException(ErrorCode.INVALID_PARAMETER, "points must be between 2 and " + MAX_CURVE_POINTS);
         }
-        List<BigInteger> kinks = kinks(position.product(), k).stream()
+        List<BigInteger> kinks = kinks(structure.product(), k).stream()
                 .filter(x -> x.compareTo(from) >= 0 && x.compareTo(to) <= 0)
                 .toList();
         int grid = Math.max(2, points - kinks.size());
@@ -275,7 +275,7 @@ public final class OptionMath {
         }
         List<CurvePoint> curve = new ArrayList<>(prices.size());
         for (BigInteger s : prices) {
-            BigInteger payout = payoutUnchecked(position.product(), k, position.contracts(), s);
+            BigInteger payout = payoutUnchecked(structure.product(), k, structure.contracts(), s);
             curve.add(new CurvePoint(s, payout, payout.subtract(premium)));
         }
         return curve;
@@ -351,19 +351,19 @@ public final class OptionMath {
     // ---------------------------------------------------------------------------------------------
     // internals
 
-    /** Checks the position and returns its strikes ascending (see {@link #ascending}). */
-    private static List<BigInteger> validate(OptionStructure position) {
-        List<BigInteger> k = ascending(position.product(), position.strikes());
-        requireNonNegative(position.contracts(), "contracts");
+    /** Checks the structure and returns its strikes ascending (see {@link #ascending}). */
+    private static List<BigInteger> validate(OptionStructure structure) {
+        List<BigInteger> k = ascending(structure.product(), structure.strikes());
+        requireNonNegative(structure.contracts(), "contracts");
         return k;
     }
 
-    private static List<BigInteger> validatePayoff(OptionStructure position) {
-        List<BigInteger> k = validate(position);
-        if (position.product().physicallySettled()) {
+    private static List<BigInteger> validatePayoff(OptionStructure structure) {
+        List<BigInteger> k = validate(structure);
+        if (structure.product().physicallySettled()) {
             throw new ApiException(
                     ErrorCode.PRODUCT_UNSUPPORTED,
-                    position.product() + " settles by delivering tokens at the strike; only its collateral and"
+                    structure.product() + " settles by delivering tokens at the strike; only its collateral and"
                             + " sizing are computed");
         }
         return k;

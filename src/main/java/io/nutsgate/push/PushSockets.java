@@ -11,7 +11,6 @@ import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.ratelimit.RateLimiter.RateLimitedException;
 import io.nutsgate.settings.NutsProperties;
-import io.nutsgate.submissions.FillSubmissions;
 import io.socket.engineio.server.EngineIoSocket;
 import io.socket.engineio.server.ReadyState;
 import io.socket.socketio.server.SocketIoNamespace;
@@ -72,8 +71,8 @@ class PushSockets implements LocalRooms {
     private final SessionTokens sessions;
     private final ApplicationEventPublisher events;
     private final PushMetrics metrics;
-    private final FillSubmissions fills;
-    private final WatchBudget watchBudget;
+    private final FillSubmittedHandler fills;
+    private final SubscriptionBudget budget;
     private final Map<String, Set<SocketIoSocket>> rooms = new ConcurrentHashMap<>();
     private final Map<SocketIoSocket, SocketState> states = new ConcurrentHashMap<>();
     private final long renewNanos;
@@ -86,14 +85,14 @@ class PushSockets implements LocalRooms {
             SessionTokens sessions,
             ApplicationEventPublisher events,
             PushMetrics metrics,
-            FillSubmissions fills,
-            WatchBudget watchBudget,
+            FillSubmittedHandler fills,
+            SubscriptionBudget budget,
             MeterRegistry meters,
             ObservationRegistry observations,
             TaskScheduler scheduler) {
         this.observations = observations;
         this.fills = fills;
-        this.watchBudget = watchBudget;
+        this.budget = budget;
         this.settings = properties.push();
         this.sessions = sessions;
         this.events = events;
@@ -137,7 +136,7 @@ class PushSockets implements LocalRooms {
                     states.remove(socket);
                     synchronized (state) {
                         for (String wallet : state.wallets().keySet()) {
-                            watchBudget.removed(state.client());
+                            budget.removed(state.client());
                             leave(socket, wallet);
                         }
                         state.wallets().clear();
@@ -185,14 +184,14 @@ class PushSockets implements LocalRooms {
                 String refusal = state.wallets().size() >= settings.maxSubscriptionsPerSocket()
                         ? "wallet: a socket follows at most " + settings.maxSubscriptionsPerSocket()
                                 + " wallets; unsubscribe:positions one first"
-                        : watchBudget.refusal(state.client(), address, hasLocalSubscribers(address));
+                        : budget.refusal(state.client(), address, hasLocalSubscribers(address));
                 if (refusal != null) {
                     metrics.rejected(PushMetrics.TOO_MANY_SUBSCRIPTIONS);
                     ack(args, error(ErrorCode.TOO_MANY_SUBSCRIPTIONS, refusal));
                     return;
                 }
                 try {
-                    watchBudget.charge(client(socket, state), address, hasLocalSubscribers(address));
+                    budget.charge(client(socket, state), address, hasLocalSubscribers(address));
                 } catch (RateLimitedException limited) {
                     metrics.rejected(PushMetrics.RATE_LIMITED);
                     ack(
@@ -204,7 +203,7 @@ class PushSockets implements LocalRooms {
                     return;
                 }
                 state.wallets().put(address, System.nanoTime());
-                watchBudget.added(state.client());
+                budget.added(state.client());
                 join(socket, address);
             }
         }
@@ -220,7 +219,7 @@ class PushSockets implements LocalRooms {
         }
         synchronized (state) {
             if (state.wallets().remove(wallet.get()) != null) {
-                watchBudget.removed(state.client());
+                budget.removed(state.client());
                 leave(socket, wallet.get());
             }
         }
@@ -257,12 +256,12 @@ class PushSockets implements LocalRooms {
                 }
                 String wallet = held.getKey();
                 try {
-                    watchBudget.renew(client(socket, state), wallet);
+                    budget.renew(client(socket, state), wallet);
                     state.wallets().put(wallet, now);
                 } catch (RateLimitedException limited) {
                     metrics.rejected(PushMetrics.RATE_LIMITED);
                     state.wallets().remove(wallet);
-                    watchBudget.removed(state.client());
+                    budget.removed(state.client());
                     leave(socket, wallet);
                     JSONObject error = rateLimited(
                                     limited,
@@ -299,16 +298,14 @@ class PushSockets implements LocalRooms {
         try {
             // a session always has its client's key (ConnectionGateFilter sets it on every /socket.io/ request)
             String client = state.client() != null ? state.client() : "socket:" + socket.getId();
-            FillSubmissions.Submission submission = fills.submit(txHash, client);
+            FillSubmittedHandler.Submitted submission = fills.submit(txHash, client);
             ack(
                     args,
                     ok().put(
                                     "fill",
                                     new JSONObject()
                                             .put("txHash", submission.txHash())
-                                            .put(
-                                                    "state",
-                                                    submission.state().name().toLowerCase(Locale.ROOT))
+                                            .put("state", submission.state().toLowerCase(Locale.ROOT))
                                             .put(
                                                     "error",
                                                     submission.error() == null
@@ -335,7 +332,7 @@ class PushSockets implements LocalRooms {
             return sockets;
         });
         if (first[0]) {
-            watchBudget.followed(1);
+            budget.followed(1);
             events.publishEvent(new RoomOpenedEvent(wallet));
             Runnable hook = roomOpened;
             if (hook != null) {
@@ -367,7 +364,7 @@ class PushSockets implements LocalRooms {
             return last[0] ? null : sockets;
         });
         if (last[0]) {
-            watchBudget.followed(-1);
+            budget.followed(-1);
             events.publishEvent(new RoomClosedEvent(wallet));
         }
     }

@@ -50,7 +50,7 @@ public record NutsProperties(
         @Valid @DefaultValue RateLimit updateRateLimit,
         @Valid @DefaultValue Auth auth,
         @Valid @DefaultValue Trades trades,
-        @Valid @DefaultValue Fill fill,
+        @Valid @DefaultValue FillPlan fill,
         @Valid @DefaultValue Http http,
         @Valid @DefaultValue Clients clients,
         @Valid @DefaultValue PositionsRateLimit positionsRateLimit,
@@ -340,7 +340,7 @@ public record NutsProperties(
      * transaction to be mined); {@code referrerFeeSplitBps} is our referrer's share of the protocol fee as
      * whitelisted on chain ({@code referrerFeeSplitBps(referrer)}), unset when not known.
      */
-    public record Fill(
+    public record FillPlan(
             @NotNull @DefaultValue("60s") Duration quoteMargin,
             @Min(value = 0, message = "ALPHABIT_REFERRER_FEE_SPLIT_BPS must be 0 to 10000")
                     @Max(value = 10000, message = "ALPHABIT_REFERRER_FEE_SPLIT_BPS must be 0 to 10000")

@@ -24,14 +24,16 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "chain", description = "Our chain indexer, referral revenue and fill receipts")
 class FillsController {
 
-    record FillRequest(
+    // the OpenAPI schema keeps the name it was published under
+    @Schema(name = "FillRequest")
+    record FillSubmissionRequest(
             @Schema(
                             description = "the fillOrder transaction the wallet just sent",
                             example = "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060")
                     String txHash) {}
 
     @Schema(name = "FillSubmission")
-    record FillView(
+    record FillSubmissionView(
             String txHash,
             @Schema(
                             description = "pending (receipt not read yet), recorded (its fills are trades) or failed",
@@ -43,8 +45,8 @@ class FillsController {
             @Schema(description = "when it was submitted, unix seconds") Instant createdAt,
             @Schema(description = "last change, unix seconds") Instant updatedAt) {
 
-        static FillView of(FillSubmissions.Submission s) {
-            return new FillView(
+        static FillSubmissionView of(FillSubmissions.Submission s) {
+            return new FillSubmissionView(
                     s.txHash(),
                     s.state().name().toLowerCase(Locale.ROOT),
                     s.error(),
@@ -67,17 +69,17 @@ class FillsController {
             summary = "Report a fillOrder transaction right after sending it: its receipt is read (every 500 ms at"
                     + " first, then less often) for up to 2 minutes and its OrderFilled recorded as trades at once"
                     + " (idempotent per txHash). Limited per client: 429 RATE_LIMITED or TOO_MANY_PENDING_FILLS")
-    ApiResponse<FillView> submit(@RequestBody FillRequest request, HttpServletRequest http) {
-        return ApiResponse.ok(
-                FillView.of(submissions.submit(request == null ? null : request.txHash(), clients.clientKey(http))));
+    ApiResponse<FillSubmissionView> submit(@RequestBody FillSubmissionRequest request, HttpServletRequest http) {
+        return ApiResponse.ok(FillSubmissionView.of(
+                submissions.submit(request == null ? null : request.txHash(), clients.clientKey(http))));
     }
 
     @GetMapping("/{txHash}")
     @Operation(summary = "Where a submitted fill stands: pending, recorded (with its trades) or failed (with why)")
-    ApiResponse<FillView> fill(@PathVariable String txHash) {
+    ApiResponse<FillSubmissionView> fill(@PathVariable String txHash) {
         return ApiResponse.ok(submissions
                 .find(txHash)
-                .map(FillView::of)
+                .map(FillSubmissionView::of)
                 .orElseThrow(() -> new ApiException(
                         ErrorCode.FILL_NOT_FOUND, "txHash " + txHash + " was not submitted to POST /nuts/fills")));
     }

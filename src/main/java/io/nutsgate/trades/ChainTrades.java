@@ -179,7 +179,7 @@ public class ChainTrades {
                     .param("referralFee", new BigDecimal(f.referralFee()))
                     .param("block", f.blockNumber())
                     .param("confirmation", f.confirmed() ? TradeRecordedEvent.CONFIRMED : TradeRecordedEvent.SEEN)
-                    .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
+                    .query((rs, n) -> TradeView.of(TradeRepository.trade(rs)))
                     .list());
         }
         wallets.forEach(w -> trades.refreshTotals(w, now));
@@ -215,7 +215,7 @@ public class ChainTrades {
                 .param("chain", chainId)
                 .param("block", block)
                 .param("now", utc(now))
-                .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
+                .query((rs, n) -> TradeView.of(TradeRepository.trade(rs)))
                 .list();
     }
 
@@ -228,7 +228,7 @@ public class ChainTrades {
                         + " AND NOT " + READ_BY_INDEXER + " RETURNING " + COLUMNS)
                 .param("chain", chainId)
                 .param("block", block)
-                .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
+                .query((rs, n) -> TradeView.of(TradeRepository.trade(rs)))
                 .list();
         return refreshAfterRemoval(removed, now);
     }
@@ -237,7 +237,7 @@ public class ChainTrades {
     public List<TradeView> removeAbove(long block, Instant now) {
         List<TradeView> removed = jdbc.sql("DELETE FROM trades WHERE block_number > :block RETURNING " + COLUMNS)
                 .param("block", block)
-                .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
+                .query((rs, n) -> TradeView.of(TradeRepository.trade(rs)))
                 .list();
         return refreshAfterRemoval(removed, now);
     }
@@ -258,7 +258,7 @@ public class ChainTrades {
     public List<TradeView> byEntryTx(String txHash) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM trades WHERE entry_tx_hash = :tx ORDER BY wallet, side")
                 .param("tx", txHash)
-                .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
+                .query((rs, n) -> TradeView.of(TradeRepository.trade(rs)))
                 .list();
     }
 
@@ -291,7 +291,7 @@ public class ChainTrades {
                 .param("time", utc(blockTime))
                 .param("now", utc(now))
                 .query((rs, n) -> (Object)
-                        new TradeLifecycleEvent(TradeView.of(TradeRepository.fill(rs)), TradeLifecycleEvent.EXPIRED))
+                        new TradeLifecycleEvent(TradeView.of(TradeRepository.trade(rs)), TradeLifecycleEvent.EXPIRED))
                 .list();
     }
 
@@ -334,20 +334,20 @@ public class ChainTrades {
         jdbc.sql("SELECT " + COLUMNS + ", block_number, lifecycle_block FROM trades WHERE option_address = :o"
                         + " ORDER BY created_at, entry_tx_hash, wallet, side")
                 .param("o", option)
-                .query((rs, n) -> new Stored(TradeRepository.fill(rs), (Long) rs.getObject("block_number"), (Long)
+                .query((rs, n) -> new Stored(TradeRepository.trade(rs), (Long) rs.getObject("block_number"), (Long)
                         rs.getObject("lifecycle_block")))
                 .list()
-                .forEach(s -> existing.put(s.fill().key(), s));
+                .forEach(s -> existing.put(s.trade().key(), s));
         if (life.isEmpty()
                 && existing.values().stream()
-                        .allMatch(s -> s.lifecycleBlock() == null && s.fill().splitContracts() == null)) {
+                        .allMatch(s -> s.lifecycleBlock() == null && s.trade().splitContracts() == null)) {
             return List.of(); // no chain facts, before or now: leave the indexer sync's figures alone
         }
         Trade template = existing.values().stream()
-                .map(Stored::fill)
+                .map(Stored::trade)
                 .filter(Trade::isBase)
                 .findFirst()
-                .orElse(existing.values().iterator().next().fill());
+                .orElse(existing.values().iterator().next().trade());
 
         // The option's contracts and collateral as the events leave them: the entry's, less each split's part.
         Amounts whole = new Amounts(
@@ -356,7 +356,7 @@ public class ChainTrades {
         Amounts[] current = {whole};
         Map<Trade.Key, Holder> holders = new LinkedHashMap<>();
         existing.values().stream()
-                .map(Stored::fill)
+                .map(Stored::trade)
                 .filter(Trade::isBase)
                 .forEach(f -> holders.put(
                         f.key(),
@@ -404,19 +404,19 @@ public class ChainTrades {
         for (Map.Entry<Trade.Key, Holder> e : holders.entrySet()) {
             Stored stored = existing.get(e.getKey());
             Holder h = e.getValue();
-            Row row = row(life, h, stored == null ? template : stored.fill(), stored == null, now);
+            Row row = row(life, h, stored == null ? template : stored.trade(), stored == null, now);
             List<TradeView> written = stored == null
                     ? insertTransferred(template, h, row, confirmedUpTo, now)
                     : update(e.getKey(), row, now);
             for (TradeView view : written) {
                 touched.add(view.wallet().toLowerCase(java.util.Locale.ROOT));
-                events.add(new TradeLifecycleEvent(view, change(stored == null ? null : stored.fill(), row, h)));
+                events.add(new TradeLifecycleEvent(view, change(stored == null ? null : stored.trade(), row, h)));
             }
         }
         // rows of transfers the chain no longer has (a reorg in the same block as the cursor): gone
         for (Stored stored : existing.values()) {
-            if (!stored.fill().isBase() && !holders.containsKey(stored.fill().key())) {
-                delete(stored.fill(), touched, events);
+            if (!stored.trade().isBase() && !holders.containsKey(stored.trade().key())) {
+                delete(stored.trade(), touched, events);
             }
         }
         events.addAll(writeSplitOffs(option, template, splitOffs, confirmedUpTo, now, touched));
@@ -504,7 +504,7 @@ public class ChainTrades {
         List<Object> events = new ArrayList<>();
         for (Trade stale : jdbc.sql("SELECT " + COLUMNS + " FROM trades WHERE split_from = :o")
                 .param("o", option)
-                .query((rs, n) -> TradeRepository.fill(rs))
+                .query((rs, n) -> TradeRepository.trade(rs))
                 .list()) {
             if (!splitOffs.containsKey(stale.key())) {
                 delete(stale, touched, events);
@@ -548,7 +548,7 @@ public class ChainTrades {
                             s.block() <= confirmedUpTo ? TradeRecordedEvent.CONFIRMED : TradeRecordedEvent.SEEN)
                     .param("from", off.transferredFrom())
                     .param("splitFrom", option)
-                    .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
+                    .query((rs, n) -> TradeView.of(TradeRepository.trade(rs)))
                     .list();
             for (TradeView view : written) {
                 touched.add(key.wallet());
@@ -614,7 +614,7 @@ public class ChainTrades {
         }
     }
 
-    private record Stored(Trade fill, Long blockNumber, Long lifecycleBlock) {}
+    private record Stored(Trade trade, Long blockNumber, Long lifecycleBlock) {}
 
     /** The lifecycle and amount columns of one trade row. */
     private record Row(
@@ -627,10 +627,10 @@ public class ChainTrades {
             String lifecycleTx,
             Long lifecycleBlock,
             String transferredTo,
-            Position position) {}
+            Holding holding) {}
 
     /** What the row holds of the option after its splits, and what the splits moved out (null when nothing). */
-    private record Position(
+    private record Holding(
             BigInteger contracts,
             BigInteger collateral,
             BigInteger premium,
@@ -640,8 +640,8 @@ public class ChainTrades {
             BigInteger splitPremium,
             BigInteger splitFee) {
 
-        static Position of(Holder h) {
-            return new Position(
+        static Holding of(Holder h) {
+            return new Holding(
                     h.end.contracts(),
                     h.end.collateral(),
                     h.premium.subtract(h.premiumMoved),
@@ -653,9 +653,9 @@ public class ChainTrades {
         }
     }
 
-    private static Row row(OptionLife life, Holder h, Trade fill, boolean received, Instant now) {
+    private static Row row(OptionLife life, Holder h, Trade trade, boolean received, Instant now) {
         OptionLife.Transfer t = h.transfer;
-        Position p = Position.of(h);
+        Holding p = Holding.of(h);
         if (h.transferredTo != null) {
             return new Row(
                     TradeStatus.TRANSFERRED,
@@ -673,7 +673,7 @@ public class ChainTrades {
         Long transferBlock = t == null ? null : t.block();
         String transferTx = t == null ? null : t.txHash();
         if (life.end() == null) {
-            TradeStatus status = fill.expiry().isAfter(now) ? TradeStatus.OPEN : TradeStatus.EXPIRED;
+            TradeStatus status = trade.expiry().isAfter(now) ? TradeStatus.OPEN : TradeStatus.EXPIRED;
             return new Row(status, null, null, null, null, null, transferTx, transferBlock, null, p);
         }
         return switch (life.end()) {
@@ -734,16 +734,16 @@ public class ChainTrades {
                         && Objects.equals(before.lifecycleTxHash(), row.lifecycleTx())
                         && Objects.equals(before.transferredTo(), row.transferredTo());
                 BigInteger was = before.splitContracts() == null ? BigInteger.ZERO : before.splitContracts();
-                BigInteger is = row.position().splitContracts() == null
+                BigInteger is = row.holding().splitContracts() == null
                         ? BigInteger.ZERO
-                        : row.position().splitContracts();
+                        : row.holding().splitContracts();
                 yield sameLife && is.compareTo(was) > 0 ? TradeLifecycleEvent.SPLIT : TradeLifecycleEvent.REVERTED;
             }
         };
     }
 
     private List<TradeView> update(Trade.Key key, Row row, Instant now) {
-        Position p = row.position();
+        Holding p = row.holding();
         return jdbc.sql(
                         """
                         UPDATE trades SET status = :status, settlement_price = :price, payout = :payout,
@@ -788,14 +788,14 @@ public class ChainTrades {
                 .param("option", key.optionAddress())
                 .param("wallet", key.wallet())
                 .param("side", key.side().name())
-                .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
+                .query((rs, n) -> TradeView.of(TradeRepository.trade(rs)))
                 .list();
     }
 
     /** The new holder's row: the option's terms, no premium or fee of its own, in the transfer's block. */
     private List<TradeView> insertTransferred(Trade template, Holder h, Row row, long confirmedUpTo, Instant now) {
         OptionLife.Transfer t = h.transfer;
-        Position p = row.position();
+        Holding p = row.holding();
         return terms(
                         jdbc.sql(
                                 """
@@ -838,7 +838,7 @@ public class ChainTrades {
                 .param("lifecycleBlock", row.lifecycleBlock())
                 .param("to", row.transferredTo())
                 .param("from", h.transferredFrom)
-                .query((rs, n) -> TradeView.of(TradeRepository.fill(rs)))
+                .query((rs, n) -> TradeView.of(TradeRepository.trade(rs)))
                 .list();
     }
 

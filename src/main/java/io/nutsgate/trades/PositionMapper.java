@@ -52,7 +52,7 @@ final class PositionMapper {
      * SELLER) when it is both, none when the position has another referrer or the wallet is neither. {@code wallet}
      * and {@code referrer} are lower case.
      */
-    static List<Trade> toFills(JsonNode position, String wallet, String referrer, Instant now) {
+    static List<Trade> toTrades(JsonNode position, String wallet, String referrer, Instant now) {
         if (!(position instanceof ObjectNode)) {
             throw new InvalidPositionException("position is not a JSON object");
         }
@@ -60,17 +60,17 @@ final class PositionMapper {
         if (positionReferrer == null || !positionReferrer.equals(referrer)) {
             return List.of();
         }
-        List<Trade> fills = new ArrayList<>(2);
+        List<Trade> trades = new ArrayList<>(2);
         if (wallet.equals(optionalAddress(position, "buyer"))) {
-            fills.add(toFill(position, wallet, Side.BUYER, positionReferrer, now));
+            trades.add(toTrade(position, wallet, Side.BUYER, positionReferrer, now));
         }
         if (wallet.equals(optionalAddress(position, "seller"))) {
-            fills.add(toFill(position, wallet, Side.SELLER, positionReferrer, now));
+            trades.add(toTrade(position, wallet, Side.SELLER, positionReferrer, now));
         }
-        return List.copyOf(fills);
+        return List.copyOf(trades);
     }
 
-    private static Trade toFill(JsonNode position, String wallet, Side side, String positionReferrer, Instant now) {
+    private static Trade toTrade(JsonNode position, String wallet, Side side, String positionReferrer, Instant now) {
         String option =
                 position.hasNonNull("address") ? address(position, "address") : address(position, "optionAddress");
         String txHash = text(position, "entryTxHash");

@@ -48,7 +48,7 @@ class TradeRepository {
      * list. Strikes are stored as the indexer sent them. With {@code chainWins} (our chain reader runs), a row whose
      * lifecycle the chain reader has set keeps the chain's figures. Returns 1 when a row was written.
      */
-    int upsert(Trade fill, boolean chainWins, Instant now) {
+    int upsert(Trade trade, boolean chainWins, Instant now) {
         return jdbc.sql(
                         """
                         INSERT INTO trades (entry_tx_hash, option_address, wallet, side, status, underlying, product,
@@ -79,51 +79,51 @@ class TradeRepository {
                                COALESCE(EXCLUDED.product, trades.product), COALESCE(EXCLUDED.is_call, trades.is_call),
                                EXCLUDED.settlement_price, EXCLUDED.payout, EXCLUDED.pnl)
                         """)
-                .param("txHash", fill.entryTxHash())
-                .param("option", fill.optionAddress())
-                .param("wallet", fill.wallet())
-                .param("side", fill.side().name())
-                .param("status", fill.status().name())
-                .param("underlying", fill.underlying())
-                .param("product", fill.product())
-                .param("isCall", fill.isCall())
+                .param("txHash", trade.entryTxHash())
+                .param("option", trade.optionAddress())
+                .param("wallet", trade.wallet())
+                .param("side", trade.side().name())
+                .param("status", trade.status().name())
+                .param("underlying", trade.underlying())
+                .param("product", trade.product())
+                .param("isCall", trade.isCall())
                 .param(
                         "strikes",
-                        fill.strikes().stream().map(BigInteger::toString).collect(Collectors.joining(",", "{", "}")))
-                .param("expiry", utc(fill.expiry()))
-                .param("collateralToken", fill.collateralToken())
-                .param("collateralSymbol", fill.collateralSymbol())
-                .param("collateralDecimals", fill.collateralDecimals())
-                .param("premium", numeric(fill.premium()))
-                .param("fee", numeric(fill.fee()))
-                .param("contracts", numeric(fill.contracts()))
-                .param("collateral", numeric(fill.collateral()))
-                .param("settlementPrice", numeric(fill.settlementPrice()))
-                .param("payout", numeric(fill.payout()))
-                .param("pnl", numeric(fill.pnl()))
-                .param("referrer", fill.referrer())
-                .param("createdAt", utc(fill.createdAt()))
-                .param("settledAt", utc(fill.settledAt()))
+                        trade.strikes().stream().map(BigInteger::toString).collect(Collectors.joining(",", "{", "}")))
+                .param("expiry", utc(trade.expiry()))
+                .param("collateralToken", trade.collateralToken())
+                .param("collateralSymbol", trade.collateralSymbol())
+                .param("collateralDecimals", trade.collateralDecimals())
+                .param("premium", numeric(trade.premium()))
+                .param("fee", numeric(trade.fee()))
+                .param("contracts", numeric(trade.contracts()))
+                .param("collateral", numeric(trade.collateral()))
+                .param("settlementPrice", numeric(trade.settlementPrice()))
+                .param("payout", numeric(trade.payout()))
+                .param("pnl", numeric(trade.pnl()))
+                .param("referrer", trade.referrer())
+                .param("createdAt", utc(trade.createdAt()))
+                .param("settledAt", utc(trade.settledAt()))
                 .param("now", utc(now))
                 .param("chainWins", chainWins)
                 .update();
     }
 
     /** Keeps what the Thetanuts indexer says of a settled trade beside the row's own figures, to compare them. */
-    void recordNutsSettlement(Trade fill) {
-        if (fill.status() != TradeStatus.SETTLED) {
+    void recordNutsSettlement(Trade trade) {
+        if (trade.status() != TradeStatus.SETTLED) {
             return;
         }
         jdbc.sql("UPDATE trades SET nuts_settlement_price = :price, nuts_payout = :payout WHERE entry_tx_hash = :tx"
                         + " AND option_address = :option AND wallet = :wallet AND side = :side"
                         + " AND (nuts_settlement_price, nuts_payout) IS DISTINCT FROM"
                         + " (CAST(:price AS numeric), CAST(:payout AS numeric))")
-                .param("price", numeric(fill.settlementPrice()))
-                .param("payout", numeric(fill.payout()))
-                .param("tx", fill.entryTxHash())
-                .param("option", fill.optionAddress())
-                .param("wallet", fill.wallet())
-                .param("side", fill.side().name())
+                .param("price", numeric(trade.settlementPrice()))
+                .param("payout", numeric(trade.payout()))
+                .param("tx", trade.entryTxHash())
+                .param("option", trade.optionAddress())
+                .param("wallet", trade.wallet())
+                .param("side", trade.side().name())
                 .update();
     }
 
@@ -213,7 +213,7 @@ class TradeRepository {
         if (after != null) {
             statement = statement.param("createdAt", utc(after.createdAt())).param("id", after.id());
         }
-        return statement.query((rs, n) -> trade(rs)).list();
+        return statement.query((rs, n) -> storedTrade(rs)).list();
     }
 
     List<TotalsRow> totals(String wallet) {
@@ -233,7 +233,7 @@ class TradeRepository {
     }
 
     /** A trade row as stored, with its id for the keyset cursor. */
-    record StoredTrade(long id, Trade fill) {}
+    record StoredTrade(long id, Trade trade) {}
 
     record TotalsRow(
             String token,
@@ -245,12 +245,12 @@ class TradeRepository {
             BigInteger fees,
             BigInteger realisedPnl) {}
 
-    private static StoredTrade trade(ResultSet rs) throws SQLException {
-        return new StoredTrade(rs.getLong("id"), fill(rs));
+    private static StoredTrade storedTrade(ResultSet rs) throws SQLException {
+        return new StoredTrade(rs.getLong("id"), trade(rs));
     }
 
-    /** The fill of a row selected with (at least) the trade columns but the id. */
-    static Trade fill(ResultSet rs) throws SQLException {
+    /** The trade of a row selected with (at least) the trade columns but the id. */
+    static Trade trade(ResultSet rs) throws SQLException {
         Array strikesArray = rs.getArray("strikes");
         List<BigInteger> strikes = new ArrayList<>();
         for (Object strike : (Object[]) strikesArray.getArray()) {

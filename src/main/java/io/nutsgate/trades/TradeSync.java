@@ -101,12 +101,12 @@ class TradeSync implements SmartLifecycle {
         positions.addAll(source.history(address));
         Instant now = clock.instant();
 
-        Map<Trade.Key, Trade> fills = new LinkedHashMap<>();
+        Map<Trade.Key, Trade> found = new LinkedHashMap<>();
         int invalid = 0;
         for (ObjectNode position : positions) {
             try {
-                for (Trade fill : PositionMapper.toFills(position, address, referrer, now)) {
-                    fills.merge(fill.key(), fill, TradeSync::newer);
+                for (Trade trade : PositionMapper.toTrades(position, address, referrer, now)) {
+                    found.merge(trade.key(), trade, TradeSync::newer);
                 }
             } catch (PositionMapper.InvalidPositionException e) {
                 invalid++;
@@ -118,15 +118,15 @@ class TradeSync implements SmartLifecycle {
             List<Trade> rows = new ArrayList<>();
             // our chain reader's figures win over the indexer's once it has read the option's events
             boolean chainWins = properties.chain().enabled();
-            for (Trade fill : fills.values()) {
-                if (trades.upsert(fill, chainWins, now) == 1) {
-                    rows.add(fill);
+            for (Trade trade : found.values()) {
+                if (trades.upsert(trade, chainWins, now) == 1) {
+                    rows.add(trade);
                 }
-                trades.recordNutsSettlement(fill);
+                trades.recordNutsSettlement(trade);
             }
             comparison.checkWallet(address);
             trades.refreshTotals(address, now);
-            if (!fills.isEmpty()) {
+            if (!found.isEmpty()) {
                 trades.markSeen(address, now); // it trades through us: follow it
             }
             trades.markSynced(address, now);
@@ -134,10 +134,10 @@ class TradeSync implements SmartLifecycle {
         });
         written = written == null ? List.of() : written;
         // Committed: the indexer only lists mined fills, so these are confirmed.
-        for (Trade fill : written) {
-            events.publishEvent(new TradeRecordedEvent(TradeView.of(fill), TradeRecordedEvent.CONFIRMED));
+        for (Trade trade : written) {
+            events.publishEvent(new TradeRecordedEvent(TradeView.of(trade), TradeRecordedEvent.CONFIRMED));
         }
-        Result result = new Result(address, positions.size(), fills.size(), written.size(), invalid);
+        Result result = new Result(address, positions.size(), found.size(), written.size(), invalid);
         log.debug("synced trades: {}", result);
         return result;
     }

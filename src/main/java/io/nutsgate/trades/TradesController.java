@@ -64,10 +64,10 @@ class TradesController {
         if (rows.size() > size) {
             rows = rows.subList(0, size);
             TradeRepository.StoredTrade last = rows.get(size - 1);
-            next = new Cursor(last.fill().createdAt(), last.id()).encode();
+            next = new Cursor(last.trade().createdAt(), last.id()).encode();
         }
         return ApiResponse.ok(new TradePage(
-                rows.stream().map(r -> TradeView.of(r.fill())).toList(),
+                rows.stream().map(r -> TradeView.of(r.trade())).toList(),
                 next,
                 trades.trader(wallet).orElse(null)));
     }

@@ -32,7 +32,7 @@ class ErrorPageController implements ErrorController {
         if (status < 400) {
             status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
         }
-        ErrorCode code = codeFor(status);
+        ErrorCode code = JsonErrors.codeFor(status);
         String path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri ? uri : "";
         if (status == HttpServletResponse.SC_REQUEST_TIMEOUT) {
             RateLimitedLog.REJECTED.info("timeout", "request to {} timed out while its body was read", path);
@@ -42,22 +42,6 @@ class ErrorPageController implements ErrorController {
         }
         response.resetBuffer();
         JsonErrors.write(response, status, code, messageFor(code, status, path));
-    }
-
-    static ErrorCode codeFor(int status) {
-        return switch (status) {
-            case 400 -> ErrorCode.INVALID_REQUEST;
-            case 401 -> ErrorCode.UNAUTHORIZED;
-            case 403 -> ErrorCode.CORS_REJECTED;
-            case 404 -> ErrorCode.NOT_FOUND;
-            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-            case 406 -> ErrorCode.NOT_ACCEPTABLE;
-            case 408 -> ErrorCode.REQUEST_TIMEOUT;
-            case 413 -> ErrorCode.INVALID_BODY;
-            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
-            case 429 -> ErrorCode.RATE_LIMITED;
-            default -> status < 500 ? ErrorCode.INVALID_REQUEST : ErrorCode.INTERNAL_ERROR;
-        };
     }
 
     private String messageFor(ErrorCode code, int status, String path) {

@@ -36,8 +36,7 @@ class JsonErrorReportValve extends ErrorReportValve {
             response.setCharacterEncoding("utf-8");
             Writer writer = response.getReporter();
             if (writer != null) {
-                writer.write(new String(
-                        JsonErrors.body(ErrorPageController.codeFor(status), message), StandardCharsets.UTF_8));
+                writer.write(new String(JsonErrors.body(JsonErrors.codeFor(status), message), StandardCharsets.UTF_8));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

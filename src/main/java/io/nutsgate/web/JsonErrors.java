@@ -23,6 +23,23 @@ public final class JsonErrors {
         response.getOutputStream().write(body);
     }
 
+    /** The error code of a status the container or a filter set, for answers that carry only a status. */
+    static ErrorCode codeFor(int status) {
+        return switch (status) {
+            case 400 -> ErrorCode.INVALID_REQUEST;
+            case 401 -> ErrorCode.UNAUTHORIZED;
+            case 403 -> ErrorCode.CORS_REJECTED;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 406 -> ErrorCode.NOT_ACCEPTABLE;
+            case 408 -> ErrorCode.REQUEST_TIMEOUT;
+            case 413 -> ErrorCode.INVALID_BODY;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 429 -> ErrorCode.RATE_LIMITED;
+            default -> status < 500 ? ErrorCode.INVALID_REQUEST : ErrorCode.INTERNAL_ERROR;
+        };
+    }
+
     static byte[] body(ErrorCode code, String message) {
         return ("{\"success\":false,\"error\":{\"code\":\"" + code.name() + "\",\"message\":\"" + escape(message)
                         + "\"}}")

@@ -155,7 +155,7 @@ class OptionLifecycleTests {
     @Test
     void shouldCloseAndKeepTransfersInChainOrder() {
         OptionEvents.OptionEvent transfer = new OptionEvents.OptionEvent(
-                new BookEvents.Position(TX, 3, 9, null),
+                new BookEvents.LogRef(TX, 3, 9, null),
                 OPTION,
                 OptionEvents.Kind.ROLE_TRANSFERRED,
                 null,
@@ -197,7 +197,7 @@ class OptionLifecycleTests {
         assertThat(split.account()).isEqualTo(SELLER);
 
         OptionEvents.OptionEvent transfer = new OptionEvents.OptionEvent(
-                new BookEvents.Position(TX, 1, 9, null),
+                new BookEvents.LogRef(TX, 1, 9, null),
                 OPTION,
                 OptionEvents.Kind.ROLE_TRANSFERRED,
                 null,
@@ -211,7 +211,7 @@ class OptionLifecycleTests {
                 null,
                 null);
         OptionEvents.OptionEvent known = new OptionEvents.OptionEvent(
-                        new BookEvents.Position(TX, 2, 9, null),
+                        new BookEvents.LogRef(TX, 2, 9, null),
                         OPTION,
                         OptionEvents.Kind.SPLIT,
                         null,
@@ -245,7 +245,7 @@ class OptionLifecycleTests {
     private static OptionEvents.OptionEvent event(
             long block, int index, OptionEvents.Kind kind, Long price, Long amount) {
         return new OptionEvents.OptionEvent(
-                new BookEvents.Position(TX, index, block, null),
+                new BookEvents.LogRef(TX, index, block, null),
                 OPTION,
                 kind,
                 price == null ? null : BigInteger.valueOf(price),

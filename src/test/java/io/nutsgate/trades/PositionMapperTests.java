@@ -29,21 +29,21 @@ class PositionMapperTests {
     }
 
     static Trade only(JsonNode position, String wallet) {
-        List<Trade> fills = PositionMapper.toFills(position, wallet, REFERRER, NOW);
-        assertThat(fills).hasSize(1);
-        return fills.getFirst();
+        List<Trade> trades = PositionMapper.toTrades(position, wallet, REFERRER, NOW);
+        assertThat(trades).hasSize(1);
+        return trades.getFirst();
     }
 
     @Test
     void shouldKeepOnlyFillsMadeWithOurReferrer() {
-        List<Trade> fills = new ArrayList<>();
+        List<Trade> trades = new ArrayList<>();
         for (String name : List.of("positions.json", "history.json")) {
-            fixture(name).forEach(p -> fills.addAll(PositionMapper.toFills(p, USER, REFERRER, NOW)));
+            fixture(name).forEach(p -> trades.addAll(PositionMapper.toTrades(p, USER, REFERRER, NOW)));
         }
 
-        assertThat(fills).hasSize(6);
-        assertThat(fills).allSatisfy(f -> assertThat(f.referrer()).isEqualTo(REFERRER));
-        assertThat(fills).noneMatch(f -> f.entryTxHash().startsWith("0xabab"));
+        assertThat(trades).hasSize(6);
+        assertThat(trades).allSatisfy(f -> assertThat(f.referrer()).isEqualTo(REFERRER));
+        assertThat(trades).noneMatch(f -> f.entryTxHash().startsWith("0xabab"));
     }
 
     @Test
@@ -100,7 +100,7 @@ class PositionMapperTests {
 
     @Test
     void shouldIgnoreAPositionTheWalletIsNotPartyTo() {
-        assertThat(PositionMapper.toFills(fixture("positions.json").get(0), "0x" + "1".repeat(40), REFERRER, NOW))
+        assertThat(PositionMapper.toTrades(fixture("positions.json").get(0), "0x" + "1".repeat(40), REFERRER, NOW))
                 .isEmpty();
     }
 
@@ -126,7 +126,7 @@ class PositionMapperTests {
         ObjectNode pastExpiry = fixture("positions.json").get(1);
 
         assertThat(only(awaiting, USER).status()).isEqualTo(TradeStatus.EXPIRED);
-        assertThat(PositionMapper.toFills(pastExpiry, USER, REFERRER, Instant.ofEpochSecond(1780646400L))
+        assertThat(PositionMapper.toTrades(pastExpiry, USER, REFERRER, Instant.ofEpochSecond(1780646400L))
                         .getFirst()
                         .status())
                 .isEqualTo(TradeStatus.EXPIRED);
@@ -178,10 +178,10 @@ class PositionMapperTests {
         noStrikes.putArray("strikes");
 
         for (ObjectNode position : List.of(negative, fraction, badHash, noStrikes)) {
-            assertThatThrownBy(() -> PositionMapper.toFills(position, USER, REFERRER, NOW))
+            assertThatThrownBy(() -> PositionMapper.toTrades(position, USER, REFERRER, NOW))
                     .isInstanceOf(PositionMapper.InvalidPositionException.class);
         }
-        assertThat(PositionMapper.toFills(json.readTree("{\"referrer\":\"" + REFERRER + "\"}"), USER, REFERRER, NOW))
+        assertThat(PositionMapper.toTrades(json.readTree("{\"referrer\":\"" + REFERRER + "\"}"), USER, REFERRER, NOW))
                 .isEmpty();
     }
 
@@ -190,12 +190,12 @@ class PositionMapperTests {
         ObjectNode selfTrade = fixture("history.json").get(0);
         selfTrade.put("seller", USER);
 
-        List<Trade> fills = PositionMapper.toFills(selfTrade, USER, REFERRER, NOW);
+        List<Trade> trades = PositionMapper.toTrades(selfTrade, USER, REFERRER, NOW);
 
-        assertThat(fills).extracting(Trade::side).containsExactly(Side.BUYER, Side.SELLER);
-        assertThat(fills).extracting(Trade::key).doesNotHaveDuplicates();
+        assertThat(trades).extracting(Trade::side).containsExactly(Side.BUYER, Side.SELLER);
+        assertThat(trades).extracting(Trade::key).doesNotHaveDuplicates();
         // buyer: 896210000 − 285975000; seller: 285975000 − 22181616 − (1550000000 − 653790000)
-        assertThat(fills)
+        assertThat(trades)
                 .extracting(Trade::pnl)
                 .containsExactly(new BigInteger("610235000"), new BigInteger("-632416616"));
     }

@@ -1,5 +1,6 @@
-package io.nutsgate.push;
+package io.nutsgate.positions;
 
+import io.nutsgate.push.SubscriptionBudget;
 import io.nutsgate.settings.NutsProperties;
 import io.nutsgate.thetanuts.PositionsBudget;
 import java.util.Map;
@@ -14,11 +15,12 @@ import org.springframework.stereotype.Component;
  * {@code NUTS_PUSH_WATCH_MAX_WALLETS} wallets followed by this instance, and every wallet new to the positions cache
  * drawn from the same bucket as {@code POST /nuts/positions} ({@link PositionsBudget}, {@code NUTS_POSITIONS_RATE_LIMIT}):
  * a client swapping wallets cannot make the watch read more of them than it could ask for over REST. The watch reads
- * each followed wallet through the positions cache ({@code positions.PositionWatcher}), so a held wallet costs at most
- * one indexer read per cache TTL, and {@link PushSockets#renewAll} counts it again against the same bucket every TTL.
+ * each followed wallet through the positions cache ({@link PositionWatcher}), so a held wallet costs at most one
+ * indexer read per cache TTL, and the sockets ({@code push.PushSockets#renewAll}) count it again against the same
+ * bucket every TTL. The sockets ask it through {@link SubscriptionBudget}, so the transport knows nothing of budgets.
  */
 @Component
-class WatchBudget {
+class WatchBudget implements SubscriptionBudget {
 
     private final int maxPerClient;
     private final int maxWallets;
@@ -34,7 +36,8 @@ class WatchBudget {
     }
 
     /** Why {@code client} may not subscribe to {@code wallet} now, or null (then call {@link #added}). */
-    String refusal(String client, String wallet, boolean followedHere) {
+    @Override
+    public String refusal(String client, String wallet, boolean followedHere) {
         AtomicInteger mine = client == null ? null : perClient.get(client);
         if (mine != null && mine.get() >= maxPerClient) {
             return "wallet: a client follows at most " + maxPerClient
@@ -55,7 +58,8 @@ class WatchBudget {
      * {@link io.nutsgate.ratelimit.RateLimiter.RateLimitedException} past it, having counted nothing else. A wallet
      * followed here costs the indexer nothing more: the watch reads it anyway.
      */
-    void charge(String client, String wallet, boolean followedHere) {
+    @Override
+    public void charge(String client, String wallet, boolean followedHere) {
         if (!followedHere) {
             positions.acquire(client, wallet);
         }
@@ -66,24 +70,28 @@ class WatchBudget {
      * {@code POST /nuts/positions} for it again would be (free when anyone asked for it within the lifetime); throws
      * {@link io.nutsgate.ratelimit.RateLimiter.RateLimitedException} past the budget.
      */
-    void renew(String client, String wallet) {
+    @Override
+    public void renew(String client, String wallet) {
         positions.renew(client, wallet);
     }
 
-    void added(String client) {
+    @Override
+    public void added(String client) {
         if (client != null) {
             perClient.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet();
         }
     }
 
-    void removed(String client) {
+    @Override
+    public void removed(String client) {
         if (client != null) {
             perClient.computeIfPresent(client, (c, n) -> n.decrementAndGet() <= 0 ? null : n);
         }
     }
 
-    /** Rooms of this instance, kept by {@link PushSockets}: a room opened or closed. */
-    void followed(int delta) {
+    /** Rooms of this instance, kept by the sockets: a room opened or closed. */
+    @Override
+    public void followed(int delta) {
         followed.addAndGet(delta);
     }
 }
