@@ -223,14 +223,19 @@ function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-const [mode, ...args] = process.argv.slice(2);
-const run =
-  mode === 'generate'
-    ? generate(args[0], Number(args[1]), args[2])
-    : mode === 'latency'
-      ? latency(args[0], args[1], Number(args[2]), args[3])
-      : Promise.reject(new Error('usage: chain-bench.js generate|latency …'));
-run.catch((e) => {
-  console.error(e.stack || e.message);
-  process.exit(1);
-});
+// bench/fill-flood.js sends its real fills with the same order, signing and JSON-RPC helpers
+module.exports = { rpc, setUp, signedTxs, BOOK, ERC20 };
+
+if (require.main === module) {
+  const [mode, ...args] = process.argv.slice(2);
+  const run =
+    mode === 'generate'
+      ? generate(args[0], Number(args[1]), args[2])
+      : mode === 'latency'
+        ? latency(args[0], args[1], Number(args[2]), args[3])
+        : Promise.reject(new Error('usage: chain-bench.js generate|latency …'));
+  run.catch((e) => {
+    console.error(e.stack || e.message);
+    process.exit(1);
+  });
+}
