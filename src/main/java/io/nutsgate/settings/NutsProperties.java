@@ -147,7 +147,7 @@ public record NutsProperties(
      * {@code POST /nuts/fills} and {@code fill:submitted}: {@code perMinute} submissions per client and minute, at most
      * {@code maxPendingPerClient} of a client and {@code maxPending} in all awaiting their receipt on an instance, at
      * most {@code receiptsPerPoll} receipts asked for per poll (one JSON-RPC batch); entries that ended are deleted
-     * {@code retention} after their last change.
+     * {@code retention} after their last change, by a prune every {@code pruneInterval}.
      */
     public record Submissions(
             @Min(value = 1, message = "NUTS_FILLS_PER_MINUTE must be at least 1") @DefaultValue("30") int perMinute,
@@ -158,7 +158,8 @@ public record NutsProperties(
                     @Max(value = 100, message = "NUTS_FILLS_RECEIPTS_PER_POLL must be 1 to 100")
                     @DefaultValue("50")
                     int receiptsPerPoll,
-            @NotNull @DefaultValue("1h") Duration retention) {}
+            @NotNull @DefaultValue("1h") Duration retention,
+            @NotNull @DefaultValue("1m") Duration pruneInterval) {}
 
     /**
      * What one client connection may hold: {@code readTimeout} without a byte while the request line, headers or

@@ -307,7 +307,7 @@ public class FillSubmissions implements DisposableBean {
     /** Deletes ended entries older than the retention, and pending ones no instance followed to their deadline. */
     private void prune() {
         long tick = System.nanoTime();
-        if (pruned && tick - lastPrune < Duration.ofMinutes(1).toNanos()) {
+        if (pruned && tick - lastPrune < limits.pruneInterval().toNanos()) {
             return;
         }
         pruned = true;

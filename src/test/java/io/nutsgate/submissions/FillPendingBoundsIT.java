@@ -28,8 +28,8 @@ class FillPendingBoundsIT extends ServiceTest {
 
     static final int MAX_PENDING = 4;
     static final Duration RETENTION = Duration.ofMinutes(5);
-    /** Entries are pruned at the first receipt poll and then once a minute of the machine's monotonic time. */
-    static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+    /** Entries are pruned at the first receipt poll and then every this much of the machine's monotonic time. */
+    static final Duration PRUNE_EVERY = Duration.ofSeconds(2);
 
     static final SecureRandom random = new SecureRandom();
 
@@ -51,6 +51,7 @@ class FillPendingBoundsIT extends ServiceTest {
         registry.add("nuts.chain.receipt-poll-interval", () -> "100ms");
         registry.add("nuts.chain.receipt-max-poll-interval", () -> "500ms");
         registry.add("nuts.chain.submissions.retention", RETENTION::toString);
+        registry.add("nuts.chain.submissions.prune-interval", PRUNE_EVERY::toString);
     }
 
     @Test
