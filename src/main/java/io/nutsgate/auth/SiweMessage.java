@@ -1,5 +1,6 @@
 package io.nutsgate.auth;
 
+import io.nutsgate.common.Addresses;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import java.time.Instant;
@@ -37,7 +38,6 @@ record SiweMessage(
 
     private static final Pattern HEADER = Pattern.compile(
             "^(?:([a-zA-Z][a-zA-Z0-9+.-]*)://)?([^\\s/?#]+) wants you to sign in with your Ethereum account:$");
-    private static final Pattern ADDRESS = Pattern.compile("^0x[0-9a-fA-F]{40}$");
     private static final Pattern NONCE = Pattern.compile("^[A-Za-z0-9]{8,64}$");
     private static final Pattern CHAIN_ID = Pattern.compile("^[0-9]{1,18}$");
 
@@ -63,7 +63,7 @@ record SiweMessage(
             throw malformed("first line must be \"<domain> wants you to sign in with your Ethereum account:\"");
         }
         String address = lines.next("address");
-        if (!ADDRESS.matcher(address).matches()) {
+        if (!Addresses.isValid(address)) {
             throw malformed("second line must be a 0x-prefixed 20-byte address");
         }
         if (!isChecksumAcceptable(address)) {

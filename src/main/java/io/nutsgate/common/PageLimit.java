@@ -10,13 +10,6 @@ public final class PageLimit {
 
     /** {@link #DEFAULT} when absent; 1 to {@link #MAX}, else 400 {@code INVALID_PARAMETER} naming the parameter. */
     public static int of(Integer limit) {
-        if (limit == null) {
-            return DEFAULT;
-        }
-        if (limit < 1 || limit > MAX) {
-            throw new ApiException(
-                    ErrorCode.INVALID_PARAMETER, "limit must be between 1 and " + MAX + "; got " + limit);
-        }
-        return limit;
+        return QueryParameters.wholeNumber("limit", limit, 1, MAX, DEFAULT);
     }
 }

@@ -4,6 +4,7 @@ import io.nutsgate.common.Amount;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.common.QueryParameters;
 import io.nutsgate.ops.ManagementToken;
 import io.nutsgate.settings.NutsProperties;
 import io.swagger.v3.oas.annotations.Operation;
@@ -53,7 +54,7 @@ class DashboardController {
             @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
             @RequestParam(required = false) String days) {
         authorize(authorization);
-        int span = parseDays(days);
+        int span = QueryParameters.wholeNumber("days", days, 1, 366, 30);
         Instant now = clock.instant();
         LocalDate firstDay = LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(span - 1L);
         Instant from = firstDay.atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -108,20 +109,5 @@ class DashboardController {
             throw new ApiException(
                     ErrorCode.UNAUTHORIZED, "Authorization: /nuts/dashboard needs Bearer NUTS_MANAGEMENT_TOKEN");
         }
-    }
-
-    private static int parseDays(String days) {
-        if (days == null || days.isBlank()) {
-            return 30;
-        }
-        try {
-            int value = Integer.parseInt(days.trim());
-            if (value >= 1 && value <= 366) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ApiException(ErrorCode.INVALID_PARAMETER, "days: must be a whole number from 1 to 366, was " + days);
     }
 }

@@ -2,6 +2,7 @@ package io.nutsgate.indexer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.common.Addresses;
 import io.nutsgate.rpc.Rpc;
 import io.nutsgate.trades.ChainTrades;
 import io.nutsgate.trades.OptionLife;
@@ -38,7 +39,6 @@ import org.web3j.protocol.core.methods.response.Log;
 class OptionLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OptionLifecycle.class);
-    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("^0x[0-9a-fA-F]{40}$");
 
     private final LifecycleStore store;
     private final IndexerStore indexerStore;
@@ -70,9 +70,7 @@ class OptionLifecycle {
         for (Log l : logs) {
             String address = l.getAddress();
             // a log without a well-formed address is skipped later (index), never fails the window here
-            if (OptionEvents.Kind.SPLIT.topic.equals(BookEvents.topic0(l))
-                    && address != null
-                    && ADDRESS.matcher(address).matches()) {
+            if (OptionEvents.Kind.SPLIT.topic.equals(BookEvents.topic0(l)) && Addresses.isValid(address)) {
                 String creator = "0x" + "0".repeat(24) + address.substring(2).toLowerCase(Locale.ROOT);
                 if (!splitting.contains(creator)) {
                     splitting.add(creator);

@@ -1,7 +1,6 @@
 package io.nutsgate.leaderboard;
 
-import io.nutsgate.common.ApiException;
-import io.nutsgate.common.ErrorCode;
+import io.nutsgate.common.QueryParameters;
 import java.util.Locale;
 
 /** What the leaderboard ranks: premium volume or realised P&L. */
@@ -9,15 +8,9 @@ enum LeaderboardMetric {
     VOLUME,
     PNL;
 
+    /** The {@code metric} parameter: volume when absent. */
     static LeaderboardMetric parse(String value) {
-        if (value == null || value.isBlank()) {
-            return VOLUME;
-        }
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "volume" -> VOLUME;
-            case "pnl" -> PNL;
-            default -> throw new ApiException(ErrorCode.INVALID_PARAMETER, "metric must be volume or pnl");
-        };
+        return QueryParameters.oneOf(LeaderboardMetric.class, LeaderboardMetric::label, "metric", value, VOLUME);
     }
 
     String label() {

@@ -1,10 +1,8 @@
 package io.nutsgate.leaderboard;
 
-import io.nutsgate.common.ApiException;
-import io.nutsgate.common.ErrorCode;
+import io.nutsgate.common.QueryParameters;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 
 /** The period a leaderboard or summary covers, ending now. */
 enum TradeWindow {
@@ -34,16 +32,8 @@ enum TradeWindow {
         return length == null ? Instant.EPOCH : now.minus(length);
     }
 
+    /** The {@code window} parameter: {@code fallback} when absent. */
     static TradeWindow parse(String value, TradeWindow fallback) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        String wanted = value.toLowerCase(Locale.ROOT);
-        for (TradeWindow window : values()) {
-            if (window.label.equals(wanted)) {
-                return window;
-            }
-        }
-        throw new ApiException(ErrorCode.INVALID_PARAMETER, "window must be 7d, 30d or all");
+        return QueryParameters.oneOf(TradeWindow.class, TradeWindow::label, "window", value, fallback);
     }
 }

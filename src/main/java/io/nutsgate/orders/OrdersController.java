@@ -3,6 +3,7 @@ package io.nutsgate.orders;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.JsonHttp;
+import io.nutsgate.common.QueryParameters;
 import io.nutsgate.protocol.Platform;
 import io.nutsgate.protocol.Product;
 import io.swagger.v3.oas.annotations.Operation;
@@ -79,14 +80,8 @@ class OrdersController {
     }
 
     private static Product product(String value) {
-        if (value == null) return null;
-        try {
-            return Product.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(
-                    ErrorCode.INVALID_PARAMETER,
-                    "product must be one of " + java.util.Arrays.toString(Product.values()) + "; got " + value);
-        }
+        // an empty product= is refused, like underlying= and isCall=, rather than read as no filter
+        return value == null ? null : QueryParameters.oneOf(Product.class, "product", value);
     }
 
     private static Boolean bool(String value) {

@@ -1,5 +1,6 @@
 package io.nutsgate.trades;
 
+import io.nutsgate.common.Addresses;
 import io.nutsgate.optionmath.Side;
 import io.nutsgate.protocol.Product;
 import java.math.BigInteger;
@@ -31,7 +32,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class PositionMapper {
 
-    private static final Pattern ADDRESS = Pattern.compile("^0x[0-9a-fA-F]{40}$");
     private static final Pattern TX_HASH = Pattern.compile("^0x[0-9a-fA-F]{64}$");
     private static final Pattern UNSIGNED = Pattern.compile("^[0-9]{1,78}$");
     private static final Pattern SYMBOL = Pattern.compile("^[A-Za-z0-9._-]{1,32}$");
@@ -216,7 +216,7 @@ final class PositionMapper {
 
     private static String address(JsonNode node, String field) {
         String value = text(node, field);
-        if (!ADDRESS.matcher(value).matches()) {
+        if (!Addresses.isValid(value)) {
             throw invalid(field, value);
         }
         return value.toLowerCase(Locale.ROOT);
@@ -224,7 +224,7 @@ final class PositionMapper {
 
     private static String optionalAddress(JsonNode node, String field) {
         JsonNode value = node.path(field);
-        return value.isString() && ADDRESS.matcher(value.asString()).matches()
+        return value.isString() && Addresses.isValid(value.asString())
                 ? value.asString().toLowerCase(Locale.ROOT)
                 : null;
     }

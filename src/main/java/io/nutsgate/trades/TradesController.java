@@ -2,10 +2,9 @@ package io.nutsgate.trades;
 
 import io.nutsgate.common.Addresses;
 import io.nutsgate.common.Amount;
-import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ApiResponse;
-import io.nutsgate.common.ErrorCode;
 import io.nutsgate.common.PageLimit;
+import io.nutsgate.common.QueryParameters;
 import io.nutsgate.protocol.Deployment;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -13,7 +12,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -99,16 +97,6 @@ class TradesController {
     }
 
     private static TradeStatus status(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return TradeStatus.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(
-                    ErrorCode.INVALID_PARAMETER,
-                    "status must be OPEN, EXPIRED, SETTLED, CLOSED, SETTLEMENT_FAILED or TRANSFERRED (any case); got "
-                            + value);
-        }
+        return QueryParameters.oneOf(TradeStatus.class, "status", value, null);
     }
 }

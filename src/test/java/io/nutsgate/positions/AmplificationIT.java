@@ -3,6 +3,7 @@ package io.nutsgate.positions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.PersistenceTest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -41,19 +42,21 @@ class AmplificationIT extends PersistenceTest {
 
     @Test
     void shouldLimitTheNewAddressesOneClientAsksFor() {
+        List<String> addresses = FixtureUpstream.newWallets(4);
         List<Integer> statuses = List.of(
-                positions(address(1), "198.51.100.2").statusCode(),
-                positions(address(2), "198.51.100.2").statusCode(),
-                positions(address(3), "198.51.100.2").statusCode());
-        HttpResponse<String> fourth = positions(address(4), "198.51.100.2");
-        HttpResponse<String> otherClient = positions(address(4), "198.51.100.3");
+                positions(addresses.get(0), "198.51.100.2").statusCode(),
+                positions(addresses.get(1), "198.51.100.2").statusCode(),
+                positions(addresses.get(2), "198.51.100.2").statusCode());
+        HttpResponse<String> fourth = positions(addresses.get(3), "198.51.100.2");
+        HttpResponse<String> otherClient = positions(addresses.get(3), "198.51.100.3");
 
         assertThat(statuses).containsOnly(200);
         assertThat(fourth.statusCode()).isEqualTo(429);
         assertThat(errorCode(fourth)).isEqualTo("RATE_LIMITED");
         assertThat(fourth.headers().firstValue("Retry-After")).isPresent();
         // The refused address cost the indexer nothing; the other client's request for it was served.
-        assertThat(upstream.hits("/book/user/" + address(4) + "/positions")).isEqualTo(1);
+        assertThat(upstream.hits("/book/user/" + addresses.get(3) + "/positions"))
+                .isEqualTo(1);
         assertThat(otherClient.statusCode()).isEqualTo(200);
     }
 
@@ -92,9 +95,5 @@ class AmplificationIT extends PersistenceTest {
                 .param("a", address)
                 .query(Long.class)
                 .single();
-    }
-
-    private static String address(int n) {
-        return String.format("0x%040x", 0xbeef00L + n);
     }
 }

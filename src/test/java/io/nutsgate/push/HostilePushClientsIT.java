@@ -403,14 +403,7 @@ class HostilePushClientsIT extends PersistenceTest {
      */
     @Test
     void shouldBoundTheWalletsAClientMakesUsWatchAndForgetRoomsNobodyFollows() throws Exception {
-        List<String> wallets = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            wallets.add(String.format("0x%040x", 0xa11ce00L + i));
-        }
-        for (String wallet : wallets) {
-            upstream.body("/book/user/" + wallet + "/positions", "{\"data\":[]}");
-            upstream.body("/book/user/" + wallet + "/history", "{\"data\":[]}");
-        }
+        List<String> wallets = upstream.newEmptyWallets(8);
         int accepted = 0;
         try (SocketIoTestClient first = SocketIoTestClient.connectWebSocket(baseUrl());
                 SocketIoTestClient second = SocketIoTestClient.connectWebSocket(baseUrl())) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nutsgate.positions.PositionWatcher;
+import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.PersistenceTest;
 import io.nutsgate.support.SocketIoTestClient;
 import io.nutsgate.thetanuts.CachedUpstream;
@@ -105,25 +106,26 @@ class PushIT extends PersistenceTest {
             assertError(client.emitWithAck("subscribe:everything", USER), "UNKNOWN_EVENT");
             client.emit("no:ack:unknown", "x");
 
-            for (int i = 1; i <= 20; i++) {
-                assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, wallet(i))
+            List<String> wallets = FixtureUpstream.newWallets(21);
+            for (int i = 0; i < 20; i++) {
+                assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, wallets.get(i))
                                 .path("ok")
                                 .asBoolean())
-                        .as("subscription %d", i)
+                        .as("subscription %d", i + 1)
                         .isTrue();
             }
-            JsonNode refused = client.emitWithAck(PushSockets.SUBSCRIBE, wallet(21));
+            JsonNode refused = client.emitWithAck(PushSockets.SUBSCRIBE, wallets.get(20));
             assertError(refused, "TOO_MANY_SUBSCRIPTIONS");
             assertThat(refused.path("error").path("message").asString()).contains("wallet");
             // The same wallet again is not a new subscription; after leaving one there is room again.
             assertThat(client.emitWithAck(
                                     PushSockets.SUBSCRIBE,
-                                    wallet(20).toUpperCase(Locale.ROOT).replace("0X", "0x"))
+                                    wallets.get(19).toUpperCase(Locale.ROOT).replace("0X", "0x"))
                             .path("ok")
                             .asBoolean())
                     .isTrue();
-            client.emitWithAck(PushSockets.UNSUBSCRIBE, wallet(1));
-            assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, wallet(21))
+            client.emitWithAck(PushSockets.UNSUBSCRIBE, wallets.get(0));
+            assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, wallets.get(20))
                             .path("ok")
                             .asBoolean())
                     .isTrue();
@@ -342,10 +344,6 @@ class PushIT extends PersistenceTest {
         assertThat(ack.path("ok").asBoolean()).as(ack.toString()).isFalse();
         assertThat(ack.path("error").path("code").asString()).as(ack.toString()).isEqualTo(code);
         assertThat(ack.path("error").path("message").asString()).isNotBlank();
-    }
-
-    private static String wallet(int n) {
-        return String.format("0x%040x", n);
     }
 
     private static Set<String> txHashes(List<JsonNode> rows) {

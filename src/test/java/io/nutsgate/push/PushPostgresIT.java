@@ -4,12 +4,8 @@ import static io.nutsgate.support.Instances.base;
 import static io.nutsgate.support.Instances.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.nutsgate.support.FixtureUpstream;
-import io.nutsgate.support.Instances;
 import io.nutsgate.support.SocketIoTestClient;
-import io.nutsgate.support.TestDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -35,25 +31,20 @@ class PushPostgresIT {
 
     static final Duration WAIT = TwoInstances.WAIT;
 
-    private static final FixtureUpstream upstream = new FixtureUpstream();
-    private static String schema;
+    private static TwoInstances instances;
     private static ConfigurableApplicationContext a;
     private static ConfigurableApplicationContext b;
 
     @BeforeAll
     static void startTwoInstances() {
-        assumeTrue(TestDatabase.localPostgresReachable(), "the machine's PostgreSQL is needed (CI starts it)");
-        schema = Instances.newSchema("t_pushpg_");
-        a = start();
-        b = start();
+        instances = TwoInstances.onLocalDatabase("t_pushpg_", "--spring.datasource.hikari.maximum-pool-size=3");
+        a = instances.a();
+        b = instances.b();
     }
 
     @AfterAll
     static void stop() {
-        if (b != null) b.close();
-        if (a != null) a.close();
-        upstream.close();
-        Instances.dropSchema(schema);
+        if (instances != null) instances.close();
     }
 
     @Test
@@ -81,7 +72,7 @@ class PushPostgresIT {
     private static long listeningConnections() {
         return a.getBean(JdbcClient.class)
                 .sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
-                .param("name", "nutsgate-push-listen nuts_push:" + schema)
+                .param("name", "nutsgate-push-listen nuts_push:" + instances.schema())
                 .query(Long.class)
                 .single();
     }
@@ -123,7 +114,8 @@ class PushPostgresIT {
                 .start();
         ConfigurableApplicationContext c = null;
         try {
-            c = start("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres?user=postgres", "public");
+            c = instances.another(
+                    "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres?user=postgres", "public");
             try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(c))) {
                 client.awaitConnected();
                 assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, wallet)
@@ -156,14 +148,6 @@ class PushPostgresIT {
     }
 
     // ---- helpers ----
-
-    private static ConfigurableApplicationContext start() {
-        return start(TestDatabase.LOCAL_URL + "&currentSchema=" + schema, schema);
-    }
-
-    private static ConfigurableApplicationContext start(String databaseUrl, String schema) {
-        return TwoInstances.start(upstream, databaseUrl, schema, "--spring.datasource.hikari.maximum-pool-size=3");
-    }
 
     /** B listens once it has a subscriber (an idle instance holds no listening connection). */
     private static void awaitListening(ConfigurableApplicationContext app) {

@@ -7,11 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nutsgate.optionmath.Side;
-import io.nutsgate.support.FixtureUpstream;
-import io.nutsgate.support.Instances;
 import io.nutsgate.support.RedisServer;
 import io.nutsgate.support.SocketIoTestClient;
-import io.nutsgate.support.TestDatabase;
 import io.nutsgate.trades.ChainTrades;
 import io.nutsgate.trades.OptionLife;
 import java.math.BigInteger;
@@ -41,28 +38,23 @@ class PushRedisIT {
 
     static final Duration WAIT = TwoInstances.WAIT;
 
-    private static final FixtureUpstream upstream = new FixtureUpstream();
     private static RedisServer redis;
-    private static String schema;
+    private static TwoInstances instances;
     private static ConfigurableApplicationContext a;
     private static ConfigurableApplicationContext b;
 
     @BeforeAll
     static void startRedisAndTwoInstances() throws Exception {
-        Instances.requireLocalPostgres();
         redis = RedisServer.onFreePortIfInstalled().start();
-        schema = Instances.newSchema("t_push_");
-        a = start();
-        b = start();
+        instances = TwoInstances.onLocalDatabase("t_push_", "--REDIS_URL=" + redis.url());
+        a = instances.a();
+        b = instances.b();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (b != null) b.close();
-        if (a != null) a.close();
+        if (instances != null) instances.close();
         if (redis != null) redis.close();
-        upstream.close();
-        Instances.dropSchema(schema);
     }
 
     @Test
@@ -177,11 +169,6 @@ class PushRedisIT {
     }
 
     // ---- helpers ----
-
-    private static ConfigurableApplicationContext start() {
-        return TwoInstances.start(
-                upstream, TestDatabase.LOCAL_URL + "&currentSchema=" + schema, schema, "--REDIS_URL=" + redis.url());
-    }
 
     /** A's {@code nuts_push_bus_failures_total}. */
     private static double busFailures() {

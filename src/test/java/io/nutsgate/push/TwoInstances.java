@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.Instances;
 import io.nutsgate.support.SocketIoTestClient;
+import io.nutsgate.support.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,22 +19,63 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What the tests of pushes between instances share (over Redis in {@code PushRedisIT}, over PostgreSQL in
- * {@code PushPostgresIT}): how an instance is started, what they wait for, and the delivery they both prove.
+ * {@code PushPostgresIT}): the two instances on a schema of their own and how they are started and stopped, what the
+ * tests wait for, and the delivery they both prove.
  */
-final class TwoInstances {
+final class TwoInstances implements AutoCloseable {
 
     static final String REFERRER = "0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d";
     static final String USER = "0x5a0b54d5dc17e0aadc383d2db43b0a0d3e029c4c";
     static final Duration WAIT = Duration.ofSeconds(30);
 
-    private TwoInstances() {}
+    private final FixtureUpstream upstream = new FixtureUpstream();
+    private final String schema;
+    private final List<String> more;
+    private ConfigurableApplicationContext a;
+    private ConfigurableApplicationContext b;
+
+    private TwoInstances(String schema, List<String> more) {
+        this.schema = schema;
+        this.more = more;
+    }
 
     /**
-     * An instance on {@code databaseUrl} (its tables in {@code schema}) over the fixture upstream, with no sync or
-     * watch of its own (so every push a test sees comes from what the test did), plus {@code more} settings.
+     * Instances A and B on a fresh schema (named {@code schemaPrefix…}) of the machine's PostgreSQL, both over one
+     * fixture upstream, with {@code more} settings; the test is skipped (failed under {@code CI=true}) without that
+     * PostgreSQL. {@link #close()} stops them and the upstream and drops the schema.
      */
-    static ConfigurableApplicationContext start(
-            FixtureUpstream upstream, String databaseUrl, String schema, String... more) {
+    static TwoInstances onLocalDatabase(String schemaPrefix, String... more) {
+        Instances.requireLocalPostgres();
+        TwoInstances instances = new TwoInstances(Instances.newSchema(schemaPrefix), List.of(more));
+        try {
+            String databaseUrl = TestDatabase.LOCAL_URL + "&currentSchema=" + instances.schema;
+            instances.a = instances.another(databaseUrl, instances.schema);
+            instances.b = instances.another(databaseUrl, instances.schema);
+        } catch (RuntimeException | Error e) {
+            instances.close();
+            throw e;
+        }
+        return instances;
+    }
+
+    ConfigurableApplicationContext a() {
+        return a;
+    }
+
+    ConfigurableApplicationContext b() {
+        return b;
+    }
+
+    String schema() {
+        return schema;
+    }
+
+    /**
+     * One more instance like A and B but on {@code databaseUrl} (its tables in {@code schema}): over the same upstream,
+     * with no sync or watch of its own (so every push a test sees comes from what the test did), and the same settings.
+     * The caller closes it.
+     */
+    ConfigurableApplicationContext another(String databaseUrl, String schema) {
         List<String> args = new ArrayList<>(List.of(
                 "--DATABASE_URL=" + databaseUrl,
                 "--spring.flyway.schemas=" + schema,
@@ -45,8 +87,16 @@ final class TwoInstances {
                 "--nuts.trades.leaderboard-refresh=1h",
                 "--nuts.push.after-update-checks=0s",
                 "--nuts.push.watch-interval=1h"));
-        args.addAll(List.of(more));
+        args.addAll(more);
         return Instances.start(args.toArray(String[]::new));
+    }
+
+    @Override
+    public void close() {
+        if (b != null) b.close();
+        if (a != null) a.close();
+        upstream.close();
+        Instances.dropSchema(schema);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.nutsgate.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.GatewayTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.annotation.DirtiesContext;
@@ -41,7 +42,7 @@ class ForwardedAddressesIT extends GatewayTest {
             all[1] = "application/json";
             System.arraycopy(headers, 0, all, 2, headers.length);
             // Past the limit: 429; within it the update is tried (the fixture's indexer may fail it, a 502).
-            if (post("/nuts/update", "{\"address\":\"" + String.format("0x%040x", 0xf0000L + i) + "\"}", all)
+            if (post("/nuts/update", "{\"address\":\"" + FixtureUpstream.newWallet() + "\"}", all)
                             .statusCode()
                     != 429) {
                 accepted++;

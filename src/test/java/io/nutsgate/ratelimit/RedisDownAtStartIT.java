@@ -1,10 +1,10 @@
 package io.nutsgate.ratelimit;
 
+import static io.nutsgate.support.FixtureUpstream.newWallet;
+import static io.nutsgate.support.Instances.newClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.Instances;
 import io.nutsgate.support.RedisServer;
@@ -12,9 +12,6 @@ import io.nutsgate.support.RequiredService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,17 +33,13 @@ class RedisDownAtStartIT {
     private static final String CACHE_PREFIX = "down-at-start:";
 
     private static final FixtureUpstream upstream = new FixtureUpstream();
-    private static final AtomicInteger clients = new AtomicInteger();
-    private static final AtomicInteger wallets = new AtomicInteger();
     private static RedisServer redis;
-    private static RedisClient inspector;
     private static ConfigurableApplicationContext app;
 
     @BeforeAll
     static void startAnInstanceWithoutRedis() throws Exception {
         Instances.requireLocalPostgres();
         redis = RedisServer.onFreePortIfInstalled();
-        inspector = RedisClient.create(redis.url());
         app = Instances.start(
                 Instances.quietBehindProxy(upstream),
                 "--REDIS_URL=" + redis.url(),
@@ -57,7 +50,6 @@ class RedisDownAtStartIT {
     @AfterAll
     static void stop() throws Exception {
         if (app != null) app.close();
-        if (inspector != null) inspector.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         if (redis != null) redis.close();
         upstream.close();
     }
@@ -94,12 +86,13 @@ class RedisDownAtStartIT {
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     String client = newClient();
-                    return update(client) == 200 && inRedis(r -> r.exists(RATE_LIMIT_PREFIX + "update:" + client)) == 1;
+                    return update(client) == 200
+                            && redis.command(r -> r.exists(RATE_LIMIT_PREFIX + "update:" + client)) == 1;
                 });
         String client = newClient();
         List<Integer> oneClient = List.of(update(client), update(client), update(client), update(client));
         assertThat(oneClient).containsExactly(200, 200, 200, 429);
-        long bucketsInRedis = inRedis(r -> r.exists(RATE_LIMIT_PREFIX + "update:" + client));
+        long bucketsInRedis = redis.command(r -> r.exists(RATE_LIMIT_PREFIX + "update:" + client));
         assertThat(bucketsInRedis).isEqualTo(1);
 
         // the cache: an upstream body fetched now is stored in that Redis
@@ -108,27 +101,18 @@ class RedisDownAtStartIT {
                 .until(() -> {
                     String wallet = newWallet();
                     return positions(newClient(), wallet) == 200
-                            && inRedis(r -> r.exists(CACHE_PREFIX + "upstream:positions:" + wallet)) == 1;
+                            && redis.command(r -> r.exists(CACHE_PREFIX + "upstream:positions:" + wallet)) == 1;
                 });
 
         // pushes: the instance subscribed to the channel the other instances publish on
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> inRedis(r -> r.pubsubNumsub(CACHE_PREFIX + "push").getOrDefault(CACHE_PREFIX + "push", 0L))
+                .until(() -> redis.command(
+                                r -> r.pubsubNumsub(CACHE_PREFIX + "push").getOrDefault(CACHE_PREFIX + "push", 0L))
                         == 1);
     }
 
     // ---- helpers ----
-
-    /** A client the proxy names in X-Forwarded-For (documentation range), new on each call. */
-    private static String newClient() {
-        int n = clients.incrementAndGet();
-        return "203.0." + (n / 250) + "." + (n % 250 + 1);
-    }
-
-    private static String newWallet() {
-        return "0x" + String.format(Locale.ROOT, "%040x", 0xd0_0000 + wallets.incrementAndGet());
-    }
 
     private static int get(String path) {
         return Instances.getAnonymous(app, path).statusCode();
@@ -146,12 +130,5 @@ class RedisDownAtStartIT {
                         "X-Forwarded-For",
                         forwardedFor)
                 .statusCode();
-    }
-
-    /** One command on the test's own connection to the private Redis. */
-    private static <T> T inRedis(Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> command) {
-        try (StatefulRedisConnection<String, String> connection = inspector.connect()) {
-            return command.apply(connection.sync());
-        }
     }
 }

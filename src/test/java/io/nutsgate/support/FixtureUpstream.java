@@ -101,16 +101,31 @@ public final class FixtureUpstream implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
-    /** {@code n} random wallets nobody has seen, each with no open positions and no history. */
-    public List<String> newEmptyWallets(int n) {
+    /**
+     * A random wallet address nobody has seen (lower case), so that tests sharing a database, a Redis or a cache never
+     * meet each other's wallets; the one generator of test wallets.
+     */
+    public static String newWallet() {
+        byte[] bytes = new byte[20];
+        RANDOM.nextBytes(bytes);
+        return "0x" + HexFormat.of().formatHex(bytes);
+    }
+
+    /** {@code n} {@link #newWallet()}s. */
+    public static List<String> newWallets(int n) {
         List<String> wallets = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            byte[] bytes = new byte[20];
-            RANDOM.nextBytes(bytes);
-            String wallet = "0x" + HexFormat.of().formatHex(bytes);
+            wallets.add(newWallet());
+        }
+        return wallets;
+    }
+
+    /** {@code n} random wallets nobody has seen, each with no open positions and no history. */
+    public List<String> newEmptyWallets(int n) {
+        List<String> wallets = newWallets(n);
+        for (String wallet : wallets) {
             body("/book/user/" + wallet + "/positions", "{\"data\":[]}");
             body("/book/user/" + wallet + "/history", "{\"data\":[]}");
-            wallets.add(wallet);
         }
         return wallets;
     }

@@ -1,17 +1,22 @@
 package io.nutsgate.support;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A {@code redis-server} of a test's own on a free loopback port, so a test can kill it and start it again (an
- * outage and a recovery) without touching the machine's Redis or other tests. Nothing is persisted; its working
- * directory is a temporary one, removed on {@link #close()}.
+ * outage and a recovery) without touching the machine's Redis or other tests, and look inside it with
+ * {@link #command}. Nothing is persisted; its working directory is a temporary one, removed on {@link #close()}.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -21,6 +26,7 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private Process process;
+    private RedisClient inspector;
 
     private RedisServer(int port, Path dir) {
         this.port = port;
@@ -112,6 +118,23 @@ public final class RedisServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * One command on a connection of the test's own (never the application's), opened for it and closed after; fails
+     * while the server is down.
+     */
+    public <T> T command(Function<RedisCommands<String, String>, T> command) {
+        try (StatefulRedisConnection<String, String> connection = inspector().connect()) {
+            return command.apply(connection.sync());
+        }
+    }
+
+    private synchronized RedisClient inspector() {
+        if (inspector == null) {
+            inspector = RedisClient.create(url());
+        }
+        return inspector;
+    }
+
     /** The outage: SIGKILL ({@code kill -9}), and waits until it has exited. */
     public void kill() {
         if (process == null) return;
@@ -122,9 +145,15 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Stops it (SIGTERM, then SIGKILL after 5 s) and removes its directory. */
+    /** Stops it (SIGTERM, then SIGKILL after 5 s) and the test's client, and removes its directory. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (inspector != null) {
+                inspector.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                inspector = null;
+            }
+        }
         try {
             if (process != null && process.isAlive()) {
                 process.destroy();

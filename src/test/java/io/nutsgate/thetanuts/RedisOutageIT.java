@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.FixtureUpstream.Fault;
 import io.nutsgate.support.GatewayTest;
 import io.nutsgate.support.RedisServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -63,14 +61,15 @@ class RedisOutageIT extends GatewayTest {
         assertThat(body(stale).get("data")).isEqualTo(body(before).get("data"));
         // new keys are fetched and served while Redis is down; its breaker opens
         for (int i = 1; i <= 4; i++) {
-            assertThat(post("/nuts/positions", positions(wallet(i))).statusCode())
+            assertThat(post("/nuts/positions", positions(FixtureUpstream.newWallet()))
+                            .statusCode())
                     .isEqualTo(200);
         }
         assertThat(breakers.redis().getState()).isEqualTo(CircuitBreaker.State.OPEN);
 
         redis.start(); // same port, empty
 
-        String wallet = wallet(99);
+        String wallet = FixtureUpstream.newWallet();
         await().atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
@@ -81,22 +80,11 @@ class RedisOutageIT extends GatewayTest {
         assertThat(breakers.redis().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
-    private static String wallet(int n) {
-        return "0x" + String.format(Locale.ROOT, "%040x", n);
-    }
-
     private static String positions(String wallet) {
         return "{\"address\":\"" + wallet + "\",\"type\":\"open\"}";
     }
 
     private static boolean redisHas(String key) {
-        RedisClient client = RedisClient.create(redis.url());
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            return connection.sync().exists("nutsgate:upstream:" + key) == 1;
-        } catch (RuntimeException e) {
-            return false;
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-        }
+        return redis.command(r -> r.exists("nutsgate:upstream:" + key)) == 1;
     }
 }
