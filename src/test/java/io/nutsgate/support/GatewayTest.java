@@ -46,7 +46,7 @@ public abstract class GatewayTest extends ServiceTest {
             cache.evict(key);
         }
         // Many tests make an endpoint fail on purpose: each starts with every breaker closed.
-        for (String endpoint : new String[] {"orders", "stats", "referrer-state", "positions", "history"}) {
+        for (String endpoint : new String[] {"orders", "stats", "referrer-state", "positions", "history", "update"}) {
             breakers.upstream(endpoint).reset();
         }
         // ...and with no endpoint counted down by the failures an earlier test caused.
