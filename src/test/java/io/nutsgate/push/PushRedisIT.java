@@ -1,11 +1,11 @@
 package io.nutsgate.push;
 
 import static io.nutsgate.support.Instances.base;
-import static io.nutsgate.support.Instances.get;
 import static io.nutsgate.support.Instances.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.support.FixtureUpstream;
 import io.nutsgate.support.Instances;
 import io.nutsgate.support.RedisServer;
@@ -66,6 +66,8 @@ class PushRedisIT {
     @Order(2)
     void shouldKeepPushingLocallyAndAnsweringWhenRedisIsLost() throws Exception {
         String wallet = "0x00000000000000000000000000000000000000b2";
+        // A start-up on a busy machine may already have counted a failed first subscription: the loss counts one more.
+        double failuresBefore;
         try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(base(a))) {
             client.awaitConnected();
             assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, wallet)
@@ -73,6 +75,7 @@ class PushRedisIT {
                             .asBoolean())
                     .isTrue();
             awaitRegistered(wallet);
+            failuresBefore = busFailures(a);
             redis.kill();
 
             HttpResponse<String> update = post(a, "/nuts/update", "{\"address\":\"" + wallet + "\"}");
@@ -82,8 +85,7 @@ class PushRedisIT {
             assertThat(positions.path("address").asString()).isEqualTo(wallet);
             assertThat(positions.path("positions").size()).isEqualTo(3);
         }
-        await().atMost(WAIT)
-                .until(() -> get(a, "/actuator/prometheus").body().contains("nuts_push_bus_failures_total 1"));
+        await().atMost(WAIT).until(() -> busFailures(a) == failuresBefore + 1);
     }
 
     // ---- helpers ----
@@ -91,6 +93,13 @@ class PushRedisIT {
     private static ConfigurableApplicationContext start() {
         return TwoInstances.start(
                 upstream, TestDatabase.LOCAL_URL + "&currentSchema=" + schema, schema, "--REDIS_URL=" + redis.url());
+    }
+
+    /** {@code nuts_push_bus_failures_total} of {@code app}. */
+    private static double busFailures(ConfigurableApplicationContext app) {
+        return app.getBean(MeterRegistry.class)
+                .counter("nuts.push.bus.failures")
+                .count();
     }
 
     private static void awaitRegistered(String wallet) {
