@@ -156,7 +156,6 @@ function ladder(product, spot, u) {
 const PUT_SIDE = new Set(['PUT_SPREAD', 'PUT_FLY', 'PUT_CONDOR']);
 const IS_CALL = { PUT: false, LINEAR_CALL: true, CALL_SPREAD: true, PUT_SPREAD: false, CALL_FLY: true, PUT_FLY: false, CALL_CONDOR: true, PUT_CONDOR: false, IRON_CONDOR: false };
 
-/** Option expiries: the next daily 08:00 UTC at least 12 h away and the next two Fridays 08:00 UTC. */
 /**
  * The option expiries quoted: the next 08:00 UTC daily at least 12 h away, the next two Fridays, and, with
  * `shortMinutes` > 0, the next multiple of `shortMinutes` at least 3 minutes away, so that a developer sees a fill

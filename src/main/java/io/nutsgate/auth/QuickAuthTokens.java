@@ -3,6 +3,7 @@ package io.nutsgate.auth;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.RemoteKeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSetUnavailableException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
@@ -10,14 +11,19 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.ResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import com.nimbusds.jwt.util.DateUtils;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.nutsgate.common.ApiException;
 import io.nutsgate.common.ErrorCode;
+import io.nutsgate.resilience.CircuitBreakers;
 import io.nutsgate.settings.NutsProperties;
+import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.text.ParseException;
@@ -32,7 +38,10 @@ import org.springframework.stereotype.Component;
  * RS256 only, keys from {@code {FARCASTER_QUICK_AUTH_ORIGIN}/.well-known/jwks.json} (cached; a token naming an
  * unknown key refetches the set, at most once per {@code NUTS_QUICK_AUTH_JWKS_REFETCH_INTERVAL}), {@code iss} the
  * origin, {@code aud} the app's domain, {@code exp} and {@code iat} within {@code NUTS_SIWE_CLOCK_SKEW}, {@code sub}
- * the fid. Each refusal is a 401 whose code names the reason.
+ * the fid. Each refusal is a 401 whose code names the reason; a key set that cannot be fetched is a 503
+ * ({@code QUICK_AUTH_UNAVAILABLE}). Each fetch goes through the {@code quick-auth-jwks} circuit breaker
+ * ({@code NUTS_QUICK_AUTH_BREAKER_*}): while it is open, a sign-in that needs the keys fails at once with the same 503
+ * instead of waiting {@code NUTS_QUICK_AUTH_TIMEOUT} for a host that is down.
  */
 @Component
 public class QuickAuthTokens {
@@ -49,7 +58,7 @@ public class QuickAuthTokens {
     private final Clock clock;
     private final long skewSeconds;
 
-    QuickAuthTokens(NutsProperties properties, AuthApi auth, Clock clock) {
+    QuickAuthTokens(NutsProperties properties, AuthApi auth, Clock clock, CircuitBreakers breakers) {
         this.settings = properties.auth().quickAuth();
         this.auth = auth;
         this.clock = clock;
@@ -59,12 +68,15 @@ public class QuickAuthTokens {
                     "NUTS_QUICK_AUTH_JWKS_REFETCH_INTERVAL must be shorter than" + " NUTS_QUICK_AUTH_JWKS_CACHE_TTL");
         }
         int timeout = (int) settings.timeout().toMillis();
+        ResourceRetriever fetch = breakerAround(
+                new DefaultResourceRetriever(timeout, timeout, 64 * 1024),
+                breakers.breaker("quick-auth-jwks", settings.breaker(), e -> true));
         JWKSource<SecurityContext> keys;
         try {
             keys = JWKSourceBuilder.<SecurityContext>create(
                             URI.create(settings.origin() + "/.well-known/jwks.json")
                                     .toURL(),
-                            new DefaultResourceRetriever(timeout, timeout, 64 * 1024))
+                            fetch)
                     .cache(settings.jwksCacheTtl().toMillis(), timeout)
                     .rateLimited(settings.jwksRefetchInterval().toMillis())
                     .retrying(false)
@@ -74,6 +86,25 @@ public class QuickAuthTokens {
         }
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
         processor.setJWTClaimsSetVerifier(new Claims());
+    }
+
+    /**
+     * {@code fetch} through {@code breaker}, below Nimbus's cache and rate limit so that only real fetches count. An
+     * open breaker fails like an unreachable host (an {@link IOException}, which Nimbus reports as the key set being
+     * unavailable).
+     */
+    private static ResourceRetriever breakerAround(ResourceRetriever fetch, CircuitBreaker breaker) {
+        return url -> {
+            try {
+                return breaker.executeCheckedSupplier(() -> fetch.retrieveResource(url));
+            } catch (CallNotPermittedException e) {
+                throw new IOException("not fetched: the quick-auth-jwks circuit breaker is open after failed fetches");
+            } catch (IOException | RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IOException(e); // retrieveResource throws nothing else
+            }
+        };
     }
 
     /** Whether {@code token} has the shape of a JWT (three base64url parts), not of one of our session tokens. */
@@ -108,7 +139,7 @@ public class QuickAuthTokens {
                     ErrorCode.QUICK_AUTH_SIGNATURE_INVALID,
                     "signed with a key the Quick Auth server does not publish (the key set was refetched moments"
                             + " ago)");
-        } catch (RemoteKeySourceException e) {
+        } catch (RemoteKeySourceException | JWKSetUnavailableException e) {
             throw new ApiException(
                     ErrorCode.QUICK_AUTH_UNAVAILABLE,
                     "the Quick Auth keys (" + settings.origin() + "/.well-known/jwks.json) cannot be fetched now;"

@@ -1,5 +1,7 @@
 package io.nutsgate.push;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.jobs.NamedExecutors;
@@ -40,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  * nothing is left to clean up.
  *
  * <p>Sending runs on one background thread with a bounded queue (connections from the pool, 5 s statement timeout),
- * so the database never blocks a request. Receiving holds one dedicated connection outside the pool while this instance
+ * so the database never blocks a request, through the {@code push-pg-notify} circuit breaker
+ * ({@code NUTS_PUSH_BUS_BREAKER_*}), so a queue built up during an outage drains without waiting on the database. Receiving holds one dedicated connection outside the pool while this instance
  * has subscribers (opened at the first subscription, closed a minute after the last one left), waiting for
  * notifications and checking the connection every 10 s; when it breaks it is opened again every 2 s. While either side
  * fails, pushes stay local and the failure is logged once (and once when it works again). Notifications sent while an
@@ -81,6 +84,8 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
     private final AtomicLong ids = new AtomicLong();
     /** One thread sends, with a bounded queue, so the database never blocks a request. */
     private final ThreadPoolTaskExecutor publisher;
+    /** Stops sending while the database keeps failing. */
+    private final CircuitBreaker breaker;
     /** Listens again every {@code NUTS_PUSH_BUS_RETRY} while the listening connection fails. */
     private final Retry relisten;
 
@@ -113,8 +118,10 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
             JsonMapper json,
             Duration retryInterval,
             Retries retries,
+            CircuitBreaker breaker,
             MeterRegistry meters) {
         this.publisher = NamedExecutors.singleThread("push-pg-notify", 10_000, meters);
+        this.breaker = breaker;
         this.retryInterval = retryInterval;
         this.relisten = retries.retry("push-pg-listen", Integer.MAX_VALUE, retryInterval, e -> true, null);
         this.pool = pool;
@@ -175,6 +182,22 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
             return;
         }
         String body = json.writeValueAsString(new Envelope(message.room(), message.event(), message.payload()));
+        try {
+            breaker.executeCheckedRunnable(() -> sendParts(target, body));
+            if (sendFailing.compareAndSet(true, false)) {
+                log.info("PostgreSQL push fan-out (NOTIFY) works again");
+            }
+        } catch (CallNotPermittedException e) {
+            sendFailed("not sent: the push-pg-notify circuit breaker is open after repeated failures");
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) { // sendParts throws SQLException or a RuntimeException
+            sendFailed(e.toString());
+        }
+    }
+
+    /** Sends the parts of {@code body} to {@code target} in one transaction. */
+    private void sendParts(String target, String body) throws SQLException {
         try (Connection connection = pool.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -192,11 +215,6 @@ final class PostgresPushBus implements PushBus, SmartLifecycle {
             } finally {
                 connection.setAutoCommit(autoCommit);
             }
-            if (sendFailing.compareAndSet(true, false)) {
-                log.info("PostgreSQL push fan-out (NOTIFY) works again");
-            }
-        } catch (SQLException | RuntimeException e) {
-            sendFailed(e.toString());
         }
     }
 

@@ -2,6 +2,7 @@ package io.nutsgate.push;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nutsgate.resilience.CircuitBreakers;
 import io.nutsgate.resilience.Retries;
 import io.nutsgate.settings.NutsProperties;
 import java.sql.SQLException;
@@ -35,13 +36,24 @@ class PushBusConfiguration {
             PushInstance instance,
             JsonMapper json,
             Retries retries,
+            CircuitBreakers breakers,
             MeterRegistry meters) {
         Duration retry = properties.push().busRetry();
+        NutsProperties.Breaker breaker = properties.push().busBreaker();
         if (properties.hasRedis()) {
             String channel = RedisPushBus.channel(properties.redisKeyPrefix());
             log.info("pushes fan out between instances over Redis pub/sub ({})", channel);
             return new RedisPushBus(
-                    redis.getObject(), channel, sockets, metrics, instance, json, retry, retries, meters);
+                    redis.getObject(),
+                    channel,
+                    sockets,
+                    metrics,
+                    instance,
+                    json,
+                    retry,
+                    retries,
+                    breakers.breaker("push-redis", breaker, e -> true),
+                    meters);
         }
         HikariDataSource hikari = hikari(database.getIfAvailable());
         if (hikari != null && hikari.getJdbcUrl() != null && hikari.getJdbcUrl().startsWith("jdbc:postgresql:")) {
@@ -54,7 +66,17 @@ class PushBusConfiguration {
                 connection.setProperty("password", hikari.getPassword());
             }
             return new PostgresPushBus(
-                    hikari, hikari.getJdbcUrl(), connection, sockets, metrics, instance, json, retry, retries, meters);
+                    hikari,
+                    hikari.getJdbcUrl(),
+                    connection,
+                    sockets,
+                    metrics,
+                    instance,
+                    json,
+                    retry,
+                    retries,
+                    breakers.breaker("push-pg-notify", breaker, e -> true),
+                    meters);
         }
         log.info("REDIS_URL unset and no PostgreSQL pool: pushes reach the sockets of this instance only");
         return new LocalPushBus(sockets, metrics);

@@ -1,5 +1,7 @@
 package io.nutsgate.push;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nutsgate.jobs.NamedExecutors;
@@ -25,8 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Redis with their own prefixes never see each other's pushes): a push is emitted to this instance's sockets
  * at once and published as a small message (origin, room, event, payload); every other instance emits it to its own
  * sockets in that room. Rooms, joins and leaves never leave the instance. Publishing runs on one background thread
- * with a bounded queue, so Redis never blocks a request; while Redis fails, pushes stay local and the failure is
- * logged once (and again once it recovers). An instance whose Redis does not answer at start-up starts all the same,
+ * with a bounded queue, so Redis never blocks a request, and through the {@code push-redis} circuit breaker
+ * ({@code NUTS_PUSH_BUS_BREAKER_*}), so a queue built up during an outage drains without waiting on Redis for each; while
+ * Redis fails, pushes stay local and the failure is logged once (and again once it recovers). An instance whose Redis does not answer at start-up starts all the same,
  * pushing to its own sockets, and subscribes in the background as soon as Redis answers.
  */
 final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
@@ -44,6 +47,8 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
     private final RedisMessageListenerContainer listeners;
     /** One thread publishes, with a bounded queue, so Redis never blocks a request. */
     private final ThreadPoolTaskExecutor publisher;
+    /** Stops publishing while Redis keeps failing. */
+    private final CircuitBreaker breaker;
     /** One thread hands every message to the sockets, in the order published. */
     private final ThreadPoolTaskExecutor dispatcher;
     /** Subscribes again every {@code NUTS_PUSH_BUS_RETRY} when Redis did not answer at start-up. */
@@ -64,8 +69,10 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
             JsonMapper json,
             Duration retryInterval,
             Retries retries,
+            CircuitBreaker breaker,
             MeterRegistry meters) {
         this.publisher = NamedExecutors.singleThread("push-redis-publish", 10_000, meters);
+        this.breaker = breaker;
         this.dispatcher = NamedExecutors.singleThread("push-redis-dispatch", Integer.MAX_VALUE, meters);
         this.channel = channel;
         this.retries = retries;
@@ -83,6 +90,8 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
         // One thread hands every message to the sockets, in the order published; the default executor would start a
         // new thread for each message (1,000 threads for one event to 1,000 rooms).
         listeners.setTaskExecutor(dispatcher);
+        // Not metered: a SimpleAsyncTaskExecutor is no ExecutorService (no pool, no queue), one thread per
+        // subscription.
         listeners.setSubscriptionExecutor(new SimpleAsyncTaskExecutor("push-redis-subscribe-"));
         listeners.afterPropertiesSet();
     }
@@ -106,10 +115,12 @@ final class RedisPushBus implements PushBus, SmartLifecycle, MessageListener {
 
     private void send(String body) {
         try {
-            redis.convertAndSend(channel, body);
+            breaker.executeRunnable(() -> redis.convertAndSend(channel, body));
             if (failing.compareAndSet(true, false)) {
                 log.info("Redis push fan-out works again");
             }
+        } catch (CallNotPermittedException e) {
+            failed("not sent: the push-redis circuit breaker is open after repeated failures");
         } catch (RuntimeException e) {
             failed(e.toString());
         }

@@ -1,6 +1,7 @@
 package io.nutsgate.push;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.nutsgate.ratelimit.ClientAddresses;
 import io.nutsgate.settings.NutsProperties;
 import io.socket.engineio.server.EngineIoServer;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.apache.coyote.AbstractProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,10 +86,16 @@ class SocketIoConfiguration {
         return new InboundLimits(properties.push().bounds(), metrics, meters);
     }
 
-    /** The engine's heartbeat timers ({@link HeartbeatTimers}): made here so that it stops with the context. */
+    /**
+     * The engine's heartbeat timers ({@link HeartbeatTimers}): made here so that it stops with the context; its threads,
+     * active timers and queue are in the {@code executor_*} metrics as {@code engineio-heartbeat}.
+     */
     @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService engineIoHeartbeats() {
-        return HeartbeatTimers.newPool(EngineIoServerOptions.DEFAULT.getMaxTimeoutThreadPoolSize());
+    ScheduledExecutorService engineIoHeartbeats(MeterRegistry meters) {
+        ScheduledThreadPoolExecutor pool =
+                HeartbeatTimers.newPool(EngineIoServerOptions.DEFAULT.getMaxTimeoutThreadPoolSize());
+        new ExecutorServiceMetrics(pool, "engineio-heartbeat", List.of()).bindTo(meters);
+        return pool;
     }
 
     @Bean(destroyMethod = "shutdown")
@@ -100,7 +108,7 @@ class SocketIoConfiguration {
         options.setScheduledExecutorService(engineIoHeartbeats);
         options.setPingInterval(properties.push().bounds().pingInterval().toMillis());
         options.setPingTimeout(properties.push().bounds().pingTimeout().toMillis());
-        // CORS of the polling requests is Spring MVC's, configured with the REST API's (system.WebConfiguration).
+        // CORS of the polling requests is Spring MVC's, configured with the REST API's (web.WebConfiguration).
         options.setCorsHandlingDisabled(true);
         options.setHandshakeInterceptor(gate::admit);
         EngineIoServer server = new EngineIoServer(options);
@@ -127,11 +135,18 @@ class SocketIoConfiguration {
         return new SocketIoServer(engine, options);
     }
 
-    /** Writes to WebSocket clients, one drain task at a time per socket (see {@link QueuedWebSocket}). */
+    /**
+     * Writes to WebSocket clients, one drain task at a time per socket (see {@link QueuedWebSocket}), on virtual
+     * threads. A thread-per-task executor has no pool or queue to report: the {@code executor} and
+     * {@code executor_idle} timers of {@code push-write} time each drain and its wait to start.
+     */
     @Bean(destroyMethod = "shutdownNow")
-    ExecutorService pushWriters() {
-        return Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("push-write-", 0).factory());
+    ExecutorService pushWriters(MeterRegistry meters) {
+        return ExecutorServiceMetrics.monitor(
+                meters,
+                Executors.newThreadPerTaskExecutor(
+                        Thread.ofVirtual().name("push-write-", 0).factory()),
+                "push-write");
     }
 
     @Bean

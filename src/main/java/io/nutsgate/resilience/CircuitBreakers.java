@@ -14,9 +14,10 @@ import org.springframework.stereotype.Component;
 /**
  * The one registry of the circuit breakers (Resilience4j) around calls that leave the process, each configured from a
  * {@link NutsProperties.Breaker}: state transitions are logged, state and calls are in the
- * {@code resilience4j_circuitbreaker_*} metrics. The features name their own: {@code upstream-<endpoint>} and
- * {@code redis} (the cache), {@code redis-rate-limits} (the rate limits), {@code rpc} (the JSON-RPC node). Retries are
- * made by {@link Retries}.
+ * {@code resilience4j_circuitbreaker_*} metrics. The features name their own: {@code upstream-<endpoint>} (every
+ * Thetanuts call) and {@code redis} (the cache), {@code redis-rate-limits} (the rate limits), {@code rpc}
+ * (the JSON-RPC node), {@code push-redis} and {@code push-pg-notify} (the push buses' publishes),
+ * {@code quick-auth-jwks} (the Farcaster Quick Auth key set). Retries are made by {@link Retries}.
  */
 @Component
 public class CircuitBreakers {

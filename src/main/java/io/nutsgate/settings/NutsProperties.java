@@ -273,7 +273,9 @@ public record NutsProperties(
      * largest message read (bigger ones close that socket), what a slow socket may queue and how long one send may
      * take; the watch of subscribed wallets (one instance, every {@code watchInterval}, at most
      * {@code watchMaxWallets} per run) and the checks after {@code POST /nuts/update}; how often the bus between
-     * instances tries again to subscribe (Redis) or listen (PostgreSQL) while it cannot ({@code busRetry}).
+     * instances tries again to subscribe (Redis) or listen (PostgreSQL) while it cannot ({@code busRetry}), and the
+     * breaker that stops publishing to it while it fails ({@code busBreaker}: {@code push-redis} or
+     * {@code push-pg-notify}).
      */
     public record Push(
             @DefaultValue("true") boolean enabled,
@@ -296,6 +298,7 @@ public record NutsProperties(
                     @DurationMin(millis = 100, message = "NUTS_PUSH_BUS_RETRY must be at least 100ms")
                     @DefaultValue("2s")
                     Duration busRetry,
+            @Valid @DefaultValue Breaker busBreaker,
             @Valid @DefaultValue Bounds bounds) {
 
         /**
@@ -425,7 +428,7 @@ public record NutsProperties(
      * Farcaster Quick Auth: JWTs from {@code origin} (its JWK set at {@code /.well-known/jwks.json}) for the audience
      * {@code domain} (blank: the host of {@code SIWE_DOMAIN}). The JWK set is kept {@code jwksCacheTtl}; a token
      * naming an unknown key refetches it at most once per {@code jwksRefetchInterval}; each fetch times out after
-     * {@code timeout}.
+     * {@code timeout} and goes through the {@code quick-auth-jwks} circuit breaker ({@code breaker}).
      */
     public record QuickAuth(
             @NotNull
@@ -440,7 +443,8 @@ public record NutsProperties(
                     String domain,
             @NotNull @DefaultValue("5m") Duration jwksCacheTtl,
             @NotNull @DefaultValue("30s") Duration jwksRefetchInterval,
-            @NotNull @DefaultValue("5s") Duration timeout) {}
+            @NotNull @DefaultValue("5s") Duration timeout,
+            @Valid @DefaultValue Breaker breaker) {}
 
     /**
      * The trade history sync: every {@code syncInterval} for the wallets seen within {@code activeWindow}

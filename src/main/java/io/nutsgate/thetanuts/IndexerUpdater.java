@@ -3,6 +3,7 @@ package io.nutsgate.thetanuts;
 import io.github.resilience4j.retry.Retry;
 import io.nutsgate.resilience.Retries;
 import io.nutsgate.settings.NutsProperties;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -14,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Asks the indexer to sync. When it answers {@code skipped} (a sync is already running) it is asked again in
  * the background every {@code NUTS_UPDATE_RETRY_DELAY}, at most {@code NUTS_UPDATE_MAX_RETRIES} times (the
- * {@code indexer-update} retry of {@link Retries}); at most one retry chain runs at once.
+ * {@code indexer-update} retry of {@link Retries}); at most one retry chain runs at once. Every call goes through the
+ * {@code upstream-update} breaker ({@link Breakers}): while the indexer keeps failing, it is not called.
  */
 @Component
 public class IndexerUpdater {
@@ -22,6 +24,7 @@ public class IndexerUpdater {
     private static final Logger log = LoggerFactory.getLogger(IndexerUpdater.class);
 
     private final UpstreamClient client;
+    private final Breakers breakers;
     private final IndexerUrls urls;
     private final JsonMapper json;
     private final Duration retryDelay;
@@ -31,8 +34,14 @@ public class IndexerUpdater {
     private final AtomicBoolean retrying = new AtomicBoolean();
 
     IndexerUpdater(
-            UpstreamClient client, IndexerUrls urls, JsonMapper json, NutsProperties properties, Retries retries) {
+            UpstreamClient client,
+            Breakers breakers,
+            IndexerUrls urls,
+            JsonMapper json,
+            NutsProperties properties,
+            Retries retries) {
         this.client = client;
+        this.breakers = breakers;
         this.urls = urls;
         this.json = json;
         this.retryDelay = properties.update().retryDelay();
@@ -67,7 +76,8 @@ public class IndexerUpdater {
     public record Result(String status, boolean retryScheduled) {}
 
     private String call() {
-        byte[] body = client.post("update", urls.update());
+        URI uri = urls.update();
+        byte[] body = breakers.call("update", uri, () -> client.post("update", uri));
         JsonNode root;
         try {
             root = json.readTree(body);

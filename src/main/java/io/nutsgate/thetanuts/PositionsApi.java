@@ -16,6 +16,7 @@ public class PositionsApi {
 
     private final CachedUpstream cached;
     private final UpstreamClient client;
+    private final Breakers breakers;
     private final IndexerUrls urls;
     private final JsonMapper json;
     private final NutsProperties.Ttl ttl;
@@ -23,11 +24,13 @@ public class PositionsApi {
     PositionsApi(
             CachedUpstream cached,
             UpstreamClient client,
+            Breakers breakers,
             IndexerUrls urls,
             JsonMapper json,
             NutsProperties properties) {
         this.cached = cached;
         this.client = client;
+        this.breakers = breakers;
         this.urls = urls;
         this.json = json;
         this.ttl = properties.cache().ttl();
@@ -35,10 +38,12 @@ public class PositionsApi {
 
     /**
      * An uncached read of one list, every field kept and not filtered by referrer. Throws
-     * {@link io.nutsgate.thetanuts.UpstreamException} on any upstream failure. {@code address} lower case.
+     * {@link io.nutsgate.thetanuts.UpstreamException} on any upstream failure, at once while the endpoint's breaker is
+     * open (the cached reads' breaker: one host, one view of whether it is up). {@code address} lower case.
      */
     public List<ObjectNode> fetchFresh(String address, PositionKind kind) {
-        return PositionsParser.parse(json, client.get(kind.endpoint(), uri(address, kind)));
+        URI uri = uri(address, kind);
+        return PositionsParser.parse(json, breakers.call(kind.endpoint(), uri, () -> client.get(kind.endpoint(), uri)));
     }
 
     /** The same list through the cache (stale on upstream failure, see {@link CachedUpstream}). */

@@ -92,6 +92,21 @@ class PushIT extends PersistenceTest {
     }
 
     @Test
+    void shouldReportTheSocketWritersAndHeartbeatTimersInTheMetrics() {
+        try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(baseUrl())) {
+            assertThat(client.awaitConnected()).isEqualTo("websocket");
+            assertThat(client.emitWithAck(PushSockets.SUBSCRIBE, USER).toString())
+                    .isEqualTo("{\"ok\":true}");
+        }
+        String metrics = get("/actuator/prometheus", OPERATOR).body();
+        // The frames this client got over WebSocket (its connect, the ack) were each written by a push-write task.
+        assertThat(sample(metrics, "executor_seconds_count{name=\"push-write\"}"))
+                .isPositive();
+        assertThat(sample(metrics, "executor_pool_size_threads{name=\"engineio-heartbeat\"}"))
+                .isNotNegative();
+    }
+
+    @Test
     void shouldAnswerBadInputWithErrorAcksAndKeepTheSocket() {
         try (SocketIoTestClient client = SocketIoTestClient.connectWebSocket(baseUrl())) {
             client.awaitConnected();
@@ -314,6 +329,15 @@ class PushIT extends PersistenceTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
                 .findFirst()
                 .orElse(0);
+    }
+
+    /** The value of the Prometheus sample named and labelled {@code series}; fails when there is none. */
+    private static double sample(String metrics, String series) {
+        return metrics.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + series + " in /actuator/prometheus"));
     }
 
     private void awaitRegistered(String wallet) {

@@ -1,6 +1,5 @@
 package io.nutsgate.support;
 
-import io.nutsgate.thetanuts.Breakers;
 import io.nutsgate.thetanuts.CachedUpstream;
 import io.nutsgate.thetanuts.UpstreamHealthReset;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,9 +19,6 @@ public abstract class GatewayTest extends ServiceTest {
 
     @Autowired
     protected CachedUpstream cache;
-
-    @Autowired
-    protected Breakers breakers;
 
     @Autowired
     private ApplicationContext context;
@@ -45,11 +41,8 @@ public abstract class GatewayTest extends ServiceTest {
         }) {
             cache.evict(key);
         }
-        // Many tests make an endpoint fail on purpose: each starts with every breaker closed.
-        for (String endpoint : new String[] {"orders", "stats", "referrer-state", "positions", "history"}) {
-            breakers.upstream(endpoint).reset();
-        }
-        // ...and with no endpoint counted down by the failures an earlier test caused.
+        // Every upstream breaker is closed (ServiceTest), and no endpoint is counted down by an earlier test's
+        // failures.
         UpstreamHealthReset.forgetAll(context);
     }
 }

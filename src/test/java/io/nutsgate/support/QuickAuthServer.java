@@ -35,6 +35,7 @@ public final class QuickAuthServer implements AutoCloseable {
     private final HttpServer server;
     private final List<RSAKey> published = new CopyOnWriteArrayList<>();
     private final AtomicInteger fetches = new AtomicInteger();
+    private volatile boolean down;
 
     private QuickAuthServer() {
         try {
@@ -45,6 +46,11 @@ public final class QuickAuthServer implements AutoCloseable {
         published.add(generate("quick-auth-1"));
         server.createContext("/.well-known/jwks.json", exchange -> {
             fetches.incrementAndGet();
+            if (down) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
             byte[] body = new JWKSet(published.stream()
                             .map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK())
                             .toList())
@@ -73,6 +79,12 @@ public final class QuickAuthServer implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>}: the issuer and FARCASTER_QUICK_AUTH_ORIGIN. */
     public String origin() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** While {@code down}, the key set is answered with a 503 (the fetch still counts). */
+    public QuickAuthServer down(boolean down) {
+        this.down = down;
+        return this;
     }
 
     public int fetches() {

@@ -1,10 +1,12 @@
 package io.nutsgate.support;
 
+import io.nutsgate.thetanuts.Breakers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -43,6 +45,9 @@ public abstract class ServiceTest {
     @Autowired
     protected MutableClock clock;
 
+    @Autowired
+    protected Breakers breakers;
+
     protected final HttpClient http = HttpClient.newHttpClient();
 
     @TestConfiguration(proxyBeanMethods = false)
@@ -62,6 +67,17 @@ public abstract class ServiceTest {
         registry.add("nuts.upstream.timeout", () -> "1s");
         registry.add("nuts.upstream.connect-timeout", () -> "500ms");
         registry.add("nuts.management.token", () -> MANAGEMENT_TOKEN);
+    }
+
+    /**
+     * Many tests make an indexer or feed endpoint fail on purpose, and the trade sync's and the watch's reads count in
+     * the same breakers as the cached ones: each test starts with every upstream breaker closed.
+     */
+    @BeforeEach
+    void closeUpstreamBreakers() {
+        for (String endpoint : new String[] {"orders", "stats", "referrer-state", "positions", "history", "update"}) {
+            breakers.upstream(endpoint).reset();
+        }
     }
 
     protected HttpResponse<String> get(String path, String... headers) {

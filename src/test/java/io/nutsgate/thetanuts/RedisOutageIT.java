@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,9 +23,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class RedisOutageIT extends GatewayTest {
 
     private static final RedisServer redis = RedisServer.onFreePort().start();
-
-    @Autowired
-    Breakers breakers;
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
