@@ -14,43 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 FILLS=${1:-20000}
 SAMPLES=${2:-40}
-REFERRER=0x7e1d3c2b4a59687f8e9d0c1b2a3948576a6b5c4d
-TOKEN=bench-operator-token # NUTS_MANAGEMENT_TOKEN: the metrics need it
-export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=${PGUSER:-postgres} PGDATABASE=${PGDATABASE:-test}
+NAME=chain-bench
 SCHEMA=bench_chain
-RESULTS=bench/results
-export JAVA_HOME=${JAVA_HOME_25:-${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}}
-export PATH="$JAVA_HOME/bin:$PATH"
-mkdir -p "$RESULTS"
-OUT="$RESULTS/chain-bench.txt"
-: >"$OUT"
-say() { echo "$@" | tee -a "$OUT"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-pg_isready -q || { echo "PostgreSQL at $PGHOST:$PGPORT does not answer" >&2; exit 1; }
-psql -q -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE"
-echo "== building"
-./mvnw -B -q -DskipTests -Dspotless.check.skip=true package
-JAR=$(ls target/nutsgate-*.jar | grep -v plain | head -1)
-
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  psql -q -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo "== devnet"
-DEVNET_PORT=$(free_port)
-ALPHABIT_REFERRER_ADDRESS=$REFERRER dev/devnet --port "$DEVNET_PORT" --out "$WORK/devnet.json" \
-  >"$WORK/devnet.out" 2>"$RESULTS/chain-devnet.log" &
-PIDS+=("$!")
-for _ in $(seq 1 120); do [ -s "$WORK/devnet.json" ] && break; sleep 1; done
-[ -s "$WORK/devnet.json" ] || { echo "the devnet did not start: $(tail -5 "$RESULTS/chain-devnet.log")" >&2; exit 1; }
-RPC=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['rpcUrl'])" "$WORK/devnet.json")
+NPM_DIRS=""
+. bench/chain-bench-setup.sh
+start_devnet
 
 echo "== putting $FILLS fills on the devnet"
 GEN=$(node bench/chain-bench.js generate "$WORK/devnet.json" "$FILLS" "$REFERRER")

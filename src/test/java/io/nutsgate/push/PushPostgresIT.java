@@ -135,7 +135,8 @@ class PushPostgresIT {
                 HttpResponse<String> config = get(c, "/nuts/config");
                 assertThat(config.statusCode()).isEqualTo(200);
                 ConfigurableApplicationContext app = c;
-                await().atMost(WAIT).until(() -> busFailures(app) >= 4); // 3 sends, and the listening connection once
+                await().atMost(WAIT)
+                        .until(() -> TwoInstances.busFailures(app) >= 4); // 3 sends, and the listening connection once
             }
             assertThat(output.getAll().lines().filter(l -> l.contains("push fan-out (NOTIFY) failed")))
                     .hasSize(1);
@@ -153,15 +154,5 @@ class PushPostgresIT {
     private static void awaitListening(ConfigurableApplicationContext app) {
         PostgresPushBus bus = (PostgresPushBus) app.getBean(PushBus.class);
         await().atMost(WAIT).until(bus::isListening);
-    }
-
-    private static double busFailures(ConfigurableApplicationContext app) throws Exception {
-        return get(app, "/actuator/prometheus")
-                .body()
-                .lines()
-                .filter(l -> l.startsWith("nuts_push_bus_failures_total "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
-                .findFirst()
-                .orElse(0);
     }
 }

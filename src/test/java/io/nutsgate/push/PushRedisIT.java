@@ -1,7 +1,6 @@
 package io.nutsgate.push;
 
 import static io.nutsgate.support.Instances.base;
-import static io.nutsgate.support.Instances.get;
 import static io.nutsgate.support.Instances.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -155,7 +154,7 @@ class PushRedisIT {
                     .isTrue();
             awaitRegistered(wallet);
             // counted from here: on a loaded machine an instance may already have failed to subscribe once at start
-            double failuresBefore = busFailures();
+            double failuresBefore = TwoInstances.busFailures(a);
             redis.kill();
 
             HttpResponse<String> update = post(a, "/nuts/update", "{\"address\":\"" + wallet + "\"}");
@@ -164,22 +163,11 @@ class PushRedisIT {
             JsonNode positions = client.awaitEvent(PushMessage.POSITION_UPDATE, WAIT);
             assertThat(positions.path("address").asString()).isEqualTo(wallet);
             assertThat(positions.path("positions").size()).isEqualTo(3);
-            await().atMost(WAIT).until(() -> busFailures() == failuresBefore + 1);
+            await().atMost(WAIT).until(() -> TwoInstances.busFailures(a) == failuresBefore + 1);
         }
     }
 
     // ---- helpers ----
-
-    /** A's {@code nuts_push_bus_failures_total}. */
-    private static double busFailures() {
-        return get(a, "/actuator/prometheus")
-                .body()
-                .lines()
-                .filter(line -> line.startsWith("nuts_push_bus_failures_total "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst()
-                .orElse(0);
-    }
 
     private static void awaitRegistered(String wallet) {
         TwoInstances.awaitRegistered(a.getBean(JdbcClient.class), wallet);

@@ -129,6 +129,17 @@ final class TwoInstances implements AutoCloseable {
         }
     }
 
+    /** {@code nuts_push_bus_failures_total} of {@code app}, as its Prometheus endpoint reports it. */
+    static double busFailures(ConfigurableApplicationContext app) {
+        return Instances.get(app, "/actuator/prometheus")
+                .body()
+                .lines()
+                .filter(line -> line.startsWith("nuts_push_bus_failures_total "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElse(0);
+    }
+
     /** Waits until the registry ({@code push_subscriptions}) holds one row of {@code wallet}. */
     static void awaitRegistered(JdbcClient jdbc, String wallet) {
         await().atMost(WAIT)
