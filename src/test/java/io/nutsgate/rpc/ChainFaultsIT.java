@@ -219,6 +219,9 @@ class ChainFaultsIT extends ServiceTest {
     @Test
     void shouldRetryFailedCallsAndOpenTheRpcBreakerWhileOrdersAnswer() {
         await().atMost(Duration.ofSeconds(60)).until(() -> rpcBreakerIs("closed"));
+        // The feed is read and cached first: a cold read of it on a loaded machine may outlast the tests' 1 s upstream
+        // timeout (504), which says nothing about the node.
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/nuts/orders").statusCode() == 200);
         double failedWithRetry = metric("resilience4j_retry_calls_total", "name=\"rpc\"", "kind=\"failed_with_retry\"");
         List<Integer> ordersStatuses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
