@@ -43,14 +43,19 @@ public class Breakers {
         try {
             return upstream(endpoint).executeSupplier(call);
         } catch (CallNotPermittedException e) {
-            throw new UpstreamException(
-                    ErrorCode.UPSTREAM_UNAVAILABLE,
-                    UpstreamHosts.describe(
-                            endpoint,
-                            uri,
-                            "too often; not called again for NUTS_UPSTREAM_BREAKER_OPEN_FOR (circuit open)",
-                            true));
+            throw circuitOpen(endpoint, uri);
         }
+    }
+
+    /** What a call of {@code endpoint} gets while its breaker is open: a host that is down, not called this time. */
+    static UpstreamException circuitOpen(String endpoint, URI uri) {
+        return new UpstreamException(
+                ErrorCode.UPSTREAM_UNAVAILABLE,
+                UpstreamHosts.describe(
+                        endpoint,
+                        uri,
+                        "too often; not called again for NUTS_UPSTREAM_BREAKER_OPEN_FOR (circuit open)",
+                        true));
     }
 
     CircuitBreaker redis() {

@@ -130,7 +130,7 @@ public class CachedUpstream {
         }
         if (held != null && isServable(held, resource, now) && !resource.ttl().isZero()) {
             count(resource, "stale");
-            refreshInBackground(resource);
+            refreshInBackground(resource, held.fetchedAtMillis());
             return fetched(held, true);
         }
         count(resource, "miss");
@@ -201,14 +201,18 @@ public class CachedUpstream {
         if (stored.isEmpty() || (held != null && stored.get().fetchedAtMillis() <= held.fetchedAtMillis())) {
             return held;
         }
+        Held shared = adopt(resource, stored.get());
+        return shared == null ? held : shared;
+    }
+
+    /** A body another instance stored (Redis), held in process; null if it is too old or does not parse. */
+    private Held adopt(Resource<?> resource, StoredBody stored) {
         try {
-            // Another instance stored it (Redis): it was validated there, so it parses here too.
-            Held shared = hold(
-                    resource, parse(resource, stored.get().body()), stored.get().fetchedAtMillis());
-            return shared == null ? held : shared;
+            // it was validated where it was fetched, so it parses here too unless the store was tampered with
+            return hold(resource, parse(resource, stored.body()), stored.fetchedAtMillis());
         } catch (UpstreamException e) {
             log.warn("stored {} does not parse, ignoring it: {}", resource.key(), e.getMessage());
-            return held;
+            return null;
         }
     }
 
@@ -242,10 +246,6 @@ public class CachedUpstream {
         }
     }
 
-    private void refreshInBackground(Resource<?> resource) {
-        refreshInBackground(resource, Long.MAX_VALUE);
-    }
-
     /** One background fetch of {@code resource}; first, a stored body newer than {@code newerThanMillis} is taken. */
     private void refreshInBackground(Resource<?> resource, long newerThanMillis) {
         CompletableFuture<Fetched<?>> mine = new CompletableFuture<>();
@@ -274,9 +274,6 @@ public class CachedUpstream {
 
     /** A fresh body in the store fetched after {@code newerThanMillis} (another instance's), held in process; else null. */
     private Held newerStored(Resource<?> resource, long newerThanMillis) {
-        if (newerThanMillis == Long.MAX_VALUE) {
-            return null;
-        }
         Optional<StoredBody> stored = store.get(resource.key());
         if (stored.isEmpty()
                 || stored.get().fetchedAtMillis() <= newerThanMillis
@@ -284,12 +281,7 @@ public class CachedUpstream {
                         >= resource.ttl().toMillis() / 2) {
             return null;
         }
-        try {
-            return hold(
-                    resource, parse(resource, stored.get().body()), stored.get().fetchedAtMillis());
-        } catch (UpstreamException e) {
-            return null;
-        }
+        return adopt(resource, stored.get());
     }
 
     private <T> Fetched<T> refreshAndWait(Resource<T> resource, Held held) {
@@ -327,13 +319,8 @@ public class CachedUpstream {
         try {
             body = breaker.executeSupplier(() -> client.get(resource.endpoint(), resource.uri()));
         } catch (CallNotPermittedException e) {
-            throw new UpstreamException(
-                    ErrorCode.UPSTREAM_UNAVAILABLE,
-                    UpstreamHosts.describe(
-                            resource.endpoint(),
-                            resource.uri(),
-                            "too often; not called again for NUTS_UPSTREAM_BREAKER_OPEN_FOR (circuit open)",
-                            true));
+            // as Breakers.call answers, but an open breaker is not one more failure of the host for its health
+            throw Breakers.circuitOpen(resource.endpoint(), resource.uri());
         } catch (UpstreamException e) {
             health.failed(resource.endpoint(), e);
             log.debug("{} failed: {}", resource.endpoint(), e.getMessage()); // UpstreamClient logs it, rate-limited
